@@ -1,0 +1,49 @@
+package fa
+
+import "strings"
+
+// Wrap breaks text into lines no wider than width, in logical (reading)
+// order, and returns the lines unshaped and in logical order: shape and
+// reorder each with Shape and Visual to draw it, or use Lines.
+//
+// Paragraphs are separated by "\n" (a "\r" before it is dropped) and each
+// starts a new line; an empty paragraph gives an empty line. Lines break
+// only at spaces and tabs, and a run of them becomes one space. A candidate
+// line is measured as measure(Shape(candidate)), since joined letters are
+// narrower than isolated ones; measure is in the same unit as width. A word
+// wider than width on its own is not split but put on a line by itself.
+func Wrap(text string, width float64, measure func(string) float64) []string {
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		para = strings.TrimSuffix(para, "\r")
+		words := strings.FieldsFunc(para, func(r rune) bool { return r == ' ' || r == '\t' })
+		if len(words) == 0 {
+			lines = append(lines, "")
+			continue
+		}
+		line := words[0]
+		for _, w := range words[1:] {
+			candidate := line + " " + w
+			if measure(Shape(candidate)) <= width {
+				line = candidate
+				continue
+			}
+			lines = append(lines, line)
+			line = w
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// Lines prepares text for drawing: it normalizes it (Normalize), wraps it
+// to width (Wrap), shapes each line (Shape) and reorders it for display
+// (Visual). The results are in visual order, to be drawn left to right and
+// aligned right.
+func Lines(text string, width float64, measure func(string) float64) []string {
+	lines := Wrap(Normalize(text), width, measure)
+	for i, l := range lines {
+		lines[i] = Visual(Shape(l))
+	}
+	return lines
+}
