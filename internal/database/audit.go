@@ -1,0 +1,122 @@
+package database
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Entry is one row of the audit chain: who did what to which record, in
+// which request, and a canonical JSON of what changed.
+type Entry struct {
+	Seq        int64     `db:"seq" json:"seq"`
+	At         time.Time `db:"at" json:"at"`
+	ActorID    *int64    `db:"actor_id" json:"actor_id"`
+	ActorName  string    `db:"actor_name" json:"actor_name"`
+	ActorRole  string    `db:"actor_role" json:"actor_role"`
+	Action     string    `db:"action" json:"action"`
+	TargetType string    `db:"target_type" json:"target_type"`
+	TargetID   string    `db:"target_id" json:"target_id"`
+	RequestID  string    `db:"request_id" json:"request_id"`
+	Changes    string    `db:"changes" json:"changes"`
+	PrevHash   []byte    `db:"prev_hash" json:"-"`
+	Hash       []byte    `db:"hash" json:"-"`
+
+	changes any // what Audit was given, made canonical on append
+}
+
+// atLayout renders the entry's time with a fixed number of digits, so that the
+// text hashed at append time and the text rebuilt by Verify are the same.
+const atLayout = "2006-01-02T15:04:05.000000Z"
+
+// Content is the canonical text an entry's hash covers (after the previous
+// entry's hash): every column but the sequence number and the hashes, as
+// JSON with sorted keys. The sequence is covered by the chain itself.
+func (e *Entry) Content() string {
+	var b bytes.Buffer
+	b.WriteString(`{"action":`)
+	writeJSONString(&b, e.Action)
+	b.WriteString(`,"actor_id":`)
+	if e.ActorID == nil {
+		b.WriteString("null")
+	} else {
+		b.WriteString(strconv.FormatInt(*e.ActorID, 10))
+	}
+	b.WriteString(`,"actor_name":`)
+	writeJSONString(&b, e.ActorName)
+	b.WriteString(`,"actor_role":`)
+	writeJSONString(&b, e.ActorRole)
+	b.WriteString(`,"at":`)
+	writeJSONString(&b, e.At.UTC().Format(atLayout))
+	b.WriteString(`,"changes":`)
+	b.WriteString(e.Changes)
+	b.WriteString(`,"request_id":`)
+	writeJSONString(&b, e.RequestID)
+	b.WriteString(`,"target_id":`)
+	writeJSONString(&b, e.TargetID)
+	b.WriteString(`,"target_type":`)
+	writeJSONString(&b, e.TargetType)
+	b.WriteString("}")
+	return b.String()
+}
+
+// ChainHash is the hash of an entry: SHA-256 over the previous entry's hash
+// followed by the entry's content.
+func ChainHash(prev []byte, content string) []byte {
+	h := sha256.New()
+	h.Write(prev)
+	h.Write([]byte(content))
+	return h.Sum(nil)
+}
+
+func writeJSONString(b *bytes.Buffer, s string) {
+	out, _ := json.Marshal(s) // marshalling a string cannot fail
+	b.Write(out)
+}
+
+// CanonicalJSON renders v as compact JSON with object keys sorted at every
+// level and numbers kept as written.
+func CanonicalJSON(v any) (string, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return "", err
+	}
+	out, err := json.Marshal(generic) // maps marshal with sorted keys
+	return string(out), err
+}
+
+// appendEntry links e to the chain's tip and inserts it. One statement does
+// both: it advances audit_head (locking it until commit) and computes the new
+// hash in SQL from the old one (every SET expression reads the row as it was),
+// which ChainHash reproduces.
+func appendEntry(ctx context.Context, tx *Tx, e Entry) error {
+	changes, err := CanonicalJSON(e.changes)
+	if err != nil {
+		return fmt.Errorf("audit changes of %s %s: %w", e.TargetType, e.TargetID, err)
+	}
+	e.Changes = changes
+	_, err = tx.ExecContext(ctx, `
+		WITH tip AS (
+			UPDATE audit_head
+			   SET seq = seq + 1, prev_hash = hash, hash = sha256(hash || convert_to($1, 'UTF8'))
+			 WHERE singleton
+			RETURNING seq, prev_hash, hash
+		)
+		INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, action, target_type,
+		                       target_id, request_id, changes, prev_hash, hash)
+		SELECT tip.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, tip.prev_hash, tip.hash
+		  FROM tip`,
+		e.Content(), e.At, e.ActorID, e.ActorName, e.ActorRole, e.Action, e.TargetType,
+		e.TargetID, e.RequestID, e.Changes)
+	return err
+}

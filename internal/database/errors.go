@@ -1,0 +1,84 @@
+package database
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+
+	"github.com/lib/pq"
+	"github.com/taahod/taahod"
+)
+
+// SQLSTATE classes and codes the service acts on.
+const (
+	codeUniqueViolation      = "23505"
+	codeForeignKeyViolation  = "23503"
+	codeCheckViolation       = "23514"
+	codeNotNullViolation     = "23502"
+	codeNumericOutOfRange    = "22003"
+	codeSerializationFailure = "40001"
+	codeDeadlockDetected     = "40P01"
+	codeAppendOnly           = "55000"
+	codeQueryCanceled        = "57014"
+)
+
+// MapError turns a driver error into a domain one by SQLSTATE, never by
+// message text: a unique violation is a conflict, a broken reference or a
+// failed check is invalid input, a lost connection is "unavailable". Other
+// errors pass through unchanged (and become "internal" at the edge).
+func MapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var te *taahod.Error
+	if errors.As(err, &te) {
+		return err
+	}
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case codeUniqueViolation:
+			return &taahod.Error{Code: taahod.ECONFLICT, Message: "a record with the same key already exists (" + pe.Constraint + ")"}
+		case codeForeignKeyViolation:
+			return &taahod.Error{Code: taahod.EINVALID, Message: "the request refers to a record that does not exist (" + pe.Constraint + ")"}
+		case codeCheckViolation, codeNotNullViolation, codeNumericOutOfRange:
+			return &taahod.Error{Code: taahod.EINVALID, Message: "the database refused the values (" + pe.Constraint + ")"}
+		case codeAppendOnly:
+			return fmt.Errorf("append-only table touched: %w", err)
+		}
+		if pe.Code.Class() == "08" || (pe.Code.Class() == "57" && pe.Code != codeQueryCanceled) {
+			return &taahod.Error{Code: taahod.EUNAVAILABLE, Message: "the database is unavailable"}
+		}
+		return err
+	}
+	if isConnectionError(err) {
+		return &taahod.Error{Code: taahod.EUNAVAILABLE, Message: "the database is unavailable"}
+	}
+	return err
+}
+
+// IsRetryable reports whether err is a serialization failure or a deadlock,
+// after which the whole transaction may simply be run again.
+func IsRetryable(err error) bool {
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		return pe.Code == codeSerializationFailure || pe.Code == codeDeadlockDetected
+	}
+	return false
+}
+
+func isConnectionError(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ne net.Error
+	var oe *net.OpError
+	return errors.As(err, &ne) || errors.As(err, &oe)
+}
