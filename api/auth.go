@@ -1,0 +1,109 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/auth"
+)
+
+const (
+	actorKey = "taahod.actor"
+	tokenKey = "taahod.token"
+)
+
+// authenticate admits a request with a live bearer token and records its
+// actor; anything else is 401.
+func (s *Server) authenticate(c *gin.Context) {
+	h := c.GetHeader("Authorization")
+	token, found := strings.CutPrefix(h, "Bearer ")
+	if !found {
+		c.Header("WWW-Authenticate", `Bearer realm="taahod"`)
+		s.problem(c, taahod.Errorf(taahod.EUNAUTHORIZED, "sign in first: send Authorization: Bearer TOKEN"))
+		return
+	}
+	user, err := s.auth.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+	if err != nil {
+		if taahod.ErrorCode(err) == taahod.EUNAUTHORIZED {
+			c.Header("WWW-Authenticate", `Bearer realm="taahod", error="invalid_token"`)
+		}
+		s.problem(c, err)
+		return
+	}
+	c.Set(actorKey, user.Actor())
+	c.Set(tokenKey, strings.TrimSpace(token))
+	c.Next()
+}
+
+// actorOf returns the signed-in actor of the request.
+func actorOf(c *gin.Context) (taahod.Actor, bool) {
+	v, ok := c.Get(actorKey)
+	if !ok {
+		return taahod.Actor{}, false
+	}
+	a, ok := v.(taahod.Actor)
+	return a, ok
+}
+
+// actor returns the signed-in actor; only routes behind authenticate call it.
+func actor(c *gin.Context) taahod.Actor {
+	a, _ := actorOf(c)
+	return a
+}
+
+// require admits only the given roles; others get 403.
+func (s *Server) require(roles ...taahod.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !actor(c).Is(roles...) {
+			s.problem(c, taahod.Errorf(taahod.EFORBIDDEN, "your role may not do this"))
+			return
+		}
+		c.Next()
+	}
+}
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (s *Server) login(c *gin.Context) error {
+	var req loginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	var p taahod.Problems
+	if req.Username == "" {
+		p.Add("username", "required", "username is required")
+	}
+	if req.Password == "" {
+		p.Add("password", "required", "password is required")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	sess, err := s.auth.Login(c.Request.Context(), req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	return ok(c, sess)
+}
+
+func (s *Server) logout(c *gin.Context) error {
+	if err := s.auth.Logout(c.Request.Context(), actor(c), c.GetString(tokenKey)); err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) me(c *gin.Context) error {
+	a := actor(c)
+	units := a.UnitIDs
+	if units == nil {
+		units = []int64{}
+	}
+	return ok(c, auth.User{ID: a.UserID, Username: a.Username, Role: a.Role, UnitIDs: units})
+}

@@ -1,0 +1,90 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+)
+
+// statusOf maps every error code to its HTTP status. A test fails when a code
+// of the taahod package has no entry here.
+var statusOf = map[string]int{
+	taahod.EMALFORMED:           http.StatusBadRequest,
+	taahod.EUNAUTHORIZED:        http.StatusUnauthorized,
+	taahod.EBADCREDENTIALS:      http.StatusUnauthorized,
+	taahod.EFORBIDDEN:           http.StatusForbidden,
+	taahod.ENOTFOUND:            http.StatusNotFound,
+	codeMethodNotAllowed:        http.StatusMethodNotAllowed,
+	taahod.ECONFLICT:            http.StatusConflict,
+	taahod.EIDEMPOTENCYINFLIGHT: http.StatusConflict,
+	taahod.ETOOLARGE:            http.StatusRequestEntityTooLarge,
+	taahod.EUNSUPPORTEDMEDIA:    http.StatusUnsupportedMediaType,
+	taahod.EINVALID:             http.StatusUnprocessableEntity,
+	taahod.EIDEMPOTENCYREUSED:   http.StatusUnprocessableEntity,
+	taahod.ERATELIMITED:         http.StatusTooManyRequests,
+	taahod.EINTERNAL:            http.StatusInternalServerError,
+	taahod.EUNAVAILABLE:         http.StatusServiceUnavailable,
+}
+
+const codeMethodNotAllowed = "method_not_allowed"
+
+// Problem is an RFC 9457 problem document with the contract's extensions.
+type Problem struct {
+	Type   string              `json:"type"`
+	Title  string              `json:"title"`
+	Status int                 `json:"status"`
+	Detail string              `json:"detail"`
+	Code   string              `json:"code"`
+	Errors []taahod.FieldError `json:"errors"`
+}
+
+// retryAfter is implemented by errors that tell the client when to retry.
+type retryAfter interface{ RetryAfter() time.Duration }
+
+// problem writes err as a problem document. Server-side failures are logged
+// in full and told to the client only as "internal error".
+func (s *Server) problem(c *gin.Context, err error) {
+	code := taahod.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		// A domain-specific code is a state conflict unless the table says
+		// otherwise; a code with no entry at all is a bug the table test
+		// catches.
+		status = http.StatusConflict
+	}
+	p := Problem{
+		Type:   "urn:taahod:problem:" + code,
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: taahod.ErrorMessage(err),
+		Code:   code,
+		Errors: []taahod.FieldError{},
+	}
+	var te *taahod.Error
+	if errors.As(err, &te) && te.Fields != nil {
+		p.Errors = te.Fields
+	}
+	if status >= 500 {
+		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
+			slog.String("request_id", requestID(c)), slog.String("route", c.FullPath()),
+			slog.String("error", err.Error()))
+		if code == taahod.EINTERNAL {
+			p.Detail = "internal error"
+		}
+	}
+	var ra retryAfter
+	if errors.As(err, &ra) {
+		secs := int(ra.RetryAfter().Round(time.Second) / time.Second)
+		c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
+	}
+	c.Header("Content-Type", "application/problem+json")
+	c.Status(status)
+	body, _ := jsonMarshal(p)
+	_, _ = c.Writer.Write(body)
+	c.Abort()
+}

@@ -1,0 +1,99 @@
+// Package api is the HTTP face of Taahod: the gin router, its middleware,
+// the handlers of every route, problem documents and the OpenAPI description.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/auth"
+	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/registry"
+)
+
+// Config is what the server needs besides its stores.
+type Config struct {
+	Logger *slog.Logger
+	// Province is the province code used in certificate serials.
+	Province string
+	// PublicURL is the base URL printed in QR codes.
+	PublicURL string
+}
+
+// Server answers the HTTP API.
+type Server struct {
+	db       *database.DB
+	auth     *auth.Store
+	registry *registry.Store
+	log      *slog.Logger
+	cfg      Config
+
+	engine     *gin.Engine
+	bodyLimits map[string]int64 // routes that take more than defaultBodyLimit
+}
+
+// New wires the server over db.
+func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{
+		db:         db,
+		auth:       authStore,
+		registry:   registry.NewStore(db),
+		log:        cfg.Logger,
+		cfg:        cfg,
+		bodyLimits: map[string]int64{},
+	}
+	s.engine = s.routes()
+	return s
+}
+
+// Handler returns the http.Handler of the whole service.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Routes lists the registered routes (method and gin path), for the OpenAPI
+// test.
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
+func (s *Server) routes() *gin.Engine {
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(withRequestID, s.recovery, s.accessLog, s.bodyLimit)
+	r.NoRoute(s.handle(func(c *gin.Context) error {
+		return taahod.Errorf(taahod.ENOTFOUND, "no such resource: %s", c.Request.URL.Path)
+	}))
+	r.NoMethod(s.handle(func(c *gin.Context) error {
+		return taahod.Errorf(codeMethodNotAllowed, "%s is not allowed here", c.Request.Method)
+	}))
+
+	r.GET("/healthz", s.handle(s.healthz))
+	r.GET("/readyz", s.handle(s.readyz))
+
+	public := r.Group("/api/v1")
+	public.GET("/openapi.yaml", s.openAPI)
+	public.POST("/auth/login", s.handle(s.login))
+
+	v1 := r.Group("/api/v1", s.authenticate)
+	v1.POST("/auth/logout", s.endpoint(anySignedIn, s.logout)...)
+	v1.GET("/auth/me", s.endpoint(anySignedIn, s.me)...)
+
+	s.unitRoutes(v1)
+	return r
+}
+
+// endpoint is the tail of every signed-in route's chain, in the house order:
+// role, then idempotency (a no-op for reads), then the handler.
+func (s *Server) endpoint(roles []taahod.Role, h handler) []gin.HandlerFunc {
+	return []gin.HandlerFunc{s.require(roles...), s.idempotency, s.handle(h)}
+}
+
+// Role sets of the routes, named as the contract names them.
+var (
+	anySignedIn     = taahod.Roles
+	registryWriters = []taahod.Role{taahod.RoleAdmin, taahod.RoleSecretariat}
+)
