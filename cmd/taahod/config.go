@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/taahod/taahod/internal/database"
+)
+
+// config is the environment's configuration, which flags may override.
+type config struct {
+	DatabaseURL string
+	Addr        string
+	Province    string
+	SigningKey  string
+	PublicURL   string
+	MaxConns    int
+	TokenTTL    time.Duration
+	LogLevel    slog.Level
+}
+
+func loadConfig() (config, error) {
+	c := config{
+		DatabaseURL: os.Getenv("DATABASE_URL"),
+		Addr:        envOr("TAAHOD_ADDR", ":8080"),
+		Province:    envOr("TAAHOD_PROVINCE", "QZV"),
+		SigningKey:  os.Getenv("TAAHOD_SIGNING_KEY"),
+		PublicURL:   strings.TrimRight(envOr("TAAHOD_PUBLIC_URL", "http://localhost:8080"), "/"),
+		MaxConns:    database.DefaultMaxConns,
+		TokenTTL:    12 * time.Hour,
+	}
+	if s := os.Getenv("TAAHOD_DB_MAX_CONNS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("TAAHOD_DB_MAX_CONNS must be a whole number from 1 to 1000, not %q", s)
+		}
+		c.MaxConns = n
+	}
+	if s := os.Getenv("TAAHOD_TOKEN_TTL"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Minute {
+			return c, fmt.Errorf("TAAHOD_TOKEN_TTL must be a duration of at least 1m, such as 12h, not %q", s)
+		}
+		c.TokenTTL = d
+	}
+	if s := os.Getenv("TAAHOD_LOG_LEVEL"); s != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(s)); err != nil {
+			return c, fmt.Errorf("TAAHOD_LOG_LEVEL must be debug, info, warn or error, not %q", s)
+		}
+	}
+	return c, nil
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// flagSet returns a flag set for a subcommand that reports errors (and
+// prints usage) through the caller rather than exiting.
+func flagSet(name string, stderr io.Writer, cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {}
+	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL URL (default $DATABASE_URL)")
+	return fs
+}
+
+// parseFlags parses args and refuses stray arguments; any mistake is a usage
+// error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "taahod %s: unexpected argument %q\n\n", fs.Name(), fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+func (c config) logger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: c.LogLevel}))
+}
+
+// openDB opens the pool of the configured database.
+func (c config) openDB(ctx context.Context) (*database.DB, error) {
+	if c.DatabaseURL == "" {
+		return nil, fmt.Errorf("DATABASE_URL is not set: give a PostgreSQL URL such as postgres://user@127.0.0.1:5432/taahod?sslmode=disable, or use `make run`, which starts a private cluster")
+	}
+	return database.Open(ctx, c.DatabaseURL, c.MaxConns)
+}

@@ -1,0 +1,85 @@
+// Command taahod is the whole service in one binary: it serves the API,
+// migrates the schema, adds users, loads the demo data and verifies the books.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `taahod — Article 172 commitments and the working group's registry
+
+Usage:
+  taahod serve      [--addr :8080]       migrate, then serve the HTTP API
+  taahod migrate                         apply the embedded migrations (safe to repeat)
+  taahod user add   --username NAME --role ROLE [--unit UNIT_ID ...] [--full-name TEXT]
+                                         add a user; the password is read from standard input
+  taahod seed-demo                       load the demo data (safe to repeat) and print the demo users
+  taahod verify                          re-derive the books and check the audit chain; non-zero on a break
+  taahod help                            this text
+
+Every command but help takes --database-url (default $DATABASE_URL).
+Environment: DATABASE_URL, TAAHOD_ADDR (:8080), TAAHOD_PROVINCE (QZV),
+TAAHOD_SIGNING_KEY (Ed25519 PEM PKCS#8), TAAHOD_PUBLIC_URL, TAAHOD_DB_MAX_CONNS (16),
+TAAHOD_TOKEN_TTL (12h), TAAHOD_LOG_LEVEL (info).
+Roles: admin, secretariat, accountant, tax_officer, education_officer, auditor.
+`
+
+// errUsage makes main print the usage and exit 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serveCommand(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		err = migrateCommand(ctx, args[1:], stdout, stderr)
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			err = errUsage
+			break
+		}
+		err = userAddCommand(ctx, args[2:], stdin, stdout, stderr)
+	case "seed-demo":
+		err = seedDemoCommand(ctx, args[1:], stdout, stderr)
+	case "verify":
+		err = verifyCommand(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "taahod: unknown command %q\n\n", args[0])
+		err = errUsage
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stderr, usage)
+		return 2
+	case errors.Is(err, errFindings):
+		return 1
+	default:
+		fmt.Fprintf(stderr, "taahod: %v\n", err)
+		return 1
+	}
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/taahod/taahod/api"
+	"github.com/taahod/taahod/internal/auth"
+	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/migrations"
+)
+
+// shutdownGrace is how long in-flight requests may take to finish after
+// SIGTERM or Ctrl-C.
+const shutdownGrace = 30 * time.Second
+
+func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := flagSet("serve", stderr, &cfg)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (default $TAAHOD_ADDR or :8080)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log := cfg.logger(stderr)
+	db, err := cfg.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if n, err := migrations.Up(ctx, db.DB.DB); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("migrated", slog.Int("applied", n))
+	}
+	authStore := auth.NewStore(db)
+	authStore.TokenTTL = cfg.TokenTTL
+	server := api.New(db, authStore, api.Config{Logger: log, Province: cfg.Province, PublicURL: cfg.PublicURL})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           server.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "taahod: listening on http://%s\n", ln.Addr())
+	log.Info("listening", slog.String("addr", ln.Addr().String()))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	go janitor(ctx, db, log)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// janitor removes idempotency keys past their retention and expired sign-in
+// tokens, hourly.
+func janitor(ctx context.Context, db *database.DB, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := api.PurgeIdempotencyKeys(ctx, db); err != nil {
+			log.Warn("purge idempotency keys", "error", err)
+		} else if n > 0 {
+			log.Info("purged idempotency keys", slog.Int64("count", n))
+		}
+		if _, err := auth.PurgeExpiredTokens(ctx, db); err != nil {
+			log.Warn("purge expired tokens", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
