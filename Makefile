@@ -1,0 +1,66 @@
+# Taahod developer and CI entry points. Run make from the repository root.
+# Every target does its own set-up; see README.md "Getting started".
+#
+# Targets that need a database use DATABASE_URL when it is set, and otherwise
+# a private PostgreSQL cluster of this checkout managed by scripts/dev-db
+# (one for run/migrate, another for test/bench).
+
+GO          ?= go
+BIN         := bin/taahod
+DEVDB       := scripts/dev-db
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: build run test lint migrate bench clean db-start db-stop db-status db-reset psql
+
+## build: compile bin/taahod
+build:
+	$(GO) build -o $(BIN) ./cmd/taahod
+
+## run: database, signing key, migrations, demo data, then the server (Ctrl-C stops it and the database)
+run: build
+	$(DEVDB) run
+
+## test: all tests with -race against a private test cluster (or DATABASE_URL)
+test:
+	$(DEVDB) exec test -- $(GO) test -race -count=1 ./...
+
+## lint: gofmt, go vet, staticcheck
+lint:
+	@unformatted=$$(gofmt -l .); \
+	if [ -n "$$unformatted" ]; then \
+		echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; \
+	fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+## migrate: bring the run database's schema up to date
+migrate: build
+	$(DEVDB) exec --app run -- $(BIN) migrate
+
+## bench: Go benchmarks against a private test cluster (or DATABASE_URL)
+bench:
+	$(DEVDB) exec test -- $(GO) test -run '^$$' -bench . -benchmem ./...
+
+## clean: remove build and test output (keeps data/ and the clusters: see db-reset)
+clean:
+	rm -rf bin coverage*
+
+## db-start: start the run cluster and keep it up (prints DATABASE_URL)
+db-start:
+	$(DEVDB) start run
+
+## db-stop: stop this checkout's private clusters (run and test)
+db-stop:
+	$(DEVDB) stop all
+
+## db-status: show this checkout's private clusters
+db-status:
+	$(DEVDB) status
+
+## db-reset: stop and DELETE this checkout's private clusters and their data
+db-reset:
+	$(DEVDB) reset all
+
+## psql: psql into the run database
+psql:
+	$(DEVDB) psql run
