@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -198,9 +200,13 @@ func RenderCertificate(c Certificate, mode Mode) ([]byte, error) {
 		return nil, err
 	}
 	title := "گواهی منظور شدن هزینه‌کرد مدرسه‌سازی به‌عنوان مالیات"
+	subject := "Taahod certificate preview"
+	if mode != ModePreview {
+		subject = "Taahod certificate " + c.Serial + " facts-sha256=" + c.PayloadSHA256
+	}
 	d, err := newDocument(docInfo{
 		title:   title + " " + c.serialText(mode),
-		subject: "Taahod certificate " + c.serialText(mode),
+		subject: subject,
 		date:    c.IssuedOn,
 	})
 	if err != nil {
@@ -216,6 +222,24 @@ func RenderCertificate(c Certificate, mode Mode) ([]byte, error) {
 	}
 	d.pageNumbers()
 	return d.bytes()
+}
+
+// subjectPattern finds the serial and facts digest that RenderCertificate
+// writes in the PDF's Subject.
+var subjectPattern = regexp.MustCompile(`/Subject \(Taahod certificate ([A-Z]{2,8}-[0-9]{4}-[0-9]{6}) facts-sha256=([0-9a-f]{64})\)`)
+
+// CertificateInfo reads the serial and the facts digest that a certificate
+// PDF states in its metadata, for `taahod verify-cert FILE.pdf` to find the
+// certificate it claims to be. The metadata is not signed: it only says
+// which stored certificate to compare the file with (by its pdf_sha256, or
+// by rendering the stored certificate again). It returns an error if the
+// file carries no such statement.
+func CertificateInfo(pdf []byte) (serial, factsSHA256 string, err error) {
+	m := subjectPattern.FindAllSubmatch(pdf, 2)
+	if len(m) != 1 {
+		return "", "", errors.New("not a Taahod certificate: its metadata names no serial")
+	}
+	return string(m[0][1]), string(m[0][2]), nil
 }
 
 func annulledWord(s Status) string {

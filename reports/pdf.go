@@ -68,7 +68,9 @@ type document struct {
 
 // docInfo is what the document metadata says.
 type docInfo struct {
-	title   string
+	title string
+	// subject is ASCII, written as is so that tools can read it
+	// (CertificateInfo).
 	subject string
 	// date fixes CreationDate and ModDate, so that the same input renders
 	// the same bytes.
@@ -98,7 +100,7 @@ func newDocument(info docInfo) (*document, error) {
 	pdf.SetProducer("Taahod", false)
 	pdf.SetCreator("Taahod", false)
 	pdf.SetTitle(info.title, true)
-	pdf.SetSubject(info.subject, true)
+	pdf.SetSubject(info.subject, false)
 	pdf.SetCompression(true)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginX, marginTop, marginX)
@@ -274,13 +276,17 @@ func (d *document) rule(x, y, w float64, c rgb, thickness float64) {
 }
 
 // newPage starts a page and returns the y where content begins.
+// The font and colour in use carry over to it.
 func (d *document) newPage() float64 {
+	bold, size, color := d.bold, d.size, d.color
 	d.pdf.AddPage()
-	d.setColor(colorText)
+	y := marginTop
 	if d.onNewPage != nil {
-		return d.onNewPage()
+		y = d.onNewPage()
 	}
-	return marginTop
+	d.setFont(bold, size)
+	d.setColor(color)
+	return y
 }
 
 // ensure starts a new page unless h mm still fit below y; it returns the y
@@ -294,22 +300,23 @@ func (d *document) ensure(y, h float64) float64 {
 
 // watermark writes text large and diagonally across every page, over the
 // content but translucent, so that no copy of the page can be taken without
-// it.
+// it. It is not emboldened: a translucent stroke over the translucent fill
+// would outline every glyph in a darker band.
 func (d *document) watermark(text string, c rgb) {
-	size := 96.0
+	size := 110.0
 	keep := d.size
 	keepBold := d.bold
-	d.setFont(true, size)
+	d.setFont(false, size)
 	line := fa.Visual(fa.Shape(fa.Normalize(text)))
 	d.checkDrawable(line)
 	for size > 24 && d.width(line) > 0.9*pageHeight {
 		size -= 4
-		d.setFont(true, size)
+		d.setFont(false, size)
 	}
 	w := d.width(line)
 	for p := 1; p <= d.pdf.PageCount(); p++ {
-		d.pdf.SetPage(p)
-		d.pdf.SetAlpha(0.22, "Normal")
+		d.goToPage(p)
+		d.pdf.SetAlpha(0.25, "Normal")
 		d.setColor(c)
 		d.pdf.TransformBegin()
 		d.pdf.TransformRotate(55, pageWidth/2, pageHeight/2)
@@ -321,13 +328,24 @@ func (d *document) watermark(text string, c rgb) {
 	d.setColor(colorText)
 }
 
+// goToPage makes page p (from 1) the one drawn on, to add to it after
+// later pages exist. gofpdf selects a font in a page's content only when the
+// font changes, and does not know that the page it returns to last selected
+// another one; selecting a different size first makes it select the current
+// font again on this page.
+func (d *document) goToPage(p int) {
+	d.pdf.SetPage(p)
+	d.pdf.SetFontSize(d.size + 1)
+	d.pdf.SetFontSize(d.size)
+}
+
 // pageNumbers writes «صفحه n از N» at the foot of every page; it runs once
 // the page count is known.
 func (d *document) pageNumbers() {
 	n := d.pdf.PageCount()
 	d.setFont(false, 8)
 	for p := 1; p <= n; p++ {
-		d.pdf.SetPage(p)
+		d.goToPage(p)
 		d.setColor(colorMuted)
 		d.paragraph(marginX, pageHeight-marginBottom+3, contentWidth,
 			fmt.Sprintf("صفحه %s از %s", fa.Digits(strconv.Itoa(p)), fa.Digits(strconv.Itoa(n))), alignCenter)
@@ -341,6 +359,7 @@ func (d *document) bytes() ([]byte, error) {
 		return nil, d.err
 	}
 	var buf bytes.Buffer
+	buf.Grow(48 << 10) // a certificate is about 27 KB
 	if err := d.pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write PDF: %w", err)
 	}

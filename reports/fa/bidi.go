@@ -3,6 +3,7 @@ package fa
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Visual reorders one line of text from logical (reading) order into the
@@ -121,8 +122,9 @@ type cluster struct {
 // clusters returns the runes of line without bidi controls, split into
 // clusters, each classified by its base rune.
 func clusters(line string) ([]rune, []cluster) {
-	rs := make([]rune, 0, len(line))
-	cs := make([]cluster, 0, len(line))
+	n := utf8.RuneCountInString(line)
+	rs := make([]rune, 0, n)
+	cs := make([]cluster, 0, n)
 	for _, r := range line {
 		if isBidiControl(r) {
 			continue
