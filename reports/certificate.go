@@ -264,7 +264,6 @@ func (c Certificate) check(mode Mode) error {
 	need("unit.county", c.Unit.County)
 	need("legal_basis", c.LegalBasis)
 	need("officer", c.Officer)
-	need("public_url", c.PublicURL)
 	if c.IssuedOn.IsZero() {
 		p.Add("issued_on", "required", "is required")
 	}
@@ -289,6 +288,7 @@ func (c Certificate) check(mode Mode) error {
 	}
 	switch mode {
 	case ModeFinal, ModeAnnulled:
+		need("public_url", c.PublicURL)
 		if !serialPattern.MatchString(c.Serial) {
 			p.Add("serial", "malformed", "must be of the form PROVINCE-YEAR-SEQUENCE")
 		}

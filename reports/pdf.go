@@ -154,14 +154,35 @@ func (d *document) checkDrawable(s string) {
 	}
 }
 
-// lines prepares Persian (or mixed) text for drawing in a box w mm wide in
-// the current font: normalized, wrapped, shaped and in visual order.
+// lines prepares text for drawing in a box w mm wide in the current font:
+// normalized, wrapped, shaped and in visual order. Text without a single
+// right-to-left letter, such as a legal basis or a vendor's name entered in
+// English, is laid out left to right as a whole: in a right-to-left
+// paragraph the bidi rules would send a closing bracket or full stop at its
+// end to the far left, as they do in any renderer.
 func (d *document) lines(text string, w float64) []string {
-	ls := fa.Lines(text, w, d.width)
+	var ls []string
+	if hasRTL(text) {
+		ls = fa.Lines(text, w, d.width)
+	} else {
+		ls = fa.Wrap(fa.Normalize(text), w, d.width)
+	}
 	for _, l := range ls {
 		d.checkDrawable(l)
 	}
 	return ls
+}
+
+// hasRTL reports whether s has a right-to-left letter (Arabic script or
+// Hebrew, with their presentation forms).
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if (r >= 0x0590 && r <= 0x08FF && !(r >= 0x0660 && r <= 0x066C) && !(r >= 0x06F0 && r <= 0x06F9)) ||
+			(r >= 0xFB1D && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFE) {
+			return true
+		}
+	}
+	return false
 }
 
 // drawLine draws one visual-order line in the box [x, x+w] whose top is y.
