@@ -24,9 +24,9 @@ func TestRegistryReportPDF(t *testing.T) {
 	want := []string{
 		"گزارش سالانهٔ کارگروه تسهیل و رفع موانع تولید — سال ۱۴۰۴",
 		"۲۰ اسفند ۱۴۰۴",
-		// pdftotext reads the percent sign, drawn left of the number as
-		// Persian puts it, as the number's first character.
-		"نرخ اجرای مصوبات", "٪۸۸٫۴۶", r.RateNote,
+		// The percent sign follows the number, right of it, as the bidi
+		// algorithm places a terminator after European digits.
+		"نرخ اجرای مصوبات", "۸۸٫۴۶٪", r.RateNote,
 		"مصوبات به تفکیک وضعیت", "مصوبات به تفکیک موضوع",
 		"بانک ملی ایران، مدیریت شعب استان قزوین", "۳ مصوبهٔ معوق",
 		// A long resolution wraps within its cell.
