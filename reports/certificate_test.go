@@ -342,3 +342,30 @@ func TestCheckFonts(t *testing.T) {
 		t.Errorf("cut font is %d bytes of the full %d: the cut kept too much", cut, full)
 	}
 }
+
+// TestConcurrentRendering renders at once from many goroutines, as the
+// server does: the fonts cut at start-up are shared by every document, and
+// gofpdf must only read them. Run with -race.
+func TestConcurrentRendering(t *testing.T) {
+	c, issued := issuedSample(t)
+	faces, _ := loadTypefaces()
+	before := SHA256Hex(faces.regular.ttf)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			pdf, err := RenderCertificate(c, ModeFinal)
+			if err == nil && !bytes.Equal(pdf, issued.PDF) {
+				err = fmt.Errorf("a concurrent rendering differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if SHA256Hex(faces.regular.ttf) != before {
+		t.Error("rendering changed the shared font bytes")
+	}
+}

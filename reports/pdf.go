@@ -104,7 +104,12 @@ func newDocument(info docInfo) (*document, error) {
 	pdf.SetCompression(true)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginX, marginTop, marginX)
-	pdf.AddUTF8FontFromBytes(faces.regular.family, "", faces.regular.ttf)
+	// Each document gets its own copy of the font: gofpdf reads it through
+	// sub-slices and, when it writes the subset, appends padding to them,
+	// which writes into the bytes past each table. The bytes it writes are
+	// the zeros already there, but on a shared slice that is a data race
+	// between concurrent documents.
+	pdf.AddUTF8FontFromBytes(faces.regular.family, "", bytes.Clone(faces.regular.ttf))
 	d := &document{pdf: pdf, faces: faces}
 	pdf.AddPage()
 	d.setFont(false, 10)
