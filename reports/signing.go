@@ -406,6 +406,23 @@ const (
 	QRMatches
 )
 
+// String names the outcome in snake_case, for JSON and logs.
+func (q QRCheck) String() string {
+	switch q {
+	case QRAbsent:
+		return "absent"
+	case QRMalformed:
+		return "malformed"
+	case QRBadSignature:
+		return "bad_signature"
+	case QRDiffers:
+		return "differs"
+	case QRMatches:
+		return "matches"
+	}
+	return "QRCheck(" + strconv.Itoa(int(q)) + ")"
+}
+
 // CheckQR checks the p and s parameters of a QR URL against the public key
 // and the stored facts of the certificate the URL names, for the verify
 // page and for verifying offline. It also returns the facts p states when
