@@ -7,7 +7,9 @@ require (
 	github.com/goccy/go-yaml v1.19.2
 	github.com/jalaali/go-jalaali v0.1.0
 	github.com/jmoiron/sqlx v1.4.0
+	github.com/jung-kurt/gofpdf v1.16.2
 	github.com/lib/pq v1.12.3
+	github.com/piglig/go-qr v1.1.0
 	github.com/pressly/goose/v3 v3.30.0
 	github.com/shopspring/decimal v1.6.0
 	golang.org/x/crypto v0.59.0

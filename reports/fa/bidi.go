@@ -3,6 +3,7 @@ package fa
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Visual reorders one line of text from logical (reading) order into the
@@ -36,21 +37,21 @@ import (
 //   - In RTL position the paired characters ( ) [ ] { } < > « » ‹ › are
 //     mirrored, as a renderer would with their mirrored glyphs.
 func Visual(line string) string {
-	cs := clusters(line)
+	rs, cs := clusters(line)
 	resolveDirections(cs)
 	// Reverse the line at cluster granularity, keeping each maximal run of
 	// LTR clusters in logical order.
-	out := make([]rune, 0, len(line))
+	out := make([]rune, 0, len(rs))
 	for end := len(cs); end > 0; {
 		if cs[end-1].dir == dirRTL {
 			c := cs[end-1]
-			for k := len(c.runes) - 1; k > 0; k-- {
-				out = append(out, c.runes[k])
+			for k := c.end - 1; k > c.start; k-- {
+				out = append(out, rs[k])
 			}
-			if m, ok := mirrors[c.runes[0]]; ok {
+			if m, ok := mirrors[rs[c.start]]; ok {
 				out = append(out, m)
 			} else {
-				out = append(out, c.runes[0])
+				out = append(out, rs[c.start])
 			}
 			end--
 			continue
@@ -59,9 +60,7 @@ func Visual(line string) string {
 		for start > 0 && cs[start-1].dir != dirRTL {
 			start--
 		}
-		for _, c := range cs[start:end] {
-			out = append(out, c.runes...)
-		}
+		out = append(out, rs[cs[start].start:cs[end-1].end]...)
 		end = start
 	}
 	return string(out)
@@ -110,29 +109,34 @@ const (
 	dirNumber
 )
 
-// cluster is a base rune with the combining marks that follow it.
+// cluster is a base rune with the combining marks that follow it: the
+// runes [start, end) of the line. Clusters index into one slice of the
+// line's runes rather than holding their own, which kept Visual from
+// allocating for every letter.
 type cluster struct {
-	runes []rune
-	class class
-	dir   dir
+	start, end int
+	class      class
+	dir        dir
 }
 
-// clusters splits line into clusters and classifies each by its base rune,
-// dropping bidi controls.
-func clusters(line string) []cluster {
-	var cs []cluster
+// clusters returns the runes of line without bidi controls, split into
+// clusters, each classified by its base rune.
+func clusters(line string) ([]rune, []cluster) {
+	n := utf8.RuneCountInString(line)
+	rs := make([]rune, 0, n)
+	cs := make([]cluster, 0, n)
 	for _, r := range line {
 		if isBidiControl(r) {
 			continue
 		}
-		if unicode.Is(unicode.Mn, r) && len(cs) > 0 {
-			last := &cs[len(cs)-1]
-			last.runes = append(last.runes, r)
+		rs = append(rs, r)
+		if len(cs) > 0 && unicode.Is(unicode.Mn, r) {
+			cs[len(cs)-1].end++
 			continue
 		}
-		cs = append(cs, cluster{runes: []rune{r}, class: classify(r)})
+		cs = append(cs, cluster{start: len(rs) - 1, end: len(rs), class: classify(r)})
 	}
-	return cs
+	return rs, cs
 }
 
 func classify(r rune) class {

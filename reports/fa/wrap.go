@@ -21,15 +21,20 @@ func Wrap(text string, width float64, measure func(string) float64) []string {
 			lines = append(lines, "")
 			continue
 		}
-		line := words[0]
+		// A space joins nothing, so the shaped candidate is the shaped line,
+		// a space and the shaped word: each word is shaped once rather than
+		// the whole line again for every word, which made wrapping a
+		// paragraph quadratic in its length.
+		line, shaped := words[0], Shape(words[0])
 		for _, w := range words[1:] {
-			candidate := line + " " + w
-			if measure(Shape(candidate)) <= width {
-				line = candidate
+			sw := Shape(w)
+			candidate := shaped + " " + sw
+			if measure(candidate) <= width {
+				line, shaped = line+" "+w, candidate
 				continue
 			}
 			lines = append(lines, line)
-			line = w
+			line, shaped = w, sw
 		}
 		lines = append(lines, line)
 	}

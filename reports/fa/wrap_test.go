@@ -69,6 +69,20 @@ func checkWrap(t *testing.T, text string, width float64, lines []string) {
 	}
 }
 
+// TestShapeIsLocalToWords checks what Wrap relies on to shape each word
+// once: a space breaks every join, so shaping two words with a space between
+// them is shaping each on its own.
+func TestShapeIsLocalToWords(t *testing.T) {
+	words := fields("لا الله لأ می‌شود ِبِ ‍ب ب‍ ـ ۀ هٔ QZV-1404 «گواهی» (ب) آ بـ")
+	for _, a := range words {
+		for _, b := range words {
+			if got, want := Shape(a+" "+b), Shape(a)+" "+Shape(b); got != want {
+				t.Errorf("Shape(%q) = %q, want %q", a+" "+b, got, want)
+			}
+		}
+	}
+}
+
 func TestWrapProperties(t *testing.T) {
 	text := "کارگروه تسهیل و رفع موانع تولید استان قزوین در سال ۱۴۰۳ با برگزاری ۶۸ جلسه رسمی ۳۵۳ مصوبه داشت که ۳۴۱ مصوبه اجرایی شد؛\n" +
 		"هزینه‌کرد واحدها برای ساخت مدارس به عنوان مالیات ماده ۱۷۲ پذیرفته می‌شود. شماره گواهی QZV-1404-000001"
@@ -80,8 +94,18 @@ func TestWrapProperties(t *testing.T) {
 func FuzzWrap(f *testing.F) {
 	f.Add("سلام دنیا\nگواهی QZV-1", 5.0)
 	f.Add("  a  b\r\n\t", 0.0)
+	f.Add("لا الله‍ ـب", 3.0)
 	f.Fuzz(func(t *testing.T, text string, width float64) {
 		checkWrap(t, text, width, Wrap(text, width, runeWidth))
+		// Wrap shapes word by word; that must equal shaping the line.
+		words := fields(strings.ReplaceAll(text, "\n", " "))
+		shaped := make([]string, len(words))
+		for i, w := range words {
+			shaped[i] = Shape(w)
+		}
+		if got, want := strings.Join(shaped, " "), Shape(strings.Join(words, " ")); got != want {
+			t.Errorf("shaping %q word by word gives %q, the line %q", words, got, want)
+		}
 	})
 }
 

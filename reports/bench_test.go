@@ -1,0 +1,50 @@
+package reports
+
+import "testing"
+
+// BenchmarkRenderCertificate renders the issued sample certificate (eight
+// expenditures, one page). Goal: ≤ 5 ms and ≤ 40 KB per certificate on one
+// core (go test -bench RenderCertificate -cpu 1).
+func BenchmarkRenderCertificate(b *testing.B) {
+	c, _ := issuedSample(b)
+	var size int
+	for b.Loop() {
+		pdf, err := RenderCertificate(c, ModeFinal)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(pdf)
+	}
+	b.ReportMetric(float64(size), "bytes/cert")
+}
+
+// BenchmarkIssueCertificate is the whole of issuing: signing the facts,
+// the QR URL, rendering and signing the document payload.
+func BenchmarkIssueCertificate(b *testing.B) {
+	c := sampleCertificate(b)
+	s := testSigner(b)
+	var size int
+	for b.Loop() {
+		out, err := Issue(c, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(out.PDF)
+	}
+	b.ReportMetric(float64(size), "bytes/cert")
+}
+
+// BenchmarkRenderRegistryReport renders the sample yearly report (two
+// pages).
+func BenchmarkRenderRegistryReport(b *testing.B) {
+	r := sampleRegistryReport(b)
+	var size int
+	for b.Loop() {
+		pdf, err := RenderRegistryReport(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(pdf)
+	}
+	b.ReportMetric(float64(size), "bytes/report")
+}

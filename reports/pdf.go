@@ -1,0 +1,424 @@
+package reports
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jung-kurt/gofpdf"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/reports/fa"
+)
+
+// Page geometry of every document, in millimetres: A4 portrait.
+const (
+	pageWidth    = 210.0
+	pageHeight   = 297.0
+	marginX      = 15.0
+	marginTop    = 15.0
+	marginBottom = 14.0
+	contentWidth = pageWidth - 2*marginX
+	// ptToMM converts a font size in points to millimetres.
+	ptToMM = 25.4 / 72
+	// lineFactor is the line height as a multiple of the font size: Vazirmatn
+	// reserves room above and below for the harakat and dots.
+	lineFactor = 1.6
+)
+
+// align places a line within its box. The documents are right to left, so
+// alignStart is the right edge.
+type align int
+
+const (
+	alignStart align = iota // right
+	alignEnd                // left
+	alignCenter
+)
+
+// rgb is a colour with 0–255 components.
+type rgb struct{ r, g, b int }
+
+var (
+	colorText   = rgb{25, 25, 25}
+	colorMuted  = rgb{90, 90, 90}
+	colorRule   = rgb{150, 150, 150}
+	colorHeader = rgb{232, 236, 240}
+	colorAccent = rgb{20, 70, 120}
+)
+
+// document is a Persian A4 PDF under construction: gofpdf with Vazirmatn
+// embedded, text shaped and reordered by package fa, and positions in
+// millimetres from the top left corner. Drawing methods record the first
+// error in err, like gofpdf itself, and bytes reports it.
+type document struct {
+	pdf   *gofpdf.Fpdf
+	faces *typefaces
+	err   error
+
+	bold  bool
+	size  float64 // current font size in points
+	color rgb     // current text colour
+
+	// onNewPage draws what every following page starts with (a running
+	// head) and returns the y where content may begin.
+	onNewPage func() float64
+}
+
+// docInfo is what the document metadata says.
+type docInfo struct {
+	title string
+	// subject is ASCII, written as is so that tools can read it
+	// (CertificateInfo).
+	subject string
+	// date fixes CreationDate and ModDate, so that the same input renders
+	// the same bytes.
+	date taahod.Date
+}
+
+// newDocument starts a document with its first page.
+func newDocument(info docInfo) (*document, error) {
+	faces, err := loadTypefaces()
+	if err != nil {
+		return nil, fmt.Errorf("prepare fonts: %w", err)
+	}
+	if info.date.IsZero() {
+		return nil, fmt.Errorf("document %q has no date", info.title)
+	}
+	pdf := gofpdf.NewCustom(&gofpdf.InitType{
+		OrientationStr: "P",
+		UnitStr:        "mm",
+		Size:           gofpdf.SizeType{Wd: pageWidth, Ht: pageHeight},
+	})
+	pdf.SetCatalogSort(true)
+	// Noon UTC keeps the date itself the same in every time zone a reader
+	// might display it in.
+	stamp := info.date.Time().Add(12 * 60 * 60 * 1e9)
+	pdf.SetCreationDate(stamp)
+	pdf.SetModificationDate(stamp)
+	pdf.SetProducer("Taahod", false)
+	pdf.SetCreator("Taahod", false)
+	pdf.SetTitle(info.title, true)
+	pdf.SetSubject(info.subject, false)
+	pdf.SetCompression(true)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetMargins(marginX, marginTop, marginX)
+	// Each document gets its own copy of the font: gofpdf reads it through
+	// sub-slices and, when it writes the subset, appends padding to them,
+	// which writes into the bytes past each table. The bytes it writes are
+	// the zeros already there, but on a shared slice that is a data race
+	// between concurrent documents.
+	pdf.AddUTF8FontFromBytes(faces.regular.family, "", bytes.Clone(faces.regular.ttf))
+	d := &document{pdf: pdf, faces: faces}
+	pdf.AddPage()
+	d.setFont(false, 10)
+	d.setColor(colorText)
+	if err := pdf.Error(); err != nil {
+		return nil, fmt.Errorf("start document: %w", err)
+	}
+	return d, nil
+}
+
+// setFont selects Vazirmatn at size points, bold or not.
+func (d *document) setFont(bold bool, size float64) {
+	d.bold, d.size = bold, size
+	d.pdf.SetFont(d.faces.regular.family, "", size)
+}
+
+// setColor sets the colour of the text drawn next.
+func (d *document) setColor(c rgb) {
+	d.color = c
+	d.pdf.SetTextColor(c.r, c.g, c.b)
+}
+
+// emboldenFactor is the width of the outline stroked around bold glyphs, as
+// a fraction of the font size: half of it widens each stem on either side,
+// close to the stem weight of Vazirmatn Bold.
+const emboldenFactor = 0.045
+
+// lineHeight is the height of one line of text in the current font.
+func (d *document) lineHeight() float64 { return d.size * ptToMM * lineFactor }
+
+// width measures shaped, reordered text in the current font, in mm.
+func (d *document) width(s string) float64 { return d.pdf.GetStringWidth(s) }
+
+// fail records err unless an error is already recorded.
+func (d *document) fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
+// checkDrawable records an error if s, as it will be drawn, has a rune the
+// fonts lack: a certificate must not silently print a gap in a name.
+func (d *document) checkDrawable(s string) {
+	if bad := d.faces.undrawable(s); len(bad) > 0 {
+		d.fail(taahod.Errorf(taahod.EINVALID,
+			"the text %q cannot be printed: the certificate font has no glyph for %s", s, runeList(bad)))
+	}
+}
+
+// lines prepares text for drawing in a box w mm wide in the current font:
+// normalized, wrapped, shaped and in visual order. Text without a single
+// right-to-left letter, such as a legal basis or a vendor's name entered in
+// English, is laid out left to right as a whole: in a right-to-left
+// paragraph the bidi rules would send a closing bracket or full stop at its
+// end to the far left, as they do in any renderer.
+func (d *document) lines(text string, w float64) []string {
+	var ls []string
+	if hasRTL(text) {
+		ls = fa.Lines(text, w, d.width)
+	} else {
+		ls = fa.Wrap(fa.Normalize(text), w, d.width)
+	}
+	for _, l := range ls {
+		d.checkDrawable(l)
+	}
+	return ls
+}
+
+// hasRTL reports whether s has a right-to-left letter (Arabic script or
+// Hebrew, with their presentation forms).
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if (r >= 0x0590 && r <= 0x08FF && !(r >= 0x0660 && r <= 0x066C) && !(r >= 0x06F0 && r <= 0x06F9)) ||
+			(r >= 0xFB1D && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFE) {
+			return true
+		}
+	}
+	return false
+}
+
+// drawLine draws one visual-order line in the box [x, x+w] whose top is y.
+func (d *document) drawLine(x, y, w float64, line string, a align) {
+	lw := d.width(line)
+	switch a {
+	case alignStart:
+		x += w - lw
+	case alignCenter:
+		x += (w - lw) / 2
+	}
+	// The baseline sits where Vazirmatn's ascent ends within the line box:
+	// the box is lineFactor times the size, ascent about 1.05 of it, and the
+	// rest split above and below.
+	base := y + d.size*ptToMM*(lineFactor-1)/2 + d.size*ptToMM*0.95
+	d.text(x, base, line)
+}
+
+// text draws line with its baseline starting at (x, base). Bold text is
+// filled and stroked in the text colour (text rendering mode 2), inside its
+// own graphics state so that gofpdf's idea of the line width and stroke
+// colour stays true.
+func (d *document) text(x, base float64, line string) {
+	if !d.bold {
+		d.pdf.Text(x, base, line)
+		return
+	}
+	c := d.color
+	d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w %.3f %.3f %.3f RG",
+		d.size*emboldenFactor, float64(c.r)/255, float64(c.g)/255, float64(c.b)/255))
+	d.pdf.Text(x, base, line)
+	d.pdf.RawWriteStr("Q")
+}
+
+// paragraph draws Persian text right to left, wrapped to w mm and aligned
+// within [x, x+w], starting at top y; it returns the y below the last line.
+func (d *document) paragraph(x, y, w float64, text string, a align) float64 {
+	lh := d.lineHeight()
+	for _, l := range d.lines(text, w) {
+		d.drawLine(x, y, w, l, a)
+		y += lh
+	}
+	return y
+}
+
+// labelled draws a label in the muted colour at the right of the box
+// [x, x+w] and value after it (to its left) in bold, wrapped within the rest
+// of the box; value is drawn as a left-to-right run when ltr is set. It
+// returns the y below the taller of the two.
+func (d *document) labelled(x, y, w float64, label, value string, ltr bool) float64 {
+	keep := d.bold
+	d.setFont(false, d.size)
+	lw := d.width(fa.Visual(fa.Shape(fa.Normalize(label)))) + 1.5
+	d.setFont(keep, d.size)
+	return d.labelledWidth(x, y, w, lw, label, value, ltr)
+}
+
+// labelledWidth is labelled with a label column labelW mm wide, so that
+// several labelled lines align.
+func (d *document) labelledWidth(x, y, w, labelW float64, label, value string, ltr bool) float64 {
+	keepBold := d.bold
+	d.setFont(false, d.size)
+	d.setColor(colorMuted)
+	yl := d.paragraph(x+w-labelW, y, labelW, label, alignStart)
+	d.setColor(colorText)
+	d.setFont(true, d.size)
+	var yv float64
+	if ltr {
+		yv = d.ltr(x, y, w-labelW, value, alignStart)
+	} else {
+		yv = d.paragraph(x, y, w-labelW, value, alignStart)
+	}
+	d.setFont(keepBold, d.size)
+	return max(yl, yv)
+}
+
+// ltr draws a left-to-right run as it is (a serial, a hash, a URL), neither
+// shaped nor reordered, in the box [x, x+w] at top y; a run wider than w
+// is broken at character boundaries. It returns the y below it.
+func (d *document) ltr(x, y, w float64, text string, a align) float64 {
+	d.checkDrawable(text)
+	lh := d.lineHeight()
+	for _, l := range d.breakLTR(text, w) {
+		d.drawLine(x, y, w, l, a)
+		y += lh
+	}
+	return y
+}
+
+// breakLTR splits an unspaced left-to-right run into pieces no wider than w.
+func (d *document) breakLTR(text string, w float64) []string {
+	if d.width(text) <= w {
+		return []string{text}
+	}
+	var out []string
+	var cur strings.Builder
+	for _, r := range text {
+		if cur.Len() > 0 && d.width(cur.String()+string(r)) > w {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+		cur.WriteRune(r)
+	}
+	return append(out, cur.String())
+}
+
+// rule draws a horizontal line across [x, x+w] at y.
+func (d *document) rule(x, y, w float64, c rgb, thickness float64) {
+	d.pdf.SetDrawColor(c.r, c.g, c.b)
+	d.pdf.SetLineWidth(thickness)
+	d.pdf.Line(x, y, x+w, y)
+}
+
+// newPage starts a page and returns the y where content begins.
+// The font and colour in use carry over to it.
+func (d *document) newPage() float64 {
+	bold, size, color := d.bold, d.size, d.color
+	d.pdf.AddPage()
+	y := marginTop
+	if d.onNewPage != nil {
+		y = d.onNewPage()
+	}
+	d.setFont(bold, size)
+	d.setColor(color)
+	return y
+}
+
+// ensure starts a new page unless h mm still fit below y; it returns the y
+// to draw at.
+func (d *document) ensure(y, h float64) float64 {
+	if y+h <= pageHeight-marginBottom {
+		return y
+	}
+	return d.newPage()
+}
+
+// watermark writes text large and diagonally across every page, over the
+// content but translucent, so that no copy of the page can be taken without
+// it. It is not emboldened: a translucent stroke over the translucent fill
+// would outline every glyph in a darker band.
+func (d *document) watermark(text string, c rgb) {
+	size := 110.0
+	keep := d.size
+	keepBold := d.bold
+	d.setFont(false, size)
+	line := fa.Visual(fa.Shape(fa.Normalize(text)))
+	d.checkDrawable(line)
+	for size > 24 && d.width(line) > 0.9*pageHeight {
+		size -= 4
+		d.setFont(false, size)
+	}
+	w := d.width(line)
+	for p := 1; p <= d.pdf.PageCount(); p++ {
+		d.goToPage(p)
+		d.pdf.SetAlpha(0.25, "Normal")
+		d.setColor(c)
+		d.pdf.TransformBegin()
+		d.pdf.TransformRotate(55, pageWidth/2, pageHeight/2)
+		d.text(pageWidth/2-w/2, pageHeight/2+size*ptToMM*0.35, line)
+		d.pdf.TransformEnd()
+		d.pdf.SetAlpha(1, "Normal")
+	}
+	d.setFont(keepBold, keep)
+	d.setColor(colorText)
+}
+
+// goToPage makes page p (from 1) the one drawn on, to add to it after
+// later pages exist. gofpdf selects a font in a page's content only when the
+// font changes, and does not know that the page it returns to last selected
+// another one; selecting a different size first makes it select the current
+// font again on this page.
+func (d *document) goToPage(p int) {
+	d.pdf.SetPage(p)
+	d.pdf.SetFontSize(d.size + 1)
+	d.pdf.SetFontSize(d.size)
+}
+
+// pageNumbers writes «صفحه n از N» at the foot of every page; it runs once
+// the page count is known.
+func (d *document) pageNumbers() {
+	n := d.pdf.PageCount()
+	d.setFont(false, 8)
+	for p := 1; p <= n; p++ {
+		d.goToPage(p)
+		d.setColor(colorMuted)
+		d.paragraph(marginX, pageHeight-marginBottom+3, contentWidth,
+			fmt.Sprintf("صفحه %s از %s", fa.Digits(strconv.Itoa(p)), fa.Digits(strconv.Itoa(n))), alignCenter)
+	}
+	d.setColor(colorText)
+}
+
+// bytes finishes the document and returns it, or the first error met.
+func (d *document) bytes() ([]byte, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
+	var buf bytes.Buffer
+	buf.Grow(48 << 10) // a certificate is about 27 KB
+	if err := d.pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("write PDF: %w", err)
+	}
+	return tagSubsets(buf.Bytes(), d.faces.regular)
+}
+
+// tagSubsets gives each embedded font the subset tag that PDF 32000-1
+// §9.6.4 requires of a subset font (six capital letters and "+" before its
+// name), which gofpdf omits although it embeds only the glyphs a document
+// uses. Without it, readers and checkers such as pdffonts take the font for
+// a complete one. The names sit in uncompressed font dictionaries; face
+// names are chosen so that the tagged name is exactly as long as gofpdf's
+// ("utf8"+family), so no byte offset in the cross-reference table moves.
+// The tag is drawn from the document's own hash, so it is deterministic and
+// differs between documents with different subsets.
+func tagSubsets(pdf []byte, faces ...face) ([]byte, error) {
+	sum := sha256.Sum256(pdf)
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = 'A' + sum[i]%26
+	}
+	for _, f := range faces {
+		old := []byte("/utf8" + f.family)
+		tagged := []byte("/" + string(tag) + "+" + f.name)
+		if len(old) != len(tagged) {
+			return nil, fmt.Errorf("subset name for %s: %q and %q differ in length", f.name, old, tagged)
+		}
+		// Each embedded font is named three times: the Type0 font, its
+		// CIDFont and the font descriptor.
+		if n := bytes.Count(pdf, old); n != 3 {
+			return nil, fmt.Errorf("subset name for %s: found its PDF name %d times, want 3", f.name, n)
+		}
+		pdf = bytes.ReplaceAll(pdf, old, tagged)
+	}
+	return pdf, nil
+}

@@ -1,0 +1,154 @@
+package reports
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The PDF tests read the documents back with poppler-utils (pdftotext,
+// pdffonts, pdfinfo, pdftoppm) and zbar-tools (zbarimg), as a reader would.
+// They fail, rather than skip, when a tool is missing: a skipped check on a
+// CI machine would look like a passing one. On Debian:
+//
+//	apt-get install poppler-utils zbar-tools
+
+// sampleOut, when set, is a folder where the sample tests also write the
+// documents they render (scripts/render-sample-certificate sets it).
+var sampleOut = flag.String("sample-out", "", "write the sample certificate and report PDFs to this folder")
+
+// tool returns the path of a command-line tool the tests need.
+func tool(t testing.TB, name, pkg string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s is needed to read the PDFs back: install it with apt-get install %s", name, pkg)
+	}
+	return path
+}
+
+// writeTemp writes pdf to a file in a test folder and returns its path.
+func writeTemp(t testing.TB, name string, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// run runs a tool and returns its standard output.
+func run(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, errOut.String())
+	}
+	return out.String()
+}
+
+// pdfText extracts the text of pdf with pdftotext (pages first to last, 0
+// for all) and normalizes it with readable.
+func pdfText(t testing.TB, pdf []byte, first, last int) string {
+	t.Helper()
+	bin := tool(t, "pdftotext", "poppler-utils")
+	args := []string{"-enc", "UTF-8"}
+	if first > 0 {
+		args = append(args, "-f", strconv.Itoa(first), "-l", strconv.Itoa(last))
+	}
+	args = append(args, writeTemp(t, "doc.pdf", pdf), "-")
+	return readable(run(t, bin, args...))
+}
+
+// readable brings Persian text to a form in which text extracted from a
+// PDF and the text that was drawn compare equal:
+//   - NFKC maps the presentation forms the PDF draws back to letters;
+//   - ZWNJ, which shaping drops, and the bidi controls pdftotext adds go;
+//   - white space, the punctuation . : ، — and the brackets ( ) « » go:
+//     pdftotext puts right-to-left text back in reading order with its own
+//     bidi rules, which move them across the boundaries of numbers and Latin
+//     runs («۱۷۲ قانون» comes out as «۱۷۲قانون », «(۲۳۰)» as «)(۲۳۰»), so
+//     where they land says nothing about the document. Whether they are
+//     drawn where they belong is for reports/fa's golden tests and for the
+//     eye. Letters, digits and their order remain.
+func readable(s string) string {
+	s = norm.NFKC.String(s)
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '\u200c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e',
+			'.', ':', '،', '—', '(', ')', '«', '»':
+			return -1
+		}
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// pdfPages returns the page count pdfinfo reports.
+func pdfPages(t testing.TB, pdf []byte) int {
+	t.Helper()
+	info := run(t, tool(t, "pdfinfo", "poppler-utils"), writeTemp(t, "doc.pdf", pdf))
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)$`).FindStringSubmatch(info)
+	if m == nil {
+		t.Fatalf("pdfinfo printed no page count:\n%s", info)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// pdfFont is one row of pdffonts.
+type pdfFont struct {
+	name             string
+	embedded, subset bool
+	hasToUnicodeCMap bool
+	typ              string
+}
+
+// pdfFonts lists the fonts of pdf with pdffonts.
+func pdfFonts(t testing.TB, pdf []byte) []pdfFont {
+	t.Helper()
+	out := run(t, tool(t, "pdffonts", "poppler-utils"), writeTemp(t, "doc.pdf", pdf))
+	var fonts []pdfFont
+	for _, line := range strings.Split(out, "\n")[2:] {
+		f := strings.Fields(line)
+		if len(f) < 7 {
+			continue
+		}
+		// name, type (one or more words), encoding, emb, sub, uni, object id
+		n := len(f)
+		fonts = append(fonts, pdfFont{
+			name:             f[0],
+			typ:              strings.Join(f[1:n-6], " "),
+			embedded:         f[n-5] == "yes",
+			subset:           f[n-4] == "yes",
+			hasToUnicodeCMap: f[n-3] == "yes",
+		})
+	}
+	return fonts
+}
+
+// qrCodes renders page 1 of pdf at 200 dpi, like a scan of the printed
+// page, and returns the QR codes zbarimg reads on it.
+func qrCodes(t testing.TB, pdf []byte) []string {
+	t.Helper()
+	pdftoppm := tool(t, "pdftoppm", "poppler-utils")
+	zbarimg := tool(t, "zbarimg", "zbar-tools")
+	path := writeTemp(t, "doc.pdf", pdf)
+	prefix := strings.TrimSuffix(path, ".pdf")
+	run(t, pdftoppm, "-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile", path, prefix)
+	out := run(t, zbarimg, "-q", "--raw", "-Sdisable", "-Sqrcode.enable", prefix+".png")
+	return strings.Fields(out)
+}
