@@ -22,6 +22,7 @@ run: build
 
 ## test: all tests with -race against a private test cluster (or DATABASE_URL)
 test:
+	scripts/need-tools
 	$(DEVDB) exec test -- $(GO) test -race -count=1 ./...
 
 ## lint: gofmt, go vet, staticcheck
@@ -39,6 +40,7 @@ migrate: build
 
 ## bench: Go benchmarks against a private test cluster (or DATABASE_URL)
 bench:
+	scripts/need-tools
 	$(DEVDB) exec test -- $(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## clean: remove build and test output (keeps data/ and the clusters: see db-reset)
