@@ -61,7 +61,7 @@ func ensureAgencies(ctx context.Context, tx *database.Tx, names []string) (map[s
 	// ON CONFLICT waits for a concurrent insert of the same name and then
 	// skips it; the SELECT after it sees that row committed.
 	err := tx.SelectContext(ctx, &added, `
-		INSERT INTO agencies (name, created_at) SELECT DISTINCT unnest($1::text[]), $2
+		INSERT INTO agencies (name, created_at) SELECT DISTINCT unnest($1::text[]), $2::timestamptz
 		ON CONFLICT (name) DO NOTHING RETURNING name`, pq.Array(names), tx.Now)
 	if err != nil {
 		return nil, nil, err

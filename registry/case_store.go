@@ -149,7 +149,7 @@ func insertCases(ctx context.Context, tx *database.Tx, rows []NewCase) ([]int64,
 	}
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO cases (id, unit_id, channel, subject, category, opened_on, closed_on, outcome, confidential, created_at, updated_at)
-		SELECT c.*, $10, $10
+		SELECT c.*, $10::timestamptz, $10::timestamptz
 		  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::text[],
 		              $9::boolean[]) AS c`,
 		pq.Array(ids), pq.Array(unitIDs), pq.Array(channels), pq.Array(subjects), pq.Array(categories), pq.Array(opened),

@@ -390,7 +390,7 @@ func insertResolutions(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO resolutions (id, session_id, session_kind, adopted_on, unit_id, text, category, deadline,
 		                         confidential, created_by_id, created_by, created_at)
-		SELECT r.*, $10, $11, $12
+		SELECT r.*, $10::bigint, $11::text, $12::timestamptz
 		  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::date[], $5::bigint[], $6::text[], $7::text[],
 		              $8::date[], $9::boolean[]) AS r`,
 		pq.Array(ids), pq.Array(sessionIDs), pq.Array(sessionKinds), pq.Array(adopted), pq.Array(unitIDs),
@@ -408,7 +408,7 @@ func insertResolutions(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 	if len(chRes) > 0 {
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO resolution_status_changes (resolution_id, status, changed_on, note, actor_id, actor_name, created_at)
-			SELECT c.*, $5, $6, $7 FROM unnest($1::bigint[], $2::text[], $3::date[], $4::text[]) AS c`,
+			SELECT c.*, $5::bigint, $6::text, $7::timestamptz FROM unnest($1::bigint[], $2::text[], $3::date[], $4::text[]) AS c`,
 			pq.Array(chRes), pq.Array(chStatus), pq.Array(chOn), pq.Array(chNote), actorID(actor), actor.Username, tx.Now)
 		if err != nil {
 			return nil, nil, err

@@ -63,7 +63,7 @@ func setAttendees(ctx context.Context, tx *database.Tx, sessionID int64, names [
 		return nil, err
 	}
 	_, err = tx.ExecContext(ctx, `
-		INSERT INTO session_attendees (session_id, agency_id) SELECT $1, unnest($2::bigint[])`,
+		INSERT INTO session_attendees (session_id, agency_id) SELECT $1::bigint, unnest($2::bigint[])`,
 		sessionID, pq.Array(agencyIDs))
 	return added, err
 }
