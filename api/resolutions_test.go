@@ -134,7 +134,7 @@ func TestResolutions(t *testing.T) {
 			t.Fatalf("history %v, want %v", got, want)
 		}
 		// Same day: the later entry wins.
-		x = status(t, rid, map[string]any{"status": "in_follow_up", "on_jalali": "1404/04/11"}, 201)
+		status(t, rid, map[string]any{"status": "in_follow_up", "on_jalali": "1404/04/11"}, 201)
 		x = status(t, rid, map[string]any{"status": "not_implemented", "on_jalali": "1404/04/11"}, 201)
 		if x["status"] != "not_implemented" {
 			t.Fatalf("same-day entries: %v", x["status"])
