@@ -142,21 +142,24 @@ func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, err
 }
 
 // figuresQuery counts every figure but schools_pledged in one statement with
-// $1 and $2 the year's first and last days: one pass over each table's rows
-// of the year, each through an index on its date (resolutions and cases
-// index-only). Its columns are the figures in figureDefs order.
+// $1 and $2 the year's first and last days. Each table's rows of the year are
+// read once through the index on their date (index-only for resolutions and
+// cases): the resolutions are grouped by unit in the same pass that counts
+// them by status, so the distinct-unit figures cost no second scan. Its
+// columns are the figures in figureDefs order.
 var figuresQuery = func() string {
-	var cols, sess, res, unitFlags, units, cases, revived []string
+	var cols, sess, perUnit, res, cases, revived []string
 	for i, f := range figureDefs {
 		col := fmt.Sprintf("f%d", i)
 		switch f.source {
 		case fromSessions:
 			sess = append(sess, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
 		case fromResolutions:
-			res = append(res, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
+			perUnit = append(perUnit, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
+			res = append(res, fmt.Sprintf("COALESCE(sum(x.%s), 0)::bigint AS %s", col, col))
 		case fromExaminedUnits:
-			unitFlags = append(unitFlags, fmt.Sprintf("bool_or(%s) AS %s", f.cond, col))
-			units = append(units, fmt.Sprintf("count(*) FILTER (WHERE x.%s) AS %s", col, col))
+			perUnit = append(perUnit, fmt.Sprintf("bool_or(%s) AS %s", f.cond, col))
+			res = append(res, fmt.Sprintf("count(*) FILTER (WHERE x.unit_id IS NOT NULL AND x.%s) AS %s", col, col))
 		case fromCases:
 			cases = append(cases, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
 		case fromRevivedUnits:
@@ -170,11 +173,10 @@ var figuresQuery = func() string {
 	return `
 	SELECT ` + j(cols) + `
 	  FROM (SELECT ` + j(sess) + ` FROM sessions s WHERE s.held_on BETWEEN $1 AND $2) s,
-	       (SELECT ` + j(res) + ` FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2) r,
-	       (SELECT ` + j(units) + `
-	          FROM (SELECT r.unit_id, ` + j(unitFlags) + `
-	                  FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2 AND r.unit_id IS NOT NULL
-	                 GROUP BY r.unit_id) x) u,
+	       (SELECT ` + j(res) + `
+	          FROM (SELECT r.unit_id, ` + j(perUnit) + `
+	                  FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2
+	                 GROUP BY r.unit_id) x) r,
 	       (SELECT ` + j(cases) + ` FROM cases c WHERE c.opened_on BETWEEN $1 AND $2) c,
 	       (SELECT ` + j(revived) + ` FROM revivals v WHERE v.revived_on BETWEEN $1 AND $2) v`
 }()
