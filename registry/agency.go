@@ -59,9 +59,11 @@ func ensureAgencies(ctx context.Context, tx *database.Tx, names []string) (map[s
 	}
 	var added []string
 	// ON CONFLICT waits for a concurrent insert of the same name and then
-	// skips it; the SELECT after it sees that row committed.
+	// skips it; the SELECT after it sees that row committed. Inserting in
+	// name order keeps two such transactions from waiting on each other.
 	err := tx.SelectContext(ctx, &added, `
-		INSERT INTO agencies (name, created_at) SELECT DISTINCT unnest($1::text[]), $2::timestamptz
+		INSERT INTO agencies (name, created_at)
+		SELECT n, $2::timestamptz FROM (SELECT DISTINCT unnest($1::text[]) AS n) d ORDER BY n
 		ON CONFLICT (name) DO NOTHING RETURNING name`, pq.Array(names), tx.Now)
 	if err != nil {
 		return nil, nil, err
