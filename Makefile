@@ -38,10 +38,12 @@ lint:
 migrate: build
 	$(DEVDB) exec --app run -- $(BIN) migrate
 
-## bench: Go benchmarks against a private test cluster (or DATABASE_URL)
+## bench: Go benchmarks against a private test cluster (or DATABASE_URL); the
+## registry's fills a database with 1,000,000 resolutions first (a minute or
+## two), or reads TAAHOD_BENCH_DATABASE_URL filled by scripts/registry_bench_data.sql
 bench:
 	scripts/need-tools
-	$(DEVDB) exec test -- $(GO) test -run '^$$' -bench . -benchmem ./...
+	$(DEVDB) exec test -- $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 ## clean: remove build and test output (keeps data/ and the clusters: see db-reset)
 clean:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/registry"
 )
 
 // statusOf maps every error code to its HTTP status. A test fails when a code
@@ -29,6 +30,7 @@ var statusOf = map[string]int{
 	taahod.ERATELIMITED:         http.StatusTooManyRequests,
 	taahod.EINTERNAL:            http.StatusInternalServerError,
 	taahod.EUNAVAILABLE:         http.StatusServiceUnavailable,
+	registry.EUNITNOTSTAGNANT:   http.StatusConflict,
 }
 
 const codeMethodNotAllowed = "method_not_allowed"

@@ -83,6 +83,7 @@ func (s *Server) routes() *gin.Engine {
 	v1.GET("/auth/me", s.endpoint(anySignedIn, s.me)...)
 
 	s.unitRoutes(v1)
+	s.registryRoutes(public, v1)
 	return r
 }
 

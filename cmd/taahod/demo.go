@@ -31,6 +31,9 @@ type demoStep struct {
 var demoSteps = []demoStep{
 	{"units", loadDemoUnits},
 	{"users", loadDemoUsers},
+	{"registry units", loadRegistryDemoUnits},
+	{"registry 1403", loadRegistryDemo1403},
+	{"registry 1404", loadRegistryDemo1404},
 }
 
 // demoUnits are the demo's production units. Their national ids get valid

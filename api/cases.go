@@ -1,0 +1,87 @@
+package api
+
+import (
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod/registry"
+)
+
+func (s *Server) caseRoutes(g *gin.RouterGroup) {
+	g.POST("/cases", s.endpoint(registryWriters, s.createCase)...)
+	g.POST("/cases/import", s.endpoint(registryWriters, s.importCases)...)
+	g.GET("/cases", s.endpoint(anySignedIn, s.listCases)...)
+	g.GET("/cases/:id", s.endpoint(anySignedIn, s.getCase)...)
+	g.PATCH("/cases/:id", s.endpoint(registryWriters, s.updateCase)...)
+	s.bodyLimits[g.BasePath()+"/cases/import"] = importBodyLimit
+}
+
+func (s *Server) createCase(c *gin.Context) error {
+	var req registry.NewCase
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	out, err := s.registry.CreateCase(c.Request.Context(), actor(c), req)
+	if err != nil {
+		return err
+	}
+	return created(c, out)
+}
+
+func (s *Server) getCase(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.registry.FindCase(c.Request.Context(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	return ok(c, out)
+}
+
+func (s *Server) listCases(c *gin.Context) error {
+	pg, p := listParams(c)
+	f := registry.CaseFilter{
+		UnitID: queryID(c, p, "unit_id"), Channel: c.Query("channel"), Outcome: c.Query("outcome"),
+		Category: c.Query("category"), Year: queryYear(c, p, false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	out, err := s.registry.ListCases(c.Request.Context(), viewer(c), f)
+	if err != nil {
+		return err
+	}
+	return ok(c, pageAnswer(out, pg, func(x registry.Case) int64 { return x.ID }))
+}
+
+func (s *Server) updateCase(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req registry.CasePatch
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	out, err := s.registry.UpdateCase(c.Request.Context(), actor(c), id, req)
+	if err != nil {
+		return err
+	}
+	return ok(c, out)
+}
+
+func (s *Server) importCases(c *gin.Context) error {
+	data, source, err := readCSVBody(c)
+	if err != nil {
+		return err
+	}
+	rows, err := registry.ParseCasesCSV(data)
+	if err != nil {
+		return err
+	}
+	res, err := s.registry.ImportCases(c.Request.Context(), actor(c), rows, source)
+	if err != nil {
+		return err
+	}
+	return created(c, res)
+}

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/registry"
+)
+
+// importBodyLimit is the body limit of the CSV imports: room for 10,000
+// rows of Persian text (two bytes a letter) and more.
+const importBodyLimit = 16 << 20
+
+// registryRoutes registers the working group's registry: sessions,
+// resolutions, agencies, cases, revivals and the yearly figures, signed in
+// under v1 and the published figures under public.
+func (s *Server) registryRoutes(public, v1 *gin.RouterGroup) {
+	s.sessionRoutes(v1)
+	s.resolutionRoutes(v1)
+	s.caseRoutes(v1)
+	s.revivalRoutes(v1)
+	s.registryReportRoutes(public, v1)
+}
+
+// viewer is the registry's view of the signed-in caller.
+func viewer(c *gin.Context) registry.Viewer { return registry.SignedIn(actor(c)) }
+
+// queryID reads an optional id filter: absent is 0; anything but a positive
+// whole number is a problem named after the parameter.
+func queryID(c *gin.Context, p *taahod.Problems, name string) int64 {
+	s := c.Query(name)
+	if s == "" {
+		return 0
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		p.Add(name, "invalid_id", name+" must be a record's id, a positive whole number")
+		return 0
+	}
+	return id
+}
+
+// queryYear reads the fiscal year parameter: a Solar Hijri year such as
+// 1404. Absent is 0, or a problem when required.
+func queryYear(c *gin.Context, p *taahod.Problems, required bool) int {
+	s := c.Query("year")
+	if s == "" {
+		if required {
+			p.Add("year", "required", "name the fiscal year, such as year=1404")
+		}
+		return 0
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil {
+		p.Add("year", "invalid_year", "year must be a Solar Hijri year such as 1404")
+		return 0
+	}
+	if _, _, err := registry.YearBounds(y); err != nil {
+		p.AddErr("year", err)
+		return 0
+	}
+	return y
+}
+
+// queryBool reads an optional true/false parameter.
+func queryBool(c *gin.Context, p *taahod.Problems, name string) *bool {
+	switch c.Query(name) {
+	case "":
+		return nil
+	case "true", "1":
+		t := true
+		return &t
+	case "false", "0":
+		f := false
+		return &f
+	}
+	p.Add(name, "invalid_flag", name+" must be true or false")
+	return nil
+}
+
+// listParams reads the page of a list together with its filters, so that
+// one answer names every bad parameter: read the filters into the returned
+// problems, then call its Err.
+func listParams(c *gin.Context) (page, *taahod.Problems) {
+	var p taahod.Problems
+	pg, err := pageOf(c)
+	var e *taahod.Error
+	if errors.As(err, &e) {
+		p.Fields = append(p.Fields, e.Fields...)
+	}
+	return pg, &p
+}

@@ -1,0 +1,61 @@
+package api
+
+import (
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/registry"
+)
+
+func (s *Server) registryReportRoutes(public, v1 *gin.RouterGroup) {
+	v1.GET("/reports/registry", s.endpoint(anySignedIn, s.registryFigures)...)
+	v1.GET("/reports/registry/rows", s.endpoint(anySignedIn, func(c *gin.Context) error {
+		return s.registryRows(c, viewer(c))
+	})...)
+	public.GET("/public/registry", s.handle(s.registryFigures))
+	public.GET("/public/registry/rows", s.handle(func(c *gin.Context) error {
+		return s.registryRows(c, registry.Public())
+	}))
+}
+
+// registryFigures answers the yearly figures; they are the same for every
+// reader, signed in or not.
+func (s *Server) registryFigures(c *gin.Context) error {
+	var p taahod.Problems
+	year := queryYear(c, &p, true)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	f, err := s.registry.Figures(c.Request.Context(), year)
+	if err != nil {
+		return err
+	}
+	return ok(c, f)
+}
+
+// figureRows is the answer of the rows endpoints: a page of the records
+// behind one figure, with the figure's count.
+type figureRows struct {
+	Year       int                  `json:"year"`
+	Figure     string               `json:"figure"`
+	Count      int                  `json:"count"`
+	Items      []registry.FigureRow `json:"items"`
+	NextCursor *string              `json:"next_cursor"`
+}
+
+func (s *Server) registryRows(c *gin.Context, v registry.Viewer) error {
+	pg, p := listParams(c)
+	year := queryYear(c, p, true)
+	figure := c.Query("figure")
+	if _, known := registry.FigureDoc(figure); !known {
+		p.Add("figure", "invalid_choice", "figure must be one of the report's figures, such as resolutions.implemented; see the OpenAPI description")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	count, rows, err := s.registry.FigureRows(c.Request.Context(), v, year, figure, pg.AfterID, pg.Limit+1)
+	if err != nil {
+		return err
+	}
+	ans := pageAnswer(rows, pg, registry.FigureRow.ID)
+	return ok(c, figureRows{Year: year, Figure: figure, Count: count, Items: ans.Items, NextCursor: ans.NextCursor})
+}

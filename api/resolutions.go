@@ -1,0 +1,144 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"mime"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/registry"
+)
+
+func (s *Server) resolutionRoutes(g *gin.RouterGroup) {
+	g.POST("/resolutions", s.endpoint(registryWriters, s.createResolution)...)
+	g.POST("/resolutions/import", s.endpoint(registryWriters, s.importResolutions)...)
+	g.GET("/resolutions", s.endpoint(anySignedIn, s.listResolutions)...)
+	g.GET("/resolutions/overdue", s.endpoint(anySignedIn, s.overdueResolutions)...)
+	g.GET("/resolutions/:id", s.endpoint(anySignedIn, s.getResolution)...)
+	g.POST("/resolutions/:id/status", s.endpoint(registryWriters, s.changeResolutionStatus)...)
+	g.GET("/agencies", s.endpoint(anySignedIn, s.listAgencies)...)
+	s.bodyLimits[g.BasePath()+"/resolutions/import"] = importBodyLimit
+}
+
+func (s *Server) createResolution(c *gin.Context) error {
+	var req registry.NewResolution
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	out, err := s.registry.CreateResolution(c.Request.Context(), actor(c), req)
+	if err != nil {
+		return err
+	}
+	return created(c, out)
+}
+
+func (s *Server) getResolution(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.registry.FindResolution(c.Request.Context(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	return ok(c, out)
+}
+
+func (s *Server) listResolutions(c *gin.Context) error {
+	pg, p := listParams(c)
+	f := registry.ResolutionFilter{
+		SessionID: queryID(c, p, "session_id"), UnitID: queryID(c, p, "unit_id"), AgencyID: queryID(c, p, "agency_id"),
+		Agency: c.Query("agency"), Status: c.Query("status"), Category: c.Query("category"),
+		Overdue: queryBool(c, p, "overdue"), Year: queryYear(c, p, false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	out, err := s.registry.ListResolutions(c.Request.Context(), viewer(c), f)
+	if err != nil {
+		return err
+	}
+	return ok(c, pageAnswer(out, pg, func(x registry.Resolution) int64 { return x.ID }))
+}
+
+func (s *Server) overdueResolutions(c *gin.Context) error {
+	var p taahod.Problems
+	year := queryYear(c, &p, false)
+	agency := queryID(c, &p, "agency_id")
+	if err := p.Err(); err != nil {
+		return err
+	}
+	out, err := s.registry.Overdue(c.Request.Context(), viewer(c), year, agency)
+	if err != nil {
+		return err
+	}
+	return ok(c, out)
+}
+
+func (s *Server) changeResolutionStatus(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req registry.StatusChange
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	out, err := s.registry.ChangeStatus(c.Request.Context(), actor(c), id, req)
+	if err != nil {
+		return err
+	}
+	return created(c, out)
+}
+
+func (s *Server) importResolutions(c *gin.Context) error {
+	data, source, err := readCSVBody(c)
+	if err != nil {
+		return err
+	}
+	rows, err := registry.ParseResolutionsCSV(data)
+	if err != nil {
+		return err
+	}
+	res, err := s.registry.ImportResolutions(c.Request.Context(), actor(c), rows, source)
+	if err != nil {
+		return err
+	}
+	return created(c, res)
+}
+
+func (s *Server) listAgencies(c *gin.Context) error {
+	pg, p := listParams(c)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	out, err := s.registry.ListAgencies(c.Request.Context(), registry.AgencyFilter{Query: c.Query("q"), AfterID: pg.AfterID, Limit: pg.Limit + 1})
+	if err != nil {
+		return err
+	}
+	return ok(c, pageAnswer(out, pg, func(x registry.Agency) int64 { return x.ID }))
+}
+
+// readCSVBody reads an import's body: CSV text (text/csv, or no content
+// type) in UTF-8, within the import's body limit. It returns the bytes and
+// the source the audit entry names: the file's SHA-256.
+func readCSVBody(c *gin.Context) ([]byte, string, error) {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, params, err := mime.ParseMediaType(ct)
+		okType := err == nil && (mt == "text/csv" || mt == "application/csv" || mt == "text/plain")
+		if !okType {
+			return nil, "", taahod.Errorf(taahod.EUNSUPPORTEDMEDIA, "send the file as CSV with the header Content-Type: text/csv")
+		}
+		if cs, has := params["charset"]; has && !strings.EqualFold(cs, "utf-8") {
+			return nil, "", taahod.Errorf(taahod.EUNSUPPORTEDMEDIA, "send the file in UTF-8 (save it as \"CSV UTF-8\")")
+		}
+	}
+	data, err := readBody(c)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(data)
+	return data, "csv sha256:" + hex.EncodeToString(sum[:]), nil
+}

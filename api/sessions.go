@@ -1,0 +1,68 @@
+package api
+
+import (
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod/registry"
+)
+
+func (s *Server) sessionRoutes(g *gin.RouterGroup) {
+	g.POST("/sessions", s.endpoint(registryWriters, s.createSession)...)
+	g.GET("/sessions", s.endpoint(anySignedIn, s.listSessions)...)
+	g.GET("/sessions/:id", s.endpoint(anySignedIn, s.getSession)...)
+	g.PATCH("/sessions/:id", s.endpoint(registryWriters, s.updateSession)...)
+}
+
+func (s *Server) createSession(c *gin.Context) error {
+	var req registry.NewSession
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	out, err := s.registry.CreateSession(c.Request.Context(), actor(c), req)
+	if err != nil {
+		return err
+	}
+	return created(c, out)
+}
+
+func (s *Server) getSession(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.registry.FindSession(c.Request.Context(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	return ok(c, out)
+}
+
+func (s *Server) listSessions(c *gin.Context) error {
+	pg, p := listParams(c)
+	year := queryYear(c, p, false)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	out, err := s.registry.ListSessions(c.Request.Context(), viewer(c), registry.SessionFilter{
+		Kind: c.Query("kind"), County: c.Query("county"), Year: year, AfterID: pg.AfterID, Limit: pg.Limit + 1,
+	})
+	if err != nil {
+		return err
+	}
+	return ok(c, pageAnswer(out, pg, func(x registry.Session) int64 { return x.ID }))
+}
+
+func (s *Server) updateSession(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req registry.SessionPatch
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	out, err := s.registry.UpdateSession(c.Request.Context(), actor(c), id, req)
+	if err != nil {
+		return err
+	}
+	return ok(c, out)
+}

@@ -1,0 +1,187 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
+)
+
+// FigureRow is one record behind a figure: a Session, a Resolution, an
+// ExaminedUnit, a Case or a RevivedUnit, as the figure's source is. In JSON
+// it is that record.
+type FigureRow struct {
+	id     int64
+	record any
+}
+
+// ID is the id the rows are ordered and paged by: the record's own, or the
+// unit's for the figures that count units.
+func (r FigureRow) ID() int64 { return r.id }
+
+// Record is the record itself.
+func (r FigureRow) Record() any { return r.record }
+
+// MarshalJSON writes the record.
+func (r FigureRow) MarshalJSON() ([]byte, error) { return json.Marshal(r.record) }
+
+// ExaminedUnit is a unit behind units_examined or
+// units_examined_in_field_sessions, with the number of the year's
+// resolutions that make it count. A unit all of whose counted resolutions
+// are confidential is withheld from a viewer who may not see it.
+type ExaminedUnit struct {
+	UnitID       *int64  `db:"unit_id" json:"unit_id"`
+	Name         *string `db:"name" json:"name"`
+	NationalID   *string `db:"national_id" json:"national_id,omitempty"`
+	County       *string `db:"county" json:"county"`
+	Resolutions  int     `db:"resolutions" json:"resolutions"`
+	UnitWithheld bool    `db:"-" json:"unit_withheld"`
+
+	Visible bool  `db:"visible" json:"-"`
+	Key     int64 `db:"key" json:"-"`
+}
+
+// RevivedUnit is a unit behind revived_units: its first revival of the year
+// and how many it had then.
+type RevivedUnit struct {
+	UnitID          int64       `db:"unit_id" json:"unit_id"`
+	Name            string      `db:"name" json:"name"`
+	NationalID      *string     `db:"national_id" json:"national_id,omitempty"`
+	County          string      `db:"county" json:"county"`
+	Status          string      `db:"status" json:"status"`
+	RevivalID       int64       `db:"revival_id" json:"revival_id"`
+	RevivedOn       taahod.Date `db:"revived_on" json:"revived_on"`
+	RevivedOnJalali string      `db:"-" json:"revived_on_jalali"`
+	Revivals        int         `db:"revivals" json:"revivals"`
+}
+
+// FigureRows returns the figure's count and the records behind it, ordered
+// by id, after the id afterID and at most limit of them, from one snapshot:
+// paging through them all yields exactly count rows. It returns EINVALID for
+// an unknown figure or year.
+func (s *Store) FigureRows(ctx context.Context, v Viewer, year int, name string, afterID int64, limit int) (int, []FigureRow, error) {
+	def, ok := lookUpFigure(name)
+	if !ok {
+		return 0, nil, unknownFigure(name)
+	}
+	var (
+		count int
+		rows  []FigureRow
+	)
+	err := s.readSnapshot(ctx, func(tx *database.Tx) error {
+		f, err := figures(ctx, tx, year)
+		if err != nil {
+			return err
+		}
+		count = f.counts[def.name]
+		rows, err = figureRows(ctx, tx, v, def, year, afterID, limit, taahod.Today(tx.Now))
+		return err
+	})
+	return count, rows, err
+}
+
+func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figureDef, year int, afterID int64, limit int, today taahod.Date) ([]FigureRow, error) {
+	first, last, err := YearBounds(year)
+	if err != nil {
+		return nil, err
+	}
+	var args sqlArgs
+	inYear := func(column string) string {
+		return column + " BETWEEN " + args.add(first) + " AND " + args.add(last)
+	}
+	rows := []FigureRow{}
+	switch def.source {
+	case fromSessions:
+		var found []Session
+		err := sqlx.SelectContext(ctx, q, &found, sessionSelect+` WHERE `+inYear("s.held_on")+` AND `+def.cond+
+			` AND s.id > `+args.add(afterID)+` ORDER BY s.id LIMIT `+args.add(limit), args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range found {
+			s.finish(v)
+			rows = append(rows, FigureRow{s.ID, s})
+		}
+	case fromResolutions:
+		found, err := selectResolutions(ctx, q, v, today, inYear("r.adopted_on")+` AND `+def.cond+
+			` AND r.id > `+args.add(afterID)+` ORDER BY r.id LIMIT `+args.add(limit), args)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range found {
+			rows = append(rows, FigureRow{r.ID, r})
+		}
+	case fromExaminedUnits:
+		var found []ExaminedUnit
+		err := sqlx.SelectContext(ctx, q, &found, `
+			SELECT u.id AS key, u.id AS unit_id, u.name, u.national_id, u.county, x.resolutions, x.visible
+			  FROM (SELECT r.unit_id, count(*) FILTER (WHERE `+def.cond+`) AS resolutions,
+			               bool_or(`+def.cond+` AND `+v.confidentialFilter("r", args.add)+`) AS visible
+			          FROM resolutions r
+			         WHERE `+inYear("r.adopted_on")+` AND r.unit_id > `+args.add(afterID)+`
+			         GROUP BY r.unit_id
+			        HAVING bool_or(`+def.cond+`)) x
+			  JOIN units u ON u.id = x.unit_id
+			 ORDER BY u.id LIMIT `+args.add(limit), args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range found {
+			if !u.Visible {
+				u.UnitID, u.Name, u.County, u.UnitWithheld = nil, nil, nil, true
+			}
+			if !v.seesInternals() || u.UnitWithheld {
+				u.NationalID = nil
+			}
+			rows = append(rows, FigureRow{u.Key, u})
+		}
+	case fromCases:
+		found, err := selectCases(ctx, q, v, inYear("c.opened_on")+` AND `+def.cond+
+			` AND c.id > `+args.add(afterID)+` ORDER BY c.id LIMIT `+args.add(limit), args)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range found {
+			rows = append(rows, FigureRow{c.ID, c})
+		}
+	case fromRevivedUnits:
+		var found []RevivedUnit
+		err := sqlx.SelectContext(ctx, q, &found, `
+			SELECT u.id AS unit_id, u.name, u.national_id, u.county, u.status, x.revival_id, x.revived_on, x.revivals
+			  FROM (SELECT DISTINCT ON (v.unit_id) v.unit_id, v.id AS revival_id, v.revived_on,
+			               count(*) OVER (PARTITION BY v.unit_id) AS revivals
+			          FROM revivals v
+			         WHERE `+inYear("v.revived_on")+` AND `+def.cond+` AND v.unit_id > `+args.add(afterID)+`
+			         ORDER BY v.unit_id, v.revived_on, v.id) x
+			  JOIN units u ON u.id = x.unit_id
+			 ORDER BY u.id LIMIT `+args.add(limit), args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range found {
+			u.RevivedOnJalali = u.RevivedOn.Jalali()
+			if !v.seesInternals() {
+				u.NationalID = nil
+			}
+			rows = append(rows, FigureRow{u.UnitID, u})
+		}
+	case fromSchools:
+		return schoolsPledgedRows(ctx, q, v, first, last, afterID, limit)
+	default:
+		return nil, fmt.Errorf("registry: figure %s has no rows", def.name)
+	}
+	return rows, nil
+}
+
+// schoolsPledgedRows lists the school projects behind schools_pledged, by
+// school id: those with at least one pledge dated in the year. The pledges
+// and schools tables come with the commitments capability, on another
+// branch; until then there are none.
+//
+// The lead wires this to pledges(school_id, pledged_on) after merging the commitments branch.
+func schoolsPledgedRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, first, last taahod.Date, afterID int64, limit int) ([]FigureRow, error) {
+	return []FigureRow{}, nil
+}

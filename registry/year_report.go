@@ -1,0 +1,87 @@
+package registry
+
+import (
+	"context"
+
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
+)
+
+// YearReport is everything the yearly report prints, read in one snapshot:
+// the figures (with the implementation rate and its stated denominator), the
+// year's resolutions by category and status, and the overdue list by
+// agency.
+type YearReport struct {
+	Figures Figures
+	// ByCategory has every category of Categories, in that order, even
+	// those with no resolution; Title is its Persian name.
+	ByCategory []CategoryCount
+	// Overdue lists the year's resolutions past their deadline and still
+	// open on Overdue.AsOf, by agency.
+	Overdue OverdueList
+}
+
+// CategoryCount is the year's resolutions of one category by latest status.
+type CategoryCount struct {
+	Category string
+	Title    string
+	Statuses StatusCounts
+}
+
+// YearReport gathers the yearly report of year for v: a published report is
+// drawn for Public(), which withholds the units of confidential resolutions
+// in the overdue list. It returns EINVALID (field year) for a year outside
+// the calendar.
+func (s *Store) YearReport(ctx context.Context, v Viewer, year int) (YearReport, error) {
+	var rep YearReport
+	err := s.readSnapshot(ctx, func(tx *database.Tx) error {
+		f, err := figures(ctx, tx, year)
+		if err != nil {
+			return err
+		}
+		first, last, _ := YearBounds(year) // figures checked the year
+		var rows []struct {
+			Category string `db:"category"`
+			Status   string `db:"status"`
+			N        int    `db:"n"`
+		}
+		err = tx.SelectContext(ctx, &rows, `
+			SELECT category, status, count(*) AS n FROM resolutions
+			 WHERE adopted_on BETWEEN $1 AND $2 GROUP BY category, status`, first, last)
+		if err != nil {
+			return err
+		}
+		byCategory := make([]CategoryCount, len(Categories))
+		for i, c := range Categories {
+			byCategory[i] = CategoryCount{Category: c.Value, Title: c.Title}
+			for _, r := range rows {
+				if r.Category == c.Value {
+					byCategory[i].Statuses.add(r.Status, r.N)
+				}
+			}
+		}
+		od, err := overdue(ctx, tx, v, taahod.Today(tx.Now), year, 0)
+		if err != nil {
+			return err
+		}
+		rep = YearReport{Figures: f, ByCategory: byCategory, Overdue: od}
+		return nil
+	})
+	return rep, err
+}
+
+func (c *StatusCounts) add(status string, n int) {
+	c.Total += n
+	switch status {
+	case StatusImplemented:
+		c.Implemented += n
+	case StatusInFollowUp:
+		c.InFollowUp += n
+	case StatusNotImplemented:
+		c.NotImplemented += n
+	case StatusNotified:
+		c.Notified += n
+	case StatusCancelled:
+		c.Cancelled += n
+	}
+}
