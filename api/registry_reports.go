@@ -1,9 +1,13 @@
 package api
 
 import (
+	"net/http"
+	"strconv"
+
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/registry"
+	"github.com/taahod/taahod/reports"
 )
 
 func (s *Server) registryReportRoutes(public, v1 *gin.RouterGroup) {
@@ -11,7 +15,9 @@ func (s *Server) registryReportRoutes(public, v1 *gin.RouterGroup) {
 	v1.GET("/reports/registry/rows", s.endpoint(anySignedIn, func(c *gin.Context) error {
 		return s.registryRows(c, viewer(c))
 	})...)
+	v1.GET("/reports/registry.pdf", s.endpoint(anySignedIn, s.registryReportPDF)...)
 	public.GET("/public/registry", s.handle(s.registryFigures))
+	public.GET("/public/registry.pdf", s.handle(s.registryReportPDF))
 	public.GET("/public/registry/rows", s.handle(func(c *gin.Context) error {
 		return s.registryRows(c, registry.Public())
 	}))
@@ -58,4 +64,26 @@ func (s *Server) registryRows(c *gin.Context, v registry.Viewer) error {
 	}
 	ans := pageAnswer(rows, pg, registry.FigureRow.ID)
 	return ok(c, figureRows{Year: year, Figure: figure, Count: count, Items: ans.Items, NextCursor: ans.NextCursor})
+}
+
+// registryReportPDF answers the yearly report as a Persian PDF. It is the
+// published report, so confidential resolutions' units are withheld in it
+// whoever asks.
+func (s *Server) registryReportPDF(c *gin.Context) error {
+	var p taahod.Problems
+	year := queryYear(c, &p, true)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	rep, err := s.registry.YearReport(c.Request.Context(), registry.Public(), year)
+	if err != nil {
+		return err
+	}
+	pdf, err := reports.RenderRegistryReport(reports.RegistryReportOf(rep, taahod.Today(s.db.Now())))
+	if err != nil {
+		return err
+	}
+	c.Header("Content-Disposition", `inline; filename="registry-`+strconv.Itoa(year)+`.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/registry"
 )
 
 // errFindings makes main exit 1 without printing more: the findings are
@@ -25,6 +26,7 @@ var checks = []check{
 		n, findings, err := database.VerifyAudit(ctx, db)
 		return fmt.Sprintf("%d entries", n), findings, err
 	}},
+	{"registry", registry.Verify},
 }
 
 func verifyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
