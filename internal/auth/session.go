@@ -186,12 +186,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
 		User
 		Units pq.Int64Array `db:"unit_ids"`
 	}
-	err := s.DB.GetContext(ctx, &row, `
-		SELECT u.id, u.username, u.role, u.full_name, u.disabled, u.created_at,
-		       ARRAY(SELECT unit_id FROM user_units uu WHERE uu.user_id = u.id ORDER BY unit_id) AS unit_ids
-		  FROM auth_tokens t JOIN users u ON u.id = t.user_id
-		 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND NOT u.disabled`,
-		hashToken(token), s.DB.Now())
+	err := s.DB.GetContext(ctx, &row, AuthenticateSQL, hashToken(token), s.DB.Now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, errUnauthorized
 	} else if err != nil {
@@ -200,6 +195,15 @@ func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
 	row.User.UnitIDs = []int64(row.Units)
 	return row.User, nil
 }
+
+// AuthenticateSQL is the statement that finds the user of a token: $1 is the
+// token's SHA-256, $2 the present instant. It is exported for the benchmark
+// driver, which runs the service's own statements through pgbench.
+const AuthenticateSQL = `
+		SELECT u.id, u.username, u.role, u.full_name, u.disabled, u.created_at,
+		       ARRAY(SELECT unit_id FROM user_units uu WHERE uu.user_id = u.id ORDER BY unit_id) AS unit_ids
+		  FROM auth_tokens t JOIN users u ON u.id = t.user_id
+		 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND NOT u.disabled`
 
 var errUnauthorized = &taahod.Error{Code: taahod.EUNAUTHORIZED, Message: "sign in first: the token is missing, unknown or expired"}
 
