@@ -59,7 +59,9 @@ CREATE TABLE school_progress_documents (
 -- stored. submitted_total is the running sum of the amounts of the pledge's
 -- standing expenditures (submitted, approved or partially approved), kept in
 -- the same statement as every change of them so that exceeds_pledge is exact
--- under concurrent submissions; `taahod verify` re-derives it.
+-- under concurrent submissions; `taahod verify` re-derives it. It is an
+-- unbounded NUMERIC because many expenditures of up to 18 integer digits
+-- may add up past NUMERIC(20,2).
 CREATE TABLE pledges (
     id              BIGSERIAL PRIMARY KEY,
     unit_id         BIGINT NOT NULL REFERENCES units (id),
@@ -70,7 +72,7 @@ CREATE TABLE pledges (
     -- The working group's resolution that recorded the pledge; the
     -- registry's migration adds the foreign key.
     resolution_id   BIGINT CHECK (resolution_id > 0),
-    submitted_total NUMERIC(20,2) NOT NULL DEFAULT 0 CHECK (submitted_total >= 0),
+    submitted_total NUMERIC NOT NULL DEFAULT 0 CHECK (submitted_total >= 0),
     cancelled_at    TIMESTAMPTZ,
     cancelled_by    BIGINT REFERENCES users (id),
     cancel_reason   TEXT,
