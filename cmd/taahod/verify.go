@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/ledger"
 )
 
 // errFindings makes main exit 1 without printing more: the findings are
@@ -24,6 +25,10 @@ var checks = []check{
 	{"audit chain", func(ctx context.Context, db *database.DB) (string, []database.Finding, error) {
 		n, findings, err := database.VerifyAudit(ctx, db)
 		return fmt.Sprintf("%d entries", n), findings, err
+	}},
+	{"pledge totals", func(ctx context.Context, db *database.DB) (string, []database.Finding, error) {
+		n, findings, err := ledger.VerifySubmittedTotals(ctx, db)
+		return fmt.Sprintf("%d pledges", n), findings, err
 	}},
 }
 
