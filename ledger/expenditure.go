@@ -76,18 +76,6 @@ type Expenditure struct {
 	UpdatedAt        time.Time           `db:"updated_at" json:"updated_at"`
 }
 
-// MarshalJSON adds the Solar Hijri twins of the dates.
-func (e Expenditure) MarshalJSON() ([]byte, error) {
-	type plain Expenditure
-	return json.Marshal(struct {
-		plain
-		SpentOnJalali    string  `json:"spent_on_jalali"`
-		ReviewedAtJalali *string `json:"reviewed_at_jalali"`
-		CreatedAtJalali  *string `json:"created_at_jalali"`
-		UpdatedAtJalali  *string `json:"updated_at_jalali"`
-	}{plain(e), e.SpentOn.Jalali(), jalaliTime(e.ReviewedAt), jalaliTime(&e.CreatedAt), jalaliTime(&e.UpdatedAt)})
-}
-
 // Redact removes what the actor may not see: the review's reason and
 // reviewer, for the roles kept from units' tax affairs.
 func (e *Expenditure) Redact(actor taahod.Actor) {

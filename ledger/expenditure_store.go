@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -65,11 +66,11 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 	if err := in.Validate(taahod.Today(now)); err != nil {
 		return Expenditure{}, err
 	}
-	audit, err := database.NewStatementAudit(ctx, actor, now, "expenditure.submit", "expenditure", map[string]any{
-		"pledge_id": in.PledgeID, "amount": in.amount, "spent_on": in.spentOn, "fiscal_year": in.spentOn.FiscalYear(),
-		"invoice_no": in.InvoiceNo, "vendor_name": in.VendorName, "vendor_national_id": in.VendorNationalID,
-		"category": in.Category, "description": in.Description,
-	})
+	changes, err := json.Marshal(in.auditChanges())
+	if err != nil {
+		return Expenditure{}, err
+	}
+	audit, err := database.NewStatementAudit(ctx, actor, now, "expenditure.submit", "expenditure", database.Canonical(changes))
 	if err != nil {
 		return Expenditure{}, err
 	}
@@ -82,6 +83,27 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 		return Expenditure{}, s.whyNotSubmitted(ctx, actor, &in)
 	}
 	return Expenditure{}, duplicateInvoice(err)
+}
+
+// submitChanges is what the audit entry of a submission records. Its fields
+// are in the order of their keys, so that its JSON is canonical as
+// json.Marshal writes it (a test holds it to database.CanonicalJSON).
+type submitChanges struct {
+	Amount           decimal.Decimal `json:"amount"`
+	Category         string          `json:"category"`
+	Description      *string         `json:"description"`
+	FiscalYear       int             `json:"fiscal_year"`
+	InvoiceNo        string          `json:"invoice_no"`
+	PledgeID         int64           `json:"pledge_id"`
+	SpentOn          taahod.Date     `json:"spent_on"`
+	VendorName       string          `json:"vendor_name"`
+	VendorNationalID *string         `json:"vendor_national_id"`
+}
+
+func (in *NewExpenditure) auditChanges() submitChanges {
+	return submitChanges{Amount: in.amount, Category: in.Category, Description: in.Description,
+		FiscalYear: in.spentOn.FiscalYear(), InvoiceNo: in.InvoiceNo, PledgeID: in.PledgeID, SpentOn: in.spentOn,
+		VendorName: in.VendorName, VendorNationalID: in.VendorNationalID}
 }
 
 // whyNotSubmitted tells why SubmitSQL matched no pledge.

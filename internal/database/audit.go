@@ -81,9 +81,19 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	b.Write(out)
 }
 
+// Canonical is an audit entry's changes already written in the canonical
+// form CanonicalJSON gives (compact, object keys sorted at every level), such
+// as the json.Marshal of a struct whose fields are in key order. Audit and
+// NewStatementAudit take it as it is, sparing a hot path the decoding and
+// re-encoding that canonicalising costs.
+type Canonical []byte
+
 // CanonicalJSON renders v as compact JSON with object keys sorted at every
-// level and numbers kept as written.
+// level and numbers kept as written. A Canonical value is returned as it is.
 func CanonicalJSON(v any) (string, error) {
+	if c, ok := v.(Canonical); ok {
+		return string(c), nil
+	}
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return "", err
