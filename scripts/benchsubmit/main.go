@@ -123,11 +123,14 @@ func (b *bench) run(ctx context.Context, duration time.Duration, rounds int, war
 		}
 		fmt.Printf("  round %d pgbench: %s\n", i+1, r)
 		pg.add(r)
+		serverBefore, selfBefore := cpuTime(b.server.Process.Pid), cpuTime(os.Getpid())
 		h, err := b.httpLoad(ctx, slice)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  round %d http:    %s\n", i+1, h)
+		serverCPU, selfCPU := cpuTime(b.server.Process.Pid)-serverBefore, cpuTime(os.Getpid())-selfBefore
+		fmt.Printf("  round %d http:    %s  (CPU per request: service %d µs, load generator %d µs)\n", i+1, h,
+			serverCPU.Microseconds()/int64(max(len(h.latencies), 1)), selfCPU.Microseconds()/int64(max(len(h.latencies), 1)))
 		web.add(h)
 	}
 	fmt.Println()
@@ -472,6 +475,24 @@ func (b *bench) cleanup() {
 	if b.dir != "" {
 		_ = os.RemoveAll(b.dir)
 	}
+}
+
+// cpuTime is the user and system CPU time a process has used so far, from
+// /proc (0 where there is none).
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticks = 100 // USER_HZ
+	return time.Duration(utime+stime) * time.Second / ticks
 }
 
 // result is the latencies of the requests of a run and how long it took.
