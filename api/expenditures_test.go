@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -356,5 +355,4 @@ func TestExpenditureList(t *testing.T) {
 	if r := w.do("GET", fmt.Sprintf("/api/v1/expenditures/%d", ids["b1404"]), w.accA, nil); r.status != 404 {
 		t.Errorf("another unit's expenditure: %d", r.status)
 	}
-	_ = strings.Contains
 }

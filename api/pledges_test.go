@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	"github.com/taahod/taahod"
 )
 
 func TestPledges(t *testing.T) {
@@ -159,5 +157,4 @@ func TestPledgeStatusLife(t *testing.T) {
 	if s := str(w.get(op, w.accA)["status"]); s != "cancelled" {
 		t.Fatalf("status %s", s)
 	}
-	_ = taahod.ECONFLICT
 }

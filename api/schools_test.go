@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
-
-	"github.com/taahod/taahod"
 )
 
 func TestSchools(t *testing.T) {
@@ -232,5 +230,4 @@ func TestSchoolProgress(t *testing.T) {
 			t.Fatalf("timeline documents: %v", docs)
 		}
 	})
-	_ = taahod.EINVALID
 }
