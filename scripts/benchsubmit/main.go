@@ -56,6 +56,7 @@ func main() {
 		warmup   = flag.Duration("warmup", 3*time.Second, "unmeasured warm-up of each side")
 		adminURL = flag.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL of the cluster (a superuser; default $DATABASE_URL)")
 		keep     = flag.Bool("keep", false, "keep the scratch database and the pgbench script")
+		procs    = flag.Int("server-gomaxprocs", 0, "GOMAXPROCS of the service (0: Go's default, the number of cores)")
 	)
 	flag.Parse()
 	if *adminURL == "" {
@@ -63,7 +64,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	b := &bench{conns: *conns, adminURL: *adminURL, keep: *keep}
+	b := &bench{conns: *conns, adminURL: *adminURL, keep: *keep, procs: *procs}
 	err := b.run(ctx, *duration, *rounds, *warmup)
 	b.cleanup()
 	if err != nil {
@@ -80,6 +81,7 @@ type bench struct {
 	conns    int
 	adminURL string
 	keep     bool
+	procs    int
 
 	dbName, dbURL, dir string
 	server             *exec.Cmd
@@ -213,6 +215,9 @@ func (b *bench) startServer(ctx context.Context) error {
 	}
 	b.server = exec.Command(b.binary(), "serve", "--addr", "127.0.0.1:0", "--database-url", b.dbURL)
 	b.server.Env = append(os.Environ(), "TAAHOD_DB_MAX_CONNS="+strconv.Itoa(b.conns))
+	if b.procs > 0 {
+		b.server.Env = append(b.server.Env, "GOMAXPROCS="+strconv.Itoa(b.procs))
+	}
 	logs, err := os.Create(filepath.Join(b.dir, "server.log"))
 	if err != nil {
 		return err
@@ -357,6 +362,14 @@ func (b *bench) pgbench(ctx context.Context, d time.Duration) (result, error) {
 		"-T", strconv.Itoa(int(d.Seconds())), "-f", b.script, "-l", "--log-prefix", filepath.Join(logDir, "tx")},
 		pgbenchDefines...)
 	args = append(args, "-h", u.Hostname(), "-p", u.Port(), "-U", u.User.Username(), b.dbName)
+	if b.keep {
+		var sh strings.Builder
+		sh.WriteString("pgbench")
+		for _, a := range args {
+			sh.WriteString(" '" + strings.ReplaceAll(a, "'", `'\''`) + "'")
+		}
+		_ = os.WriteFile(filepath.Join(b.dir, "pgbench.sh"), []byte(sh.String()+"\n"), 0o600)
+	}
 	cmd := exec.CommandContext(ctx, "pgbench", args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
