@@ -57,6 +57,7 @@ func main() {
 		adminURL = flag.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL of the cluster (a superuser; default $DATABASE_URL)")
 		keep     = flag.Bool("keep", false, "keep the scratch database and the pgbench script")
 		procs    = flag.Int("server-gomaxprocs", 0, "GOMAXPROCS of the service (0: Go's default, the number of cores)")
+		lookup   = flag.Bool("token-lookup", false, "also run the token lookup in pgbench, as a service without its sign-in cache would")
 	)
 	flag.Parse()
 	if *adminURL == "" {
@@ -64,7 +65,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	b := &bench{conns: *conns, adminURL: *adminURL, keep: *keep, procs: *procs}
+	b := &bench{conns: *conns, adminURL: *adminURL, keep: *keep, procs: *procs, tokenLookup: *lookup}
 	err := b.run(ctx, *duration, *rounds, *warmup)
 	b.cleanup()
 	if err != nil {
@@ -78,10 +79,11 @@ func fail(err error) {
 }
 
 type bench struct {
-	conns    int
-	adminURL string
-	keep     bool
-	procs    int
+	conns       int
+	adminURL    string
+	keep        bool
+	procs       int
+	tokenLookup bool
 
 	dbName, dbURL, dir string
 	server             *exec.Cmd
@@ -324,7 +326,9 @@ func (b *bench) writeScript() error {
 	var s strings.Builder
 	fmt.Fprintf(&s, "\\set pledge %d + (:client_id %% %d)\n", b.pledges[0], len(b.pledges))
 	s.WriteString("\\set inv random(1, 9000000000000000000)\n")
-	s.WriteString(oneLine(tokenSQL) + ";\n")
+	if b.tokenLookup {
+		s.WriteString(oneLine(tokenSQL) + ";\n")
+	}
 	s.WriteString(oneLine(submitSQL) + ";\n")
 	b.script = filepath.Join(b.dir, "submit.sql")
 	if err := os.WriteFile(b.script, []byte(s.String()), 0o600); err != nil {
