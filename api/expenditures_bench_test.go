@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
@@ -24,9 +25,15 @@ import (
 //
 //	go test -run '^$' -bench SubmitExpenditure -cpuprofile cpu.out ./api
 func BenchmarkSubmitExpenditure(b *testing.B) {
-	db := dbtest.New(b)
-	ctx := context.Background()
-	srv := New(db, auth.NewStore(db), Config{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	db, dsn := dbtest.NewWithURL(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	authStore := auth.NewStore(db)
+	if err := authStore.CacheTokens(ctx, dsn, time.Minute, log); err != nil {
+		b.Fatal(err)
+	}
+	srv := New(db, authStore, Config{Logger: log})
 	hs := httptest.NewServer(srv.Handler())
 	defer hs.Close()
 	unit, err := registry.NewStore(db).CreateUnit(ctx, taahod.System, registry.NewUnit{Name: "u", NationalID: taahod.MakeLegalEntityID("1010234567"), County: "c"})
