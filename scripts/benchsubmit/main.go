@@ -138,7 +138,11 @@ func (b *bench) run(ctx context.Context, duration time.Duration, rounds int, war
 		web.add(h)
 	}
 	fmt.Println()
-	fmt.Printf("pgbench (same statements): %s\n", pg)
+	if b.tokenLookup {
+		fmt.Printf("pgbench (lookup + submit): %s\n", pg)
+	} else {
+		fmt.Printf("pgbench (same statement):  %s\n", pg)
+	}
 	fmt.Printf("HTTP submissions:          %s\n", web)
 	rate := web.rate() / pg.rate()
 	p99 := float64(web.pct(99)) / float64(pg.pct(99))
