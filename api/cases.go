@@ -42,7 +42,7 @@ func (s *Server) listCases(c *gin.Context) error {
 	pg, p := listParams(c)
 	f := registry.CaseFilter{
 		UnitID: queryID(c, p, "unit_id"), Channel: c.Query("channel"), Outcome: c.Query("outcome"),
-		Category: c.Query("category"), Year: queryYear(c, p, false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
+		Category: c.Query("category"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
 	}
 	if err := p.Err(); err != nil {
 		return err

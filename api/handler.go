@@ -33,6 +33,12 @@ func writeJSON(c *gin.Context, status int, v any) error {
 // jsonMarshal encodes without escaping <, > and & (the answers are not HTML)
 // and without the trailing newline of json.Encoder.
 func jsonMarshal(v any) ([]byte, error) {
+	// A type that writes its own JSON (the busiest answers do, by hand) is
+	// taken as it writes it: the encoder would only scan it again to check
+	// and compact it.
+	if m, ok := v.(json.Marshaler); ok {
+		return m.MarshalJSON()
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

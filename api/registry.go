@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
@@ -26,43 +25,6 @@ func (s *Server) registryRoutes(public, v1 *gin.RouterGroup) {
 
 // viewer is the registry's view of the signed-in caller.
 func viewer(c *gin.Context) registry.Viewer { return registry.SignedIn(actor(c)) }
-
-// queryID reads an optional id filter: absent is 0; anything but a positive
-// whole number is a problem named after the parameter.
-func queryID(c *gin.Context, p *taahod.Problems, name string) int64 {
-	s := c.Query(name)
-	if s == "" {
-		return 0
-	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		p.Add(name, "invalid_id", name+" must be a record's id, a positive whole number")
-		return 0
-	}
-	return id
-}
-
-// queryYear reads the fiscal year parameter: a Solar Hijri year such as
-// 1404. Absent is 0, or a problem when required.
-func queryYear(c *gin.Context, p *taahod.Problems, required bool) int {
-	s := c.Query("year")
-	if s == "" {
-		if required {
-			p.Add("year", "required", "name the fiscal year, such as year=1404")
-		}
-		return 0
-	}
-	y, err := strconv.Atoi(s)
-	if err != nil {
-		p.Add("year", "invalid_year", "year must be a Solar Hijri year such as 1404")
-		return 0
-	}
-	if _, _, err := registry.YearBounds(y); err != nil {
-		p.AddErr("year", err)
-		return 0
-	}
-	return y
-}
 
 // queryBool reads an optional true/false parameter.
 func queryBool(c *gin.Context, p *taahod.Problems, name string) *bool {

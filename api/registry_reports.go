@@ -27,7 +27,7 @@ func (s *Server) registryReportRoutes(public, v1 *gin.RouterGroup) {
 // reader, signed in or not.
 func (s *Server) registryFigures(c *gin.Context) error {
 	var p taahod.Problems
-	year := queryYear(c, &p, true)
+	year := queryYear(c, &p, "year", true)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ type figureRows struct {
 
 func (s *Server) registryRows(c *gin.Context, v registry.Viewer) error {
 	pg, p := listParams(c)
-	year := queryYear(c, p, true)
+	year := queryYear(c, p, "year", true)
 	figure := c.Query("figure")
 	if _, known := registry.FigureDoc(figure); !known {
 		p.Add("figure", "invalid_choice", "figure must be one of the report's figures, such as resolutions.implemented; see the OpenAPI description")
@@ -71,7 +71,7 @@ func (s *Server) registryRows(c *gin.Context, v registry.Viewer) error {
 // whoever asks.
 func (s *Server) registryReportPDF(c *gin.Context) error {
 	var p taahod.Problems
-	year := queryYear(c, &p, true)
+	year := queryYear(c, &p, "year", true)
 	if err := p.Err(); err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (s *Server) listResolutions(c *gin.Context) error {
 	f := registry.ResolutionFilter{
 		SessionID: queryID(c, p, "session_id"), UnitID: queryID(c, p, "unit_id"), AgencyID: queryID(c, p, "agency_id"),
 		Agency: c.Query("agency"), Status: c.Query("status"), Category: c.Query("category"),
-		Overdue: queryBool(c, p, "overdue"), Year: queryYear(c, p, false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
+		Overdue: queryBool(c, p, "overdue"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -65,7 +65,7 @@ func (s *Server) listResolutions(c *gin.Context) error {
 
 func (s *Server) overdueResolutions(c *gin.Context) error {
 	var p taahod.Problems
-	year := queryYear(c, &p, false)
+	year := queryYear(c, &p, "year", false)
 	agency := queryID(c, &p, "agency_id")
 	if err := p.Err(); err != nil {
 		return err

@@ -28,7 +28,7 @@ func (s *Server) reviveUnit(c *gin.Context) error {
 
 func (s *Server) listRevivals(c *gin.Context) error {
 	pg, p := listParams(c)
-	f := registry.RevivalFilter{UnitID: queryID(c, p, "unit_id"), Year: queryYear(c, p, false), AfterID: pg.AfterID, Limit: pg.Limit + 1}
+	f := registry.RevivalFilter{UnitID: queryID(c, p, "unit_id"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1}
 	if err := p.Err(); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 )
 
@@ -27,6 +28,7 @@ type Server struct {
 	db       *database.DB
 	auth     *auth.Store
 	registry *registry.Store
+	ledger   *ledger.Store
 	log      *slog.Logger
 	cfg      Config
 
@@ -44,6 +46,7 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 		db:         db,
 		auth:       authStore,
 		registry:   registry.NewStore(db),
+		ledger:     ledger.NewStore(db),
 		log:        cfg.Logger,
 		cfg:        cfg,
 		bodyLimits: map[string]int64{},
@@ -84,6 +87,7 @@ func (s *Server) routes() *gin.Engine {
 
 	s.unitRoutes(v1)
 	s.registryRoutes(public, v1)
+	s.commitmentRoutes(v1)
 	return r
 }
 

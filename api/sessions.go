@@ -38,7 +38,7 @@ func (s *Server) getSession(c *gin.Context) error {
 
 func (s *Server) listSessions(c *gin.Context) error {
 	pg, p := listParams(c)
-	year := queryYear(c, p, false)
+	year := queryYear(c, p, "year", false)
 	if err := p.Err(); err != nil {
 		return err
 	}

@@ -16,6 +16,10 @@ import (
 	"github.com/taahod/taahod/migrations"
 )
 
+// tokenCacheTTL bounds how long a live token is remembered between
+// requests; revocations reach the cache sooner, by notification.
+const tokenCacheTTL = time.Minute
+
 // shutdownGrace is how long in-flight requests may take to finish after
 // SIGTERM or Ctrl-C.
 const shutdownGrace = 30 * time.Second
@@ -43,6 +47,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	authStore := auth.NewStore(db)
 	authStore.TokenTTL = cfg.TokenTTL
+	if err := authStore.CacheTokens(ctx, cfg.DatabaseURL, tokenCacheTTL, log); err != nil {
+		return fmt.Errorf("listen for sign-in changes: %w", err)
+	}
 	server := api.New(db, authStore, api.Config{Logger: log, Province: cfg.Province, PublicURL: cfg.PublicURL})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

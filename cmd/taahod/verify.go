@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 )
 
@@ -27,6 +28,10 @@ var checks = []check{
 		return fmt.Sprintf("%d entries", n), findings, err
 	}},
 	{"registry", registry.Verify},
+	{"pledge totals", func(ctx context.Context, db *database.DB) (string, []database.Finding, error) {
+		n, findings, err := ledger.VerifySubmittedTotals(ctx, db)
+		return fmt.Sprintf("%d pledges", n), findings, err
+	}},
 }
 
 func verifyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -63,6 +63,8 @@ type Store struct {
 	DB *database.DB
 	// TokenTTL is how long a sign-in lasts.
 	TokenTTL time.Duration
+
+	cache *tokenCache // nil unless CacheTokens was called
 }
 
 // DefaultTokenTTL is how long a sign-in lasts unless configured.

@@ -7,7 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/taahod/taahod"
 )
 
 // Entry is one row of the audit chain: who did what to which record, in
@@ -78,9 +81,19 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	b.Write(out)
 }
 
+// Canonical is an audit entry's changes already written in the canonical
+// form CanonicalJSON gives (compact, object keys sorted at every level), such
+// as the json.Marshal of a struct whose fields are in key order. Audit and
+// NewStatementAudit take it as it is, sparing a hot path the decoding and
+// re-encoding that canonicalising costs.
+type Canonical []byte
+
 // CanonicalJSON renders v as compact JSON with object keys sorted at every
-// level and numbers kept as written.
+// level and numbers kept as written. A Canonical value is returned as it is.
 func CanonicalJSON(v any) (string, error) {
+	if c, ok := v.(Canonical); ok {
+		return string(c), nil
+	}
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return "", err
@@ -119,4 +132,83 @@ func appendEntry(ctx context.Context, tx *Tx, e Entry) error {
 		e.Content(), e.At, e.ActorID, e.ActorName, e.ActorRole, e.Action, e.TargetType,
 		e.TargetID, e.RequestID, e.Changes)
 	return err
+}
+
+// StatementAudit is an audit entry appended by the very statement that makes
+// the change. It serves the hot paths that run as one autocommitted statement
+// (and so have no Tx to call Audit on) and whose target id is known only
+// inside that statement, as the id of the row it inserts. The entry, its hash
+// and its place in the chain are exactly those Tx.Audit would give it: the
+// content is prepared here in two parts, before and after the target id, and
+// the statement joins them around the id; VerifyAudit rebuilds the same text
+// from the stored row.
+type StatementAudit struct {
+	e          Entry
+	head, tail string
+}
+
+// NewStatementAudit prepares the entry of a change by actor at the instant at
+// (truncated to microseconds, as a Tx's Now is), with the request id of ctx.
+func NewStatementAudit(ctx context.Context, actor taahod.Actor, at time.Time, action, targetType string, changes any) (StatementAudit, error) {
+	e := Entry{
+		At:         at.UTC().Truncate(time.Microsecond),
+		ActorID:    actorID(actor),
+		ActorName:  actor.Username,
+		ActorRole:  string(actor.Role),
+		Action:     action,
+		TargetType: targetType,
+		RequestID:  RequestID(ctx),
+	}
+	var err error
+	if e.Changes, err = CanonicalJSON(changes); err != nil {
+		return StatementAudit{}, fmt.Errorf("audit changes of %s: %w", targetType, err)
+	}
+	// The target id is the last field but the type; request ids and types
+	// are escaped JSON strings, so the last occurrence of the empty id is the
+	// one to split at, whatever the changes hold.
+	content := e.Content()
+	const empty = `"target_id":""`
+	i := strings.LastIndex(content, empty)
+	if i < 0 {
+		return StatementAudit{}, fmt.Errorf("audit content of %s has no target id", targetType)
+	}
+	cut := i + len(empty) - 1
+	return StatementAudit{e: e, head: content[:cut], tail: content[cut:]}, nil
+}
+
+// StatementAuditSQL returns two common table expressions, audit_tip and
+// audit_row, that append a StatementAudit's entry inside a larger statement
+// (put them after that statement's own CTEs, after a comma). idQuery is a
+// scalar subquery giving the target id as text, such as
+// "(SELECT id::text FROM ins)"; when it yields no row nothing is appended.
+// The CTEs use the placeholders $first to $first+8, whose values Args gives
+// in order.
+//
+// The chain's tip is locked by the UPDATE of audit_tip until the statement's
+// transaction commits; in an autocommitted statement that is the moment the
+// statement ends.
+func StatementAuditSQL(idQuery string, first int) string {
+	p := func(i int) string { return "$" + strconv.Itoa(first+i) }
+	return `audit_tip AS (
+		UPDATE audit_head
+		   SET seq = seq + 1, prev_hash = hash,
+		       hash = sha256(hash || convert_to(` + p(0) + `::text || ` + idQuery + ` || ` + p(1) + `::text, 'UTF8'))
+		 WHERE singleton AND ` + idQuery + ` IS NOT NULL
+		RETURNING seq, prev_hash, hash
+	), audit_row AS (
+		INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, action, target_type,
+		                       target_id, request_id, changes, prev_hash, hash)
+		SELECT audit_tip.seq, ` + p(2) + `::timestamptz, ` + p(3) + `::bigint, ` + p(4) + `::text, ` + p(5) + `::text, ` +
+		p(6) + `::text, ` + p(7) + `::text, ` + idQuery + `, ` + p(8) + `::text, ` + p(9) + `::text, audit_tip.prev_hash, audit_tip.hash
+		  FROM audit_tip
+	)`
+}
+
+// StatementAuditArgs is how many placeholders StatementAuditSQL uses.
+const StatementAuditArgs = 10
+
+// Args returns the values of the placeholders of StatementAuditSQL.
+func (a StatementAudit) Args() []any {
+	return []any{a.head, a.tail, a.e.At, a.e.ActorID, a.e.ActorName, a.e.ActorRole,
+		a.e.Action, a.e.TargetType, a.e.RequestID, a.e.Changes}
 }

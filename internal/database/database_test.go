@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -233,5 +234,50 @@ func TestWithBinaryParameters(t *testing.T) {
 		if err != nil || got != want {
 			t.Errorf("%s: %s, %v; want %s", in, got, err, want)
 		}
+	}
+}
+
+func TestStatementAuditJoinsTheChain(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := database.WithRequestID(context.Background(), "req-statement-1")
+	if _, err := db.Exec(`CREATE TABLE thing (id BIGSERIAL PRIMARY KEY, v INT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := `WITH ins AS (INSERT INTO thing (v) SELECT $1 WHERE $1 > 0 RETURNING id), ` +
+		database.StatementAuditSQL("(SELECT id::text FROM ins)", 2) + ` SELECT id FROM ins`
+	add := func(v int) (int64, error) {
+		// Changes that hold a "target_id" of their own must not confuse the split.
+		a, err := database.NewStatementAudit(ctx, someone, db.Now(), "thing.create", "thing",
+			map[string]any{"v": v, "target_id": "", "text": "متن"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		err = db.GetContext(ctx, &id, insert, append([]any{v}, a.Args()...)...)
+		return id, err
+	}
+	appendEntries(t, db, 2)
+	var ids []int64
+	for v := 1; v <= 3; v++ {
+		id, err := add(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	appendEntries(t, db, 1)
+	if _, err := add(0); !errors.Is(err, sql.ErrNoRows) {
+		t.Fatalf("nothing inserted: %v", err)
+	}
+	n, findings, err := database.VerifyAudit(context.Background(), db)
+	if err != nil || n != 6 || len(findings) != 0 {
+		t.Fatalf("%d entries, findings %v, %v", n, findings, err)
+	}
+	var targets []string
+	if err := db.Select(&targets, `SELECT target_id FROM audit_log WHERE action = 'thing.create' AND request_id = 'req-statement-1' ORDER BY seq`); err != nil {
+		t.Fatal(err)
+	}
+	if len(targets) != 3 || targets[0] != fmt.Sprint(ids[0]) || targets[2] != fmt.Sprint(ids[2]) {
+		t.Fatalf("targets %v for ids %v", targets, ids)
 	}
 }

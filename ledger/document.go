@@ -1,0 +1,310 @@
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
+)
+
+// MaxDocumentSize is the largest evidence file taken: 10 MiB.
+const MaxDocumentSize = 10 << 20
+
+// The content types of the files taken, recognised by their first bytes.
+const (
+	TypePDF  = "application/pdf"
+	TypeJPEG = "image/jpeg"
+	TypePNG  = "image/png"
+)
+
+// DetectContentType names the type of a file from its content alone: PDF
+// (a "%PDF-" header), JPEG (the SOI marker and a marker after it) or PNG
+// (its 8-byte signature). It returns "" for anything else, whatever the
+// file's name or declared type says.
+func DetectContentType(content []byte) string {
+	switch {
+	case bytes.HasPrefix(content, []byte("%PDF-")):
+		return TypePDF
+	case bytes.HasPrefix(content, []byte{0xFF, 0xD8, 0xFF}):
+		return TypeJPEG
+	case bytes.HasPrefix(content, []byte("\x89PNG\r\n\x1a\n")):
+		return TypePNG
+	}
+	return ""
+}
+
+// Digest is a SHA-256, hex in JSON.
+type Digest []byte
+
+// MarshalJSON writes the digest as lower-case hex.
+func (d Digest) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + hex.EncodeToString(d) + `"`), nil
+}
+
+// Scan reads a BYTEA column.
+func (d *Digest) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok {
+		return fmt.Errorf("ledger: scan digest from %T", src)
+	}
+	*d = bytes.Clone(b)
+	return nil
+}
+
+// Document is an evidence file: of an expenditure (an invoice, a receipt) or
+// of a school's progress report (a photo). Content is read only for a
+// download.
+type Document struct {
+	ID            int64     `db:"id" json:"id"`
+	ExpenditureID *int64    `db:"expenditure_id" json:"expenditure_id,omitempty"`
+	ProgressID    *int64    `db:"progress_id" json:"progress_id,omitempty"`
+	Name          string    `db:"name" json:"name"`
+	ContentType   string    `db:"content_type" json:"content_type"`
+	Size          int64     `db:"size" json:"size"`
+	SHA256        Digest    `db:"sha256" json:"sha256"`
+	UploadedBy    *int64    `db:"uploaded_by" json:"uploaded_by"`
+	CreatedAt     time.Time `db:"created_at" json:"created_at"`
+	Content       []byte    `db:"content" json:"-"`
+}
+
+// NewDocument is an uploaded file: the name the client gave it and its bytes.
+type NewDocument struct {
+	Name    string
+	Content []byte
+
+	contentType string
+	sha256      []byte
+}
+
+// Validate recognises the file and cleans its name. An empty file is
+// EINVALID (field file); one over MaxDocumentSize is ETOOLARGE; one that is
+// not PDF, JPEG or PNG by content is EUNSUPPORTEDMEDIA.
+func (n *NewDocument) Validate() error {
+	switch {
+	case len(n.Content) == 0:
+		return taahod.Invalid("file", "empty", "the file is empty")
+	case len(n.Content) > MaxDocumentSize:
+		return taahod.Errorf(taahod.ETOOLARGE, "the file is larger than 10 MiB")
+	}
+	n.contentType = DetectContentType(n.Content)
+	if n.contentType == "" {
+		return &taahod.Error{Code: taahod.EUNSUPPORTEDMEDIA, Message: "the file is not a PDF, JPEG or PNG (recognised by its content, not its name)",
+			Fields: []taahod.FieldError{{Field: "file", Code: "unsupported_type", Message: "send a PDF, JPEG or PNG"}}}
+	}
+	sum := sha256.Sum256(n.Content)
+	n.sha256 = sum[:]
+	n.Name = documentName(n.Name, n.contentType)
+	return nil
+}
+
+// documentName keeps the last element of a client's file name, without
+// control characters, at most 200 characters; a name that is empty or not
+// UTF-8 becomes "document" with the extension of its type.
+func documentName(name, contentType string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	name = strings.TrimSpace(path.Base(name))
+	if !utf8.ValidString(name) || name == "." || name == "/" {
+		name = ""
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, name)
+	if r := []rune(name); len(r) > 200 {
+		name = string(r[len(r)-200:])
+	}
+	if strings.TrimSpace(name) == "" {
+		switch contentType {
+		case TypePDF:
+			return "document.pdf"
+		case TypeJPEG:
+			return "document.jpg"
+		default:
+			return "document.png"
+		}
+	}
+	return name
+}
+
+const documentColumns = `id, name, content_type, size, sha256, uploaded_by, created_at`
+
+// AddExpenditureDocument attaches a file to a submitted expenditure of the
+// actor's units. The same file (by SHA-256) twice is one document: the
+// second upload returns the first with created false. It returns ENOTFOUND
+// for an expenditure the actor cannot see, EFORBIDDEN for anyone but the
+// unit's accountant, ECONFLICT once the expenditure is reviewed or
+// withdrawn, and the errors of NewDocument.Validate.
+func (s *Store) AddExpenditureDocument(ctx context.Context, actor taahod.Actor, expenditureID int64, in NewDocument) (Document, bool, error) {
+	if err := in.Validate(); err != nil {
+		return Document{}, false, err
+	}
+	var (
+		d       Document
+		created bool
+	)
+	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
+		// FOR SHARE waits for a review in progress, which locks the row
+		// for update, and then reads the status it left.
+		var row struct {
+			UnitID int64  `db:"unit_id"`
+			Status string `db:"status"`
+		}
+		err := tx.GetContext(ctx, &row, `SELECT unit_id, status FROM expenditures WHERE id = $1 FOR SHARE`, expenditureID)
+		if err != nil || !actor.CanSeeUnit(row.UnitID) {
+			return database.NotFound(orNoRows(err), "expenditure", expenditureID)
+		}
+		if !actor.Is(taahod.RoleAccountant) {
+			return taahod.Errorf(taahod.EFORBIDDEN, "only the unit's accountant adds evidence")
+		}
+		if row.Status != StatusSubmitted {
+			return taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; evidence is added while it is submitted", expenditureID, row.Status)
+		}
+		err = tx.GetContext(ctx, &d, `
+			INSERT INTO expenditure_documents (expenditure_id, name, content_type, size, sha256, content, uploaded_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (expenditure_id, sha256) DO NOTHING
+			RETURNING expenditure_id, `+documentColumns,
+			expenditureID, in.Name, in.contentType, len(in.Content), in.sha256, in.Content, nullID(actor.UserID), tx.Now)
+		if errors.Is(err, sql.ErrNoRows) {
+			return tx.GetContext(ctx, &d, `SELECT expenditure_id, `+documentColumns+`
+				FROM expenditure_documents WHERE expenditure_id = $1 AND sha256 = $2`, expenditureID, in.sha256)
+		} else if err != nil {
+			return err
+		}
+		created = true
+		tx.Audit(ctx, actor, "expenditure.document_add", "expenditure", expenditureID, map[string]any{
+			"document_id": d.ID, "name": d.Name, "content_type": d.ContentType, "size": d.Size, "sha256": d.SHA256,
+		})
+		return nil
+	})
+	return d, created, err
+}
+
+// ExpenditureDocuments lists the documents of an expenditure, oldest first.
+// It returns ENOTFOUND for an expenditure the actor cannot see and
+// EFORBIDDEN for the roles that do not see evidence.
+func (s *Store) ExpenditureDocuments(ctx context.Context, actor taahod.Actor, expenditureID int64) ([]Document, error) {
+	if err := s.checkEvidenceReader(ctx, actor, expenditureID); err != nil {
+		return nil, err
+	}
+	docs := []Document{}
+	err := s.DB.SelectContext(ctx, &docs, `SELECT expenditure_id, `+documentColumns+`
+		FROM expenditure_documents WHERE expenditure_id = $1 ORDER BY id`, expenditureID)
+	return docs, database.MapError(err)
+}
+
+// ExpenditureDocument returns one document with its content. It returns
+// ENOTFOUND for an unknown document or an expenditure the actor cannot see,
+// and EFORBIDDEN for the roles that do not see evidence.
+func (s *Store) ExpenditureDocument(ctx context.Context, actor taahod.Actor, expenditureID, documentID int64) (Document, error) {
+	if err := s.checkEvidenceReader(ctx, actor, expenditureID); err != nil {
+		return Document{}, err
+	}
+	var d Document
+	err := s.DB.GetContext(ctx, &d, `SELECT expenditure_id, `+documentColumns+`, content
+		FROM expenditure_documents WHERE expenditure_id = $1 AND id = $2`, expenditureID, documentID)
+	return d, database.NotFound(err, "document", documentID)
+}
+
+// SeesEvidence reports whether the actor's role may read expenditures'
+// evidence documents: invoices carry the unit's tax identity, so the
+// education officers and the secretariat do not.
+func SeesEvidence(actor taahod.Actor) bool {
+	return actor.Is(taahod.RoleAdmin, taahod.RoleTaxOfficer, taahod.RoleAuditor, taahod.RoleAccountant)
+}
+
+func (s *Store) checkEvidenceReader(ctx context.Context, actor taahod.Actor, expenditureID int64) error {
+	if !SeesEvidence(actor) {
+		return taahod.Errorf(taahod.EFORBIDDEN, "your role does not see expenditures' evidence")
+	}
+	var unitID int64
+	err := s.DB.GetContext(ctx, &unitID, `SELECT unit_id FROM expenditures WHERE id = $1`, expenditureID)
+	if err != nil || !actor.CanSeeUnit(unitID) {
+		return database.NotFound(orNoRows(err), "expenditure", expenditureID)
+	}
+	return nil
+}
+
+// AddProgressDocument attaches a photo or document to a school's progress
+// report; the same file twice is one document (created false). It returns
+// ENOTFOUND for an unknown report and the errors of NewDocument.Validate.
+func (s *Store) AddProgressDocument(ctx context.Context, actor taahod.Actor, schoolID, progressID int64, in NewDocument) (Document, bool, error) {
+	if err := in.Validate(); err != nil {
+		return Document{}, false, err
+	}
+	var (
+		d       Document
+		created bool
+	)
+	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
+		var found bool
+		if err := tx.GetContext(ctx, &found, `SELECT EXISTS (SELECT 1 FROM school_progress WHERE id = $1 AND school_id = $2)`,
+			progressID, schoolID); err != nil {
+			return err
+		}
+		if !found {
+			return taahod.Errorf(taahod.ENOTFOUND, "progress report %d of school %d not found", progressID, schoolID)
+		}
+		err := tx.GetContext(ctx, &d, `
+			INSERT INTO school_progress_documents (progress_id, name, content_type, size, sha256, content, uploaded_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (progress_id, sha256) DO NOTHING
+			RETURNING progress_id, `+documentColumns,
+			progressID, in.Name, in.contentType, len(in.Content), in.sha256, in.Content, nullID(actor.UserID), tx.Now)
+		if errors.Is(err, sql.ErrNoRows) {
+			return tx.GetContext(ctx, &d, `SELECT progress_id, `+documentColumns+`
+				FROM school_progress_documents WHERE progress_id = $1 AND sha256 = $2`, progressID, in.sha256)
+		} else if err != nil {
+			return err
+		}
+		created = true
+		tx.Audit(ctx, actor, "school.progress_document_add", "school", schoolID, map[string]any{
+			"progress_id": progressID, "document_id": d.ID, "name": d.Name, "content_type": d.ContentType,
+			"size": d.Size, "sha256": d.SHA256,
+		})
+		return nil
+	})
+	return d, created, err
+}
+
+// ProgressDocument returns one document of a progress report with its
+// content. It returns ENOTFOUND when the school, report and document do not
+// belong together.
+func (s *Store) ProgressDocument(ctx context.Context, schoolID, progressID, documentID int64) (Document, error) {
+	var d Document
+	err := s.DB.GetContext(ctx, &d, `
+		SELECT d.progress_id, d.id, d.name, d.content_type, d.size, d.sha256, d.uploaded_by, d.created_at, d.content
+		  FROM school_progress_documents d JOIN school_progress r ON r.id = d.progress_id
+		 WHERE d.id = $1 AND d.progress_id = $2 AND r.school_id = $3`, documentID, progressID, schoolID)
+	return d, database.NotFound(err, "document", documentID)
+}
+
+// orNoRows turns a nil error (a row found but out of the actor's scope) into
+// sql.ErrNoRows, so that database.NotFound answers the same for both.
+func orNoRows(err error) error {
+	if err == nil {
+		return sql.ErrNoRows
+	}
+	return err
+}
+
+// nullID is a user id for a nullable column: the system actor has none.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}

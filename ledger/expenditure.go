@@ -1,0 +1,294 @@
+package ledger
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+)
+
+// Expenditure statuses. An expenditure is submitted; while it is, the
+// accountant may edit or withdraw it; the tax office's review approves it
+// (in full), approves part of it, or rejects it, and then it is frozen.
+const (
+	StatusSubmitted         = "submitted"
+	StatusApproved          = "approved"
+	StatusPartiallyApproved = "partially_approved"
+	StatusRejected          = "rejected"
+	StatusWithdrawn         = "withdrawn"
+)
+
+// Categories of spending on a school.
+const (
+	CategoryLand              = "land"
+	CategoryConstruction      = "construction"
+	CategoryEquipment         = "equipment"
+	CategoryDesignSupervision = "design_supervision"
+	CategoryOther             = "other"
+)
+
+// Categories lists the categories in the order forms show them.
+var Categories = []string{CategoryLand, CategoryConstruction, CategoryEquipment, CategoryDesignSupervision, CategoryOther}
+
+// ValidExpenditureStatus reports whether s names an expenditure status.
+func ValidExpenditureStatus(s string) bool {
+	switch s {
+	case StatusSubmitted, StatusApproved, StatusPartiallyApproved, StatusRejected, StatusWithdrawn:
+		return true
+	}
+	return false
+}
+
+// Expenditure is what a unit spent on a school against its pledge
+// (هزینه‌کرد). FiscalYear is the Solar Hijri year of SpentOn. ExceedsPledge
+// says that, when it was submitted (or last edited), it took the pledge's
+// submitted total past the pledge's amount: accepted, and flagged for the
+// reviewer. ApprovedAmount is set by an approval.
+//
+// ReviewReason and ReviewedBy are the tax office's: an education officer or
+// the secretariat reads the review's outcome (status, approved amount, when)
+// but never its reasoning or the official's identity, which speak of the
+// unit's tax affairs. See Redact.
+type Expenditure struct {
+	ID               int64               `db:"id" json:"id"`
+	PledgeID         int64               `db:"pledge_id" json:"pledge_id"`
+	UnitID           int64               `db:"unit_id" json:"unit_id"`
+	SchoolID         int64               `db:"school_id" json:"school_id"`
+	Amount           decimal.Decimal     `db:"amount" json:"amount"`
+	SpentOn          taahod.Date         `db:"spent_on" json:"spent_on"`
+	FiscalYear       int                 `db:"fiscal_year" json:"fiscal_year"`
+	InvoiceNo        string              `db:"invoice_no" json:"invoice_no"`
+	VendorName       string              `db:"vendor_name" json:"vendor_name"`
+	VendorNationalID *string             `db:"vendor_national_id" json:"vendor_national_id"`
+	Category         string              `db:"category" json:"category"`
+	Description      *string             `db:"description" json:"description"`
+	Status           string              `db:"status" json:"status"`
+	ExceedsPledge    bool                `db:"exceeds_pledge" json:"exceeds_pledge"`
+	ApprovedAmount   decimal.NullDecimal `db:"approved_amount" json:"approved_amount"`
+	ReviewReason     *string             `db:"review_reason" json:"review_reason"`
+	ReviewedBy       *int64              `db:"reviewed_by" json:"reviewed_by"`
+	ReviewedAt       *time.Time          `db:"reviewed_at" json:"reviewed_at"`
+	SubmittedBy      int64               `db:"submitted_by" json:"submitted_by"`
+	CreatedAt        time.Time           `db:"created_at" json:"created_at"`
+	UpdatedAt        time.Time           `db:"updated_at" json:"updated_at"`
+}
+
+// Redact removes what the actor may not see: the review's reason and
+// reviewer, for the roles kept from units' tax affairs.
+func (e *Expenditure) Redact(actor taahod.Actor) {
+	if !actor.SeesTaxFigures() {
+		e.ReviewReason = nil
+		e.ReviewedBy = nil
+	}
+}
+
+// NewExpenditure is what submitting an expenditure takes. The date comes as
+// spent_on ("2025-11-26") or spent_on_jalali ("1404/09/05").
+type NewExpenditure struct {
+	PledgeID         int64           `json:"pledge_id"`
+	Amount           json.RawMessage `json:"amount"`
+	SpentOn          *string         `json:"spent_on"`
+	SpentOnJalali    *string         `json:"spent_on_jalali"`
+	InvoiceNo        string          `json:"invoice_no"`
+	VendorName       string          `json:"vendor_name"`
+	VendorNationalID *string         `json:"vendor_national_id"`
+	Category         string          `json:"category"`
+	Description      *string         `json:"description"`
+
+	amount                decimal.Decimal
+	spentOn               taahod.Date
+	vendorKey, invoiceKey string
+}
+
+// Validate checks the expenditure on its own: a positive exact amount, a
+// date not after today in Tehran, an invoice number, a vendor (whose
+// national id, when given, must be valid) and a category. The store checks
+// it against its pledge.
+func (n *NewExpenditure) Validate(today taahod.Date) error {
+	var p taahod.Problems
+	if n.PledgeID <= 0 {
+		p.Add("pledge_id", "required", "pledge_id is required")
+	}
+	amount, err := taahod.ParseAmountJSON(n.Amount)
+	if err != nil {
+		p.AddErr("amount", err)
+	}
+	n.amount = amount
+	n.spentOn = spentOn(&p, n.SpentOn, n.SpentOnJalali, today)
+	checkInvoice(&p, &n.InvoiceNo)
+	cleanText(&p, "vendor_name", &n.VendorName, true, 200)
+	checkVendorNationalID(&p, &n.VendorNationalID)
+	checkCategory(&p, n.Category)
+	cleanOptionalText(&p, "description", &n.Description, 2000)
+	n.vendorKey = VendorKey(n.VendorName, n.VendorNationalID)
+	n.invoiceKey = InvoiceKey(n.InvoiceNo)
+	return p.Err()
+}
+
+func spentOn(p *taahod.Problems, iso, jalali *string, today taahod.Date) taahod.Date {
+	d := dateInput(p, "spent_on", iso, jalali, true)
+	if !d.IsZero() && d.After(today) {
+		p.Add("spent_on", "in_future", "spent_on is after today ("+today.String()+" in Tehran)")
+		return taahod.Date{}
+	}
+	return d
+}
+
+func checkInvoice(p *taahod.Problems, s *string) {
+	cleanText(p, "invoice_no", s, true, 64)
+}
+
+func checkVendorNationalID(p *taahod.Problems, id **string) {
+	if *id == nil {
+		return
+	}
+	**id = strings.TrimSpace(**id)
+	if **id == "" {
+		*id = nil
+		return
+	}
+	if _, err := taahod.ValidateNationalID(**id); err != nil {
+		p.AddErr("vendor_national_id", err)
+	}
+}
+
+func checkCategory(p *taahod.Problems, c string) {
+	for _, k := range Categories {
+		if c == k {
+			return
+		}
+	}
+	p.Add("category", "invalid_choice", "category must be one of land, construction, equipment, design_supervision, other")
+}
+
+// VendorKey identifies a vendor for the rule that one unit may not submit
+// the same invoice of the same vendor twice: the vendor's national id when
+// it is given ("nid:10101234567"), else its normalised name
+// ("name:فولاد البرز"). Names are compared after NormaliseText, so spelling
+// variants of one name (Arabic or Persian yeh and kaf, a half-space or a
+// space, case) are one vendor; a vendor given once with its national id and
+// once by name alone is two.
+func VendorKey(name string, nationalID *string) string {
+	if nationalID != nil && *nationalID != "" {
+		return "nid:" + *nationalID
+	}
+	return "name:" + NormaliseText(name)
+}
+
+// InvoiceKey is an invoice number as compared for duplicates: normalised
+// like a vendor's name, so "INV-۰۰۱" and "inv-001" are one invoice.
+func InvoiceKey(invoiceNo string) string { return NormaliseText(invoiceNo) }
+
+// NormaliseText folds the ways one Persian name or number is typed into one
+// form: Arabic yeh and kaf become Persian, Persian and Arabic-Indic digits
+// become ASCII, tatweel and diacritics go, zero-width joiners and
+// non-joiners become spaces, runs of spaces become one, and letters become
+// lower case.
+func NormaliseText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == 'ي' || r == 'ى':
+			r = 'ی'
+		case r == 'ك':
+			r = 'ک'
+		case r >= '۰' && r <= '۹':
+			r = '0' + (r - '۰')
+		case r >= '٠' && r <= '٩':
+			r = '0' + (r - '٠')
+		case r == 'ـ' || (r >= '\u064B' && r <= '\u065F') || r == '\u0670':
+			continue
+		case r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\uFEFF' || unicode.IsSpace(r):
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// ExpenditurePatch is an edit of a submitted expenditure. Absent fields
+// stay; vendor_national_id and description may be cleared with null. The
+// pledge cannot change: withdraw and submit anew.
+type ExpenditurePatch struct {
+	Amount           taahod.Optional[json.RawMessage] `json:"amount"`
+	SpentOn          taahod.Optional[string]          `json:"spent_on"`
+	SpentOnJalali    taahod.Optional[string]          `json:"spent_on_jalali"`
+	InvoiceNo        taahod.Optional[string]          `json:"invoice_no"`
+	VendorName       taahod.Optional[string]          `json:"vendor_name"`
+	VendorNationalID taahod.Optional[string]          `json:"vendor_national_id"`
+	Category         taahod.Optional[string]          `json:"category"`
+	Description      taahod.Optional[string]          `json:"description"`
+
+	amount  decimal.Decimal
+	spentOn taahod.Date
+}
+
+// Validate checks the fields present in the patch.
+func (u *ExpenditurePatch) Validate(today taahod.Date) error {
+	var p taahod.Problems
+	cannotClear := func(field string, null bool) bool {
+		if null {
+			p.Add(field, "required", field+" cannot be cleared")
+		}
+		return null
+	}
+	if u.Amount.Set && !cannotClear("amount", u.Amount.Null) {
+		d, err := taahod.ParseAmountJSON(u.Amount.Value)
+		if err != nil {
+			p.AddErr("amount", err)
+		}
+		u.amount = d
+	}
+	if u.SpentOn.Set || u.SpentOnJalali.Set {
+		var iso, jalali *string
+		if u.SpentOn.Set && !u.SpentOn.Null {
+			iso = &u.SpentOn.Value
+		}
+		if u.SpentOnJalali.Set && !u.SpentOnJalali.Null {
+			jalali = &u.SpentOnJalali.Value
+		}
+		u.spentOn = spentOn(&p, iso, jalali, today)
+	}
+	if u.InvoiceNo.Set && !cannotClear("invoice_no", u.InvoiceNo.Null) {
+		checkInvoice(&p, &u.InvoiceNo.Value)
+	}
+	if u.VendorName.Set && !cannotClear("vendor_name", u.VendorName.Null) {
+		cleanText(&p, "vendor_name", &u.VendorName.Value, true, 200)
+	}
+	if u.VendorNationalID.Set && !u.VendorNationalID.Null {
+		id := &u.VendorNationalID.Value
+		checkVendorNationalID(&p, &id)
+		u.VendorNationalID.Null = id == nil
+	}
+	if u.Category.Set && !cannotClear("category", u.Category.Null) {
+		checkCategory(&p, u.Category.Value)
+	}
+	if u.Description.Set && !u.Description.Null {
+		cleanText(&p, "description", &u.Description.Value, false, 2000)
+		u.Description.Null = u.Description.Value == ""
+	}
+	return p.Err()
+}
+
+// ExpenditureFilter narrows a list of expenditures. From and To bound
+// spent_on, both included.
+type ExpenditureFilter struct {
+	UnitID     int64
+	PledgeID   int64
+	SchoolID   int64
+	Status     string
+	FiscalYear int
+	From, To   taahod.Date
+	AfterID    int64
+	Limit      int
+}

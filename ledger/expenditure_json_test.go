@@ -1,0 +1,56 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+)
+
+// TestExpenditureJSON holds the hand-written MarshalJSON to what
+// encoding/json writes for the same fields and their Jalali twins.
+func TestExpenditureJSON(t *testing.T) {
+	reviewed := time.Date(2025, 11, 26, 10, 0, 0, 123456000, time.UTC)
+	reason, by, nid, desc := "دلیل \"ویژه\"\n\t\\ <b>&\x01", int64(9), "10862345671", "توضیح"
+	cases := []Expenditure{
+		{ID: 1, PledgeID: 2, UnitID: 3, SchoolID: 4, Amount: decimal.RequireFromString("1500.50"),
+			SpentOn: taahod.MustParseDate("2025-10-01"), FiscalYear: 1404, InvoiceNo: "F-۱", VendorName: "شرکت",
+			Category: CategoryLand, Status: StatusSubmitted, SubmittedBy: 5,
+			CreatedAt: time.Date(2025, 3, 20, 20, 30, 0, 0, time.UTC), UpdatedAt: reviewed},
+		{ID: 10, PledgeID: 20, UnitID: 30, SchoolID: 40, Amount: decimal.RequireFromString("999999999999999999.99"),
+			SpentOn: taahod.MustParseDate("2025-03-20"), FiscalYear: 1403, InvoiceNo: `a"b\c`, VendorName: "v",
+			VendorNationalID: &nid, Category: CategoryOther, Description: &desc, Status: StatusPartiallyApproved,
+			ExceedsPledge: true, ApprovedAmount: decimal.NullDecimal{Decimal: decimal.RequireFromString("10.5"), Valid: true},
+			ReviewReason: &reason, ReviewedBy: &by, ReviewedAt: &reviewed, SubmittedBy: 6,
+			CreatedAt: reviewed.In(taahod.Tehran()), UpdatedAt: reviewed},
+	}
+	for _, e := range cases {
+		type plain Expenditure
+		want, err := json.Marshal(struct {
+			plain
+			SpentOnJalali    string  `json:"spent_on_jalali"`
+			ReviewedAtJalali *string `json:"reviewed_at_jalali"`
+			CreatedAtJalali  *string `json:"created_at_jalali"`
+			UpdatedAtJalali  *string `json:"updated_at_jalali"`
+		}{plain(e), e.SpentOn.Jalali(), jalaliTime(e.ReviewedAt), jalaliTime(&e.CreatedAt), jalaliTime(&e.UpdatedAt)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// encoding/json escapes <, > and & for HTML; the answers need not.
+		want = []byte(strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(want)))
+		if !bytes.Equal(got, want) {
+			t.Errorf("hand-written\n%s\nencoding/json\n%s", got, want)
+		}
+		if !json.Valid(got) {
+			t.Errorf("not JSON: %s", got)
+		}
+	}
+}

@@ -1,0 +1,380 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
+)
+
+// expenditureColumns are the columns of Expenditure, over expenditures e
+// joined to their pledges p.
+const expenditureColumns = `e.id, e.pledge_id, e.unit_id, p.school_id, e.amount, e.spent_on, e.fiscal_year,
+	e.invoice_no, e.vendor_name, e.vendor_national_id, e.category, e.description, e.status,
+	e.exceeds_pledge, e.approved_amount, e.review_reason, e.reviewed_by, e.reviewed_at,
+	e.submitted_by, e.created_at, e.updated_at`
+
+// SubmitSQL is the one statement that submits an expenditure, in autocommit:
+// it adds the amount to the pledge's running submitted total (which locks
+// the pledge, and which only a live pledge of the actor's units dated on or
+// before the expenditure matches), inserts the expenditure flagged when that
+// total passes the pledge, and appends the audit entry. Nothing is written
+// when the pledge does not match. It answers only what the caller does not
+// know already: the new id, the flag, and the pledge's unit and school. Its
+// placeholders are those of submitArgs. It is exported for the benchmark
+// driver, which runs it through pgbench.
+var SubmitSQL = `
+	WITH p AS (
+		UPDATE pledges SET submitted_total = submitted_total + $2::numeric
+		 WHERE id = $1::bigint AND unit_id = ANY($3::bigint[]) AND cancelled_at IS NULL AND pledged_on <= $4::date
+		RETURNING id, unit_id, school_id, amount, submitted_total
+	), e AS (
+		INSERT INTO expenditures (pledge_id, unit_id, amount, spent_on, fiscal_year, invoice_no, invoice_key,
+		       vendor_name, vendor_national_id, vendor_key, category, description, status, exceeds_pledge,
+		       submitted_by, created_at, updated_at)
+		SELECT p.id, p.unit_id, $2::numeric, $4::date, $5::int, $6::text, $7::text, $8::text, $9::text, $10::text,
+		       $11::text, $12::text, 'submitted', p.submitted_total > p.amount, $13::bigint, $14::timestamptz, $14::timestamptz
+		  FROM p
+		RETURNING id, unit_id, exceeds_pledge
+	), ` + database.StatementAuditSQL("(SELECT e.id::text FROM e)", 15) + `
+	SELECT e.id, e.unit_id, p.school_id, e.exceeds_pledge FROM e CROSS JOIN p`
+
+// submitArgs are the values of SubmitSQL's placeholders, audit's last.
+func submitArgs(actor taahod.Actor, in *NewExpenditure, now any, audit database.StatementAudit) []any {
+	args := make([]any, 0, 14+database.StatementAuditArgs)
+	args = append(args, in.PledgeID, in.amount, pq.Array(actor.UnitIDs), in.spentOn, in.spentOn.FiscalYear(),
+		in.InvoiceNo, in.invoiceKey, in.VendorName, in.VendorNationalID, in.vendorKey, in.Category,
+		in.Description, actor.UserID, now)
+	return append(args, audit.Args()...)
+}
+
+// SubmitExpenditure records an expenditure against a pledge of one of the
+// actor's units (the actor is the unit's accountant), status submitted. It
+// runs as one statement, SubmitSQL, so the common case costs one round trip.
+// It returns EINVALID for bad fields or a date before the pledge's;
+// ENOTFOUND (field pledge_id) for a pledge that does not exist or is not
+// the actor's units'; and ECONFLICT for a cancelled pledge or an invoice
+// number already submitted by the unit for the same vendor.
+func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in NewExpenditure) (Expenditure, error) {
+	now := s.DB.Now().UTC().Truncate(time.Microsecond)
+	if err := in.Validate(taahod.Today(now)); err != nil {
+		return Expenditure{}, err
+	}
+	changes, err := json.Marshal(in.auditChanges())
+	if err != nil {
+		return Expenditure{}, err
+	}
+	audit, err := database.NewStatementAudit(ctx, actor, now, "expenditure.submit", "expenditure", database.Canonical(changes))
+	if err != nil {
+		return Expenditure{}, err
+	}
+	e := Expenditure{PledgeID: in.PledgeID, Amount: in.amount, SpentOn: in.spentOn, FiscalYear: in.spentOn.FiscalYear(),
+		InvoiceNo: in.InvoiceNo, VendorName: in.VendorName, VendorNationalID: in.VendorNationalID, Category: in.Category,
+		Description: in.Description, Status: StatusSubmitted, SubmittedBy: actor.UserID, CreatedAt: now, UpdatedAt: now}
+	// The statement is one short autocommitted step, so it runs to its end
+	// even if the client goes away: a context that cannot be cancelled
+	// spares database/sql and lib/pq the goroutine each starts per query to
+	// watch for cancellation, which is a good part of this path's CPU.
+	err = s.DB.QueryRowContext(context.WithoutCancel(ctx), SubmitSQL, submitArgs(actor, &in, now, audit)...).
+		Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge)
+	switch {
+	case err == nil:
+		return e, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return Expenditure{}, s.whyNotSubmitted(ctx, actor, &in)
+	}
+	return Expenditure{}, duplicateInvoice(err)
+}
+
+// submitChanges is what the audit entry of a submission records. Its fields
+// are in the order of their keys, so that its JSON is canonical as
+// json.Marshal writes it (a test holds it to database.CanonicalJSON).
+type submitChanges struct {
+	Amount           decimal.Decimal `json:"amount"`
+	Category         string          `json:"category"`
+	Description      *string         `json:"description"`
+	FiscalYear       int             `json:"fiscal_year"`
+	InvoiceNo        string          `json:"invoice_no"`
+	PledgeID         int64           `json:"pledge_id"`
+	SpentOn          taahod.Date     `json:"spent_on"`
+	VendorName       string          `json:"vendor_name"`
+	VendorNationalID *string         `json:"vendor_national_id"`
+}
+
+func (in *NewExpenditure) auditChanges() submitChanges {
+	return submitChanges{Amount: in.amount, Category: in.Category, Description: in.Description,
+		FiscalYear: in.spentOn.FiscalYear(), InvoiceNo: in.InvoiceNo, PledgeID: in.PledgeID, SpentOn: in.spentOn,
+		VendorName: in.VendorName, VendorNationalID: in.VendorNationalID}
+}
+
+// whyNotSubmitted tells why SubmitSQL matched no pledge.
+func (s *Store) whyNotSubmitted(ctx context.Context, actor taahod.Actor, in *NewExpenditure) error {
+	var p struct {
+		UnitID    int64       `db:"unit_id"`
+		Cancelled bool        `db:"cancelled"`
+		PledgedOn taahod.Date `db:"pledged_on"`
+	}
+	err := s.DB.GetContext(ctx, &p, `SELECT unit_id, cancelled_at IS NOT NULL AS cancelled, pledged_on FROM pledges WHERE id = $1`, in.PledgeID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || (err == nil && !actor.CanSeeUnit(p.UnitID)):
+		return unknownRef("pledge_id", "pledge", in.PledgeID)
+	case err != nil:
+		return database.MapError(err)
+	case p.Cancelled:
+		return cancelledPledge(in.PledgeID)
+	case in.spentOn.Before(p.PledgedOn):
+		return beforePledge(p.PledgedOn)
+	}
+	// The pledge changed between the two statements; the client may retry.
+	return taahod.Errorf(taahod.ECONFLICT, "pledge %d changed while the expenditure was submitted; send it again", in.PledgeID)
+}
+
+func cancelledPledge(id int64) error {
+	return &taahod.Error{Code: taahod.ECONFLICT, Message: fmt.Sprintf("pledge %d is cancelled; it takes no expenditures", id),
+		Fields: []taahod.FieldError{{Field: "pledge_id", Code: "pledge_cancelled", Message: "the pledge is cancelled"}}}
+}
+
+func beforePledge(pledgedOn taahod.Date) error {
+	return taahod.Invalid("spent_on", "before_pledge", "spent_on is before the pledge's date, "+pledgedOn.String()+" ("+pledgedOn.Jalali()+")")
+}
+
+// duplicateInvoice turns the unique violation of the invoice key into a
+// conflict that names the field; other errors go through MapError.
+func duplicateInvoice(err error) error {
+	var pe *pq.Error
+	if errors.As(err, &pe) && pe.Code == "23505" && pe.Constraint == "expenditures_invoice" {
+		return &taahod.Error{Code: taahod.ECONFLICT, Message: "this unit has already submitted this invoice number for this vendor",
+			Fields: []taahod.FieldError{{Field: "invoice_no", Code: "duplicate", Message: "already submitted for this vendor"}}}
+	}
+	return database.MapError(err)
+}
+
+// FindExpenditure returns an expenditure, redacted for the actor. It returns
+// ENOTFOUND if there is none or it is outside an accountant's units.
+func (s *Store) FindExpenditure(ctx context.Context, actor taahod.Actor, id int64) (Expenditure, error) {
+	e, err := findExpenditure(ctx, s.DB, id, false)
+	if err == nil && !actor.CanSeeUnit(e.UnitID) {
+		err = taahod.Errorf(taahod.ENOTFOUND, "expenditure %d not found", id)
+	}
+	e.Redact(actor)
+	return e, err
+}
+
+func findExpenditure(ctx context.Context, q sqlx.QueryerContext, id int64, forUpdate bool) (Expenditure, error) {
+	query := `SELECT ` + expenditureColumns + ` FROM expenditures e JOIN pledges p ON p.id = e.pledge_id WHERE e.id = $1`
+	if forUpdate {
+		query += ` FOR UPDATE OF e`
+	}
+	var e Expenditure
+	err := sqlx.GetContext(ctx, q, &e, query, id)
+	return e, database.NotFound(err, "expenditure", id)
+}
+
+// lockSubmitted locks an expenditure of the actor's units for a change that
+// only a submitted one allows. It returns ENOTFOUND outside the actor's
+// units and ECONFLICT once it is reviewed or withdrawn.
+func lockSubmitted(ctx context.Context, tx *database.Tx, actor taahod.Actor, id int64, doing string) (Expenditure, error) {
+	e, err := findExpenditure(ctx, tx, id, true)
+	if err != nil {
+		return e, err
+	}
+	if !actor.CanSeeUnit(e.UnitID) {
+		return e, taahod.Errorf(taahod.ENOTFOUND, "expenditure %d not found", id)
+	}
+	if e.Status != StatusSubmitted {
+		return e, taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; only a submitted expenditure can be %s", id, e.Status, doing)
+	}
+	return e, nil
+}
+
+// pledgeRow is a pledge as locked for a change of its expenditures.
+type pledgeRow struct {
+	Amount         decimal.Decimal `db:"amount"`
+	PledgedOn      taahod.Date     `db:"pledged_on"`
+	Cancelled      bool            `db:"cancelled"`
+	SubmittedTotal decimal.Decimal `db:"submitted_total"`
+}
+
+func lockPledge(ctx context.Context, tx *database.Tx, id int64) (pledgeRow, error) {
+	var p pledgeRow
+	err := tx.GetContext(ctx, &p, `
+		SELECT amount, pledged_on, cancelled_at IS NOT NULL AS cancelled, submitted_total
+		  FROM pledges WHERE id = $1 FOR UPDATE`, id)
+	return p, database.NotFound(err, "pledge", id)
+}
+
+// addSubmitted moves a pledge's running submitted total by delta.
+func addSubmitted(ctx context.Context, tx *database.Tx, pledgeID int64, delta decimal.Decimal) error {
+	if delta.IsZero() {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE pledges SET submitted_total = submitted_total + $2 WHERE id = $1`, pledgeID, delta)
+	return err
+}
+
+// UpdateExpenditure edits a submitted expenditure of the actor's units. A
+// new amount moves the pledge's submitted total and recomputes
+// exceeds_pledge. It returns ENOTFOUND outside the actor's units; EINVALID
+// for bad fields or a date before the pledge's; ECONFLICT once the
+// expenditure is reviewed or withdrawn, when its pledge is cancelled, or for
+// an invoice number already submitted for the vendor.
+func (s *Store) UpdateExpenditure(ctx context.Context, actor taahod.Actor, id int64, patch ExpenditurePatch) (Expenditure, error) {
+	if err := patch.Validate(s.today()); err != nil {
+		return Expenditure{}, err
+	}
+	var e Expenditure
+	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
+		var err error
+		if e, err = lockSubmitted(ctx, tx, actor, id, "edited"); err != nil {
+			return err
+		}
+		p, err := lockPledge(ctx, tx, e.PledgeID)
+		if err != nil {
+			return err
+		}
+		if p.Cancelled {
+			return cancelledPledge(e.PledgeID)
+		}
+		changes := map[string]any{}
+		change := func(name string, from, to any) { changes[name] = map[string]any{"from": from, "to": to} }
+		old := e.Amount
+		if patch.Amount.Set && !patch.amount.Equal(e.Amount) {
+			change("amount", e.Amount, patch.amount)
+			e.Amount = patch.amount
+		}
+		if !patch.spentOn.IsZero() && patch.spentOn != e.SpentOn {
+			if patch.spentOn.Before(p.PledgedOn) {
+				return beforePledge(p.PledgedOn)
+			}
+			change("spent_on", e.SpentOn, patch.spentOn)
+			e.SpentOn = patch.spentOn
+			e.FiscalYear = e.SpentOn.FiscalYear()
+		}
+		setText := func(name string, o taahod.Optional[string], dst *string) {
+			if o.Set && o.Value != *dst {
+				change(name, *dst, o.Value)
+				*dst = o.Value
+			}
+		}
+		setNullable := func(name string, o taahod.Optional[string], dst **string) {
+			if !o.Set {
+				return
+			}
+			var next *string
+			if !o.Null {
+				v := o.Value
+				next = &v
+			}
+			if !samePtr(*dst, next) {
+				change(name, *dst, next)
+				*dst = next
+			}
+		}
+		setText("invoice_no", patch.InvoiceNo, &e.InvoiceNo)
+		setText("vendor_name", patch.VendorName, &e.VendorName)
+		setText("category", patch.Category, &e.Category)
+		setNullable("vendor_national_id", patch.VendorNationalID, &e.VendorNationalID)
+		setNullable("description", patch.Description, &e.Description)
+		if len(changes) == 0 {
+			return nil
+		}
+		total := p.SubmittedTotal.Sub(old).Add(e.Amount)
+		e.ExceedsPledge = total.GreaterThan(p.Amount)
+		if err := addSubmitted(ctx, tx, e.PledgeID, e.Amount.Sub(old)); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE expenditures SET amount = $2, spent_on = $3, fiscal_year = $4, invoice_no = $5, invoice_key = $6,
+			       vendor_name = $7, vendor_national_id = $8, vendor_key = $9, category = $10, description = $11,
+			       exceeds_pledge = $12, updated_at = $13
+			 WHERE id = $1`,
+			id, e.Amount, e.SpentOn, e.FiscalYear, e.InvoiceNo, InvoiceKey(e.InvoiceNo), e.VendorName,
+			e.VendorNationalID, VendorKey(e.VendorName, e.VendorNationalID), e.Category, e.Description,
+			e.ExceedsPledge, tx.Now)
+		if err != nil {
+			return duplicateInvoice(err)
+		}
+		e.UpdatedAt = tx.Now
+		tx.Audit(ctx, actor, "expenditure.update", "expenditure", id, changes)
+		return nil
+	})
+	return e, err
+}
+
+// WithdrawExpenditure withdraws a submitted expenditure of the actor's
+// units: it leaves the pledge's submitted total, and its invoice number may
+// be submitted again. It returns ENOTFOUND outside the actor's units and
+// ECONFLICT once the expenditure is reviewed or withdrawn.
+func (s *Store) WithdrawExpenditure(ctx context.Context, actor taahod.Actor, id int64, reason *string) (Expenditure, error) {
+	var p taahod.Problems
+	cleanOptionalText(&p, "reason", &reason, 2000)
+	if err := p.Err(); err != nil {
+		return Expenditure{}, err
+	}
+	var e Expenditure
+	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
+		var err error
+		if e, err = lockSubmitted(ctx, tx, actor, id, "withdrawn"); err != nil {
+			return err
+		}
+		if _, err := lockPledge(ctx, tx, e.PledgeID); err != nil {
+			return err
+		}
+		if err := addSubmitted(ctx, tx, e.PledgeID, e.Amount.Neg()); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE expenditures SET status = 'withdrawn', updated_at = $2 WHERE id = $1`, id, tx.Now); err != nil {
+			return err
+		}
+		e.Status, e.UpdatedAt = StatusWithdrawn, tx.Now
+		tx.Audit(ctx, actor, "expenditure.withdraw", "expenditure", id, map[string]any{"reason": reason})
+		return nil
+	})
+	return e, err
+}
+
+// ListExpenditures returns the expenditures the actor may see that match f,
+// by id, at most f.Limit, redacted for the actor.
+func (s *Store) ListExpenditures(ctx context.Context, actor taahod.Actor, f ExpenditureFilter) ([]Expenditure, error) {
+	q := placeholders{}
+	q.add("e.id > " + q.arg(f.AfterID))
+	if scope := unitScope(actor); scope != nil {
+		q.add("e.unit_id = ANY(" + q.arg(scope) + ")")
+	}
+	if f.UnitID > 0 {
+		q.add("e.unit_id = " + q.arg(f.UnitID))
+	}
+	if f.PledgeID > 0 {
+		q.add("e.pledge_id = " + q.arg(f.PledgeID))
+	}
+	if f.SchoolID > 0 {
+		q.add("p.school_id = " + q.arg(f.SchoolID))
+	}
+	if f.Status != "" {
+		q.add("e.status = " + q.arg(f.Status))
+	}
+	if f.FiscalYear != 0 {
+		q.add("e.fiscal_year = " + q.arg(f.FiscalYear))
+	}
+	if !f.From.IsZero() {
+		q.add("e.spent_on >= " + q.arg(f.From) + "::date")
+	}
+	if !f.To.IsZero() {
+		q.add("e.spent_on <= " + q.arg(f.To) + "::date")
+	}
+	list := []Expenditure{}
+	err := s.DB.SelectContext(ctx, &list, `SELECT `+expenditureColumns+` FROM expenditures e JOIN pledges p ON p.id = e.pledge_id
+		WHERE `+q.clause()+` ORDER BY e.id LIMIT `+q.arg(f.Limit), q.args...)
+	for i := range list {
+		list[i].Redact(actor)
+	}
+	return list, database.MapError(err)
+}

@@ -1,0 +1,251 @@
+package ledger_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/auth"
+	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/internal/dbtest"
+	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/registry"
+)
+
+func TestMain(m *testing.M) {
+	auth.BcryptCost = 4
+	dbtest.Main(m)
+}
+
+var theNow = time.Date(2025, 11, 26, 10, 0, 0, 0, time.UTC)
+
+// fixture is a store over a fresh database with one unit, its accountant,
+// a tax officer, a school and a pledge.
+type fixture struct {
+	t          *testing.T
+	db         *database.DB
+	store      *ledger.Store
+	accountant taahod.Actor
+	tax        taahod.Actor
+	unit       registry.Unit
+	school     ledger.School
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	db := dbtest.New(t)
+	db.Now = func() time.Time { return theNow }
+	ctx := context.Background()
+	unit, err := registry.NewStore(db).CreateUnit(ctx, taahod.System, registry.NewUnit{
+		Name: "فولاد", NationalID: taahod.MakeLegalEntityID("1010234567"), County: "قزوین"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := auth.NewStore(db)
+	acc, err := users.CreateUser(ctx, taahod.System, auth.NewUser{Username: "acc", Password: "password-of-acc", Role: taahod.RoleAccountant, UnitIDs: []int64{unit.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tax, err := users.CreateUser(ctx, taahod.System, auth.NewUser{Username: "tax", Password: "password-of-tax", Role: taahod.RoleTaxOfficer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := ledger.NewStore(db)
+	school, err := store.CreateSchool(ctx, taahod.System, ledger.NewSchool{Name: "دبستان", Kind: ledger.KindSchool, County: "قزوین"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, db: db, store: store, accountant: acc.Actor(), tax: tax.Actor(), unit: unit, school: school}
+}
+
+func (f *fixture) pledge(amount string) ledger.Pledge {
+	f.t.Helper()
+	on := "2025-05-01"
+	p, err := f.store.CreatePledge(context.Background(), taahod.System, ledger.NewPledge{
+		UnitID: f.unit.ID, SchoolID: f.school.ID, Amount: json.RawMessage(`"` + amount + `"`), PledgedOn: &on})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return p
+}
+
+func newExpenditure(pledge int64, amount, invoice string) ledger.NewExpenditure {
+	on := "2025-10-01"
+	return ledger.NewExpenditure{PledgeID: pledge, Amount: json.RawMessage(`"` + amount + `"`), SpentOn: &on,
+		InvoiceNo: invoice, VendorName: "فروشنده", Category: ledger.CategoryConstruction}
+}
+
+// TestConcurrentSubmissionsFlagExactly submits many expenditures to one
+// pledge at once: the running total must end at their sum, and exactly
+// those submitted after the total reached the pledge must be flagged.
+func TestConcurrentSubmissionsFlagExactly(t *testing.T) {
+	f := newFixture(t)
+	p := f.pledge("1000")
+	const n = 24
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		flagged int
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e, err := f.store.SubmitExpenditure(context.Background(), f.accountant, newExpenditure(p.ID, "100", fmt.Sprintf("C-%d", i)))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if e.ExceedsPledge {
+				flagged++
+			}
+		}()
+	}
+	wg.Wait()
+	if flagged != n-10 {
+		t.Fatalf("%d flagged, want %d", flagged, n-10)
+	}
+	got, err := f.store.FindPledge(context.Background(), f.tax, p.ID)
+	if err != nil || got.SubmittedTotal.String() != "2400" || got.Status != ledger.PledgeInProgress {
+		t.Fatalf("pledge %+v %v", got, err)
+	}
+	if _, findings, err := ledger.VerifySubmittedTotals(context.Background(), f.db); err != nil || len(findings) != 0 {
+		t.Fatalf("totals: %v %v", findings, err)
+	}
+	if _, findings, err := database.VerifyAudit(context.Background(), f.db); err != nil || len(findings) != 0 {
+		t.Fatalf("audit chain: %v %v", findings, err)
+	}
+}
+
+// TestSubmittedTotalsFollowEveryChange checks the running total against its
+// derivation after each kind of change, and that verify sees a total changed
+// behind the application's back.
+func TestSubmittedTotalsFollowEveryChange(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p := f.pledge("1000")
+	check := func(want string) {
+		t.Helper()
+		got, err := f.store.FindPledge(ctx, f.tax, p.ID)
+		if err != nil || got.SubmittedTotal.String() != want {
+			t.Fatalf("submitted_total %s, want %s (%v)", got.SubmittedTotal, want, err)
+		}
+		if _, findings, err := ledger.VerifySubmittedTotals(ctx, f.db); err != nil || len(findings) != 0 {
+			t.Fatalf("verify: %v %v", findings, err)
+		}
+	}
+	a, _ := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "300", "T-1"))
+	b, _ := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "200", "T-2"))
+	c, _ := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "100", "T-3"))
+	check("600")
+	amount := taahod.Optional[json.RawMessage]{Set: true, Value: json.RawMessage(`"350.5"`)}
+	if _, err := f.store.UpdateExpenditure(ctx, f.accountant, a.ID, ledger.ExpenditurePatch{Amount: amount}); err != nil {
+		t.Fatal(err)
+	}
+	check("650.5")
+	if _, err := f.store.WithdrawExpenditure(ctx, f.accountant, b.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	check("450.5")
+	reason := "نامعتبر"
+	if _, err := f.store.Review(ctx, f.tax, c.ID, ledger.ReviewInput{Decision: ledger.DecisionReject, Reason: &reason}); err != nil {
+		t.Fatal(err)
+	}
+	check("350.5")
+	if _, err := f.store.Review(ctx, f.tax, a.ID, ledger.ReviewInput{Decision: ledger.DecisionApprove, ApprovedAmount: json.RawMessage(`"100"`), Reason: &reason}); err != nil {
+		t.Fatal(err)
+	}
+	check("350.5")
+
+	if _, err := f.db.Exec(`UPDATE pledges SET submitted_total = 1 WHERE id = $1`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, findings, err := ledger.VerifySubmittedTotals(ctx, f.db)
+	if err != nil || len(findings) != 1 || findings[0].Subject != fmt.Sprintf("pledge %d", p.ID) {
+		t.Fatalf("tampered total: %v %v", findings, err)
+	}
+}
+
+// TestReviewRacesWithUpload runs a review and an upload of evidence at the
+// same time, many times: either the upload lands before the review, or it is
+// refused because the expenditure is reviewed; never both a review and a
+// later document.
+func TestReviewRacesWithUpload(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p := f.pledge("100000")
+	for i := range 15 {
+		e, err := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "10", fmt.Sprintf("R-%d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if _, err := f.store.Review(ctx, f.tax, e.ID, ledger.ReviewInput{Decision: ledger.DecisionApprove}); err != nil {
+				t.Error(err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			_, _, err := f.store.AddExpenditureDocument(ctx, f.accountant, e.ID, ledger.NewDocument{Name: "a.pdf", Content: []byte("%PDF-1.4 " + fmt.Sprint(i))})
+			if err != nil && taahod.ErrorCode(err) != taahod.ECONFLICT {
+				t.Error(err)
+			}
+		}()
+		wg.Wait()
+		var late int
+		if err := f.db.Get(&late, `SELECT count(*) FROM expenditure_documents d JOIN expenditures e ON e.id = d.expenditure_id
+			WHERE e.id = $1 AND d.created_at > e.reviewed_at`, e.ID); err != nil || late != 0 {
+			t.Fatalf("document after review: %d %v", late, err)
+		}
+	}
+}
+
+func TestNormaliseText(t *testing.T) {
+	for in, want := range map[string]string{
+		"شركت كاشي":            "شرکت کاشی",
+		"  نان‌آوران   قزوین ": "نان آوران قزوین",
+		"INV-۰۰۱":              "inv-001",
+		"inv-٠٠١":              "inv-001",
+		"مـــصالح":             "مصالح",
+		"مُصالِح":              "مصالح",
+		"A\u200bB":             "a b",
+		"":                     "",
+	} {
+		if got := ledger.NormaliseText(in); got != want {
+			t.Errorf("NormaliseText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	nid := "10102345678"
+	if ledger.VendorKey("x", &nid) != "nid:10102345678" || ledger.VendorKey("شركت", nil) != "name:شرکت" {
+		t.Error("VendorKey")
+	}
+}
+
+func TestDetectContentType(t *testing.T) {
+	for name, tc := range map[string]struct {
+		content []byte
+		want    string
+	}{
+		"pdf":         {[]byte("%PDF-1.7\n..."), ledger.TypePDF},
+		"png":         {[]byte("\x89PNG\r\n\x1a\n...."), ledger.TypePNG},
+		"jpeg":        {[]byte("\xff\xd8\xff\xe1...."), ledger.TypeJPEG},
+		"pdf late":    {[]byte(" %PDF-1.7"), ""},
+		"png damaged": {[]byte("\x89PNG\r\n\x1a"), ""},
+		"text":        {[]byte("hello"), ""},
+		"empty":       {nil, ""},
+		"svg":         {[]byte("<svg xmlns='http://www.w3.org/2000/svg'/>"), ""},
+	} {
+		if got := ledger.DetectContentType(tc.content); got != tc.want {
+			t.Errorf("%s: %q, want %q", name, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,635 @@
+// Command benchsubmit measures expenditure submission over HTTP against
+// pgbench running the same SQL statements on the same cluster.
+//
+// It creates a scratch database, migrates it, makes a unit, its accountant,
+// a school and one pledge per connection, builds and starts `taahod serve` on
+// loopback, and signs in. Then, in interleaved rounds, it runs pgbench with
+// the service's own statements (the token lookup and the one-statement
+// submission, taken from the code) and an HTTP load of authenticated
+// submissions with distinct invoice numbers, on the same number of
+// connections. It prints both rates, p50 and p99, and their ratios, checks
+// the books with `taahod verify`, and drops the database.
+//
+//	go run ./scripts/benchsubmit [-conns 16] [-duration 20s] [-rounds 2]
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/auth"
+	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/migrations"
+	"github.com/taahod/taahod/registry"
+)
+
+func main() {
+	var (
+		conns    = flag.Int("conns", 16, "connections, for HTTP and for pgbench alike")
+		duration = flag.Duration("duration", 20*time.Second, "measured time of each side, split over the rounds")
+		rounds   = flag.Int("rounds", 2, "interleaved rounds: pgbench then HTTP, each for duration/rounds")
+		warmup   = flag.Duration("warmup", 3*time.Second, "unmeasured warm-up of each side")
+		adminURL = flag.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL of the cluster (a superuser; default $DATABASE_URL)")
+		keep     = flag.Bool("keep", false, "keep the scratch database and the pgbench script")
+		procs    = flag.Int("server-gomaxprocs", 0, "GOMAXPROCS of the service (0: Go's default, the number of cores)")
+		lookup   = flag.Bool("token-lookup", false, "also run the token lookup in pgbench, as a service without its sign-in cache would")
+	)
+	flag.Parse()
+	if *adminURL == "" {
+		fail(errors.New("set DATABASE_URL (or -database-url) to the cluster to measure"))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	b := &bench{conns: *conns, adminURL: *adminURL, keep: *keep, procs: *procs, tokenLookup: *lookup}
+	err := b.run(ctx, *duration, *rounds, *warmup)
+	b.cleanup()
+	if err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "benchsubmit:", err)
+	os.Exit(1)
+}
+
+type bench struct {
+	conns       int
+	adminURL    string
+	keep        bool
+	procs       int
+	tokenLookup bool
+
+	dbName, dbURL, dir string
+	server             *exec.Cmd
+	addr, token        string
+	pledges            []int64
+	script             string
+}
+
+func (b *bench) run(ctx context.Context, duration time.Duration, rounds int, warmup time.Duration) error {
+	var err error
+	if b.dir, err = os.MkdirTemp("", "taahod-bench-"); err != nil {
+		return err
+	}
+	if err := b.setup(ctx); err != nil {
+		return fmt.Errorf("set up: %w", err)
+	}
+	if err := b.startServer(ctx); err != nil {
+		return fmt.Errorf("start the server: %w", err)
+	}
+	if err := b.login(); err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	if err := b.writeScript(); err != nil {
+		return fmt.Errorf("pgbench script: %w", err)
+	}
+	fmt.Printf("benchsubmit: %d connections, %s per side in %d interleaved rounds, on %s\n", b.conns, duration, rounds, b.dbName)
+	if warmup > 0 {
+		if _, err := b.pgbench(ctx, warmup); err != nil {
+			return err
+		}
+		if _, err := b.httpLoad(ctx, warmup); err != nil {
+			return err
+		}
+	}
+	var pg, web result
+	slice := duration / time.Duration(rounds)
+	for i := range rounds {
+		r, err := b.pgbench(ctx, slice)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  round %d pgbench: %s\n", i+1, r)
+		pg.add(r)
+		serverBefore, selfBefore := cpuTime(b.server.Process.Pid), cpuTime(os.Getpid())
+		h, err := b.httpLoad(ctx, slice)
+		if err != nil {
+			return err
+		}
+		serverCPU, selfCPU := cpuTime(b.server.Process.Pid)-serverBefore, cpuTime(os.Getpid())-selfBefore
+		fmt.Printf("  round %d http:    %s  (CPU per request: service %d µs, load generator %d µs)\n", i+1, h,
+			serverCPU.Microseconds()/int64(max(len(h.latencies), 1)), selfCPU.Microseconds()/int64(max(len(h.latencies), 1)))
+		web.add(h)
+	}
+	fmt.Println()
+	if b.tokenLookup {
+		fmt.Printf("pgbench (lookup + submit): %s\n", pg)
+	} else {
+		fmt.Printf("pgbench (same statement):  %s\n", pg)
+	}
+	fmt.Printf("HTTP submissions:          %s\n", web)
+	rate := web.rate() / pg.rate()
+	p99 := float64(web.pct(99)) / float64(pg.pct(99))
+	fmt.Printf("ratio: rate %.2f× pgbench (goal ≥ 0.75, floor 0.5); p99 %.2f× pgbench's (goal ≤ 2)\n", rate, p99)
+	verdict := "met"
+	if rate < 0.75 || p99 > 2 {
+		verdict = "NOT met"
+	}
+	fmt.Printf("goals %s\n", verdict)
+	if web.errors > 0 {
+		return fmt.Errorf("%d HTTP submissions failed", web.errors)
+	}
+	out, err := exec.CommandContext(ctx, b.binary(), "verify", "--database-url", b.dbURL).CombinedOutput()
+	fmt.Printf("\ntaahod verify after the run:\n%s", out)
+	return err
+}
+
+// setup creates the scratch database and the records the load needs.
+func (b *bench) setup(ctx context.Context) error {
+	admin, err := sqlx.Open("postgres", b.adminURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	b.dbName = fmt.Sprintf("taahod_bench_%d", os.Getpid())
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+b.dbName); err != nil {
+		return err
+	}
+	u, err := url.Parse(b.adminURL)
+	if err != nil {
+		return err
+	}
+	u.Path = "/" + b.dbName
+	b.dbURL = u.String()
+	db, err := database.Open(ctx, b.dbURL, 4)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := migrations.Up(ctx, db.DB.DB); err != nil {
+		return err
+	}
+	unit, err := registry.NewStore(db).CreateUnit(ctx, taahod.System, registry.NewUnit{
+		Name: "واحد آزمون بار", NationalID: taahod.MakeLegalEntityID("1019876543"), County: "قزوین"})
+	if err != nil {
+		return err
+	}
+	if _, err := auth.NewStore(db).CreateUser(ctx, taahod.System, auth.NewUser{
+		Username: "bench", Password: "bench-password-1404", Role: taahod.RoleAccountant, UnitIDs: []int64{unit.ID}}); err != nil {
+		return err
+	}
+	store := ledger.NewStore(db)
+	school, err := store.CreateSchool(ctx, taahod.System, ledger.NewSchool{Name: "دبستان آزمون", Kind: ledger.KindSchool, County: "قزوین"})
+	if err != nil {
+		return err
+	}
+	on := "2025-04-01"
+	for range b.conns {
+		p, err := store.CreatePledge(ctx, taahod.System, ledger.NewPledge{UnitID: unit.ID, SchoolID: school.ID,
+			Amount: json.RawMessage(`"999999999999999"`), PledgedOn: &on})
+		if err != nil {
+			return err
+		}
+		b.pledges = append(b.pledges, p.ID)
+	}
+	return nil
+}
+
+func (b *bench) binary() string { return filepath.Join(b.dir, "taahod") }
+
+func (b *bench) startServer(ctx context.Context) error {
+	build := exec.CommandContext(ctx, "go", "build", "-o", b.binary(), "./cmd/taahod")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return err
+	}
+	b.server = exec.Command(b.binary(), "serve", "--addr", "127.0.0.1:0", "--database-url", b.dbURL)
+	b.server.Env = append(os.Environ(), "TAAHOD_DB_MAX_CONNS="+strconv.Itoa(b.conns))
+	if b.procs > 0 {
+		b.server.Env = append(b.server.Env, "GOMAXPROCS="+strconv.Itoa(b.procs))
+	}
+	logs, err := os.Create(filepath.Join(b.dir, "server.log"))
+	if err != nil {
+		return err
+	}
+	b.server.Stderr = logs
+	out, err := b.server.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := b.server.Start(); err != nil {
+		return err
+	}
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if addr, ok := strings.CutPrefix(lines.Text(), "taahod: listening on http://"); ok {
+			b.addr = addr
+			go func() { _, _ = io.Copy(io.Discard, out) }()
+			return nil
+		}
+	}
+	return errors.New("the server did not say where it listens; see " + logs.Name())
+}
+
+func (b *bench) login() error {
+	res, err := roundTrip(b.addr, "POST", "/api/v1/auth/login", "", []byte(`{"username":"bench","password":"bench-password-1404"}`))
+	if err != nil {
+		return err
+	}
+	var m struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(res.body, &m); err != nil || m.Token == "" {
+		return fmt.Errorf("login answered %d %s", res.status, res.body)
+	}
+	b.token = m.Token
+	return nil
+}
+
+// The body of one submission; the invoice number is what changes.
+const submitBody = `{"pledge_id":%d,"amount":"1500000.50","spent_on":"2025-10-01","invoice_no":"H-%d-%d",` +
+	`"vendor_name":"مصالح ساختمانی البرز","vendor_national_id":"%s","category":"construction",` +
+	`"description":"میلگرد و سیمان"}`
+
+// writeScript writes the pgbench script: the service's token lookup and its
+// submission statement, with pgbench variables for their parameters.
+func (b *bench) writeScript() error {
+	var user struct {
+		ID    int64 `db:"id"`
+		Units string
+	}
+	db, err := sqlx.Open("postgres", b.dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Get(&user.ID, `SELECT id FROM users WHERE username = 'bench'`); err != nil {
+		return err
+	}
+	var unit int64
+	if err := db.Get(&unit, `SELECT unit_id FROM user_units WHERE user_id = $1`, user.ID); err != nil {
+		return err
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	actor := taahod.Actor{UserID: user.ID, Username: "bench", Role: taahod.RoleAccountant, UnitIDs: []int64{unit}}
+	audit, err := database.NewStatementAudit(database.WithRequestID(context.Background(), "pgbench"), actor, now, "expenditure.submit", "expenditure", map[string]any{
+		"pledge_id": b.pledges[0], "amount": "1500000.5", "spent_on": "2025-10-01", "fiscal_year": 1404, "invoice_no": "P",
+		"vendor_name": "مصالح ساختمانی البرز", "vendor_national_id": vendorID, "category": "construction", "description": "میلگرد و سیمان",
+	})
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256([]byte(b.token))
+	defines := map[string]string{
+		"tokhash": `\x` + hex.EncodeToString(sum[:]),
+		"now":     now.Format(time.RFC3339Nano),
+		// SubmitSQL's parameters, in order ($1 is the pledge, set per client).
+		"p2": "1500000.50", "p3": fmt.Sprintf("{%d}", unit), "p4": "2025-10-01", "p5": "1404",
+		"p8": "مصالح ساختمانی البرز", "p9": vendorID, "p10": ledger.VendorKey("", &vendorID), "p11": "construction",
+		"p12": "میلگرد و سیمان", "p13": strconv.FormatInt(user.ID, 10), "p14": now.Format(time.RFC3339Nano),
+	}
+	for i, v := range audit.Args() {
+		switch v := v.(type) {
+		case time.Time:
+			defines[fmt.Sprintf("p%d", 15+i)] = v.Format(time.RFC3339Nano)
+		case *int64:
+			defines[fmt.Sprintf("p%d", 15+i)] = strconv.FormatInt(*v, 10)
+		default:
+			defines[fmt.Sprintf("p%d", 15+i)] = fmt.Sprint(v)
+		}
+	}
+	placeholder := regexp.MustCompile(`\$([0-9]+)`)
+	tokenSQL := placeholder.ReplaceAllStringFunc(auth.AuthenticateSQL, func(p string) string {
+		return map[string]string{"$1": ":tokhash", "$2": ":now"}[p]
+	})
+	submitSQL := placeholder.ReplaceAllStringFunc(ledger.SubmitSQL, func(p string) string {
+		switch p {
+		case "$1":
+			return ":pledge"
+		case "$6", "$7":
+			return ":inv" // the invoice number and its key
+		}
+		return ":p" + p[1:]
+	})
+	var s strings.Builder
+	fmt.Fprintf(&s, "\\set pledge %d + (:client_id %% %d)\n", b.pledges[0], len(b.pledges))
+	s.WriteString("\\set inv random(1, 9000000000000000000)\n")
+	if b.tokenLookup {
+		s.WriteString(oneLine(tokenSQL) + ";\n")
+	}
+	s.WriteString(oneLine(submitSQL) + ";\n")
+	b.script = filepath.Join(b.dir, "submit.sql")
+	if err := os.WriteFile(b.script, []byte(s.String()), 0o600); err != nil {
+		return err
+	}
+	var args []string
+	for k, v := range defines {
+		args = append(args, "--define="+k+"="+v)
+	}
+	slices.Sort(args)
+	pgbenchDefines = args
+	return nil
+}
+
+var pgbenchDefines []string
+
+// vendorID is the vendor's national id in every submission.
+var vendorID = taahod.MakeLegalEntityID("1086234567")
+
+// oneLine joins a statement's lines: pgbench reads a statement up to its
+// semicolon, and one line keeps the script easy to read back.
+func oneLine(sql string) string {
+	return strings.Join(strings.Fields(sql), " ")
+}
+
+// pgbench runs the script for d and reads its per-transaction log.
+func (b *bench) pgbench(ctx context.Context, d time.Duration) (result, error) {
+	logDir, err := os.MkdirTemp(b.dir, "pglog-")
+	if err != nil {
+		return result{}, err
+	}
+	defer os.RemoveAll(logDir)
+	u, _ := url.Parse(b.dbURL)
+	args := append([]string{"-n", "-M", "extended", "-c", strconv.Itoa(b.conns), "-j", "2",
+		"-T", strconv.Itoa(int(d.Seconds())), "-f", b.script, "-l", "--log-prefix", filepath.Join(logDir, "tx")},
+		pgbenchDefines...)
+	args = append(args, "-h", u.Hostname(), "-p", u.Port(), "-U", u.User.Username(), b.dbName)
+	if b.keep {
+		var sh strings.Builder
+		sh.WriteString("pgbench")
+		for _, a := range args {
+			sh.WriteString(" '" + strings.ReplaceAll(a, "'", `'\''`) + "'")
+		}
+		_ = os.WriteFile(filepath.Join(b.dir, "pgbench.sh"), []byte(sh.String()+"\n"), 0o600)
+	}
+	cmd := exec.CommandContext(ctx, "pgbench", args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return result{}, fmt.Errorf("pgbench: %w\n%s", err, out.String())
+	}
+	elapsed := time.Since(start)
+	if strings.Contains(out.String(), "aborted") && !strings.Contains(out.String(), "number of failed transactions: 0") {
+		if m := regexp.MustCompile(`number of failed transactions: ([0-9]+)`).FindStringSubmatch(out.String()); m == nil || m[1] != "0" {
+			return result{}, fmt.Errorf("pgbench clients failed:\n%s", out.String())
+		}
+	}
+	var r result
+	files, _ := filepath.Glob(filepath.Join(logDir, "tx.*"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return result{}, err
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 3 {
+				continue
+			}
+			us, err := strconv.ParseInt(fields[2], 10, 64)
+			if err != nil {
+				continue
+			}
+			r.latencies = append(r.latencies, time.Duration(us)*time.Microsecond)
+		}
+	}
+	// pgbench's own rate excludes connection set-up; read it when given.
+	if m := regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`).FindStringSubmatch(out.String()); m != nil {
+		tps, _ := strconv.ParseFloat(m[1], 64)
+		r.elapsed = time.Duration(float64(len(r.latencies)) / tps * float64(time.Second))
+	} else {
+		r.elapsed = elapsed
+	}
+	return r, nil
+}
+
+// httpLoad submits expenditures for d on b.conns keep-alive connections,
+// each request on its connection's own pledge with a new invoice number.
+func (b *bench) httpLoad(ctx context.Context, d time.Duration) (result, error) {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		all  result
+		stop = time.Now().Add(d)
+	)
+	runID := time.Now().UnixNano()
+	start := time.Now()
+	for c := range b.conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl, err := dial(b.addr)
+			if err != nil {
+				mu.Lock()
+				all.errors++
+				mu.Unlock()
+				return
+			}
+			defer cl.close()
+			var lat []time.Duration
+			errs := 0
+			// The body's text around the invoice number, built once.
+			head, tail, _ := strings.Cut(fmt.Sprintf(submitBody, b.pledges[c], runID+int64(c), -1, vendorID), "-1\"")
+			var body []byte
+			for seq := 0; time.Now().Before(stop) && ctx.Err() == nil; seq++ {
+				body = append(append(strconv.AppendInt(append(body[:0], head...), int64(seq), 10), '"'), tail...)
+				t0 := time.Now()
+				res, err := cl.do("POST", "/api/v1/expenditures", b.token, body)
+				if err != nil || res.status != 201 {
+					errs++
+					if errs == 1 {
+						fmt.Fprintf(os.Stderr, "benchsubmit: submission failed: %v %d %s\n", err, res.status, res.body)
+					}
+					if err != nil {
+						return
+					}
+					continue
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			all.latencies = append(all.latencies, lat...)
+			all.errors += errs
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	all.elapsed = time.Since(start)
+	return all, ctx.Err()
+}
+
+func (b *bench) cleanup() {
+	if b.server != nil && b.server.Process != nil {
+		_ = b.server.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = b.server.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = b.server.Process.Kill()
+		}
+	}
+	if b.keep {
+		fmt.Printf("kept database %s and %s\n", b.dbName, b.dir)
+		return
+	}
+	if b.dbName != "" {
+		if admin, err := sqlx.Open("postgres", b.adminURL); err == nil {
+			_, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + b.dbName + ` WITH (FORCE)`)
+			admin.Close()
+		}
+	}
+	if b.dir != "" {
+		_ = os.RemoveAll(b.dir)
+	}
+}
+
+// cpuTime is the user and system CPU time a process has used so far, from
+// /proc (0 where there is none).
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticks = 100 // USER_HZ
+	return time.Duration(utime+stime) * time.Second / ticks
+}
+
+// result is the latencies of the requests of a run and how long it took.
+type result struct {
+	latencies []time.Duration
+	elapsed   time.Duration
+	errors    int
+}
+
+func (r *result) add(o result) {
+	r.latencies = append(r.latencies, o.latencies...)
+	r.elapsed += o.elapsed
+	r.errors += o.errors
+}
+
+func (r result) rate() float64 { return float64(len(r.latencies)) / r.elapsed.Seconds() }
+
+func (r result) pct(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	s := slices.Clone(r.latencies)
+	slices.Sort(s)
+	i := int(float64(len(s)-1) * p / 100)
+	return s[i]
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("%7.0f tx/s  p50 %6.2f ms  p99 %6.2f ms  (%d tx in %.1fs)", r.rate(),
+		float64(r.pct(50).Microseconds())/1000, float64(r.pct(99).Microseconds())/1000, len(r.latencies), r.elapsed.Seconds())
+}
+
+// client is a bare HTTP/1.1 client on one keep-alive connection: the load
+// generator shares the machine's two cores with the service and the
+// database, so it does as little as it can.
+type client struct {
+	conn    net.Conn
+	r       *bufio.Reader
+	buf     bytes.Buffer
+	body    []byte // the last answer's body, reused
+	scratch [20]byte
+}
+
+type response struct {
+	status int
+	body   []byte
+}
+
+func dial(addr string) (*client, error) {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &client{conn: conn, r: bufio.NewReaderSize(conn, 16<<10)}, nil
+}
+
+func (c *client) close() { c.conn.Close() }
+
+func roundTrip(addr, method, path, token string, body []byte) (response, error) {
+	c, err := dial(addr)
+	if err != nil {
+		return response{}, err
+	}
+	defer c.close()
+	return c.do(method, path, token, body)
+}
+
+func (c *client) do(method, path, token string, body []byte) (response, error) {
+	c.buf.Reset()
+	c.buf.WriteString(method)
+	c.buf.WriteByte(' ')
+	c.buf.WriteString(path)
+	c.buf.WriteString(" HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: ")
+	c.buf.Write(strconv.AppendInt(c.scratch[:0], int64(len(body)), 10))
+	if token != "" {
+		c.buf.WriteString("\r\nAuthorization: Bearer ")
+		c.buf.WriteString(token)
+	}
+	c.buf.WriteString("\r\n\r\n")
+	c.buf.Write(body)
+	if _, err := c.conn.Write(c.buf.Bytes()); err != nil {
+		return response{}, err
+	}
+	line, err := c.r.ReadSlice('\n')
+	if err != nil {
+		return response{}, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return response{}, fmt.Errorf("bad status line %q", line)
+	}
+	status, _ := strconv.Atoi(string(line[9:12]))
+	length := -1
+	for {
+		h, err := c.r.ReadSlice('\n')
+		if err != nil {
+			return response{}, err
+		}
+		if len(h) <= 2 {
+			break
+		}
+		if k, v, ok := bytes.Cut(h, []byte(":")); ok && bytes.EqualFold(k, []byte("Content-Length")) {
+			length, _ = strconv.Atoi(string(bytes.TrimSpace(v)))
+		}
+	}
+	if length < 0 {
+		return response{}, errors.New("response without Content-Length")
+	}
+	if cap(c.body) < length {
+		c.body = make([]byte, length)
+	}
+	out := c.body[:length]
+	if _, err := io.ReadFull(c.r, out); err != nil {
+		return response{}, err
+	}
+	return response{status: status, body: out}, nil
+}
