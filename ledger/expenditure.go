@@ -19,6 +19,9 @@ const (
 	StatusPartiallyApproved = "partially_approved"
 	StatusRejected          = "rejected"
 	StatusWithdrawn         = "withdrawn"
+	// StatusReversed ends an approval the tax office undid (see
+	// ReverseApproval); its invoice may be submitted again.
+	StatusReversed = "reversed"
 )
 
 // Categories of spending on a school.
@@ -36,7 +39,7 @@ var Categories = []string{CategoryLand, CategoryConstruction, CategoryEquipment,
 // ValidExpenditureStatus reports whether s names an expenditure status.
 func ValidExpenditureStatus(s string) bool {
 	switch s {
-	case StatusSubmitted, StatusApproved, StatusPartiallyApproved, StatusRejected, StatusWithdrawn:
+	case StatusSubmitted, StatusApproved, StatusPartiallyApproved, StatusRejected, StatusWithdrawn, StatusReversed:
 		return true
 	}
 	return false
@@ -71,6 +74,9 @@ type Expenditure struct {
 	ReviewReason     *string             `db:"review_reason" json:"review_reason"`
 	ReviewedBy       *int64              `db:"reviewed_by" json:"reviewed_by"`
 	ReviewedAt       *time.Time          `db:"reviewed_at" json:"reviewed_at"`
+	ReversedAt       *time.Time          `db:"reversed_at" json:"reversed_at"`
+	ReversedBy       *int64              `db:"reversed_by" json:"reversed_by"`
+	ReversalReason   *string             `db:"reversal_reason" json:"reversal_reason"`
 	SubmittedBy      int64               `db:"submitted_by" json:"submitted_by"`
 	CreatedAt        time.Time           `db:"created_at" json:"created_at"`
 	UpdatedAt        time.Time           `db:"updated_at" json:"updated_at"`
@@ -82,6 +88,8 @@ func (e *Expenditure) Redact(actor taahod.Actor) {
 	if !actor.SeesTaxFigures() {
 		e.ReviewReason = nil
 		e.ReviewedBy = nil
+		e.ReversalReason = nil
+		e.ReversedBy = nil
 	}
 }
 

@@ -59,6 +59,16 @@ func (e Expenditure) MarshalJSON() ([]byte, error) {
 	}
 	b = append(b, `,"reviewed_at":`...)
 	b = appendTimePtr(b, e.ReviewedAt)
+	b = append(b, `,"reversed_at":`...)
+	b = appendTimePtr(b, e.ReversedAt)
+	b = append(b, `,"reversed_by":`...)
+	if e.ReversedBy != nil {
+		b = strconv.AppendInt(b, *e.ReversedBy, 10)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"reversal_reason":`...)
+	b = appendStringPtr(b, e.ReversalReason)
 	b = append(b, `,"submitted_by":`...)
 	b = strconv.AppendInt(b, e.SubmittedBy, 10)
 	b = append(b, `,"created_at":`...)
@@ -69,6 +79,8 @@ func (e Expenditure) MarshalJSON() ([]byte, error) {
 	b = appendString(b, e.SpentOn.Jalali())
 	b = append(b, `,"reviewed_at_jalali":`...)
 	b = appendStringPtr(b, jalaliTime(e.ReviewedAt))
+	b = append(b, `,"reversed_at_jalali":`...)
+	b = appendStringPtr(b, jalaliTime(e.ReversedAt))
 	b = append(b, `,"created_at_jalali":`...)
 	b = appendStringPtr(b, jalaliTime(&e.CreatedAt))
 	b = append(b, `,"updated_at_jalali":`...)

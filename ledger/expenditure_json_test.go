@@ -34,9 +34,10 @@ func TestExpenditureJSON(t *testing.T) {
 			plain
 			SpentOnJalali    string  `json:"spent_on_jalali"`
 			ReviewedAtJalali *string `json:"reviewed_at_jalali"`
+			ReversedAtJalali *string `json:"reversed_at_jalali"`
 			CreatedAtJalali  *string `json:"created_at_jalali"`
 			UpdatedAtJalali  *string `json:"updated_at_jalali"`
-		}{plain(e), e.SpentOn.Jalali(), jalaliTime(e.ReviewedAt), jalaliTime(&e.CreatedAt), jalaliTime(&e.UpdatedAt)})
+		}{plain(e), e.SpentOn.Jalali(), jalaliTime(e.ReviewedAt), jalaliTime(e.ReversedAt), jalaliTime(&e.CreatedAt), jalaliTime(&e.UpdatedAt)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ import (
 const expenditureColumns = `e.id, e.pledge_id, e.unit_id, p.school_id, e.amount, e.spent_on, e.fiscal_year,
 	e.invoice_no, e.vendor_name, e.vendor_national_id, e.category, e.description, e.status,
 	e.exceeds_pledge, e.approved_amount, e.review_reason, e.reviewed_by, e.reviewed_at,
-	e.submitted_by, e.created_at, e.updated_at`
+	e.reversed_at, e.reversed_by, e.reversal_reason, e.submitted_by, e.created_at, e.updated_at`
 
 // SubmitSQL is the one statement that submits an expenditure, in autocommit:
 // it adds the amount to the pledge's running submitted total (which locks

@@ -108,12 +108,16 @@ CREATE TABLE expenditures (
     category           TEXT NOT NULL CHECK (category IN ('land', 'construction', 'equipment', 'design_supervision', 'other')),
     description        TEXT,
     status             TEXT NOT NULL DEFAULT 'submitted'
-                       CHECK (status IN ('submitted', 'approved', 'partially_approved', 'rejected', 'withdrawn')),
+                       CHECK (status IN ('submitted', 'approved', 'partially_approved', 'rejected', 'withdrawn', 'reversed')),
     exceeds_pledge     BOOLEAN NOT NULL,
     approved_amount    NUMERIC(20,2) CHECK (approved_amount > 0 AND approved_amount <= amount),
     review_reason      TEXT,
     reviewed_by        BIGINT REFERENCES users (id),
     reviewed_at        TIMESTAMPTZ,
+    -- An approval the tax office undid (ledger reversal) ends as reversed.
+    reversed_at        TIMESTAMPTZ,
+    reversed_by        BIGINT REFERENCES users (id),
+    reversal_reason    TEXT,
     submitted_by       BIGINT NOT NULL REFERENCES users (id),
     created_at         TIMESTAMPTZ NOT NULL,
     updated_at         TIMESTAMPTZ NOT NULL,
@@ -123,11 +127,15 @@ CREATE TABLE expenditures (
         WHEN 'approved'           THEN approved_amount = amount AND reviewed_at IS NOT NULL
         WHEN 'partially_approved' THEN approved_amount < amount AND reviewed_at IS NOT NULL AND btrim(review_reason) <> ''
         WHEN 'rejected'           THEN approved_amount IS NULL AND reviewed_at IS NOT NULL AND btrim(review_reason) <> ''
+        WHEN 'reversed'           THEN approved_amount IS NOT NULL AND reviewed_at IS NOT NULL
+                                       AND reversed_at IS NOT NULL AND btrim(reversal_reason) <> ''
         ELSE approved_amount IS NULL AND reviewed_at IS NULL AND reviewed_by IS NULL
-    END)
+    END),
+    CHECK ((status = 'reversed') = (reversed_at IS NOT NULL))
 );
+-- Withdrawn and reversed expenditures free their invoice number.
 CREATE UNIQUE INDEX expenditures_invoice ON expenditures (unit_id, vendor_key, invoice_key)
-    WHERE status <> 'withdrawn';
+    WHERE status NOT IN ('withdrawn', 'reversed');
 CREATE INDEX expenditures_pledge ON expenditures (pledge_id, id);
 CREATE INDEX expenditures_unit ON expenditures (unit_id, id);
 CREATE INDEX expenditures_fiscal_year ON expenditures (fiscal_year, id);

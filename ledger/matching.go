@@ -1,0 +1,147 @@
+package ledger
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+)
+
+// Candidate is approved spending of an eligible category, not yet used by
+// any year, that a unit-year may use: its own year's, or carried in from an
+// earlier year whose offset has been run.
+type Candidate struct {
+	ExpenditureID int64
+	FiscalYear    int // the year it was spent in
+	SpentOn       taahod.Date
+	Unused        decimal.Decimal
+}
+
+// YearState is what a unit-year holds before a run.
+type YearState struct {
+	FiscalYear    int
+	TaxDue        decimal.Decimal
+	TaxableIncome *decimal.Decimal
+	Applied       decimal.Decimal // offset already applied
+	Used          decimal.Decimal // spending already used
+}
+
+// Allocation is spending of one expenditure used by a year.
+type Allocation struct {
+	ExpenditureID int64           `json:"expenditure_id"`
+	Amount        decimal.Decimal `json:"amount"`
+}
+
+// Match is the outcome of matching a unit-year's spending against its tax:
+// the cumulative figures after the run, and what the run adds.
+type Match struct {
+	Available decimal.Decimal // unused spending offered now
+	CarriedIn decimal.Decimal // the part of Available from earlier years
+	Offered   decimal.Decimal // Used before the run + Available
+	// Deduction is the deduction from taxable income (deduction mode only).
+	Deduction *decimal.Decimal
+	// Target is the offset the policy gives on Offered.
+	Target decimal.Decimal
+	// Offset is the cumulative offset after the run: a run never lowers it.
+	Offset         decimal.Decimal
+	OffsetIncrease decimal.Decimal
+	// Used is the cumulative spending used after the run.
+	Used         decimal.Decimal
+	UsedIncrease decimal.Decimal
+	// Allocations are the run's new uses, oldest spending first.
+	Allocations []Allocation
+}
+
+var cent = decimal.New(1, -2)
+
+// MatchYear applies the year's policy to its cumulative figures, as the
+// contract defines them:
+//
+//	offered   = used + available
+//	deduction = min(offered × rate, taxable_income × deduction_cap_rate, cap_amount)
+//	offset    = min(round(deduction × tax_rate), tax_due)           (deduction)
+//	offset    = min(round(offered × rate), cap_amount, tax_due)     (credit)
+//	used      = min(offered, ⌈offset ÷ effective_rate⌉ to 0.01)
+//
+// A null cap or an unknown taxable income is no cap. The run only adds: the
+// offset after it is the larger of the applied one and the policy's, and
+// likewise the spending used (a policy changed after a run can lower neither).
+// The added use is taken oldest first: carried spending before the year's
+// own, then by date, then by expenditure id; an expenditure may be used in
+// part. candidates may come in any order; all must have Unused > 0.
+func MatchYear(p Policy, st YearState, candidates []Candidate) Match {
+	cs := slices.Clone(candidates)
+	slices.SortFunc(cs, func(a, b Candidate) int {
+		return cmp.Or(
+			cmp.Compare(boolRank(a.FiscalYear >= st.FiscalYear), boolRank(b.FiscalYear >= st.FiscalYear)),
+			a.SpentOn.Compare(b.SpentOn),
+			cmp.Compare(a.ExpenditureID, b.ExpenditureID))
+	})
+	var m Match
+	for _, c := range cs {
+		m.Available = m.Available.Add(c.Unused)
+		if c.FiscalYear < st.FiscalYear {
+			m.CarriedIn = m.CarriedIn.Add(c.Unused)
+		}
+	}
+	m.Offered = st.Used.Add(m.Available)
+
+	switch p.Mode {
+	case ModeDeduction:
+		d := m.Offered.Mul(p.Rate)
+		if st.TaxableIncome != nil {
+			d = decimal.Min(d, st.TaxableIncome.Mul(p.DeductionCapRate))
+		}
+		if p.CapAmount != nil {
+			d = decimal.Min(d, *p.CapAmount)
+		}
+		m.Deduction = &d
+		taxRate := decimal.Zero
+		if p.TaxRate != nil {
+			taxRate = *p.TaxRate
+		}
+		m.Target = decimal.Min(p.Round(d.Mul(taxRate)), st.TaxDue)
+	default:
+		t := p.Round(m.Offered.Mul(p.Rate))
+		if p.CapAmount != nil {
+			t = decimal.Min(t, *p.CapAmount)
+		}
+		m.Target = decimal.Min(t, st.TaxDue)
+	}
+	m.Offset = decimal.Max(st.Applied, m.Target)
+	m.OffsetIncrease = m.Offset.Sub(st.Applied)
+
+	m.Used = st.Used
+	if eff := p.EffectiveRate(); eff.IsPositive() {
+		m.Used = decimal.Max(st.Used, decimal.Min(m.Offered, ceilCents(m.Offset, eff)))
+	}
+	m.UsedIncrease = m.Used.Sub(st.Used)
+
+	left := m.UsedIncrease
+	for _, c := range cs {
+		if !left.IsPositive() {
+			break
+		}
+		take := decimal.Min(left, c.Unused)
+		m.Allocations = append(m.Allocations, Allocation{ExpenditureID: c.ExpenditureID, Amount: take})
+		left = left.Sub(take)
+	}
+	return m
+}
+
+// ceilCents is a ÷ b rounded up to 0.01, exactly.
+func ceilCents(a, b decimal.Decimal) decimal.Decimal {
+	q, r := a.QuoRem(b, 2)
+	if r.IsPositive() {
+		q = q.Add(cent)
+	}
+	return q
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
