@@ -109,6 +109,12 @@ func (s *Store) review(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 		 WHERE id = $1`, id, status, approved, r.Reason, nullID(actor.UserID), tx.Now); err != nil {
 		return e, err
 	}
+	if approved.Valid {
+		// The approved spending enters the ledger in the same transaction.
+		if _, err := postApproval(ctx, tx, actor, e.UnitID, id, approved.Decimal); err != nil {
+			return e, err
+		}
+	}
 	now := tx.Now
 	e.Status, e.ApprovedAmount, e.ReviewReason, e.ReviewedBy, e.ReviewedAt, e.UpdatedAt =
 		status, approved, r.Reason, nullID(actor.UserID), &now, now
