@@ -1,0 +1,125 @@
+package ledger
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lib/pq"
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
+)
+
+// ReverseInput is the body of POST /expenditures/{id}/reverse.
+type ReverseInput struct {
+	Reason string `json:"reason"`
+}
+
+// ReverseApproval undoes the approval of an expenditure with reversing
+// transactions. When offsets already used its spending, every offset of the
+// years concerned is reversed too, and those years must be run again. It
+// returns ENOTFOUND for an unknown expenditure or one outside the actor's
+// scope, EINVALID without a reason, ECONFLICT unless the expenditure is
+// approved, and ECERTIFIED while a valid certificate covers a year the
+// reversal would change.
+func (s *Store) ReverseApproval(ctx context.Context, actor taahod.Actor, id int64, in ReverseInput) error {
+	reason := strings.TrimSpace(in.Reason)
+	if reason == "" {
+		return taahod.Invalid("reason", "required", "say why the approval is reversed")
+	} else if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > 2000 {
+		return taahod.Invalid("reason", "too_long", "the reason must be at most 2000 characters")
+	}
+	var unit int64
+	err := s.DB.GetContext(ctx, &unit, `SELECT unit_id FROM expenditures WHERE id = $1`, id)
+	if err = database.NotFound(err, "expenditure", id); err != nil {
+		return database.MapError(err)
+	}
+	if !actor.CanSeeUnit(unit) {
+		return taahod.Errorf(taahod.ENOTFOUND, "expenditure %d not found", id)
+	}
+	return s.DB.Transact(ctx, func(tx *database.Tx) error {
+		if err := lockUnitBooks(ctx, tx, unit); err != nil {
+			return err
+		}
+		var e struct {
+			PledgeID int64            `db:"pledge_id"`
+			Amount   decimal.Decimal  `db:"amount"`
+			Approved *decimal.Decimal `db:"approved_amount"`
+			Status   string           `db:"status"`
+		}
+		if err := tx.GetContext(ctx, &e, `SELECT pledge_id, amount, approved_amount, status FROM expenditures WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return err
+		}
+		if e.Status != "approved" && e.Status != "partially_approved" {
+			return taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s: only an approval can be reversed", id, e.Status)
+		}
+
+		// The years whose standing offsets used this expenditure.
+		var years []int
+		if err := tx.SelectContext(ctx, &years, `
+			SELECT DISTINCT t.fiscal_year
+			  FROM ledger_transactions t
+			  JOIN ledger_postings p ON p.transaction_id = t.id
+			  JOIN ledger_accounts a ON a.id = p.account_id
+			 WHERE t.unit_id = $1 AND t.kind = 'offset' AND a.expenditure_id = $2
+			   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
+			 ORDER BY t.fiscal_year`, unit, id); err != nil {
+			return err
+		}
+		var certified []string
+		if err := tx.SelectContext(ctx, &certified, `
+			SELECT serial FROM certificates WHERE unit_id = $1 AND fiscal_year = ANY($2) AND status = 'valid' ORDER BY serial`,
+			unit, pq.Array(years)); err != nil {
+			return err
+		}
+		if len(certified) > 0 {
+			return taahod.Errorf(ECERTIFIED, "the reversal would change a certified year: revoke certificate %s first", strings.Join(certified, ", "))
+		}
+
+		// Undo those years' offsets, newest first, then the approval.
+		var undo []int64
+		if err := tx.SelectContext(ctx, &undo, `
+			SELECT t.id FROM ledger_transactions t
+			 WHERE t.unit_id = $1 AND t.kind = 'offset' AND t.fiscal_year = ANY($2)
+			   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
+			 ORDER BY t.id DESC`, unit, pq.Array(years)); err != nil {
+			return err
+		}
+		var approval int64
+		if err := tx.GetContext(ctx, &approval, `
+			SELECT t.id FROM ledger_transactions t
+			 WHERE t.kind = 'approval' AND t.expenditure_id = $1
+			   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)`, id); err != nil {
+			return err
+		}
+		reversed := make([]int64, 0, len(undo)+1)
+		for _, t := range append(undo, approval) {
+			rid, err := reverse(ctx, tx, actorRef(actor), t, "reversal of the approval of expenditure "+decimal.NewFromInt(id).String()+": "+reason)
+			if err != nil {
+				return err
+			}
+			reversed = append(reversed, rid)
+		}
+		if len(years) > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE tax_years SET run_at = NULL WHERE unit_id = $1 AND fiscal_year = ANY($2)`,
+				unit, pq.Array(years)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE expenditures SET status = 'reversed', reversed_at = $2, reversed_by = $3, reversal_reason = $4, updated_at = $2
+			 WHERE id = $1`, id, tx.Now, actorRef(actor), reason); err != nil {
+			return err
+		}
+		// A reversed expenditure no longer stands against its pledge.
+		if _, err := tx.ExecContext(ctx, `UPDATE pledges SET submitted_total = submitted_total - $2 WHERE id = $1`, e.PledgeID, e.Amount); err != nil {
+			return err
+		}
+		tx.Audit(ctx, actor, "expenditure.reverse", "expenditure", id, map[string]any{
+			"reason": reason, "from": e.Status, "approved_amount": e.Approved,
+			"years_to_run_again": years, "ledger_transactions": reversed,
+		})
+		return nil
+	})
+}
