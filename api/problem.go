@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 )
 
@@ -31,6 +32,11 @@ var statusOf = map[string]int{
 	taahod.EINTERNAL:            http.StatusInternalServerError,
 	taahod.EUNAVAILABLE:         http.StatusServiceUnavailable,
 	registry.EUNITNOTSTAGNANT:   http.StatusConflict,
+	ledger.ENOPOLICY:            http.StatusConflict,
+	ledger.EPOLICYFROZEN:        http.StatusConflict,
+	ledger.ENOASSESSMENT:        http.StatusConflict,
+	ledger.ETAXBELOWOFFSET:      http.StatusConflict,
+	ledger.ECERTIFIED:           http.StatusConflict,
 }
 
 const codeMethodNotAllowed = "method_not_allowed"

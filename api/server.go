@@ -88,6 +88,7 @@ func (s *Server) routes() *gin.Engine {
 	s.unitRoutes(v1)
 	s.registryRoutes(public, v1)
 	s.commitmentRoutes(v1)
+	s.taxYearRoutes(v1)
 	return r
 }
 

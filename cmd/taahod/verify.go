@@ -28,6 +28,7 @@ var checks = []check{
 		return fmt.Sprintf("%d entries", n), findings, err
 	}},
 	{"registry", registry.Verify},
+	{"ledger", ledger.Verify},
 	{"pledge totals", func(ctx context.Context, db *database.DB) (string, []database.Finding, error) {
 		n, findings, err := ledger.VerifySubmittedTotals(ctx, db)
 		return fmt.Sprintf("%d pledges", n), findings, err
