@@ -231,6 +231,26 @@ func openAccounts(ctx context.Context, tx *database.Tx, postings []Posting) (map
 	for _, r := range rows {
 		ids[r.Code] = r.ID
 	}
+	// An account another transaction opened after this statement's snapshot
+	// was taken (say, two first approvals of a unit at once, both opening
+	// its contributions account) is in neither half: the INSERT waited for
+	// that transaction to commit and skipped the row, and the SELECT could
+	// not see it. A new statement sees it.
+	var missing []string
+	for _, c := range codes {
+		if ids[c] == 0 {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		rows = rows[:0]
+		if err := tx.SelectContext(ctx, &rows, `SELECT id, code FROM ledger_accounts WHERE code = ANY($1)`, pq.Array(missing)); err != nil {
+			return nil, fmt.Errorf("open ledger accounts: %w", err)
+		}
+		for _, r := range rows {
+			ids[r.Code] = r.ID
+		}
+	}
 	for _, c := range codes {
 		if ids[c] == 0 {
 			return nil, fmt.Errorf("ledger account %s was not opened", c)
