@@ -34,6 +34,8 @@ type Account struct {
 	FiscalYear    int   // 0 when the account is not per year
 	ExpenditureID int64 // 0 unless the account is one expenditure's
 	Role          string
+
+	id int64 // the account's id when the caller read it from the books already
 }
 
 // Account roles.
@@ -128,14 +130,25 @@ func post(ctx context.Context, tx *database.Tx, actorID *int64, t Transaction) (
 	if len(postings) == 0 {
 		return 0, fmt.Errorf("ledger %s transaction of unit %d has no postings", t.Kind, t.UnitID)
 	}
-	ids, err := openAccounts(ctx, tx, postings)
+	// Accounts the caller knows by id (a run's expenditures, read with
+	// their balances) need no finding.
+	var unknown []Posting
+	for _, p := range postings {
+		if p.Account.id == 0 {
+			unknown = append(unknown, p)
+		}
+	}
+	ids, err := openAccounts(ctx, tx, unknown)
 	if err != nil {
 		return 0, err
 	}
 	accountIDs := make([]int64, len(postings))
 	amounts := make([]decimal.Decimal, len(postings))
 	for i, p := range postings {
-		accountIDs[i] = ids[p.Account.Code()]
+		accountIDs[i] = p.Account.id
+		if accountIDs[i] == 0 {
+			accountIDs[i] = ids[p.Account.Code()]
+		}
 		amounts[i] = p.Amount
 	}
 	id, err := insertTransaction(ctx, tx, actorID, header{t.Kind, t.UnitID, t.FiscalYear, t.ExpenditureID, t.Reverses, t.Memo}, accountIDs, amounts)
@@ -183,6 +196,9 @@ func insertTransaction(ctx context.Context, tx *database.Tx, actorID *int64, h h
 // openAccounts returns the ids of the postings' accounts, creating those
 // that do not exist yet.
 func openAccounts(ctx context.Context, tx *database.Tx, postings []Posting) (map[string]int64, error) {
+	if len(postings) == 0 {
+		return nil, nil
+	}
 	var (
 		codes, assets []string
 		units, exps   []int64
