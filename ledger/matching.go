@@ -73,8 +73,8 @@ var cent = decimal.New(1, -2)
 // likewise the spending used (a policy changed after a run can lower neither).
 // The added use is taken oldest first: carried spending before the year's
 // own, then by date, then by expenditure id; an expenditure may be used in
-// part. candidates may come in any order (in the order of the use they are
-// cheapest); all must have Unused > 0.
+// part. candidates may come in any order, though oldest first costs least
+// (they need no sorting then); all must have Unused > 0.
 func MatchYear(p Policy, st YearState, candidates []Candidate) Match {
 	oldestFirst := func(a, b Candidate) int {
 		return cmp.Or(
