@@ -218,9 +218,12 @@ func TestOffsetRunAPI(t *testing.T) {
 	}
 
 	t.Run("an idempotent replay changes nothing", func(t *testing.T) {
-		transactions := w.count("ledger_transactions")
+		before := w.count("ledger_transactions")
 		w.mustOK(w.do("PUT", path, w.tax, map[string]any{"tax_due": "1400000"}), "raise the tax")
-		transactions = w.count("ledger_transactions") // the assessment posts
+		transactions := w.count("ledger_transactions")
+		if transactions != before+1 {
+			t.Fatalf("the new assessment posted %d transactions", transactions-before)
+		}
 		again := run("Idempotency-Key", "run-1404-a")
 		if again.status != 200 || string(again.body) != string(r.body) || w.count("ledger_transactions") != transactions {
 			t.Fatalf("replay: %d, %d transactions more\n%s\n%s", again.status, w.count("ledger_transactions")-transactions, again.body, r.body)
