@@ -92,12 +92,12 @@ func isBidiControl(r rune) bool {
 type class int
 
 const (
-	classNeutral class = iota
-	classLTR           // strong left-to-right letter
-	classRTL           // strong right-to-left letter or Arabic punctuation
-	classDigit         // a digit of any of the three sets
-	classSep           // a separator that joins two digits into one number
-	classTerminator    // a percent or per-mille sign, which follows its number
+	classNeutral    class = iota
+	classLTR              // strong left-to-right letter
+	classRTL              // strong right-to-left letter or Arabic punctuation
+	classDigit            // a digit of any of the three sets
+	classSep              // a separator that joins two digits into one number
+	classTerminator       // a percent or per-mille sign, which follows its number
 )
 
 // dir is a cluster's resolved direction: RTL clusters are drawn reversed,
