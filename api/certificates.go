@@ -24,6 +24,7 @@ func (s *Server) certificateRoutes(root *gin.Engine, public, v1 *gin.RouterGroup
 	public.GET("/verify/:serial", s.handle(s.verifyCertificate))
 	// The page a certificate's QR code opens: short, outside the API.
 	root.GET("/v/:serial", s.handle(s.verifyPage))
+	root.GET("/v/fonts/:file", s.handle(verifyPageFont))
 }
 
 func (s *Server) issueCertificate(c *gin.Context) error {
@@ -193,9 +194,21 @@ func (s *Server) verifyPage(c *gin.Context) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	// The page has its style inline and nothing else to load.
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	c.Data(status, "text/html; charset=utf-8", page.Bytes())
+	return nil
+}
+
+// verifyPageFont serves the typeface of the verify page.
+func verifyPageFont(c *gin.Context) error {
+	f, found := reports.VerifyPageFonts[c.Param("file")]
+	if !found {
+		return taahod.Errorf(taahod.ENOTFOUND, "no such file: %s", c.Request.URL.Path)
+	}
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Data(http.StatusOK, f.ContentType, f.Data)
 	return nil
 }
 

@@ -365,9 +365,13 @@ func (r *certRenderer) draw(title string) {
 		y = r.annulledNotice(y)
 	}
 	if c.Supersedes != "" {
+		text := "این گواهی جایگزین گواهی شماره " + c.Supersedes + " است و آن گواهی اعتبار ندارد."
+		if r.mode == ModePreview {
+			// Until it is issued, the certificate it would replace stands.
+			text = "با صدور این گواهی، گواهی شماره " + c.Supersedes + " جایگزین می‌شود و اعتبار خود را از دست می‌دهد."
+		}
 		d.setFont(true, sizeBody)
-		y = d.paragraph(marginX, y, contentWidth,
-			"این گواهی جایگزین گواهی شماره "+c.Supersedes+" است و آن گواهی اعتبار ندارد.", alignStart)
+		y = d.paragraph(marginX, y, contentWidth, text, alignStart)
 		y++
 	}
 

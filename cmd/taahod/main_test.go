@@ -29,13 +29,15 @@ func runTaahod(t *testing.T, stdin string, args ...string) (int, string, string)
 }
 
 func TestUsage(t *testing.T) {
-	for _, args := range [][]string{{}, {"bogus"}, {"serve", "--bogus"}, {"user"}, {"user", "remove"}, {"migrate", "extra"}} {
+	for _, args := range [][]string{{}, {"bogus"}, {"serve", "--bogus"}, {"user"}, {"user", "remove"}, {"migrate", "extra"},
+		{"verify-cert"}, {"verify-cert", "--bogus", "x.pdf"}, {"verify-cert", "a.pdf", "b.pdf"}} {
 		code, _, stderr := runTaahod(t, "", args...)
 		if code != 2 || !strings.Contains(stderr, "Usage:") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
 	}
-	if code, out, _ := runTaahod(t, "", "help"); code != 0 || !strings.Contains(out, "seed-demo") {
+	if code, out, _ := runTaahod(t, "", "help"); code != 0 || !strings.Contains(out, "seed-demo") ||
+		!strings.Contains(out, "taahod verify-cert [--signing-key PATH] FILE.pdf") {
 		t.Errorf("help: exit %d", code)
 	}
 }
