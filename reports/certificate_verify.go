@@ -189,7 +189,8 @@ func VerifyCertificates(ctx context.Context, db *database.DB) (string, []databas
 		if err != nil {
 			add(subject, "what it printed no longer renders: %v", err)
 		} else if !bytes.Equal(again, pdf) {
-			add(subject, "rendering what it printed gives other bytes than the stored PDF")
+			add(subject, "rendering what it printed gives other bytes than the stored PDF: its record was changed, "+
+				"or the renderer changed since it was issued (its annulled copy would no longer match what it printed)")
 		}
 		if r.Supersedes != nil {
 			old, ok := bySerial[*r.Supersedes]
