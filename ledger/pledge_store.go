@@ -133,7 +133,7 @@ func (s *Store) ListPledges(ctx context.Context, actor taahod.Actor, f PledgeFil
 // ECONFLICT for a pledge already cancelled or fulfilled.
 func (s *Store) CancelPledge(ctx context.Context, actor taahod.Actor, id int64, reason string) (Pledge, error) {
 	var p taahod.Problems
-	cleanText(&p, "reason", &reason, true, 2000)
+	p.Text("reason", &reason, true, 2000)
 	if err := p.Err(); err != nil {
 		return Pledge{}, err
 	}
