@@ -40,10 +40,12 @@ migrate: build
 
 ## bench: Go benchmarks against a private test cluster (or DATABASE_URL); the
 ## registry's fills a database with 1,000,000 resolutions first (a minute or
-## two), or reads TAAHOD_BENCH_DATABASE_URL filled by scripts/registry_bench_data.sql
+## two), or reads TAAHOD_BENCH_DATABASE_URL filled by scripts/registry_bench_data.sql.
+## Then expenditure submission over HTTP against pgbench (scripts/bench-submit).
 bench:
 	scripts/need-tools
 	$(DEVDB) exec test -- $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+	$(DEVDB) exec test -- scripts/bench-submit
 
 ## clean: remove build and test output (keeps data/ and the clusters: see db-reset)
 clean:

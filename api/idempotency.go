@@ -6,7 +6,12 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -45,10 +50,7 @@ func (s *Server) idempotency(c *gin.Context) {
 		return
 	}
 	c.Request.Body = readCloser{bytes.NewReader(body)}
-	h := sha256.New()
-	h.Write([]byte(c.Request.Method + "\n" + c.Request.URL.RequestURI() + "\n" + c.GetHeader("Content-Type") + "\n"))
-	h.Write(body)
-	hash := h.Sum(nil)
+	hash := requestFingerprint(c.Request.Method, c.Request.URL.RequestURI(), c.GetHeader("Content-Type"), body)
 
 	ctx := c.Request.Context()
 	user := actor(c).UserID
@@ -148,6 +150,37 @@ func PurgeIdempotencyKeys(ctx context.Context, db *database.DB) (int64, error) {
 		return 0, database.MapError(err)
 	}
 	return res.RowsAffected()
+}
+
+// requestFingerprint is what makes two requests "the same" for an
+// idempotency key: method, path and query, media type and body. A multipart
+// body is taken part by part (form name, file name, part type, content), so
+// that a client's retry with a new boundary is still the same request.
+func requestFingerprint(method, uri, contentType string, body []byte) []byte {
+	h := sha256.New()
+	mt, params, _ := mime.ParseMediaType(contentType)
+	fmt.Fprintf(h, "%s\n%s\n%s\n", method, uri, mt)
+	if strings.HasPrefix(mt, "multipart/") && params["boundary"] != "" {
+		r := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+		for {
+			part, err := r.NextPart()
+			if err != nil {
+				if err != io.EOF {
+					// Not a well-formed multipart body: fall back to its bytes,
+					// as the handler will refuse it anyway.
+					fmt.Fprintf(h, "malformed\n")
+					h.Write(body)
+				}
+				break
+			}
+			content, _ := io.ReadAll(part)
+			fmt.Fprintf(h, "part %q %q %q %d\n", part.FormName(), part.FileName(), part.Header.Get("Content-Type"), len(content))
+			h.Write(content)
+		}
+		return h.Sum(nil)
+	}
+	h.Write(body)
+	return h.Sum(nil)
 }
 
 func printableASCII(s string) bool {

@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,7 +17,22 @@ import (
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/dbtest"
 	"github.com/taahod/taahod/registry"
+	"github.com/taahod/taahod/reports"
 )
+
+// testSigner signs the tests' certificates: a key made for this run, as
+// the tests must not depend on TAAHOD_SIGNING_KEY.
+var testSigner = func() *reports.Signer {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	s, err := reports.NewSigner(key)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
 
 func TestMain(m *testing.M) {
 	auth.BcryptCost = 4 // the minimum: tests sign in often
@@ -37,7 +54,7 @@ func newEnv(t *testing.T) *env {
 	db := dbtest.New(t)
 	var logs bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&syncWriter{w: &logs}, nil))
-	srv := New(db, auth.NewStore(db), Config{Logger: log, Province: "QZV", PublicURL: "http://taahod.test"})
+	srv := New(db, auth.NewStore(db), Config{Logger: log, Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	return &env{t: t, db: db, srv: srv, http: hs, logBuf: &logs}

@@ -9,16 +9,24 @@ import (
 func TestPledges(t *testing.T) {
 	w := newWorld(t)
 	t.Run("answer", func(t *testing.T) {
+		// The working group's resolution that recorded the pledge.
+		session := w.do("POST", "/api/v1/sessions", w.sec, map[string]any{"kind": "formal", "held_on_jalali": "1404/01/30"}).json()["id"]
+		res := w.do("POST", "/api/v1/resolutions", w.sec, map[string]any{"session_id": session, "unit_id": w.unitA.ID,
+			"text": "تعهد ساخت مدرسه", "category": "other", "agencies": []string{"اداره کل آموزش و پرورش"}})
+		if res.status != 201 {
+			t.Fatalf("resolution: %d %s", res.status, res.body)
+		}
+		resolution := str(res.json()["id"])
 		r := w.do("POST", "/api/v1/pledges", w.accA, map[string]any{
 			"unit_id": w.unitA.ID, "school_id": w.school, "amount": 2500000000, "pledged_on_jalali": "1404/02/01",
-			"due_on": "2026-03-01", "resolution_id": 42,
+			"due_on": "2026-03-01", "resolution_id": res.json()["id"],
 		})
 		if r.status != 201 {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
 		m := r.json()
 		if m["amount"] != "2500000000" || m["pledged_on"] != "2025-04-21" || m["pledged_on_jalali"] != "1404/02/01" ||
-			m["due_on_jalali"] != "1404/12/10" || str(m["resolution_id"]) != "42" || m["status"] != "pending" ||
+			m["due_on_jalali"] != "1404/12/10" || str(m["resolution_id"]) != resolution || m["status"] != "pending" ||
 			m["submitted_total"] != "0" || m["approved_total"] != "0" || m["remaining"] != "2500000000" ||
 			m["unit_name"] != w.unitA.Name || m["cancelled_at"] != nil {
 			t.Fatalf("answer: %s", r.body)

@@ -11,6 +11,7 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
+	"github.com/taahod/taahod/reports"
 )
 
 // statusOf maps every error code to its HTTP status. A test fails when a code
@@ -37,6 +38,10 @@ var statusOf = map[string]int{
 	ledger.ENOASSESSMENT:        http.StatusConflict,
 	ledger.ETAXBELOWOFFSET:      http.StatusConflict,
 	ledger.ECERTIFIED:           http.StatusConflict,
+	reports.ENOOFFSET:           http.StatusConflict,
+	reports.EOFFSETNEEDSRUN:     http.StatusConflict,
+	reports.ENOTVALID:           http.StatusConflict,
+	reports.ENOSIGNINGKEY:       http.StatusServiceUnavailable,
 }
 
 const codeMethodNotAllowed = "method_not_allowed"

@@ -31,7 +31,13 @@ type registryModel struct {
 	resolutions []*mResolution
 	cases       []mCase
 	revivals    []mRevival
+	pledges     []mPledge
 	seq         int
+}
+
+type mPledge struct {
+	school int64
+	on     taahod.Date
 }
 
 type mSession struct {
@@ -126,6 +132,11 @@ func (m *registryModel) expected(year int) map[string][]int64 {
 	for _, v := range m.revivals {
 		if in(v.on) {
 			add("revived_units", v.unit)
+		}
+	}
+	for _, p := range m.pledges {
+		if in(p.on) {
+			add("schools_pledged", p.school)
 		}
 	}
 	for _, ids := range out {
@@ -239,6 +250,19 @@ func TestRegistryFigures(t *testing.T) {
 	revive(units[1], jalali(t, 1404, 2, 1))
 	revive(units[1], jalali(t, 1403, 5, 1))
 
+	// Schools pledged: several pledges to one school in a year count once.
+	edu := e.userToken("edu", taahod.RoleEducationOfficer)
+	for i := range 6 {
+		school := num(t, e.must(t, "POST", "/api/v1/schools", edu, map[string]any{
+			"name": fmt.Sprintf("دبستان %d", i), "kind": "school", "county": "قزوین"}, 201)["id"])
+		for j := range 1 + rng.IntN(3) {
+			on := day(years[rng.IntN(len(years))])
+			e.must(t, "POST", "/api/v1/pledges", sec, map[string]any{
+				"unit_id": units[j], "school_id": school, "amount": "1000000", "pledged_on": on.String()}, 201)
+			m.pledges = append(m.pledges, mPledge{school, on})
+		}
+	}
+
 	acc := e.userToken("acc", taahod.RoleAccountant, secret[0])
 	for _, year := range []int{1403, 1404, 1405} {
 		t.Run(fmt.Sprint(year), func(t *testing.T) {
@@ -253,12 +277,12 @@ func TestRegistryFigures(t *testing.T) {
 				`"sessions":{"formal":%d,"field":%d,"site_visit":%d,"total":%d},`+
 				`"resolutions":{"total":%d,"implemented":%d,"in_follow_up":%d,"not_implemented":%d,"notified":%d,"cancelled":%d},`+
 				`"units_examined":%d,"units_examined_in_field_sessions":%d,"cases_resolved_without_session":%d,"referrals":%d,`+
-				`"revived_units":%d,"schools_pledged":0,`, year,
+				`"revived_units":%d,"schools_pledged":%d,`, year,
 				n("sessions.formal"), n("sessions.field"), n("sessions.site_visit"), n("sessions.total"),
 				n("resolutions.total"), n("resolutions.implemented"), n("resolutions.in_follow_up"), n("resolutions.not_implemented"),
 				n("resolutions.notified"), n("resolutions.cancelled"),
 				n("units_examined"), n("units_examined_in_field_sessions"), n("cases_resolved_without_session"), n("referrals"),
-				n("revived_units"))
+				n("revived_units"), n("schools_pledged"))
 			if !bytes.HasPrefix(r.body, []byte(wantJSON)) {
 				t.Fatalf("figures\n got %s\nwant %s…", r.body, wantJSON)
 			}
@@ -376,7 +400,9 @@ func (e *env) allRows(t *testing.T, token string, year int, figure string, limit
 		for _, it := range page["items"].([]any) {
 			item := it.(map[string]any)
 			id, ok := item["id"]
-			if !ok || strings.HasPrefix(figure, "units_examined") || figure == "revived_units" {
+			if figure == "schools_pledged" {
+				id = item["school_id"]
+			} else if !ok || strings.HasPrefix(figure, "units_examined") || figure == "revived_units" {
 				id = item["unit_id"]
 				if id == nil { // a withheld unit: its place in the list still counts
 					id = json.Number("0")

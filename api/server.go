@@ -12,6 +12,7 @@ import (
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
+	"github.com/taahod/taahod/reports"
 )
 
 // Config is what the server needs besides its stores.
@@ -21,6 +22,14 @@ type Config struct {
 	Province string
 	// PublicURL is the base URL printed in QR codes.
 	PublicURL string
+	// ProvinceName and IssuePlace are printed on certificates; "" takes
+	// what reports.ProvinceName knows of Province.
+	ProvinceName string
+	IssuePlace   string
+	// Signer signs certificates (TAAHOD_SIGNING_KEY). Without one the
+	// server still runs, but issuing certificates and /verify/key answer
+	// 503 signing_key_missing.
+	Signer *reports.Signer
 }
 
 // Server answers the HTTP API.
@@ -29,27 +38,43 @@ type Server struct {
 	auth     *auth.Store
 	registry *registry.Store
 	ledger   *ledger.Store
-	log      *slog.Logger
-	cfg      Config
+	// certificates is nil only until New sets it.
+	certificates *reports.Store
+	log          *slog.Logger
+	cfg          Config
 
 	engine     *gin.Engine
 	bodyLimits map[string]int64 // routes that take more than defaultBodyLimit
 }
 
-// New wires the server over db.
+// New wires the server over db. An empty Province or PublicURL takes the
+// contract's default (QZV, http://localhost:8080); it panics on a
+// malformed one, which the command checks before (reports.Issuer.Resolved).
 func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Province == "" {
+		cfg.Province = "QZV"
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost:8080"
+	}
+	certificates, err := reports.NewStore(db, reports.Issuer{Province: cfg.Province, ProvinceName: cfg.ProvinceName,
+		IssuePlace: cfg.IssuePlace, PublicURL: cfg.PublicURL, Signer: cfg.Signer})
+	if err != nil {
+		panic("api.New: " + err.Error())
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
-		db:         db,
-		auth:       authStore,
-		registry:   registry.NewStore(db),
-		ledger:     ledger.NewStore(db),
-		log:        cfg.Logger,
-		cfg:        cfg,
-		bodyLimits: map[string]int64{},
+		db:           db,
+		auth:         authStore,
+		registry:     registry.NewStore(db),
+		ledger:       ledger.NewStore(db),
+		certificates: certificates,
+		log:          cfg.Logger,
+		cfg:          cfg,
+		bodyLimits:   map[string]int64{},
 	}
 	s.engine = s.routes()
 	return s
@@ -89,6 +114,7 @@ func (s *Server) routes() *gin.Engine {
 	s.registryRoutes(public, v1)
 	s.commitmentRoutes(v1)
 	s.taxYearRoutes(v1)
+	s.certificateRoutes(r, public, v1)
 	return r
 }
 

@@ -29,8 +29,9 @@ func (w *world) mustOK(r response, what string) map[string]any {
 	return r.json()
 }
 
-// approved submits an expenditure of unit A's pledge and approves it.
-func (w *world) approved(amount string, fields ...any) int64 {
+// approvedOfA submits an expenditure of unit A's pledge (fields override
+// the defaults) and approves it in full; it returns its id.
+func (w *world) approvedOfA(amount string, fields ...any) int64 {
 	w.t.Helper()
 	id := w.mustSubmit(w.accA, expenditure(w.pledgeA, amount, fields...))
 	w.mustOK(w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", id), w.tax, map[string]any{"decision": "approve"}), "approve")
@@ -190,8 +191,8 @@ func TestOffsetRunAPI(t *testing.T) {
 	if r := run(); r.status != 409 || r.problemCode() != "no_tax_assessment" {
 		t.Fatalf("without a tax year: %d %s", r.status, r.body)
 	}
-	first := w.approved("4000000")
-	second := w.approved("2000000", "spent_on", "2025-10-02")
+	first := w.approvedOfA("4000000")
+	second := w.approvedOfA("2000000", "spent_on", "2025-10-02")
 	w.mustOK(w.do("PUT", path, w.tax, map[string]any{"tax_due": "1000000"}), "assess")
 
 	before := w.get(path, w.accA)
@@ -287,7 +288,7 @@ func TestTaxYearAccess(t *testing.T) {
 	w.mustOK(w.do("PUT", "/api/v1/policies/1404", w.tax, creditPolicy), "policy")
 	path := taxYearPath(w.unitA.ID, 1404)
 	w.mustOK(w.do("PUT", path, w.tax, map[string]any{"tax_due": "1000"}), "assess")
-	approved := w.approved("100")
+	approved := w.approvedOfA("100")
 
 	type who struct {
 		name  string

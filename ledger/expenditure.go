@@ -127,17 +127,17 @@ func (n *NewExpenditure) Validate(today taahod.Date) error {
 	n.amount = amount
 	n.spentOn = spentOn(&p, n.SpentOn, n.SpentOnJalali, today)
 	checkInvoice(&p, &n.InvoiceNo)
-	cleanText(&p, "vendor_name", &n.VendorName, true, 200)
+	p.Text("vendor_name", &n.VendorName, true, 200)
 	checkVendorNationalID(&p, &n.VendorNationalID)
 	checkCategory(&p, n.Category)
-	cleanOptionalText(&p, "description", &n.Description, 2000)
+	p.OptionalText("description", &n.Description, 2000)
 	n.vendorKey = VendorKey(n.VendorName, n.VendorNationalID)
 	n.invoiceKey = InvoiceKey(n.InvoiceNo)
 	return p.Err()
 }
 
 func spentOn(p *taahod.Problems, iso, jalali *string, today taahod.Date) taahod.Date {
-	d := dateInput(p, "spent_on", iso, jalali, true)
+	d := p.Date("spent_on", text(iso), text(jalali), true)
 	if !d.IsZero() && d.After(today) {
 		p.Add("spent_on", "in_future", "spent_on is after today ("+today.String()+" in Tehran)")
 		return taahod.Date{}
@@ -146,7 +146,7 @@ func spentOn(p *taahod.Problems, iso, jalali *string, today taahod.Date) taahod.
 }
 
 func checkInvoice(p *taahod.Problems, s *string) {
-	cleanText(p, "invoice_no", s, true, 64)
+	p.Text("invoice_no", s, true, 64)
 }
 
 func checkVendorNationalID(p *taahod.Problems, id **string) {
@@ -271,7 +271,7 @@ func (u *ExpenditurePatch) Validate(today taahod.Date) error {
 		checkInvoice(&p, &u.InvoiceNo.Value)
 	}
 	if u.VendorName.Set && !cannotClear("vendor_name", u.VendorName.Null) {
-		cleanText(&p, "vendor_name", &u.VendorName.Value, true, 200)
+		p.Text("vendor_name", &u.VendorName.Value, true, 200)
 	}
 	if u.VendorNationalID.Set && !u.VendorNationalID.Null {
 		id := &u.VendorNationalID.Value
@@ -282,7 +282,7 @@ func (u *ExpenditurePatch) Validate(today taahod.Date) error {
 		checkCategory(&p, u.Category.Value)
 	}
 	if u.Description.Set && !u.Description.Null {
-		cleanText(&p, "description", &u.Description.Value, false, 2000)
+		p.Text("description", &u.Description.Value, false, 2000)
 		u.Description.Null = u.Description.Value == ""
 	}
 	return p.Err()

@@ -315,7 +315,7 @@ func (s *Store) UpdateExpenditure(ctx context.Context, actor taahod.Actor, id in
 // ECONFLICT once the expenditure is reviewed or withdrawn.
 func (s *Store) WithdrawExpenditure(ctx context.Context, actor taahod.Actor, id int64, reason *string) (Expenditure, error) {
 	var p taahod.Problems
-	cleanOptionalText(&p, "reason", &reason, 2000)
+	p.OptionalText("reason", &reason, 2000)
 	if err := p.Err(); err != nil {
 		return Expenditure{}, err
 	}

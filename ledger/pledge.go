@@ -89,11 +89,11 @@ func (n *NewPledge) Validate(today taahod.Date) error {
 		p.AddErr("amount", err)
 	}
 	n.amount = amount
-	n.pledgedOn = dateInput(&p, "pledged_on", n.PledgedOn, n.PledgedOnJalali, true)
+	n.pledgedOn = p.Date("pledged_on", text(n.PledgedOn), text(n.PledgedOnJalali), true)
 	if !n.pledgedOn.IsZero() && n.pledgedOn.After(today) {
 		p.Add("pledged_on", "in_future", "pledged_on is after today ("+today.String()+" in Tehran)")
 	}
-	n.dueOn = dateInput(&p, "due_on", n.DueOn, n.DueOnJalali, false)
+	n.dueOn = p.Date("due_on", text(n.DueOn), text(n.DueOnJalali), false)
 	if !n.dueOn.IsZero() && !n.pledgedOn.IsZero() && n.dueOn.Before(n.pledgedOn) {
 		p.Add("due_on", "before_pledge", "due_on is before pledged_on")
 	}

@@ -43,14 +43,17 @@ func (s *Store) CreatePledge(ctx context.Context, actor taahod.Actor, in NewPled
 	var id int64
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		var refs struct {
-			Unit   bool    `db:"unit"`
-			School *string `db:"school"`
+			Unit       bool    `db:"unit"`
+			School     *string `db:"school"`
+			Resolution bool    `db:"resolution"`
 		}
 		// FOR SHARE on the school keeps a hand-over from slipping in
 		// between this check and the insert.
 		if err := tx.GetContext(ctx, &refs, `
 			SELECT EXISTS (SELECT 1 FROM units WHERE id = $1) AS unit,
-			       (SELECT status FROM schools WHERE id = $2 FOR SHARE) AS school`, in.UnitID, in.SchoolID); err != nil {
+			       (SELECT status FROM schools WHERE id = $2 FOR SHARE) AS school,
+			       $3::bigint IS NULL OR EXISTS (SELECT 1 FROM resolutions WHERE id = $3::bigint) AS resolution`,
+			in.UnitID, in.SchoolID, in.ResolutionID); err != nil {
 			return err
 		}
 		switch {
@@ -58,6 +61,8 @@ func (s *Store) CreatePledge(ctx context.Context, actor taahod.Actor, in NewPled
 			return unknownRef("unit_id", "unit", in.UnitID)
 		case refs.School == nil:
 			return unknownRef("school_id", "school", in.SchoolID)
+		case !refs.Resolution:
+			return unknownRef("resolution_id", "resolution", *in.ResolutionID)
 		case *refs.School == SchoolHandedOver:
 			return taahod.Errorf(taahod.ECONFLICT, "school %d has been handed over; it takes no new pledges", in.SchoolID)
 		}
@@ -128,7 +133,7 @@ func (s *Store) ListPledges(ctx context.Context, actor taahod.Actor, f PledgeFil
 // ECONFLICT for a pledge already cancelled or fulfilled.
 func (s *Store) CancelPledge(ctx context.Context, actor taahod.Actor, id int64, reason string) (Pledge, error) {
 	var p taahod.Problems
-	cleanText(&p, "reason", &reason, true, 2000)
+	p.Text("reason", &reason, true, 2000)
 	if err := p.Err(); err != nil {
 		return Pledge{}, err
 	}

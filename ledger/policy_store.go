@@ -2,8 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -129,15 +127,6 @@ func loadPolicy(ctx context.Context, q sqlx.QueryerContext, year int, share bool
 		return Policy{}, err
 	}
 	return row.policy(), nil
-}
-
-// requirePolicy is loadPolicy inside a run: no policy is ENOPOLICY.
-func requirePolicy(ctx context.Context, tx *database.Tx, year int) (Policy, error) {
-	p, err := loadPolicy(ctx, tx, year, true)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Policy{}, taahod.Errorf(ENOPOLICY, "no offset policy is stored for %d: store one with PUT /policies/%d first", year, year)
-	}
-	return p, err
 }
 
 // policyFrozen reports whether an issued certificate (of any status: it was

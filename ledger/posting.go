@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/lib/pq"
@@ -311,14 +310,4 @@ func reverse(ctx context.Context, tx *database.Tx, actorID *int64, id int64, mem
 		return 0, fmt.Errorf("reverse ledger transaction %d: %w", id, err)
 	}
 	return rid, nil
-}
-
-// sortedYears returns the keys of a set of years in order.
-func sortedYears(set map[int]bool) []int {
-	years := make([]int, 0, len(set))
-	for y := range set {
-		years = append(years, y)
-	}
-	slices.Sort(years)
-	return years
 }

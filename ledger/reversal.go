@@ -39,7 +39,7 @@ func (s *Store) ReverseApproval(ctx context.Context, actor taahod.Actor, id int6
 		return taahod.Errorf(taahod.ENOTFOUND, "expenditure %d not found", id)
 	}
 	return s.DB.Transact(ctx, func(tx *database.Tx) error {
-		if err := lockUnitBooks(ctx, tx, unit); err != nil {
+		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
 		}
 		var e struct {

@@ -31,7 +31,7 @@ type ReviewInput struct {
 // expenditure's when it is locked.
 func (r *ReviewInput) Validate() error {
 	var p taahod.Problems
-	cleanOptionalText(&p, "reason", &r.Reason, 2000)
+	p.OptionalText("reason", &r.Reason, 2000)
 	switch r.Decision {
 	case DecisionApprove:
 		r.approved = optionalAmount(&p, "approved_amount", r.ApprovedAmount)

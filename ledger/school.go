@@ -86,9 +86,9 @@ type NewSchool struct {
 // Validate checks a new school and reads its estimated cost.
 func (n *NewSchool) Validate() error {
 	var p taahod.Problems
-	cleanText(&p, "name", &n.Name, true, 200)
-	cleanText(&p, "county", &n.County, true, 100)
-	cleanOptionalText(&p, "address", &n.Address, 500)
+	p.Text("name", &n.Name, true, 200)
+	p.Text("county", &n.County, true, 100)
+	p.OptionalText("address", &n.Address, 500)
 	checkKind(&p, n.Kind)
 	checkClassrooms(&p, n.Classrooms)
 	n.estimatedCost = optionalAmount(&p, "estimated_cost", n.EstimatedCost)
@@ -121,7 +121,7 @@ func (u *SchoolPatch) Validate() error {
 			p.Add(field, "required", field+" cannot be cleared")
 			return
 		}
-		cleanText(&p, field, &o.Value, true, max)
+		p.Text(field, &o.Value, true, max)
 	}
 	required("name", &u.Name, 200)
 	required("county", &u.County, 100)
@@ -129,7 +129,7 @@ func (u *SchoolPatch) Validate() error {
 		checkKind(&p, u.Kind.Value)
 	}
 	if u.Address.Set && !u.Address.Null {
-		cleanText(&p, "address", &u.Address.Value, false, 500)
+		p.Text("address", &u.Address.Value, false, 500)
 		u.Address.Null = u.Address.Value == ""
 	}
 	if u.Classrooms.Set && !u.Classrooms.Null {
@@ -243,8 +243,8 @@ func (n *NewProgress) Validate(today taahod.Date) error {
 	if n.Kind != ProgressReport && n.Kind != ProgressInspection && n.Kind != ProgressHandover {
 		p.Add("kind", "invalid_choice", "kind must be progress, inspection or handover")
 	}
-	cleanText(&p, "milestone", &n.Milestone, true, 200)
-	cleanOptionalText(&p, "note", &n.Note, 2000)
+	p.Text("milestone", &n.Milestone, true, 200)
+	p.OptionalText("note", &n.Note, 2000)
 	switch {
 	case n.Percent == nil && n.Kind == ProgressHandover:
 		full := 100
@@ -256,7 +256,7 @@ func (n *NewProgress) Validate(today taahod.Date) error {
 	case n.Kind == ProgressHandover && *n.Percent != 100:
 		p.Add("percent", "handover_not_complete", "a hand-over report is at 100%")
 	}
-	n.reportedOn = dateInput(&p, "reported_on", n.ReportedOn, n.ReportedOnJalali, true)
+	n.reportedOn = p.Date("reported_on", text(n.ReportedOn), text(n.ReportedOnJalali), true)
 	if !n.reportedOn.IsZero() && n.reportedOn.After(today) {
 		p.Add("reported_on", "in_future", "reported_on is after today ("+today.String()+" in Tehran)")
 	}

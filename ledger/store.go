@@ -3,8 +3,6 @@ package ledger
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
@@ -45,65 +43,10 @@ func (q *placeholders) clause() string {
 	return strings.Join(q.where, " AND ")
 }
 
-// cleanText trims s and checks it: required or not, valid UTF-8, no control
-// characters, at most max characters.
-func cleanText(p *taahod.Problems, field string, s *string, required bool, max int) {
-	*s = strings.TrimSpace(*s)
-	switch {
-	case *s == "" && required:
-		p.Add(field, "required", field+" is required")
-	case !utf8.ValidString(*s):
-		p.Add(field, "invalid_text", field+" is not valid UTF-8")
-	case strings.ContainsFunc(*s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
-		p.Add(field, "invalid_text", field+" has control characters")
-	case utf8.RuneCountInString(*s) > max:
-		p.Add(field, "too_long", fmt.Sprintf("%s is longer than %d characters", field, max))
+// text is the value of an optional text input, "" when absent.
+func text(s *string) string {
+	if s == nil {
+		return ""
 	}
-}
-
-// cleanOptionalText is cleanText for an optional field; blank becomes nil.
-func cleanOptionalText(p *taahod.Problems, field string, s **string, max int) {
-	if *s == nil {
-		return
-	}
-	cleanText(p, field, *s, false, max)
-	if **s == "" {
-		*s = nil
-	}
-}
-
-// dateInput resolves a date given as ISO "YYYY-MM-DD" (field) or Solar
-// Hijri "1404/09/05" (field + "_jalali"). Both may be given if they name the
-// same day. required says whether one of them must be. Dates arrive as text
-// so that a bad one is reported under its own field name.
-func dateInput(p *taahod.Problems, field string, iso, jalali *string, required bool) taahod.Date {
-	var fromISO, fromJalali taahod.Date
-	var err error
-	if iso != nil && *iso != "" {
-		if fromISO, err = taahod.ParseDate(*iso); err != nil {
-			p.AddErr(field, err)
-			return taahod.Date{}
-		}
-	}
-	if jalali != nil && *jalali != "" {
-		if fromJalali, err = taahod.ParseJalali(*jalali); err != nil {
-			p.AddErr(field+"_jalali", err)
-			return taahod.Date{}
-		}
-	}
-	switch {
-	case fromISO.IsZero() && fromJalali.IsZero():
-		if required {
-			p.Add(field, "required", field+" or "+field+"_jalali is required")
-		}
-		return taahod.Date{}
-	case fromJalali.IsZero():
-		return fromISO
-	case fromISO.IsZero():
-		return fromJalali
-	case fromISO != fromJalali:
-		p.Add(field+"_jalali", "mismatch", field+" and "+field+"_jalali name different days; give one of them")
-		return taahod.Date{}
-	}
-	return fromISO
+	return *s
 }

@@ -12,10 +12,12 @@ import (
 	"github.com/taahod/taahod/internal/database"
 )
 
-// lockUnitBooks serialises every change of a unit's offset books (runs,
-// assessments, reversals): the first statement of those transactions, so the
-// lock order is fixed and they cannot deadlock one another.
-func lockUnitBooks(ctx context.Context, tx *database.Tx, unit int64) error {
+// LockUnitBooks serialises every change of a unit's offset books (runs,
+// assessments, reversals) and what relies on them (issuing and revoking its
+// certificates): the first statement of those transactions, so the lock
+// order is fixed and they cannot deadlock one another. The lock is held
+// until tx ends.
+func LockUnitBooks(ctx context.Context, tx *database.Tx, unit int64) error {
 	// One advisory key per unit, in a range of its own.
 	const base = 1_720_000_000_000_000_000
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, base+unit)
@@ -38,7 +40,7 @@ func (s *Store) Assess(ctx context.Context, actor taahod.Actor, unit int64, year
 	}
 	var ty TaxYear
 	err = s.DB.Transact(ctx, func(tx *database.Tx) error {
-		if err := lockUnitBooks(ctx, tx, unit); err != nil {
+		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
 		}
 		before, found, err := loadTaxYear(ctx, tx, unit, year)
@@ -272,7 +274,7 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 	}
 	var st Statement
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
-		if err := lockUnitBooks(ctx, tx, unit); err != nil {
+		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
 		}
 		b, err := readYearBooks(ctx, tx, unit, year, true)
@@ -317,6 +319,21 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 		return err
 	})
 	return st, err
+}
+
+// LockedStatement returns a unit-year's statement inside tx, for a caller
+// that acts on it before tx commits, as issuing a certificate does. Call
+// LockUnitBooks first: then no run, assessment or reversal of the unit
+// changes the figures, and the year's tax row stays locked and its policy's
+// row shared until tx ends, so the policy cannot change either. It returns
+// ENOPOLICY without a policy for the year and ENOASSESSMENT without a
+// recorded tax; it does not check the actor's scope.
+func LockedStatement(ctx context.Context, tx *database.Tx, unit int64, year int) (Statement, error) {
+	b, err := readYearBooks(ctx, tx, unit, year, true)
+	if err != nil {
+		return Statement{}, err
+	}
+	return statement(ctx, tx, unit, year, b, MatchYear(b.policy, b.state, b.candidates))
 }
 
 // Statement returns a unit-year's statement without changing anything. It

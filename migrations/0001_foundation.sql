@@ -107,6 +107,25 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 
+-- Sign-in cache invalidation. The server may remember live tokens to spare
+-- each request a round trip (auth.Store.CacheTokens); every change that may
+-- end a sign-in announces itself on the channel taahod_auth, delivered when
+-- the changing transaction commits, and the servers empty their caches.
+-- +goose StatementBegin
+CREATE FUNCTION notify_auth_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('taahod_auth', TG_TABLE_NAME);
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER auth_tokens_notify AFTER UPDATE OR DELETE OR TRUNCATE ON auth_tokens
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_change();
+CREATE TRIGGER users_notify AFTER UPDATE OR DELETE OR TRUNCATE ON users
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_change();
+CREATE TRIGGER user_units_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON user_units
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_change();
+
 -- The steps of the demo data that `taahod seed-demo` has loaded, so that
 -- running it again loads nothing twice.
 CREATE TABLE demo_steps (

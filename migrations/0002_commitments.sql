@@ -154,24 +154,3 @@ CREATE TABLE expenditure_documents (
     created_at     TIMESTAMPTZ NOT NULL,
     UNIQUE (expenditure_id, sha256)
 );
-
--- Sign-in cache invalidation. The server may remember live tokens to spare
--- each request a round trip (auth.Store.CacheTokens); every change that may
--- end a sign-in announces itself on the channel taahod_auth, delivered when
--- the changing transaction commits, and the servers empty their caches.
--- (The foundation's tables; it lives here because the cache came with the
--- submit path's performance work.)
--- +goose StatementBegin
-CREATE FUNCTION notify_auth_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('taahod_auth', TG_TABLE_NAME);
-    RETURN NULL;
-END;
-$$;
--- +goose StatementEnd
-CREATE TRIGGER auth_tokens_notify AFTER UPDATE OR DELETE OR TRUNCATE ON auth_tokens
-    FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_change();
-CREATE TRIGGER users_notify AFTER UPDATE OR DELETE OR TRUNCATE ON users
-    FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_change();
-CREATE TRIGGER user_units_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON user_units
-    FOR EACH STATEMENT EXECUTE FUNCTION notify_auth_change();

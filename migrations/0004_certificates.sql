@@ -1,16 +1,16 @@
 -- +goose Up
 -- Certificates (گواهی) issued to the tax administration: gapless serials per
--- province and year, the signed payloads, the PDF itself, and the status that
--- a revocation or a newer certificate changes. Nothing else of a certificate
--- ever changes.
+-- province and year, the signed payloads, the PDF itself with what it printed,
+-- and the status that a revocation or a newer certificate changes. Nothing
+-- else of a certificate ever changes.
 
 -- The last serial number taken per province and fiscal year. The issuing
--- transaction locks the row and takes the next number, so that a failed
--- issue leaves no gap.
+-- transaction takes the next number by updating the row, which holds the row
+-- lock until it commits; a failed issue rolls the number back with it.
 CREATE TABLE certificate_counters (
     province    TEXT NOT NULL CHECK (province ~ '^[A-Z]{2,8}$'),
     fiscal_year INT NOT NULL CHECK (fiscal_year BETWEEN 1300 AND 1500),
-    last_seq    INT NOT NULL CHECK (last_seq BETWEEN 0 AND 999999),
+    last_seq    INT NOT NULL CHECK (last_seq BETWEEN 1 AND 999999),
     PRIMARY KEY (province, fiscal_year)
 );
 
@@ -28,23 +28,32 @@ CREATE TABLE certificates (
     issued_on       DATE NOT NULL,
     issued_at       TIMESTAMPTZ NOT NULL,
     issued_by       BIGINT REFERENCES users (id),
+    -- What the certificate printed (reports.Certificate as issued), so that
+    -- an annulled copy renders the same page with its watermark, whatever
+    -- became of the unit's name or the policy's text since.
+    content         JSONB NOT NULL,
     facts_payload   TEXT NOT NULL,
     facts_signature TEXT NOT NULL,
     payload         TEXT NOT NULL,
     signature       TEXT NOT NULL,
     pdf             BYTEA NOT NULL,
-    pdf_sha256      BYTEA NOT NULL CHECK (length(pdf_sha256) = 32),
+    pdf_sha256      BYTEA NOT NULL CHECK (length(pdf_sha256) = 32 AND pdf_sha256 = sha256(pdf)),
     supersedes      BIGINT UNIQUE REFERENCES certificates (id),
-    superseded_by   BIGINT UNIQUE REFERENCES certificates (id),
-    revoked_at      TIMESTAMPTZ,
-    revoked_by      BIGINT REFERENCES users (id),
-    revoke_reason   TEXT,
+    -- Deferred: issuing marks the old certificate superseded by the new one
+    -- before the new row exists, for at most one valid per unit-year holds
+    -- at every statement.
+    superseded_by   BIGINT UNIQUE REFERENCES certificates (id) DEFERRABLE INITIALLY DEFERRED,
+    status_at       TIMESTAMPTZ,
+    status_by       BIGINT REFERENCES users (id),
+    status_reason   TEXT,
     UNIQUE (province, fiscal_year, seq),
     FOREIGN KEY (province, fiscal_year) REFERENCES certificate_counters (province, fiscal_year),
+    CHECK (serial = province || '-' || fiscal_year::text || '-' || lpad(seq::text, 6, '0')),
+    CHECK (supersedes IS NULL OR supersedes <> id),
     CHECK (CASE status
-        WHEN 'valid'      THEN revoked_at IS NULL AND superseded_by IS NULL
-        WHEN 'revoked'    THEN revoked_at IS NOT NULL AND btrim(revoke_reason) <> ''
-        WHEN 'superseded' THEN superseded_by IS NOT NULL
+        WHEN 'valid'      THEN status_at IS NULL AND status_reason IS NULL AND superseded_by IS NULL
+        WHEN 'revoked'    THEN status_at IS NOT NULL AND btrim(status_reason) <> '' AND superseded_by IS NULL
+        WHEN 'superseded' THEN status_at IS NOT NULL AND btrim(status_reason) <> '' AND superseded_by IS NOT NULL
     END)
 );
 -- At most one valid certificate per unit and year.
@@ -69,7 +78,7 @@ BEGIN
           (OLD.id, OLD.serial, OLD.province, OLD.seq, OLD.unit_id, OLD.fiscal_year, OLD.tax_due,
            OLD.spending_used, OLD.offset_amount, OLD.issued_on, OLD.issued_at, OLD.issued_by,
            OLD.facts_payload, OLD.facts_signature, OLD.payload, OLD.signature, OLD.pdf_sha256, OLD.supersedes)
-       OR NEW.pdf IS DISTINCT FROM OLD.pdf THEN
+       OR NEW.pdf IS DISTINCT FROM OLD.pdf OR NEW.content IS DISTINCT FROM OLD.content THEN
         RAISE EXCEPTION 'certificate % may only go from valid to revoked or superseded', OLD.serial USING ERRCODE = '55000';
     END IF;
     RETURN NEW;
@@ -80,3 +89,41 @@ CREATE TRIGGER certificates_never_edited BEFORE UPDATE OR DELETE ON certificates
     FOR EACH ROW EXECUTE FUNCTION certificates_guard();
 CREATE TRIGGER certificates_no_truncate BEFORE TRUNCATE ON certificates
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+
+-- Serials are gapless: a counter only ever moves on by one, is never
+-- removed, and (checked at commit) every number it reached belongs to a
+-- certificate of the same transaction. A transaction that took a number and
+-- failed to keep it rolls back rather than leave a gap.
+-- +goose StatementBegin
+CREATE FUNCTION certificate_counters_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'certificate counters are never removed' USING ERRCODE = '55000';
+    END IF;
+    IF TG_OP = 'INSERT' AND NEW.last_seq <> 1
+       OR TG_OP = 'UPDATE' AND ((NEW.province, NEW.fiscal_year) IS DISTINCT FROM (OLD.province, OLD.fiscal_year)
+                                OR NEW.last_seq <> OLD.last_seq + 1) THEN
+        RAISE EXCEPTION 'certificate counter %-% may only move on by one', NEW.province, NEW.fiscal_year USING ERRCODE = '55000';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER certificate_counters_step BEFORE INSERT OR UPDATE OR DELETE ON certificate_counters
+    FOR EACH ROW EXECUTE FUNCTION certificate_counters_guard();
+CREATE TRIGGER certificate_counters_no_truncate BEFORE TRUNCATE ON certificate_counters
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+
+-- +goose StatementBegin
+CREATE FUNCTION certificate_counters_used() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM certificates
+                    WHERE province = NEW.province AND fiscal_year = NEW.fiscal_year AND seq = NEW.last_seq) THEN
+        RAISE EXCEPTION 'serial %-%-% was taken but no certificate has it', NEW.province, NEW.fiscal_year, lpad(NEW.last_seq::text, 6, '0');
+    END IF;
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+CREATE CONSTRAINT TRIGGER certificate_counters_no_gap AFTER INSERT OR UPDATE ON certificate_counters
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION certificate_counters_used();

@@ -171,3 +171,7 @@ CREATE TRIGGER revivals_append_only BEFORE UPDATE OR DELETE ON revivals
     FOR EACH ROW EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER revivals_no_truncate BEFORE TRUNCATE ON revivals
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+
+-- A pledge's resolution_id now names a real resolution of the registry.
+ALTER TABLE pledges ADD CONSTRAINT pledges_resolution_fkey FOREIGN KEY (resolution_id) REFERENCES resolutions (id);
+CREATE INDEX pledges_resolution ON pledges (resolution_id) WHERE resolution_id IS NOT NULL;

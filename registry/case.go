@@ -76,16 +76,16 @@ func (n *NewCase) Validate(today taahod.Date) error {
 		p.Add("channel", "invalid_choice", "channel must be "+Channels.list())
 	}
 	n.Subject = strings.TrimSpace(n.Subject)
-	checkText(&p, "subject", n.Subject, true, 2000)
+	p.Text("subject", &n.Subject, true, 2000)
 	if n.Category == "" {
 		n.Category = "other"
 	}
 	if !Categories.Has(n.Category) {
 		p.Add("category", "invalid_choice", "category must be "+Categories.list())
 	}
-	n.openedOn = readDate(&p, "opened_on", n.OpenedOn, n.OpenedOnJalali, true)
+	n.openedOn = p.Date("opened_on", n.OpenedOn, n.OpenedOnJalali, true)
 	notFuture(&p, "opened_on", n.openedOn, today)
-	n.closedOn = readDate(&p, "closed_on", n.ClosedOn, n.ClosedOnJalali, false)
+	n.closedOn = p.Date("closed_on", n.ClosedOn, n.ClosedOnJalali, false)
 	notFuture(&p, "closed_on", n.closedOn, today)
 	if !n.closedOn.IsZero() && !n.openedOn.IsZero() && n.closedOn.Before(n.openedOn) {
 		p.Add("closed_on", "before_opening", "the case is closed on "+n.closedOn.Jalali()+", before it was opened ("+n.openedOn.Jalali()+")")

@@ -8,40 +8,6 @@ import (
 	"github.com/taahod/taahod"
 )
 
-// readDate reads a date that a body may give in either calendar: field as
-// ISO "YYYY-MM-DD" and field+"_jalali" as "1404/09/05". Either may be given,
-// or both if they name the same day. Problems name the field at fault. It
-// returns the zero Date when neither is given (and records "required" when
-// the date is).
-func readDate(p *taahod.Problems, field, iso, jalali string, required bool) taahod.Date {
-	var fromISO, fromJalali taahod.Date
-	var err error
-	if iso != "" {
-		if fromISO, err = taahod.ParseDate(iso); err != nil {
-			p.AddErr(field, err)
-		}
-	}
-	if jalali != "" {
-		if fromJalali, err = taahod.ParseJalali(jalali); err != nil {
-			p.AddErr(field+"_jalali", err)
-		}
-	}
-	switch {
-	case iso == "" && jalali == "":
-		if required {
-			p.Add(field, "required", field+" (or "+field+"_jalali) is required")
-		}
-		return taahod.Date{}
-	case !fromISO.IsZero() && !fromJalali.IsZero() && fromISO != fromJalali:
-		p.Add(field, "date_mismatch", field+" and "+field+"_jalali name different days ("+
-			fromISO.String()+" is "+fromISO.Jalali()+")")
-		return taahod.Date{}
-	case !fromISO.IsZero():
-		return fromISO
-	}
-	return fromJalali
-}
-
 // notFuture records a problem when d is after today: the registry records
 // what has happened.
 func notFuture(p *taahod.Problems, field string, d, today taahod.Date) {

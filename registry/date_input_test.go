@@ -35,36 +35,6 @@ func TestParseDateCell(t *testing.T) {
 	}
 }
 
-func TestReadDate(t *testing.T) {
-	cases := []struct {
-		iso, jalali string
-		required    bool
-		want        string
-		problem     string // field: code
-	}{
-		{"2025-11-26", "", true, "2025-11-26", ""},
-		{"", "1404/09/05", true, "2025-11-26", ""},
-		{"2025-11-26", "1404/09/05", true, "2025-11-26", ""},
-		{"2025-11-26", "1404/09/06", true, "", "on: date_mismatch"},
-		{"", "", true, "", "on: required"},
-		{"", "", false, "", ""},
-		{"1404-09-05", "", false, "", "on: invalid_date"},
-		{"", "1404/12/30", false, "", "on_jalali: invalid_jalali_date"},
-		{"", "۱۴۰۴/۰۹/۰۵", false, "", "on_jalali: invalid_jalali_date"}, // the JSON API takes ASCII digits
-	}
-	for _, c := range cases {
-		var p taahod.Problems
-		got := readDate(&p, "on", c.iso, c.jalali, c.required)
-		problem := ""
-		if len(p.Fields) > 0 {
-			problem = p.Fields[0].Field + ": " + p.Fields[0].Code
-		}
-		if got.String() != c.want || problem != c.problem {
-			t.Errorf("readDate(%q, %q) = %q, %q; want %q, %q", c.iso, c.jalali, got, problem, c.want, c.problem)
-		}
-	}
-}
-
 // FuzzParseDateCell: no input panics, and a date read back from either of
 // its forms is the same date.
 func FuzzParseDateCell(f *testing.F) {
@@ -79,32 +49,6 @@ func FuzzParseDateCell(f *testing.F) {
 		for _, form := range []string{d.String(), d.Jalali()} {
 			if back, err := ParseDateCell(form); err != nil || back != d {
 				t.Fatalf("%q read as %s; %q reads as %s, %v", s, d, form, back, err)
-			}
-		}
-	})
-}
-
-// FuzzReadDate: the JSON date pair never panics, and what it accepts is what
-// the strict parsers accept.
-func FuzzReadDate(f *testing.F) {
-	f.Add("2025-11-26", "")
-	f.Add("", "1404/09/05")
-	f.Add("2025-11-26", "1404/09/05")
-	f.Add("2025-02-29", "1404/12/30")
-	f.Fuzz(func(t *testing.T, iso, jalali string) {
-		var p taahod.Problems
-		d := readDate(&p, "on", iso, jalali, true)
-		if len(p.Fields) > 0 {
-			return
-		}
-		if iso != "" {
-			if want, err := taahod.ParseDate(iso); err != nil || want != d {
-				t.Fatalf("accepted iso %q as %s", iso, d)
-			}
-		}
-		if jalali != "" {
-			if want, err := taahod.ParseJalali(jalali); err != nil || want != d {
-				t.Fatalf("accepted jalali %q as %s", jalali, d)
 			}
 		}
 	})

@@ -176,12 +176,34 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 	return rows, nil
 }
 
+// PledgedSchool is a school project behind schools_pledged: the year's
+// pledges to it and the first of their dates.
+type PledgedSchool struct {
+	SchoolID             int64       `db:"school_id" json:"school_id"`
+	Name                 string      `db:"name" json:"name"`
+	Kind                 string      `db:"kind" json:"kind"`
+	County               string      `db:"county" json:"county"`
+	Pledges              int         `db:"pledges" json:"pledges"`
+	FirstPledgedOn       taahod.Date `db:"first_pledged_on" json:"first_pledged_on"`
+	FirstPledgedOnJalali string      `db:"-" json:"first_pledged_on_jalali"`
+}
+
 // schoolsPledgedRows lists the school projects behind schools_pledged, by
-// school id: those with at least one pledge dated in the year. The pledges
-// and schools tables come with the commitments capability, on another
-// branch; until then there are none.
-//
-// The lead wires this to pledges(school_id, pledged_on) after merging the commitments branch.
-func schoolsPledgedRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, first, last taahod.Date, afterID int64, limit int) ([]FigureRow, error) {
-	return []FigureRow{}, nil
+// school id: those with at least one pledge dated in the year. What a unit
+// pledged is not public, so only the schools are listed, for every viewer.
+func schoolsPledgedRows(ctx context.Context, q sqlx.QueryerContext, _ Viewer, first, last taahod.Date, afterID int64, limit int) ([]FigureRow, error) {
+	var found []PledgedSchool
+	err := sqlx.SelectContext(ctx, q, &found, `
+		SELECT s.id AS school_id, s.name, s.kind, s.county, x.pledges, x.first_pledged_on
+		  FROM (SELECT school_id, count(*) AS pledges, min(pledged_on) AS first_pledged_on
+		          FROM pledges WHERE pledged_on BETWEEN $1 AND $2 AND school_id > $3
+		         GROUP BY school_id) x
+		  JOIN schools s ON s.id = x.school_id
+		 ORDER BY s.id LIMIT $4`, first, last, afterID, limit)
+	rows := make([]FigureRow, 0, len(found))
+	for _, f := range found {
+		f.FirstPledgedOnJalali = f.FirstPledgedOn.Jalali()
+		rows = append(rows, FigureRow{f.SchoolID, f})
+	}
+	return rows, err
 }

@@ -182,11 +182,10 @@ var figuresQuery = func() string {
 }()
 
 // schoolsPledged counts the figure schools_pledged: distinct school projects
-// with at least one pledge dated in the year (first to last). The pledges
-// and schools tables come with the commitments capability, on another
-// branch; until then it counts none.
-//
-// The lead wires this to pledges(school_id, pledged_on) after merging the commitments branch.
+// with at least one pledge dated in the year (first to last). A cancelled
+// pledge still counts: it was made in the year.
 func schoolsPledged(ctx context.Context, q sqlx.QueryerContext, first, last taahod.Date) (int, error) {
-	return 0, nil
+	var n int
+	err := sqlx.GetContext(ctx, q, &n, `SELECT count(DISTINCT school_id) FROM pledges WHERE pledged_on BETWEEN $1 AND $2`, first, last)
+	return n, err
 }

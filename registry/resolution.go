@@ -116,13 +116,13 @@ func (n *NewResolution) Validate() error {
 		p.Add("unit_id", "not_found", "no unit has this id")
 	}
 	n.Text = strings.TrimSpace(n.Text)
-	checkText(&p, "text", n.Text, true, 10_000)
+	p.Text("text", &n.Text, true, 10_000)
 	if !Categories.Has(n.Category) {
 		p.Add("category", "invalid_choice", "category must be "+Categories.list())
 	}
 	n.agencies = readAgencies(&p, "agencies", n.Agencies, true)
-	n.deadline = readDate(&p, "deadline", n.Deadline, n.DeadlineJalali, false)
-	n.adoptedOn = readDate(&p, "adopted_on", n.AdoptedOn, n.AdoptedOnJalali, false)
+	n.deadline = p.Date("deadline", n.Deadline, n.DeadlineJalali, false)
+	n.adoptedOn = p.Date("adopted_on", n.AdoptedOn, n.AdoptedOnJalali, false)
 	return p.Err()
 }
 
@@ -144,8 +144,8 @@ func (c *StatusChange) Validate(today taahod.Date) error {
 	if !changeStatuses.Has(c.Status) {
 		p.Add("status", "invalid_choice", "status must be "+changeStatuses.list())
 	}
-	checkOptionalText(&p, "note", c.Note, 2000)
-	c.on = readDate(&p, "on", c.On, c.OnJalali, false)
+	p.OptionalText("note", &c.Note, 2000)
+	c.on = p.Date("on", c.On, c.OnJalali, false)
 	if c.on.IsZero() && len(p.Fields) == 0 {
 		c.on = today
 	}

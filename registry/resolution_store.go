@@ -184,7 +184,7 @@ func prepareResolutions(ctx context.Context, tx *database.Tx, rows []ResolutionR
 		if (r.Status == "" || r.Status == StatusNotified) && (!r.StatusOn.IsZero() || r.StatusNote != nil) {
 			p.Add("status_on", "without_status", "status_on and status_note go with a status other than notified")
 		}
-		checkOptionalText(p, "status_note", r.StatusNote, 2000)
+		p.OptionalText("status_note", &r.StatusNote, 2000)
 	}
 
 	byID, byPair, err := lookUpSessions(ctx, tx, sessionIDs, pairs)

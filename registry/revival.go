@@ -49,9 +49,9 @@ type NewRevival struct {
 // Validate checks the revival against today: it may not be dated later.
 func (n *NewRevival) Validate(today taahod.Date) error {
 	var p taahod.Problems
-	n.revivedOn = readDate(&p, "revived_on", n.RevivedOn, n.RevivedOnJalali, true)
+	n.revivedOn = p.Date("revived_on", n.RevivedOn, n.RevivedOnJalali, true)
 	notFuture(&p, "revived_on", n.revivedOn, today)
-	checkOptionalText(&p, "note", n.Note, 2000)
+	p.OptionalText("note", &n.Note, 2000)
 	return p.Err()
 }
 

@@ -63,12 +63,12 @@ func (n *NewSession) Validate(today taahod.Date) error {
 	if !SessionKinds.Has(n.Kind) {
 		p.Add("kind", "invalid_choice", "kind must be "+SessionKinds.list())
 	}
-	n.heldOn = readDate(&p, "held_on", n.HeldOn, n.HeldOnJalali, true)
+	n.heldOn = p.Date("held_on", n.HeldOn, n.HeldOnJalali, true)
 	notFuture(&p, "held_on", n.heldOn, today)
 	if n.County != nil {
 		c := NormalizeName(*n.County)
 		n.County = &c
-		checkOptionalText(&p, "county", n.County, 100)
+		p.OptionalText("county", &n.County, 100)
 		if c == "" {
 			n.County = nil
 		}
@@ -76,9 +76,9 @@ func (n *NewSession) Validate(today taahod.Date) error {
 	if n.Kind == KindField && n.County == nil {
 		p.Add("county", "required", "a field session is held in a county: name it")
 	}
-	checkOptionalText(&p, "title", n.Title, 300)
-	checkOptionalText(&p, "chair", n.Chair, 200)
-	checkOptionalText(&p, "minutes", n.Minutes, 100_000)
+	p.OptionalText("title", &n.Title, 300)
+	p.OptionalText("chair", &n.Chair, 200)
+	p.OptionalText("minutes", &n.Minutes, 100_000)
 	n.attendees = readAgencies(&p, "attendees", n.Attendees, false)
 	return p.Err()
 }

@@ -1,9 +1,7 @@
 package registry
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/taahod/taahod"
 )
@@ -43,14 +41,12 @@ type NewUnit struct {
 // Validate checks a new unit and fills the default status.
 func (u *NewUnit) Validate() error {
 	var p taahod.Problems
-	u.Name = strings.TrimSpace(u.Name)
-	u.County = strings.TrimSpace(u.County)
-	checkText(&p, "name", u.Name, true, 200)
+	p.Text("name", &u.Name, true, 200)
 	checkNationalID(&p, u.NationalID)
-	checkText(&p, "county", u.County, true, 100)
-	checkOptionalText(&p, "economic_code", u.EconomicCode, 32)
-	checkOptionalText(&p, "tax_file_no", u.TaxFileNo, 32)
-	checkOptionalText(&p, "activity", u.Activity, 500)
+	p.Text("county", &u.County, true, 100)
+	p.OptionalText("economic_code", &u.EconomicCode, 32)
+	p.OptionalText("tax_file_no", &u.TaxFileNo, 32)
+	p.OptionalText("activity", &u.Activity, 500)
 	if u.Status == "" {
 		u.Status = UnitActive
 	}
@@ -79,16 +75,15 @@ func (u *UnitPatch) Validate() error {
 		if !o.Set {
 			return
 		}
-		o.Value = strings.TrimSpace(o.Value)
 		if o.Null {
 			p.Add(field, "required", field+" cannot be cleared")
 			return
 		}
-		checkText(&p, field, o.Value, true, max)
+		p.Text(field, &o.Value, true, max)
 	}
 	optional := func(field string, o *taahod.Optional[string], max int) {
 		if o.Set && !o.Null {
-			checkOptionalText(&p, field, &o.Value, max)
+			p.Text(field, &o.Value, false, max)
 		}
 	}
 	required("name", &u.Name, 200)
@@ -119,23 +114,4 @@ func checkNationalID(p *taahod.Problems, id string) {
 	if _, err := taahod.ValidateNationalID(id); err != nil {
 		p.AddErr("national_id", err)
 	}
-}
-
-func checkText(p *taahod.Problems, field, value string, required bool, max int) {
-	switch {
-	case value == "" && required:
-		p.Add(field, "required", field+" is required")
-	case !utf8.ValidString(value):
-		p.Add(field, "invalid_text", field+" is not valid UTF-8")
-	case utf8.RuneCountInString(value) > max:
-		p.Add(field, "too_long", field+" is too long")
-	}
-}
-
-func checkOptionalText(p *taahod.Problems, field string, value *string, max int) {
-	if value == nil {
-		return
-	}
-	*value = strings.TrimSpace(*value)
-	checkText(p, field, *value, false, max)
 }

@@ -43,80 +43,86 @@ const (
 	ModeAnnulled
 )
 
-// Certificate is everything a certificate prints. Amounts are in Rials.
+// Certificate is everything a certificate prints. Amounts are in Rials. Its
+// JSON form is what the certificate store keeps with an issued certificate,
+// so that a revoked or superseded one renders again as it was printed; the
+// status fields, which change later, are kept in their own columns.
 type Certificate struct {
 	// Province is the province's name in Persian, as in «قزوین»; the issuer
 	// lines read «اداره کل امور مالیاتی استان قزوین» and «کارگروه تسهیل و
 	// رفع موانع تولید استان قزوین».
-	Province string
+	Province string `json:"province"`
 	// Serial is PROVINCE-YEAR-SEQUENCE; ignored in ModePreview.
-	Serial string
+	Serial string `json:"serial"`
 	// IssuePlace is the place of issue, usually the provincial capital.
-	IssuePlace string
+	IssuePlace string `json:"issue_place"`
 	// IssuedOn is the date of issue, printed in the Solar Hijri calendar;
 	// it also fixes the PDF's creation date.
-	IssuedOn taahod.Date
+	IssuedOn taahod.Date `json:"issued_on"`
 
-	Unit CertificateUnit
+	Unit CertificateUnit `json:"unit"`
 
 	// FiscalYear is the Solar Hijri fiscal year whose tax was offset.
-	FiscalYear int
+	FiscalYear int `json:"fiscal_year"`
 	// TaxDue is the unit's tax due for the year (مالیات متعلق).
-	TaxDue decimal.Decimal
+	TaxDue decimal.Decimal `json:"tax_due"`
 	// EligibleSpendingUsed is the approved school spending the offset used.
-	EligibleSpendingUsed decimal.Decimal
+	EligibleSpendingUsed decimal.Decimal `json:"eligible_spending_used"`
 	// OffsetAmount is the tax met by that spending: the certified amount.
-	OffsetAmount decimal.Decimal
+	OffsetAmount decimal.Decimal `json:"offset_amount"`
 
 	// LegalBasis is the year's policy's legal_basis text, printed as given.
-	LegalBasis string
+	LegalBasis string `json:"legal_basis"`
 	// PolicyMode is the year's policy mode: "credit" (spending counted as tax
 	// paid) or "deduction" (deducted from taxable income).
-	PolicyMode string
+	PolicyMode string `json:"policy_mode"`
 
 	// Expenditures are the expenditures the offset used, in the order to
 	// print them.
-	Expenditures []CertificateExpenditure
+	Expenditures []CertificateExpenditure `json:"expenditures"`
 
 	// Officer is the name of the tax officer who issued the certificate.
-	Officer string
+	Officer string `json:"officer"`
 	// Supersedes is the serial of the certificate this one replaces, or "".
-	Supersedes string
+	Supersedes string `json:"supersedes"`
 
 	// Status, StatusReason, StatusOn and SupersededBy describe a revoked or
 	// superseded certificate; only ModeAnnulled prints them.
-	Status       Status
-	StatusReason string
-	StatusOn     taahod.Date
-	SupersededBy string
+	Status       Status      `json:"-"`
+	StatusReason string      `json:"-"`
+	StatusOn     taahod.Date `json:"-"`
+	SupersededBy string      `json:"-"`
 
 	// PublicURL is TAAHOD_PUBLIC_URL; the certificate tells the reader to
 	// verify it at PublicURL/v/SERIAL and names the key at
 	// PublicURL/api/v1/verify/key.
-	PublicURL string
+	PublicURL string `json:"public_url"`
 	// QRURL is what the QR code carries (QRURL); required unless previewing.
-	QRURL string
+	QRURL string `json:"qr_url"`
 	// PayloadSHA256 is the hex SHA-256 of the signed facts payload
 	// (SHA256Hex of FactsPayload); required unless previewing.
-	PayloadSHA256 string
+	PayloadSHA256 string `json:"payload_sha256"`
 }
 
 // CertificateUnit is the production unit a certificate is issued to.
 type CertificateUnit struct {
-	Name         string
-	NationalID   string
-	EconomicCode string // "" prints as a dash
-	County       string
+	Name         string `json:"name"`
+	NationalID   string `json:"national_id"`
+	EconomicCode string `json:"economic_code"` // "" prints as a dash
+	County       string `json:"county"`
 }
 
 // CertificateExpenditure is one expenditure line of a certificate.
 type CertificateExpenditure struct {
-	SpentOn   taahod.Date
-	InvoiceNo string
-	Vendor    string
-	School    string
+	// ExpenditureID identifies the expenditure in the books; it is not
+	// printed.
+	ExpenditureID int64       `json:"expenditure_id"`
+	SpentOn       taahod.Date `json:"spent_on"`
+	InvoiceNo     string      `json:"invoice_no"`
+	Vendor        string      `json:"vendor"`
+	School        string      `json:"school"`
 	// AmountUsed is the part of the approved amount this year's offset used.
-	AmountUsed decimal.Decimal
+	AmountUsed decimal.Decimal `json:"amount_used"`
 }
 
 // Facts returns the facts the certificate's signature vouches for.
@@ -359,9 +365,13 @@ func (r *certRenderer) draw(title string) {
 		y = r.annulledNotice(y)
 	}
 	if c.Supersedes != "" {
+		text := "این گواهی جایگزین گواهی شماره " + c.Supersedes + " است و آن گواهی اعتبار ندارد."
+		if r.mode == ModePreview {
+			// Until it is issued, the certificate it would replace stands.
+			text = "با صدور این گواهی، گواهی شماره " + c.Supersedes + " جایگزین می‌شود و اعتبار خود را از دست می‌دهد."
+		}
 		d.setFont(true, sizeBody)
-		y = d.paragraph(marginX, y, contentWidth,
-			"این گواهی جایگزین گواهی شماره "+c.Supersedes+" است و آن گواهی اعتبار ندارد.", alignStart)
+		y = d.paragraph(marginX, y, contentWidth, text, alignStart)
 		y++
 	}
 

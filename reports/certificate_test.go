@@ -3,8 +3,6 @@ package reports
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,11 +17,6 @@ import (
 func TestCertificatePDF(t *testing.T) {
 	c, issued := issuedSample(t)
 	pdf := issued.PDF
-	if *sampleOut != "" {
-		if err := os.WriteFile(filepath.Join(*sampleOut, "sample-certificate.pdf"), pdf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 
 	t.Run("text has the unit, the serial and the amounts", func(t *testing.T) {
 		text := pdfText(t, pdf, 0, 0)
@@ -176,8 +169,9 @@ func TestCertificateModes(t *testing.T) {
 		notWant []string
 	}{
 		{"preview is a draft without serial", preview, ModePreview,
-			[]string{"پیش‌نویس", "پیش‌نویس (بدون شماره)", "کد QR پس از صدور", c.Unit.Name},
-			[]string{"QZV-1404-000017", "SHA-256"}},
+			[]string{"پیش‌نویس", "پیش‌نویس (بدون شماره)", "کد QR پس از صدور", c.Unit.Name,
+				"با صدور این گواهی، گواهی شماره QZV-1404-000009 جایگزین می‌شود"},
+			[]string{"QZV-1404-000017", "SHA-256", "آن گواهی اعتبار ندارد"}},
 		{"revoked copy says so and why", revoked, ModeAnnulled,
 			[]string{"باطل شد", "باطل شده و اعتبار ندارد", revoked.StatusReason, "۱۴۰۴/۱۰/۰۲", c.Serial},
 			nil},
@@ -185,7 +179,7 @@ func TestCertificateModes(t *testing.T) {
 			[]string{"جایگزین شد", "QZV-1404-000031", superseded.StatusReason},
 			nil},
 		{"final copy has no watermark", c, ModeFinal,
-			[]string{c.Serial},
+			[]string{c.Serial, "این گواهی جایگزین گواهی شماره QZV-1404-000009 است و آن گواهی اعتبار ندارد"},
 			[]string{"پیش‌نویس", "باطل شد", "جایگزین شد"}},
 	}
 	for _, tt := range tests {

@@ -22,9 +22,10 @@ import (
 //
 //	apt-get install poppler-utils zbar-tools
 
-// sampleOut, when set, is a folder where the sample tests also write the
-// documents they render (scripts/render-sample-certificate sets it).
-var sampleOut = flag.String("sample-out", "", "write the sample certificate and report PDFs to this folder")
+// sampleOut, when set, is a folder where the sample registry report is
+// written (scripts/render-sample-certificate sets it; the certificate it
+// shows is the demo's, written by cmd/taahod's TestDemoCertificates).
+var sampleOut = flag.String("sample-out", "", "write the sample registry report PDF to this folder")
 
 // tool returns the path of a command-line tool the tests need.
 func tool(t testing.TB, name, pkg string) string {

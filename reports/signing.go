@@ -404,6 +404,10 @@ const (
 	QRDiffers
 	// QRMatches: a good signature of exactly the certificate's facts.
 	QRMatches
+	// QRUnchecked: the URL carries p and s but the service has no key to
+	// check them with (TAAHOD_SIGNING_KEY is not configured). CheckQR never
+	// returns it; the caller that has no key says so.
+	QRUnchecked
 )
 
 // String names the outcome in snake_case, for JSON and logs.
@@ -419,6 +423,8 @@ func (q QRCheck) String() string {
 		return "differs"
 	case QRMatches:
 		return "matches"
+	case QRUnchecked:
+		return "unchecked"
 	}
 	return "QRCheck(" + strconv.Itoa(int(q)) + ")"
 }

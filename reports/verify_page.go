@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/reports/fa"
+	"github.com/taahod/taahod/reports/fonts"
 )
 
 // VerifyView is what the public page /v/{serial} shows about a certificate.
@@ -87,6 +88,18 @@ func RenderVerifyPage(w io.Writer, v VerifyView) error {
 	return verifyTemplate.ExecuteTemplate(w, "certificate", p)
 }
 
+// VerifyPageFonts are the files the verify page's style loads from
+// /v/fonts/: Vazirmatn, the certificates' typeface, so that the page reads
+// like the paper on any device, and its licence, which travels with it.
+var VerifyPageFonts = map[string]struct {
+	ContentType string
+	Data        []byte
+}{
+	"Vazirmatn-Regular.ttf": {"font/ttf", fonts.Regular},
+	"Vazirmatn-Bold.ttf":    {"font/ttf", fonts.Bold},
+	"OFL.txt":               {"text/plain; charset=utf-8", []byte(fonts.License)},
+}
+
 // RenderVerifyNotFound writes the page for a serial that names no
 // certificate; the handler answers it with status 404.
 func RenderVerifyNotFound(w io.Writer, serial string) error {
@@ -107,6 +120,8 @@ func qrVerdict(q QRCheck) (class, text string) {
 		return "bad", "امضای دیجیتال این نشانی نامعتبر است: متن یا امضا تغییر کرده یا با کلید دیگری امضا شده است."
 	case QRMalformed:
 		return "bad", "اطلاعات امضای این نشانی ناقص یا خراب است و بررسی‌پذیر نیست."
+	case QRUnchecked:
+		return "warn", "امضای دیجیتال این نشانی اکنون در این سامانه بررسی‌پذیر نیست. وضعیت بالا از سوابق سامانه است؛ امضا را می‌توانید با کلید عمومی منتشرشده بررسی کنید."
 	}
 	return "info", "این نشانی امضای دیجیتال همراه ندارد. برای بررسی امضا، کد QR روی گواهی را بخوانید یا آن را با کلید عمومی زیر بررسی کنید."
 }
@@ -140,6 +155,8 @@ var verifyTemplate = template.Must(template.New("verify").Parse(`
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <style>
+@font-face{font-family:Vazirmatn;src:url(/v/fonts/Vazirmatn-Regular.ttf) format("truetype");font-weight:400;font-display:swap}
+@font-face{font-family:Vazirmatn;src:url(/v/fonts/Vazirmatn-Bold.ttf) format("truetype");font-weight:700;font-display:swap}
 body{font-family:Vazirmatn,Vazir,Tahoma,"Segoe UI",sans-serif;margin:0;background:#f4f6f8;color:#1a1a1a;line-height:1.8}
 main{max-width:44rem;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.3rem;color:#14467a}

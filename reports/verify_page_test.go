@@ -56,6 +56,8 @@ func TestRenderVerifyPage(t *testing.T) {
 			[]string{"یکسان نیست"}, nil},
 		{"broken code", func(v *VerifyView) { v.QR = QRMalformed },
 			[]string{"ناقص یا خراب"}, nil},
+		{"no key to check the code with", func(v *VerifyView) { v.QR = QRUnchecked },
+			[]string{"اکنون در این سامانه بررسی‌پذیر نیست"}, []string{"یکسان است", "نامعتبر"}},
 		{"names are escaped", func(v *VerifyView) { v.UnitName = `<script>alert("x")</script>` },
 			[]string{"&lt;script&gt;"}, []string{"<script>"}},
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/reports"
 )
 
 // config is the environment's configuration, which flags may override.
@@ -19,22 +20,28 @@ type config struct {
 	DatabaseURL string
 	Addr        string
 	Province    string
-	SigningKey  string
-	PublicURL   string
-	MaxConns    int
-	TokenTTL    time.Duration
-	LogLevel    slog.Level
+	// ProvinceName and IssuePlace are printed on certificates; empty takes
+	// what the reports package knows of Province.
+	ProvinceName string
+	IssuePlace   string
+	SigningKey   string
+	PublicURL    string
+	MaxConns     int
+	TokenTTL     time.Duration
+	LogLevel     slog.Level
 }
 
 func loadConfig() (config, error) {
 	c := config{
-		DatabaseURL: os.Getenv("DATABASE_URL"),
-		Addr:        envOr("TAAHOD_ADDR", ":8080"),
-		Province:    envOr("TAAHOD_PROVINCE", "QZV"),
-		SigningKey:  os.Getenv("TAAHOD_SIGNING_KEY"),
-		PublicURL:   strings.TrimRight(envOr("TAAHOD_PUBLIC_URL", "http://localhost:8080"), "/"),
-		MaxConns:    database.DefaultMaxConns,
-		TokenTTL:    12 * time.Hour,
+		DatabaseURL:  os.Getenv("DATABASE_URL"),
+		Addr:         envOr("TAAHOD_ADDR", ":8080"),
+		Province:     envOr("TAAHOD_PROVINCE", "QZV"),
+		ProvinceName: os.Getenv("TAAHOD_PROVINCE_NAME"),
+		IssuePlace:   os.Getenv("TAAHOD_ISSUE_PLACE"),
+		SigningKey:   os.Getenv("TAAHOD_SIGNING_KEY"),
+		PublicURL:    strings.TrimRight(envOr("TAAHOD_PUBLIC_URL", "http://localhost:8080"), "/"),
+		MaxConns:     database.DefaultMaxConns,
+		TokenTTL:     12 * time.Hour,
 	}
 	if s := os.Getenv("TAAHOD_DB_MAX_CONNS"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -98,4 +105,21 @@ func (c config) openDB(ctx context.Context) (*database.DB, error) {
 		return nil, fmt.Errorf("DATABASE_URL is not set: give a PostgreSQL URL such as postgres://user@127.0.0.1:5432/taahod?sslmode=disable, or use `make run`, which starts a private cluster")
 	}
 	return database.Open(ctx, c.DatabaseURL, c.MaxConns)
+}
+
+// issuer is the certificates' issuer as configured: the province, the
+// public URL and, when TAAHOD_SIGNING_KEY is set, the signing key. It
+// returns an error for a key that is set but cannot be read and for a
+// province or URL the certificates cannot print; an unset key is not an
+// error (the caller decides what it means).
+func (c config) issuer() (reports.Issuer, error) {
+	is := reports.Issuer{Province: c.Province, ProvinceName: c.ProvinceName, IssuePlace: c.IssuePlace, PublicURL: c.PublicURL}
+	if c.SigningKey != "" {
+		s, err := reports.LoadSigningKey(c.SigningKey)
+		if err != nil {
+			return is, fmt.Errorf("TAAHOD_SIGNING_KEY: %w", err)
+		}
+		is.Signer = s
+	}
+	return is.Resolved()
 }

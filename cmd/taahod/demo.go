@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/registry"
+	"github.com/taahod/taahod/reports"
 )
 
 // demo is the state the demo steps share: the stores, and the ids of what
@@ -18,7 +21,16 @@ type demo struct {
 	db       *database.DB
 	auth     *auth.Store
 	registry *registry.Store
+	// issuer issues the demo's certificates; without a signing key that
+	// step is skipped.
+	issuer reports.Issuer
 }
+
+// errDemoSkipped is returned by a step that cannot load now (it says why);
+// it is not recorded as loaded, so that a later seed-demo loads it.
+type errDemoSkipped struct{ why string }
+
+func (e errDemoSkipped) Error() string { return e.why }
 
 // demoStep is one part of the demo data, loaded once and recorded in
 // demo_steps.
@@ -26,6 +38,12 @@ type demoStep struct {
 	name string
 	load func(ctx context.Context, d *demo) error
 }
+
+// lateDemoSteps names the steps that load after all others, in the order
+// they were added: steps built on the whole of the others' data (the
+// certificates), which must not rely on the names of the files that add
+// the steps they need.
+var lateDemoSteps = map[string]bool{}
 
 // demoSteps load in order; later capabilities append theirs.
 var demoSteps = []demoStep{
@@ -58,7 +76,7 @@ var demoUsers = []demoUser{
 	{"secretariat", "secretariat-demo-1404", "دبیرخانه کارگروه", taahod.RoleSecretariat, nil},
 	{"accountant", "accountant-demo-1404", "حسابدار فولاد و نان‌آوران", taahod.RoleAccountant, []int{0, 1}},
 	{"accountant2", "accountant2-demo-1404", "حسابدار داروسازی", taahod.RoleAccountant, []int{3}},
-	{"tax", "tax-demo-1404", "کارشناس مالیاتی", taahod.RoleTaxOfficer, nil},
+	{"tax", "tax-demo-1404", "مریم احمدی، کارشناس مالیاتی", taahod.RoleTaxOfficer, nil},
 	{"education", "education-demo-1404", "نوسازی مدارس", taahod.RoleEducationOfficer, nil},
 	{"auditor", "auditor-demo-1404", "حسابرس", taahod.RoleAuditor, nil},
 }
@@ -107,22 +125,37 @@ func seedDemoCommand(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := parseFlags(flagSet("seed-demo", stderr, &cfg), args); err != nil {
 		return err
 	}
+	issuer, err := cfg.issuer()
+	if err != nil {
+		return err
+	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := loadDemo(ctx, db, stdout); err != nil {
+	if err := loadDemo(ctx, db, issuer, stdout); err != nil {
 		return err
 	}
 	printDemoUsers(stdout)
 	return nil
 }
 
-// loadDemo loads every demo step not loaded yet.
-func loadDemo(ctx context.Context, db *database.DB, stdout io.Writer) error {
-	d := &demo{db: db, auth: auth.NewStore(db), registry: registry.NewStore(db)}
-	for _, step := range demoSteps {
+// loadDemo loads every demo step not loaded yet; issuer issues the demo's
+// certificates.
+func loadDemo(ctx context.Context, db *database.DB, issuer reports.Issuer, stdout io.Writer) error {
+	d := &demo{db: db, auth: auth.NewStore(db), registry: registry.NewStore(db), issuer: issuer}
+	steps := slices.Clone(demoSteps)
+	slices.SortStableFunc(steps, func(a, b demoStep) int {
+		switch {
+		case lateDemoSteps[a.name] == lateDemoSteps[b.name]:
+			return 0
+		case lateDemoSteps[a.name]:
+			return 1
+		}
+		return -1
+	})
+	for _, step := range steps {
 		var done bool
 		if err := db.GetContext(ctx, &done, `SELECT EXISTS (SELECT 1 FROM demo_steps WHERE name = $1)`, step.name); err != nil {
 			return database.MapError(err)
@@ -130,7 +163,11 @@ func loadDemo(ctx context.Context, db *database.DB, stdout io.Writer) error {
 		if done {
 			continue
 		}
-		if err := step.load(ctx, d); err != nil {
+		var skipped errDemoSkipped
+		if err := step.load(ctx, d); errors.As(err, &skipped) {
+			fmt.Fprintf(stdout, "demo: skipped %s: %s\n", step.name, skipped.why)
+			continue
+		} else if err != nil {
 			return fmt.Errorf("demo %s: %w", step.name, err)
 		}
 		if _, err := db.ExecContext(ctx, `INSERT INTO demo_steps (name, loaded_at) VALUES ($1, $2)`, step.name, db.Now()); err != nil {

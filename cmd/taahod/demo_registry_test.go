@@ -23,7 +23,7 @@ func TestRegistryDemo(t *testing.T) {
 		1404: `{"year":1404,"sessions":{"formal":28,"field":6,"site_visit":0,"total":34},` +
 			`"resolutions":{"total":260,"implemented":230,"in_follow_up":30,"not_implemented":0,"notified":0,"cancelled":0},` +
 			`"units_examined":228,"units_examined_in_field_sessions":26,"cases_resolved_without_session":70,"referrals":10,` +
-			`"revived_units":0,"schools_pledged":0,`,
+			`"revived_units":0,"schools_pledged":10,`,
 		1403: `{"year":1403,"sessions":{"formal":68,"field":0,"site_visit":0,"total":68},` +
 			`"resolutions":{"total":353,"implemented":341,"in_follow_up":12,"not_implemented":0,"notified":0,"cancelled":0},`,
 	}

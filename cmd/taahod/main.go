@@ -21,13 +21,18 @@ Usage:
   taahod user add   --username NAME --role ROLE [--unit UNIT_ID ...] [--full-name TEXT]
                                          add a user; the password is read from standard input
   taahod seed-demo                       load the demo data (safe to repeat) and print the demo users
-  taahod verify                          re-derive the books and check the audit chain; non-zero on a break
+  taahod verify                          re-derive the books, check the audit chain and the certificates; non-zero on a break
+  taahod verify-cert [--signing-key PATH] FILE.pdf
+                                         check a certificate PDF against the database and the signing key:
+                                         exit 0 genuine and valid, 3 genuine but revoked or superseded,
+                                         1 tampered, unknown or not a certificate
   taahod help                            this text
 
 Every command but help takes --database-url (default $DATABASE_URL).
 Environment: DATABASE_URL, TAAHOD_ADDR (:8080), TAAHOD_PROVINCE (QZV),
-TAAHOD_SIGNING_KEY (Ed25519 PEM PKCS#8), TAAHOD_PUBLIC_URL, TAAHOD_DB_MAX_CONNS (16),
-TAAHOD_TOKEN_TTL (12h), TAAHOD_LOG_LEVEL (info).
+TAAHOD_SIGNING_KEY (Ed25519 PEM PKCS#8; without it serve runs but cannot issue certificates),
+TAAHOD_PUBLIC_URL, TAAHOD_PROVINCE_NAME and TAAHOD_ISSUE_PLACE (printed on certificates;
+known for QZV), TAAHOD_DB_MAX_CONNS (16), TAAHOD_TOKEN_TTL (12h), TAAHOD_LOG_LEVEL (info).
 Roles: admin, secretariat, accountant, tax_officer, education_officer, auditor.
 `
 
@@ -63,6 +68,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = seedDemoCommand(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = verifyCommand(ctx, args[1:], stdout, stderr)
+	case "verify-cert":
+		err = verifyCertCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -70,6 +77,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "taahod: unknown command %q\n\n", args[0])
 		err = errUsage
 	}
+	var status exitStatus
 	switch {
 	case err == nil:
 		return 0
@@ -78,6 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	case errors.Is(err, errFindings):
 		return 1
+	case errors.As(err, &status):
+		return int(status)
 	default:
 		fmt.Fprintf(stderr, "taahod: %v\n", err)
 		return 1

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The tests set what they rely on: a developer's own key, province or
+	// URL in the environment must not change what they see.
+	for _, name := range []string{"TAAHOD_SIGNING_KEY", "TAAHOD_PUBLIC_URL", "TAAHOD_PROVINCE", "TAAHOD_PROVINCE_NAME", "TAAHOD_ISSUE_PLACE"} {
+		os.Unsetenv(name)
+	}
 	auth.BcryptCost = 4
 	dbtest.Main(m)
 }
@@ -29,13 +35,15 @@ func runTaahod(t *testing.T, stdin string, args ...string) (int, string, string)
 }
 
 func TestUsage(t *testing.T) {
-	for _, args := range [][]string{{}, {"bogus"}, {"serve", "--bogus"}, {"user"}, {"user", "remove"}, {"migrate", "extra"}} {
+	for _, args := range [][]string{{}, {"bogus"}, {"serve", "--bogus"}, {"user"}, {"user", "remove"}, {"migrate", "extra"},
+		{"verify-cert"}, {"verify-cert", "--bogus", "x.pdf"}, {"verify-cert", "a.pdf", "b.pdf"}} {
 		code, _, stderr := runTaahod(t, "", args...)
 		if code != 2 || !strings.Contains(stderr, "Usage:") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
 	}
-	if code, out, _ := runTaahod(t, "", "help"); code != 0 || !strings.Contains(out, "seed-demo") {
+	if code, out, _ := runTaahod(t, "", "help"); code != 0 || !strings.Contains(out, "seed-demo") ||
+		!strings.Contains(out, "taahod verify-cert [--signing-key PATH] FILE.pdf") {
 		t.Errorf("help: exit %d", code)
 	}
 }

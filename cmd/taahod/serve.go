@@ -14,6 +14,7 @@ import (
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/migrations"
+	"github.com/taahod/taahod/reports"
 )
 
 // tokenCacheTTL bounds how long a live token is remembered between
@@ -35,6 +36,21 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	log := cfg.logger(stderr)
+	// A certificate must not print a silent gap: a font without a glyph the
+	// documents may need stops the server here.
+	if err := reports.CheckFonts(); err != nil {
+		return fmt.Errorf("certificate fonts: %w", err)
+	}
+	issuer, err := cfg.issuer()
+	if err != nil {
+		return err
+	}
+	if issuer.Signer == nil {
+		// The rest of the service works without it; issuing answers 503
+		// signing_key_missing until the server starts with a key.
+		log.Warn("TAAHOD_SIGNING_KEY is not set: certificates cannot be issued and /api/v1/verify/key has no key to give " +
+			"(make one with: openssl genpkey -algorithm ed25519 -out signing-key.pem)")
+	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
 		return err
@@ -50,7 +66,8 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := authStore.CacheTokens(ctx, cfg.DatabaseURL, tokenCacheTTL, log); err != nil {
 		return fmt.Errorf("listen for sign-in changes: %w", err)
 	}
-	server := api.New(db, authStore, api.Config{Logger: log, Province: cfg.Province, PublicURL: cfg.PublicURL})
+	server := api.New(db, authStore, api.Config{Logger: log, Province: issuer.Province, PublicURL: issuer.PublicURL,
+		ProvinceName: issuer.ProvinceName, IssuePlace: issuer.IssuePlace, Signer: issuer.Signer})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
+	"github.com/taahod/taahod/reports"
 )
 
 // errFindings makes main exit 1 without printing more: the findings are
@@ -33,6 +34,7 @@ var checks = []check{
 		n, findings, err := ledger.VerifySubmittedTotals(ctx, db)
 		return fmt.Sprintf("%d pledges", n), findings, err
 	}},
+	{"certificates", reports.VerifyCertificates},
 }
 
 func verifyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {

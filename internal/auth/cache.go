@@ -13,7 +13,7 @@ import (
 // AuthChannel is the notification channel on which the database announces
 // every change that may end a sign-in: a token revoked, expired by hand or
 // deleted, a user changed or disabled, a user's units changed. Triggers
-// (migration 0002) send it in the changing transaction, so it arrives when
+// (migration 0001) send it in the changing transaction, so it arrives when
 // that transaction commits.
 const AuthChannel = "taahod_auth"
 

@@ -44,8 +44,14 @@ func MapError(err error) error {
 			return &taahod.Error{Code: taahod.ECONFLICT, Message: "a record with the same key already exists (" + pe.Constraint + ")"}
 		case codeForeignKeyViolation:
 			return &taahod.Error{Code: taahod.EINVALID, Message: "the request refers to a record that does not exist (" + pe.Constraint + ")"}
-		case codeCheckViolation, codeNotNullViolation, codeNumericOutOfRange:
-			return &taahod.Error{Code: taahod.EINVALID, Message: "the database refused the values (" + pe.Constraint + ")"}
+		case codeNumericOutOfRange:
+			return &taahod.Error{Code: taahod.EINVALID, Message: "a number is too large for the books (at most 18 digits before the decimal point)"}
+		case codeCheckViolation, codeNotNullViolation:
+			what := pe.Constraint
+			if what == "" {
+				what = pe.Column
+			}
+			return &taahod.Error{Code: taahod.EINVALID, Message: "the database refused the values (" + what + ")"}
 		case codeAppendOnly:
 			return fmt.Errorf("append-only table touched: %w", err)
 		}

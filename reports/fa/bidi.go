@@ -92,11 +92,12 @@ func isBidiControl(r rune) bool {
 type class int
 
 const (
-	classNeutral class = iota
-	classLTR           // strong left-to-right letter
-	classRTL           // strong right-to-left letter or Arabic punctuation
-	classDigit         // a digit of any of the three sets
-	classSep           // a separator that joins two digits into one number
+	classNeutral    class = iota
+	classLTR              // strong left-to-right letter
+	classRTL              // strong right-to-left letter or Arabic punctuation
+	classDigit            // a digit of any of the three sets
+	classSep              // a separator that joins two digits into one number
+	classTerminator       // a percent or per-mille sign, which follows its number
 )
 
 // dir is a cluster's resolved direction: RTL clusters are drawn reversed,
@@ -145,6 +146,8 @@ func classify(r rune) class {
 		return classDigit
 	case strings.ContainsRune("٬٫/.,:-", r):
 		return classSep
+	case strings.ContainsRune("%٪‰؉؊", r):
+		return classTerminator
 	case isRTL(r):
 		return classRTL
 	case unicode.IsLetter(r):
@@ -189,12 +192,23 @@ func resolveDirections(cs []cluster) {
 		}
 	}
 	// A single separator between two digits of the same direction joins
-	// them; anything else that is not strong or a digit is neutral.
+	// them; a percent sign next to a number is part of it (as the Unicode
+	// algorithm's European terminators are); anything else that is not
+	// strong or a digit is neutral.
 	neutral := make([]bool, len(cs))
 	for i := range cs {
 		switch cs[i].class {
 		case classNeutral:
 			neutral[i] = true
+		case classTerminator:
+			switch {
+			case i > 0 && (cs[i-1].class == classDigit || cs[i-1].class == classTerminator) && !neutral[i-1]:
+				cs[i].dir = cs[i-1].dir
+			case i+1 < len(cs) && cs[i+1].class == classDigit:
+				cs[i].dir = cs[i+1].dir
+			default:
+				neutral[i] = true
+			}
 		case classSep:
 			if i > 0 && i+1 < len(cs) &&
 				cs[i-1].class == classDigit && cs[i+1].class == classDigit &&

@@ -1,0 +1,220 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/reports"
+)
+
+// Certificates are read by those who read statements (taxReaders), issued
+// and revoked by the tax office, and verified by anyone.
+func (s *Server) certificateRoutes(root *gin.Engine, public, v1 *gin.RouterGroup) {
+	v1.POST("/certificates", s.endpoint(taxOfficers, s.issueCertificate)...)
+	v1.GET("/certificates", s.endpoint(taxReaders, s.listCertificates)...)
+	v1.GET("/certificates/:serial", s.endpoint(taxReaders, s.getCertificate)...)
+	v1.GET("/certificates/:serial/pdf", s.endpoint(taxReaders, s.certificatePDF)...)
+	v1.POST("/certificates/:serial/revoke", s.endpoint(taxOfficers, s.revokeCertificate)...)
+	v1.GET("/units/:id/tax-years/:year/certificate-preview", s.endpoint(taxReaders, s.previewCertificate)...)
+	public.GET("/verify/key", s.handle(s.verifyKey))
+	public.GET("/verify/:serial", s.handle(s.verifyCertificate))
+	// The page a certificate's QR code opens: short, outside the API.
+	root.GET("/v/:serial", s.handle(s.verifyPage))
+	root.GET("/v/fonts/:file", s.handle(verifyPageFont))
+}
+
+func (s *Server) issueCertificate(c *gin.Context) error {
+	var req reports.IssueInput
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	r, err := s.certificates.Issue(c.Request.Context(), actor(c), req)
+	if err != nil {
+		return err
+	}
+	c.Header("Location", "/api/v1/certificates/"+r.Serial)
+	return created(c, r)
+}
+
+func (s *Server) listCertificates(c *gin.Context) error {
+	pg, p := listParams(c)
+	f := reports.ListFilter{
+		UnitID:     queryID(c, p, "unit_id"),
+		FiscalYear: queryYear(c, p, "fiscal_year", false),
+		Status:     reports.Status(queryChoice(c, p, "status", reports.ValidStatus)),
+		AfterID:    pg.AfterID,
+		Limit:      pg.Limit + 1,
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	list, err := s.certificates.List(c.Request.Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return ok(c, pageAnswer(list, pg, func(r reports.Record) int64 { return r.ID }))
+}
+
+func (s *Server) getCertificate(c *gin.Context) error {
+	r, err := s.certificates.Find(c.Request.Context(), actor(c), c.Param("serial"))
+	if err != nil {
+		return err
+	}
+	return ok(c, r)
+}
+
+func (s *Server) certificatePDF(c *gin.Context) error {
+	pdf, r, err := s.certificates.PDF(c.Request.Context(), actor(c), c.Param("serial"))
+	if err != nil {
+		return err
+	}
+	name := r.Serial + ".pdf"
+	if r.Status != reports.StatusValid {
+		name = r.Serial + "-" + string(r.Status) + ".pdf"
+	}
+	c.Header("Content-Disposition", `inline; filename="`+name+`"`)
+	c.Header("X-Certificate-Status", string(r.Status))
+	c.Data(http.StatusOK, "application/pdf", pdf)
+	return nil
+}
+
+func (s *Server) revokeCertificate(c *gin.Context) error {
+	var req reports.RevokeInput
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	r, err := s.certificates.Revoke(c.Request.Context(), actor(c), c.Param("serial"), req)
+	if err != nil {
+		return err
+	}
+	return ok(c, r)
+}
+
+func (s *Server) previewCertificate(c *gin.Context) error {
+	unit, year, err := unitYear(c)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.certificates.Preview(c.Request.Context(), actor(c), unit, year)
+	if err != nil {
+		return err
+	}
+	c.Header("Content-Disposition", `inline; filename="certificate-preview-`+strconv.FormatInt(unit, 10)+`-`+strconv.Itoa(year)+`.pdf"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/pdf", pdf)
+	return nil
+}
+
+// publicCertificate is what anyone may learn of a certificate by its
+// serial: the contract's fields, and no tax figure but the certified
+// amount.
+type publicCertificate struct {
+	Serial         string          `json:"serial"`
+	Status         reports.Status  `json:"status"`
+	UnitName       string          `json:"unit_name"`
+	FiscalYear     int             `json:"fiscal_year"`
+	OffsetAmount   decimal.Decimal `json:"offset_amount"`
+	IssuedOn       taahod.Date     `json:"issued_on"`
+	IssuedOnJalali string          `json:"issued_on_jalali"`
+	SHA256         string          `json:"sha256"`
+	SupersededBy   string          `json:"superseded_by,omitempty"`
+}
+
+func (s *Server) verifyCertificate(c *gin.Context) error {
+	r, err := s.certificates.Lookup(c.Request.Context(), c.Param("serial"))
+	if err != nil {
+		return err
+	}
+	p := publicCertificate{
+		Serial: r.Serial, Status: r.Status, UnitName: r.Printed.Unit.Name, FiscalYear: r.FiscalYear,
+		OffsetAmount: r.OffsetAmount, IssuedOn: r.IssuedOn, IssuedOnJalali: r.IssuedOn.Jalali(), SHA256: r.SHA256,
+	}
+	if r.SupersededBy != nil {
+		p.SupersededBy = *r.SupersededBy
+	}
+	// A status changes: let no cache keep an old one.
+	c.Header("Cache-Control", "no-store")
+	return ok(c, p)
+}
+
+func (s *Server) verifyKey(c *gin.Context) error {
+	signer := s.certificates.Issuer.Signer
+	if signer == nil {
+		return taahod.Errorf(reports.ENOSIGNINGKEY, "no signing key is configured (TAAHOD_SIGNING_KEY), so there is no public key to give")
+	}
+	c.Data(http.StatusOK, "application/x-pem-file", signer.PublicKeyPEM())
+	return nil
+}
+
+// verifyPage answers the Persian page a certificate's QR code opens: the
+// certificate's status and what it certifies, and whether the signed facts
+// in the URL (p and s) are genuine and this certificate's.
+func (s *Server) verifyPage(c *gin.Context) error {
+	serial := c.Param("serial")
+	var page bytes.Buffer
+	r, err := s.certificates.Lookup(c.Request.Context(), serial)
+	status := http.StatusOK
+	switch {
+	case taahod.ErrorCode(err) == taahod.ENOTFOUND:
+		status = http.StatusNotFound
+		if err := reports.RenderVerifyNotFound(&page, serial); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		facts, err := reports.ParseFactsPayload(r.FactsPayload)
+		if err != nil {
+			return err
+		}
+		v := reports.VerifyView{
+			Serial: r.Serial, Status: r.Status, SupersededBy: deref(r.SupersededBy), Supersedes: deref(r.Supersedes),
+			StatusReason: deref(r.StatusReason),
+			UnitName:     r.Printed.Unit.Name, FiscalYear: r.FiscalYear, OffsetAmount: r.OffsetAmount, IssuedOn: r.IssuedOn,
+			PayloadSHA256: r.FactsSHA256(), KeyURL: "/api/v1/verify/key",
+		}
+		if r.StatusAt != nil {
+			v.StatusOn = taahod.Today(*r.StatusAt)
+		}
+		p, sig := c.Query("p"), c.Query("s")
+		if signer := s.certificates.Issuer.Signer; signer != nil {
+			v.QR, _ = reports.CheckQR(signer.PublicKey(), p, sig, facts)
+		} else if p != "" || sig != "" {
+			v.QR = reports.QRUnchecked
+		}
+		if err := reports.RenderVerifyPage(&page, v); err != nil {
+			return err
+		}
+	}
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	// The page has its style inline and nothing else to load.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	c.Data(status, "text/html; charset=utf-8", page.Bytes())
+	return nil
+}
+
+// verifyPageFont serves the typeface of the verify page.
+func verifyPageFont(c *gin.Context) error {
+	f, found := reports.VerifyPageFonts[c.Param("file")]
+	if !found {
+		return taahod.Errorf(taahod.ENOTFOUND, "no such file: %s", c.Request.URL.Path)
+	}
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Data(http.StatusOK, f.ContentType, f.Data)
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

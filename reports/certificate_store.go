@@ -1,0 +1,657 @@
+package reports
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/registry"
+)
+
+// Codes of the certificates.
+var (
+	// ENOOFFSET: the unit-year has no offset to certify.
+	ENOOFFSET = taahod.RegisterCode("no_offset")
+	// EOFFSETNEEDSRUN: the year's offset was never run, was undone by a
+	// reversal, or its books changed since the last run.
+	EOFFSETNEEDSRUN = taahod.RegisterCode("offset_needs_run")
+	// ENOTVALID: the certificate is revoked or superseded already.
+	ENOTVALID = taahod.RegisterCode("certificate_not_valid")
+	// ENOSIGNINGKEY: no signing key is configured (TAAHOD_SIGNING_KEY).
+	ENOSIGNINGKEY = taahod.RegisterCode("signing_key_missing")
+)
+
+// Store issues, revokes and keeps the certificates.
+type Store struct {
+	DB *database.DB
+	// Issuer is the configuration the certificates print; NewStore resolves
+	// its defaults.
+	Issuer   Issuer
+	ledger   *ledger.Store
+	registry *registry.Store
+}
+
+// NewStore returns a Store over db issuing as issuer. It returns the error
+// of issuer.Resolved.
+func NewStore(db *database.DB, issuer Issuer) (*Store, error) {
+	is, err := issuer.Resolved()
+	if err != nil {
+		return nil, err
+	}
+	return &Store{DB: db, Issuer: is, ledger: ledger.NewStore(db), registry: registry.NewStore(db)}, nil
+}
+
+// IssueInput is the body of POST /certificates.
+type IssueInput struct {
+	UnitID     int64 `json:"unit_id"`
+	FiscalYear int   `json:"fiscal_year"`
+	// Reason says why the certificate replaces the unit-year's valid one,
+	// if there is one; it is printed on the superseded copy.
+	Reason *string `json:"reason"`
+}
+
+// defaultSupersedeReason is printed on a superseded copy when the new
+// certificate was issued without a reason.
+const defaultSupersedeReason = "صدور گواهی جدید برای همین واحد و سال مالی"
+
+func (in IssueInput) validate() (reason string, err error) {
+	var p taahod.Problems
+	if in.UnitID <= 0 {
+		p.Add("unit_id", "required", "unit_id must name a unit")
+	}
+	if in.FiscalYear < 1300 || in.FiscalYear > 1500 {
+		p.Add("fiscal_year", "out_of_range", "fiscal_year must be a Solar Hijri year such as 1404")
+	}
+	reason = defaultSupersedeReason
+	if in.Reason != nil && strings.TrimSpace(*in.Reason) != "" {
+		reason = strings.TrimSpace(*in.Reason)
+		checkReason(&p, reason)
+	}
+	return reason, p.Err()
+}
+
+// RevokeInput is the body of POST /certificates/{serial}/revoke.
+type RevokeInput struct {
+	Reason string `json:"reason"`
+}
+
+// checkReason refuses a reason that cannot be stored or printed.
+func checkReason(p *taahod.Problems, reason string) {
+	switch {
+	case !utf8.ValidString(reason):
+		p.Add("reason", "invalid_text", "the reason is not valid UTF-8")
+	case strings.ContainsFunc(reason, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }):
+		p.Add("reason", "invalid_text", "the reason has control characters")
+	case utf8.RuneCountInString(reason) > 1000:
+		p.Add("reason", "too_long", "the reason must be at most 1000 characters")
+	}
+}
+
+// Record is a stored certificate as the API answers it: its figures, the
+// signed payloads, and its status. The PDF itself is read with PDF.
+type Record struct {
+	ID             int64           `db:"id"`
+	Serial         string          `db:"serial"`
+	Status         Status          `db:"status"`
+	UnitID         int64           `db:"unit_id"`
+	FiscalYear     int             `db:"fiscal_year"`
+	TaxDue         decimal.Decimal `db:"tax_due"`
+	SpendingUsed   decimal.Decimal `db:"spending_used"`
+	OffsetAmount   decimal.Decimal `db:"offset_amount"`
+	IssuedOn       taahod.Date     `db:"issued_on"`
+	IssuedAt       time.Time       `db:"issued_at"`
+	IssuedBy       *int64          `db:"issued_by"`
+	FactsPayload   string          `db:"facts_payload"`
+	FactsSignature string          `db:"facts_signature"`
+	// Payload and Signature are the document payload, which binds the
+	// facts to the PDF's bytes, and its signature: the contract's payload
+	// and signature.
+	Payload   string `db:"payload"`
+	Signature string `db:"signature"`
+	// SHA256 is the hex SHA-256 of the PDF as issued: the file
+	// GET /certificates/{serial}/pdf serves while the certificate is valid,
+	// and the pdf_sha256 of the document payload.
+	SHA256       string     `db:"sha256"`
+	Supersedes   *string    `db:"supersedes"`
+	SupersededBy *string    `db:"superseded_by"`
+	StatusAt     *time.Time `db:"status_at"`
+	StatusBy     *int64     `db:"status_by"`
+	StatusReason *string    `db:"status_reason"`
+	Content      []byte     `db:"content"`
+
+	// Printed is the certificate as it was printed, from Content.
+	Printed Certificate `db:"-"`
+}
+
+// FactsSHA256 is the digest printed on the certificate: the hex SHA-256 of
+// the facts payload.
+func (r Record) FactsSHA256() string { return SHA256Hex([]byte(r.FactsPayload)) }
+
+// VerifyURL is the certificate's public verify page.
+func (r Record) VerifyURL() string { return r.Printed.VerifyURL() }
+
+// MarshalJSON writes the record with the Solar Hijri twins of its dates.
+func (r Record) MarshalJSON() ([]byte, error) {
+	type expenditure struct {
+		ExpenditureID int64           `json:"expenditure_id"`
+		SpentOn       taahod.Date     `json:"spent_on"`
+		SpentOnJalali string          `json:"spent_on_jalali"`
+		InvoiceNo     string          `json:"invoice_no"`
+		VendorName    string          `json:"vendor_name"`
+		SchoolName    string          `json:"school_name"`
+		Amount        decimal.Decimal `json:"amount"`
+	}
+	exps := make([]expenditure, len(r.Printed.Expenditures))
+	for i, e := range r.Printed.Expenditures {
+		exps[i] = expenditure{e.ExpenditureID, e.SpentOn, e.SpentOn.Jalali(), e.InvoiceNo, e.Vendor, e.School, e.AmountUsed}
+	}
+	return json.Marshal(struct {
+		Serial         string          `json:"serial"`
+		Status         Status          `json:"status"`
+		UnitID         int64           `json:"unit_id"`
+		UnitName       string          `json:"unit_name"`
+		UnitNationalID string          `json:"unit_national_id"`
+		FiscalYear     int             `json:"fiscal_year"`
+		TaxDue         decimal.Decimal `json:"tax_due"`
+		SpendingUsed   decimal.Decimal `json:"spending_used"`
+		OffsetAmount   decimal.Decimal `json:"offset_amount"`
+		LegalBasis     string          `json:"legal_basis"`
+		PolicyMode     string          `json:"policy_mode"`
+		IssuedOn       taahod.Date     `json:"issued_on"`
+		IssuedOnJalali string          `json:"issued_on_jalali"`
+		IssuedAt       time.Time       `json:"issued_at"`
+		IssuedAtJalali *string         `json:"issued_at_jalali"`
+		IssuedBy       *int64          `json:"issued_by"`
+		Officer        string          `json:"officer"`
+		SHA256         string          `json:"sha256"`
+		FactsSHA256    string          `json:"facts_sha256"`
+		Payload        string          `json:"payload"`
+		Signature      string          `json:"signature"`
+		FactsPayload   string          `json:"facts_payload"`
+		FactsSignature string          `json:"facts_signature"`
+		QRURL          string          `json:"qr_url"`
+		VerifyURL      string          `json:"verify_url"`
+		Supersedes     *string         `json:"supersedes"`
+		SupersededBy   *string         `json:"superseded_by"`
+		StatusAt       *time.Time      `json:"status_at"`
+		StatusAtJalali *string         `json:"status_at_jalali"`
+		StatusBy       *int64          `json:"status_by"`
+		StatusReason   *string         `json:"status_reason"`
+		Expenditures   []expenditure   `json:"expenditures"`
+	}{
+		r.Serial, r.Status, r.UnitID, r.Printed.Unit.Name, r.Printed.Unit.NationalID, r.FiscalYear,
+		r.TaxDue, r.SpendingUsed, r.OffsetAmount, r.Printed.LegalBasis, r.Printed.PolicyMode,
+		r.IssuedOn, r.IssuedOn.Jalali(), r.IssuedAt, jalaliTime(&r.IssuedAt), r.IssuedBy, r.Printed.Officer,
+		r.SHA256, r.FactsSHA256(), r.Payload, r.Signature, r.FactsPayload, r.FactsSignature,
+		r.Printed.QRURL, r.VerifyURL(), r.Supersedes, r.SupersededBy,
+		r.StatusAt, jalaliTime(r.StatusAt), r.StatusBy, r.StatusReason, exps,
+	})
+}
+
+// jalaliTime is the *_jalali twin of an instant: its Solar Hijri date and
+// time of day in Tehran, "1404/09/05 14:30:00"; nil for nil.
+func jalaliTime(t *time.Time) *string {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	local := t.In(taahod.Tehran())
+	s := taahod.DateOf(local).Jalali() + " " + local.Format("15:04:05")
+	return &s
+}
+
+// annulled is the certificate as its annulled copy prints it: as issued,
+// with its status, the reason and the date it changed.
+func (r Record) annulled() Certificate {
+	c := r.Printed
+	c.Status = r.Status
+	if r.StatusReason != nil {
+		c.StatusReason = *r.StatusReason
+	}
+	if r.StatusAt != nil {
+		c.StatusOn = taahod.Today(*r.StatusAt)
+	}
+	if r.SupersededBy != nil {
+		c.SupersededBy = *r.SupersededBy
+	}
+	return c
+}
+
+// recordSelect reads certificates with the serials they link to.
+const recordSelect = `
+	SELECT c.id, c.serial, c.status, c.unit_id, c.fiscal_year, c.tax_due, c.spending_used, c.offset_amount,
+	       c.issued_on, c.issued_at, c.issued_by, c.facts_payload, c.facts_signature, c.payload, c.signature,
+	       encode(c.pdf_sha256, 'hex') AS sha256, p.serial AS supersedes, n.serial AS superseded_by,
+	       c.status_at, c.status_by, c.status_reason, c.content
+	  FROM certificates c
+	  LEFT JOIN certificates p ON p.id = c.supersedes
+	  LEFT JOIN certificates n ON n.id = c.superseded_by`
+
+// loadRecords runs a query of recordSelect and decodes what each printed.
+func loadRecords(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) ([]Record, error) {
+	var list []Record
+	if err := sqlx.SelectContext(ctx, q, &list, query, args...); err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if err := json.Unmarshal(list[i].Content, &list[i].Printed); err != nil {
+			return nil, fmt.Errorf("certificate %s: stored content: %w", list[i].Serial, err)
+		}
+	}
+	return list, nil
+}
+
+// lookup reads one certificate by serial, whoever asks; ENOTFOUND if none.
+func lookup(ctx context.Context, q sqlx.QueryerContext, serial string) (Record, error) {
+	if !serialPattern.MatchString(serial) {
+		return Record{}, taahod.Errorf(taahod.ENOTFOUND, "certificate %q not found", serial)
+	}
+	list, err := loadRecords(ctx, q, recordSelect+` WHERE c.serial = $1`, serial)
+	if err != nil {
+		return Record{}, err
+	}
+	if len(list) == 0 {
+		return Record{}, taahod.Errorf(taahod.ENOTFOUND, "certificate %s not found", serial)
+	}
+	return list[0], nil
+}
+
+// Lookup returns a certificate by its serial for the public verification,
+// which needs no sign-in: the caller shows only what may be public. It
+// returns ENOTFOUND for an unknown or malformed serial.
+func (s *Store) Lookup(ctx context.Context, serial string) (Record, error) {
+	r, err := lookup(ctx, s.DB, serial)
+	return r, database.MapError(err)
+}
+
+// Find returns a certificate the actor may see. It returns EFORBIDDEN for a
+// role that never sees units' tax figures and ENOTFOUND for an unknown
+// serial or a certificate of a unit outside an accountant's own.
+func (s *Store) Find(ctx context.Context, actor taahod.Actor, serial string) (Record, error) {
+	if !actor.SeesTaxFigures() {
+		return Record{}, taahod.Errorf(taahod.EFORBIDDEN, "certificates state units' tax figures, which the %s role does not see", actor.Role)
+	}
+	r, err := s.Lookup(ctx, serial)
+	if err != nil {
+		return Record{}, err
+	}
+	if !actor.CanSeeUnit(r.UnitID) {
+		return Record{}, taahod.Errorf(taahod.ENOTFOUND, "certificate %s not found", serial)
+	}
+	return r, nil
+}
+
+// ListFilter selects certificates; zero values select all. Lists are in
+// order of issue.
+type ListFilter struct {
+	UnitID     int64
+	FiscalYear int
+	Status     Status
+	AfterID    int64
+	Limit      int
+}
+
+// ValidStatus reports whether s is a certificate status.
+func ValidStatus(s string) bool {
+	switch Status(s) {
+	case StatusValid, StatusRevoked, StatusSuperseded:
+		return true
+	}
+	return false
+}
+
+// List returns the certificates the actor may see that the filter selects:
+// an accountant's own units' only. It returns EFORBIDDEN for a role that
+// never sees units' tax figures.
+func (s *Store) List(ctx context.Context, actor taahod.Actor, f ListFilter) ([]Record, error) {
+	if !actor.SeesTaxFigures() {
+		return nil, taahod.Errorf(taahod.EFORBIDDEN, "certificates state units' tax figures, which the %s role does not see", actor.Role)
+	}
+	var where []string
+	args := []any{f.AfterID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where = append(where, "c.id > $1")
+	if !actor.SeesAllUnits() {
+		where = append(where, "c.unit_id = ANY("+arg(pq.Array(actor.UnitIDs))+")")
+	}
+	if f.UnitID > 0 {
+		where = append(where, "c.unit_id = "+arg(f.UnitID))
+	}
+	if f.FiscalYear > 0 {
+		where = append(where, "c.fiscal_year = "+arg(f.FiscalYear))
+	}
+	if f.Status != "" {
+		where = append(where, "c.status = "+arg(string(f.Status)))
+	}
+	limit := arg(f.Limit)
+	list, err := loadRecords(ctx, s.DB, recordSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id LIMIT `+limit, args...)
+	if list == nil {
+		list = []Record{}
+	}
+	return list, database.MapError(err)
+}
+
+// PDF returns the certificate's PDF as it is given out, with the record:
+// the issued bytes while it is valid; once revoked or superseded, the same
+// page with a large «باطل شد» or «جایگزین شد» and the reason. It returns
+// what Find returns.
+func (s *Store) PDF(ctx context.Context, actor taahod.Actor, serial string) ([]byte, Record, error) {
+	r, err := s.Find(ctx, actor, serial)
+	if err != nil {
+		return nil, Record{}, err
+	}
+	pdf, err := s.servedPDF(ctx, r)
+	return pdf, r, err
+}
+
+// servedPDF is the PDF of r as it is given out (see PDF).
+func (s *Store) servedPDF(ctx context.Context, r Record) ([]byte, error) {
+	if r.Status != StatusValid {
+		return RenderCertificate(r.annulled(), ModeAnnulled)
+	}
+	return storedPDF(ctx, s.DB, r.ID)
+}
+
+func storedPDF(ctx context.Context, q sqlx.QueryerContext, id int64) ([]byte, error) {
+	var pdf []byte
+	err := sqlx.GetContext(ctx, q, &pdf, `SELECT pdf FROM certificates WHERE id = $1`, id)
+	return pdf, database.MapError(err)
+}
+
+// Issue issues a certificate for a unit-year whose offset has been run: in
+// one transaction it locks the unit's books, reads the statement, takes
+// the province-year's next serial, renders and signs the PDF, stores it,
+// and supersedes the unit-year's valid certificate if there is one. It
+// returns ENOSIGNINGKEY without a signing key; EINVALID for a bad input;
+// ENOTFOUND (naming unit_id) for an unknown unit or one outside the actor's
+// scope; ledger.ENOASSESSMENT and ledger.ENOPOLICY for a year without a
+// recorded tax or a policy; EOFFSETNEEDSRUN when the offset was never run
+// or a run now would change it; ENOOFFSET when nothing was offset.
+func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (Record, error) {
+	reason, err := in.validate()
+	if err != nil {
+		return Record{}, err
+	}
+	if s.Issuer.Signer == nil {
+		return Record{}, taahod.Errorf(ENOSIGNINGKEY, "certificates cannot be issued: no signing key is configured (TAAHOD_SIGNING_KEY)")
+	}
+	unit, err := s.unit(ctx, actor, in.UnitID)
+	if err != nil {
+		return Record{}, err
+	}
+	officer, err := s.officerName(ctx, actor)
+	if err != nil {
+		return Record{}, err
+	}
+	var id int64
+	err = s.DB.Transact(ctx, func(tx *database.Tx) error {
+		if err := ledger.LockUnitBooks(ctx, tx, unit.ID); err != nil {
+			return err
+		}
+		st, err := ledger.LockedStatement(ctx, tx, unit.ID, in.FiscalYear)
+		if err != nil {
+			return err
+		}
+		if err := certifiable(st); err != nil {
+			return err
+		}
+		var prev []struct {
+			ID     int64  `db:"id"`
+			Serial string `db:"serial"`
+		}
+		if err := tx.SelectContext(ctx, &prev, `
+			SELECT id, serial FROM certificates WHERE unit_id = $1 AND fiscal_year = $2 AND status = 'valid' FOR UPDATE`,
+			unit.ID, in.FiscalYear); err != nil {
+			return err
+		}
+
+		// The number is taken last of all reads: the counter's row stays
+		// locked until commit, so concurrent issues of the province-year
+		// wait here, and a failure from now on rolls the number back.
+		var seq int
+		if err := tx.GetContext(ctx, &seq, `
+			INSERT INTO certificate_counters (province, fiscal_year, last_seq) VALUES ($1, $2, 1)
+			ON CONFLICT (province, fiscal_year) DO UPDATE SET last_seq = certificate_counters.last_seq + 1
+			RETURNING last_seq`, s.Issuer.Province, in.FiscalYear); err != nil {
+			return err
+		}
+		c := s.certificate(unit, st, officer, taahod.Today(tx.Now))
+		c.Serial = fmt.Sprintf("%s-%d-%06d", s.Issuer.Province, in.FiscalYear, seq)
+		if len(prev) > 0 {
+			c.Supersedes = prev[0].Serial
+		}
+		issued, err := Issue(c, s.Issuer.Signer)
+		if err != nil {
+			return err
+		}
+		c.QRURL, c.PayloadSHA256 = issued.QRURL, issued.FactsSHA256
+		content, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &id, `SELECT nextval(pg_get_serial_sequence('certificates', 'id'))`); err != nil {
+			return err
+		}
+		var supersedes *int64
+		if len(prev) > 0 {
+			// The old one goes first, for only one may be valid at a time;
+			// its link to the new row is checked at commit.
+			supersedes = &prev[0].ID
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE certificates SET status = 'superseded', superseded_by = $2, status_at = $3, status_by = $4, status_reason = $5
+				 WHERE id = $1`, prev[0].ID, id, tx.Now, actorRef(actor), reason); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO certificates (id, serial, province, seq, unit_id, fiscal_year, status, tax_due, spending_used,
+			            offset_amount, issued_on, issued_at, issued_by, content, facts_payload, facts_signature,
+			            payload, signature, pdf, pdf_sha256, supersedes)
+			VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, decode($19, 'hex'), $20)`,
+			id, c.Serial, s.Issuer.Province, seq, unit.ID, in.FiscalYear, st.TaxDue, st.SpendingUsed,
+			st.OffsetAmount, c.IssuedOn, tx.Now, actorRef(actor), string(content), issued.FactsPayload, issued.FactsSignature,
+			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes); err != nil {
+			return err
+		}
+		changes := map[string]any{
+			"unit_id": unit.ID, "fiscal_year": in.FiscalYear, "tax_due": st.TaxDue, "spending_used": st.SpendingUsed,
+			"offset_amount": st.OffsetAmount, "sha256": issued.PDFSHA256, "facts_sha256": issued.FactsSHA256,
+		}
+		if len(prev) > 0 {
+			changes["supersedes"] = prev[0].Serial
+			changes["supersede_reason"] = reason
+		}
+		tx.Audit(ctx, actor, "certificate.issue", "certificate", c.Serial, changes)
+		return nil
+	})
+	if err != nil {
+		return Record{}, err
+	}
+	list, err := loadRecords(ctx, s.DB, recordSelect+` WHERE c.id = $1`, id)
+	if err != nil {
+		return Record{}, database.MapError(err)
+	}
+	return list[0], nil
+}
+
+// certifiable refuses a statement that no certificate may state: one that
+// a run now would change, or one with nothing offset.
+func certifiable(st ledger.Statement) error {
+	switch {
+	case st.Policy == nil:
+		return taahod.Errorf(ledger.ENOPOLICY, "no offset policy is stored for %d", st.FiscalYear)
+	case st.RunAt == nil:
+		return taahod.Errorf(EOFFSETNEEDSRUN,
+			"the offset of unit %d in %d has not been run since its books last changed: run it (POST /units/%d/tax-years/%d/offset) first",
+			st.UnitID, st.FiscalYear, st.UnitID, st.FiscalYear)
+	case st.NeedsRun:
+		return taahod.Errorf(EOFFSETNEEDSRUN,
+			"the statement of unit %d in %d changed since the last run (a run now would add %s to the offset and use %s more spending): run the offset again first",
+			st.UnitID, st.FiscalYear, taahod.FormatAmount(st.PendingOffset), taahod.FormatAmount(st.PendingUse))
+	case !st.OffsetAmount.IsPositive():
+		return taahod.Errorf(ENOOFFSET, "nothing of unit %d's tax for %d has been offset: there is nothing to certify", st.UnitID, st.FiscalYear)
+	}
+	return nil
+}
+
+// unit finds the unit of an issue or preview; ENOTFOUND names unit_id.
+func (s *Store) unit(ctx context.Context, actor taahod.Actor, id int64) (registry.Unit, error) {
+	u, err := s.registry.FindUnit(ctx, actor, id)
+	if taahod.ErrorCode(err) == taahod.ENOTFOUND {
+		return u, &taahod.Error{Code: taahod.ENOTFOUND, Message: fmt.Sprintf("unit %d not found", id),
+			Fields: []taahod.FieldError{{Field: "unit_id", Code: "not_found", Message: "no such unit"}}}
+	}
+	return u, err
+}
+
+// officerName is the name an issuing officer signs with: their full name,
+// or their user name when none is recorded.
+func (s *Store) officerName(ctx context.Context, actor taahod.Actor) (string, error) {
+	if actor.UserID == 0 {
+		return actor.Username, nil
+	}
+	var name string
+	err := s.DB.GetContext(ctx, &name, `SELECT COALESCE(NULLIF(btrim(full_name), ''), username) FROM users WHERE id = $1`, actor.UserID)
+	return name, database.MapError(database.NotFound(err, "user", actor.UserID))
+}
+
+// certificate fills what a certificate of the unit-year prints, but its
+// serial and signatures.
+func (s *Store) certificate(u registry.Unit, st ledger.Statement, officer string, on taahod.Date) Certificate {
+	econ := ""
+	if u.EconomicCode != nil {
+		econ = *u.EconomicCode
+	}
+	c := Certificate{
+		Province:   s.Issuer.ProvinceName,
+		IssuePlace: s.Issuer.IssuePlace,
+		IssuedOn:   on,
+		Unit:       CertificateUnit{Name: u.Name, NationalID: u.NationalID, EconomicCode: econ, County: u.County},
+		FiscalYear: st.FiscalYear, TaxDue: st.TaxDue, EligibleSpendingUsed: st.SpendingUsed, OffsetAmount: st.OffsetAmount,
+		Officer:      officer,
+		PublicURL:    s.Issuer.PublicURL,
+		Expenditures: make([]CertificateExpenditure, 0, len(st.Allocations)),
+	}
+	if st.Policy != nil {
+		c.LegalBasis, c.PolicyMode = st.Policy.LegalBasis, st.Policy.Mode
+	}
+	for _, a := range st.Allocations {
+		c.Expenditures = append(c.Expenditures, CertificateExpenditure{
+			ExpenditureID: a.ExpenditureID, SpentOn: a.SpentOn, InvoiceNo: a.InvoiceNo,
+			Vendor: a.VendorName, School: a.SchoolName, AmountUsed: a.Amount,
+		})
+	}
+	return c
+}
+
+// previewOfficer stands for the officer on a preview asked for by someone
+// who will not issue it.
+const previewOfficer = "(هنگام صدور درج می‌شود)"
+
+// Preview renders the certificate that issuing now would give, with
+// «پیش‌نویس» across it, no serial, no QR code and no signature; it takes
+// no serial and stores nothing. It returns EFORBIDDEN for a role that never
+// sees units' tax figures; ENOTFOUND for an unknown unit, one outside the
+// actor's scope or a year without a recorded tax; and the refusals of
+// Issue for a year that cannot be certified now.
+func (s *Store) Preview(ctx context.Context, actor taahod.Actor, unitID int64, year int) ([]byte, error) {
+	if !actor.SeesTaxFigures() {
+		return nil, taahod.Errorf(taahod.EFORBIDDEN, "certificates state units' tax figures, which the %s role does not see", actor.Role)
+	}
+	u, err := s.registry.FindUnit(ctx, actor, unitID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.ledger.Statement(ctx, actor, unitID, year)
+	if err != nil {
+		return nil, err
+	}
+	if err := certifiable(st); err != nil {
+		return nil, err
+	}
+	officer := previewOfficer
+	if actor.Is(taahod.RoleTaxOfficer) {
+		if officer, err = s.officerName(ctx, actor); err != nil {
+			return nil, err
+		}
+	}
+	c := s.certificate(u, st, officer, taahod.Today(s.DB.Now()))
+	var valid []string
+	if err := s.DB.SelectContext(ctx, &valid, `SELECT serial FROM certificates WHERE unit_id = $1 AND fiscal_year = $2 AND status = 'valid'`,
+		unitID, year); err != nil {
+		return nil, database.MapError(err)
+	}
+	if len(valid) > 0 {
+		c.Supersedes = valid[0]
+	}
+	return RenderCertificate(c, ModePreview)
+}
+
+// Revoke revokes a valid certificate, keeping it with its reason; the
+// unit-year's books may then change again. It returns EINVALID without a
+// reason, what Find returns for a certificate the actor may not see, and
+// ENOTVALID for one already revoked or superseded.
+func (s *Store) Revoke(ctx context.Context, actor taahod.Actor, serial string, in RevokeInput) (Record, error) {
+	var p taahod.Problems
+	reason := strings.TrimSpace(in.Reason)
+	if reason == "" {
+		p.Add("reason", "required", "say why the certificate is revoked")
+	} else {
+		checkReason(&p, reason)
+	}
+	if err := p.Err(); err != nil {
+		return Record{}, err
+	}
+	r, err := s.Find(ctx, actor, serial)
+	if err != nil {
+		return Record{}, err
+	}
+	err = s.DB.Transact(ctx, func(tx *database.Tx) error {
+		// The books' lock orders this with issues and reversals of the unit.
+		if err := ledger.LockUnitBooks(ctx, tx, r.UnitID); err != nil {
+			return err
+		}
+		var status Status
+		if err := tx.GetContext(ctx, &status, `SELECT status FROM certificates WHERE id = $1 FOR UPDATE`, r.ID); err != nil {
+			return err
+		}
+		if status != StatusValid {
+			return taahod.Errorf(ENOTVALID, "certificate %s is %s already: only a valid certificate can be revoked", serial, status)
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE certificates SET status = 'revoked', status_at = $2, status_by = $3, status_reason = $4 WHERE id = $1`,
+			r.ID, tx.Now, actorRef(actor), reason); err != nil {
+			return err
+		}
+		tx.Audit(ctx, actor, "certificate.revoke", "certificate", serial, map[string]any{
+			"from": StatusValid, "to": StatusRevoked, "reason": reason,
+			"unit_id": r.UnitID, "fiscal_year": r.FiscalYear,
+		})
+		return nil
+	})
+	if err != nil {
+		return Record{}, err
+	}
+	return s.Lookup(ctx, serial)
+}
+
+// actorRef is the user id of an actor for a foreign key, or nil for the
+// system.
+func actorRef(a taahod.Actor) *int64 {
+	if a.UserID == 0 {
+		return nil
+	}
+	id := a.UserID
+	return &id
+}
