@@ -16,6 +16,8 @@ type Candidate struct {
 	FiscalYear    int // the year it was spent in
 	SpentOn       taahod.Date
 	Unused        decimal.Decimal
+
+	accountID int64 // the expenditure's ledger account, when read from the books
 }
 
 // YearState is what a unit-year holds before a run.
@@ -51,6 +53,8 @@ type Match struct {
 	UsedIncrease decimal.Decimal
 	// Allocations are the run's new uses, oldest spending first.
 	Allocations []Allocation
+	// CarriedUsed is the part of UsedIncrease taken from earlier years.
+	CarriedUsed decimal.Decimal
 }
 
 var cent = decimal.New(1, -2)
@@ -69,15 +73,20 @@ var cent = decimal.New(1, -2)
 // likewise the spending used (a policy changed after a run can lower neither).
 // The added use is taken oldest first: carried spending before the year's
 // own, then by date, then by expenditure id; an expenditure may be used in
-// part. candidates may come in any order; all must have Unused > 0.
+// part. candidates may come in any order, though oldest first costs least
+// (they need no sorting then); all must have Unused > 0.
 func MatchYear(p Policy, st YearState, candidates []Candidate) Match {
-	cs := slices.Clone(candidates)
-	slices.SortFunc(cs, func(a, b Candidate) int {
+	oldestFirst := func(a, b Candidate) int {
 		return cmp.Or(
 			cmp.Compare(boolRank(a.FiscalYear >= st.FiscalYear), boolRank(b.FiscalYear >= st.FiscalYear)),
 			a.SpentOn.Compare(b.SpentOn),
 			cmp.Compare(a.ExpenditureID, b.ExpenditureID))
-	})
+	}
+	cs := candidates
+	if !slices.IsSortedFunc(cs, oldestFirst) {
+		cs = slices.Clone(candidates)
+		slices.SortFunc(cs, oldestFirst)
+	}
 	var m Match
 	for _, c := range cs {
 		m.Available = m.Available.Add(c.Unused)
@@ -125,9 +134,29 @@ func MatchYear(p Policy, st YearState, candidates []Candidate) Match {
 		}
 		take := decimal.Min(left, c.Unused)
 		m.Allocations = append(m.Allocations, Allocation{ExpenditureID: c.ExpenditureID, Amount: take})
+		if c.FiscalYear < st.FiscalYear {
+			m.CarriedUsed = m.CarriedUsed.Add(take)
+		}
 		left = left.Sub(take)
 	}
 	return m
+}
+
+// settled is the match of the books as the run m leaves them: the same
+// cumulative figures, with nothing more to add, and what is still offered
+// less what the run used. (Matching those books again gives the same: the
+// offered spending and so the policy's offset do not change, and the run
+// took the offset and the use up to them.)
+func (m Match) settled() Match {
+	return Match{
+		Available: m.Available.Sub(m.UsedIncrease),
+		CarriedIn: m.CarriedIn.Sub(m.CarriedUsed),
+		Offered:   m.Offered,
+		Deduction: m.Deduction,
+		Target:    m.Target,
+		Offset:    m.Offset,
+		Used:      m.Used,
+	}
 }
 
 // ceilCents is a ÷ b rounded up to 0.01, exactly.

@@ -33,6 +33,8 @@ type Account struct {
 	FiscalYear    int   // 0 when the account is not per year
 	ExpenditureID int64 // 0 unless the account is one expenditure's
 	Role          string
+
+	id int64 // the account's id when the caller read it from the books already
 }
 
 // Account roles.
@@ -127,14 +129,25 @@ func post(ctx context.Context, tx *database.Tx, actorID *int64, t Transaction) (
 	if len(postings) == 0 {
 		return 0, fmt.Errorf("ledger %s transaction of unit %d has no postings", t.Kind, t.UnitID)
 	}
-	ids, err := openAccounts(ctx, tx, postings)
+	// Accounts the caller knows by id (a run's expenditures, read with
+	// their balances) need no finding.
+	var unknown []Posting
+	for _, p := range postings {
+		if p.Account.id == 0 {
+			unknown = append(unknown, p)
+		}
+	}
+	ids, err := openAccounts(ctx, tx, unknown)
 	if err != nil {
 		return 0, err
 	}
 	accountIDs := make([]int64, len(postings))
 	amounts := make([]decimal.Decimal, len(postings))
 	for i, p := range postings {
-		accountIDs[i] = ids[p.Account.Code()]
+		accountIDs[i] = p.Account.id
+		if accountIDs[i] == 0 {
+			accountIDs[i] = ids[p.Account.Code()]
+		}
 		amounts[i] = p.Amount
 	}
 	id, err := insertTransaction(ctx, tx, actorID, header{t.Kind, t.UnitID, t.FiscalYear, t.ExpenditureID, t.Reverses, t.Memo}, accountIDs, amounts)
@@ -182,6 +195,9 @@ func insertTransaction(ctx context.Context, tx *database.Tx, actorID *int64, h h
 // openAccounts returns the ids of the postings' accounts, creating those
 // that do not exist yet.
 func openAccounts(ctx context.Context, tx *database.Tx, postings []Posting) (map[string]int64, error) {
+	if len(postings) == 0 {
+		return nil, nil
+	}
 	var (
 		codes, assets []string
 		units, exps   []int64
@@ -229,6 +245,26 @@ func openAccounts(ctx context.Context, tx *database.Tx, postings []Posting) (map
 	ids := make(map[string]int64, len(rows))
 	for _, r := range rows {
 		ids[r.Code] = r.ID
+	}
+	// An account another transaction opened after this statement's snapshot
+	// was taken (say, two first approvals of a unit at once, both opening
+	// its contributions account) is in neither half: the INSERT waited for
+	// that transaction to commit and skipped the row, and the SELECT could
+	// not see it. A new statement sees it.
+	var missing []string
+	for _, c := range codes {
+		if ids[c] == 0 {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		rows = rows[:0]
+		if err := tx.SelectContext(ctx, &rows, `SELECT id, code FROM ledger_accounts WHERE code = ANY($1)`, pq.Array(missing)); err != nil {
+			return nil, fmt.Errorf("open ledger accounts: %w", err)
+		}
+		for _, r := range rows {
+			ids[r.Code] = r.ID
+		}
 	}
 	for _, c := range codes {
 		if ids[c] == 0 {

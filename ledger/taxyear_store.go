@@ -159,7 +159,7 @@ type yearBooks struct {
 // readYearBooks reads a unit-year's books. Inside a run (lock true) it locks
 // the tax year row and shares the policies' rows; it returns ENOPOLICY and
 // ENOASSESSMENT when the year lacks either.
-func readYearBooks(ctx context.Context, q sqlx.QueryerContext, unit int64, year int, lock bool) (yearBooks, error) {
+func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int, lock bool) (yearBooks, error) {
 	var b yearBooks
 	suffix := ""
 	if lock {
@@ -208,23 +208,38 @@ func readYearBooks(ctx context.Context, q sqlx.QueryerContext, unit int64, year 
 	for _, c := range carried {
 		add(c.Year, c.Categories)
 	}
-	var rows []struct {
-		ID         int64           `db:"id"`
-		FiscalYear int             `db:"fiscal_year"`
-		SpentOn    taahod.Date     `db:"spent_on"`
-		Unused     decimal.Decimal `db:"balance"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `
-		SELECT e.id, e.fiscal_year, e.spent_on, a.balance
-		  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
-		 WHERE a.unit_id = $1 AND a.expenditure_id IS NOT NULL AND a.balance > 0
-		   AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($2::int[], $3::text[]))`,
-		unit, pq.Array(years), pq.Array(cats)); err != nil {
+	// The unit's expenditures with spending unused, oldest first: the
+	// order MatchYear uses them in, so that it need not sort them. Both
+	// sides are read by the unit and hashed together; the planner may not
+	// choose a nested loop, which for a unit whose many expenditures are
+	// not in the statistics yet it would, and run in quadratic time. Read
+	// without reflection, for a unit may have many.
+	if _, err := q.ExecContext(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
 		return b, err
 	}
-	b.candidates = make([]Candidate, len(rows))
-	for i, r := range rows {
-		b.candidates[i] = Candidate{ExpenditureID: r.ID, FiscalYear: r.FiscalYear, SpentOn: r.SpentOn, Unused: r.Unused}
+	rows, err := q.QueryContext(ctx, `
+		SELECT a.id, e.id, e.fiscal_year, e.spent_on, a.balance
+		  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
+		 WHERE a.unit_id = $1 AND a.expenditure_id IS NOT NULL AND a.balance > 0 AND e.unit_id = $1
+		   AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($2::int[], $3::text[]))
+		 ORDER BY e.fiscal_year >= $4, e.spent_on, e.id`,
+		unit, pq.Array(years), pq.Array(cats), year)
+	if err != nil {
+		return b, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Candidate
+		if err := rows.Scan(&c.accountID, &c.ExpenditureID, &c.FiscalYear, &c.SpentOn, &c.Unused); err != nil {
+			return b, err
+		}
+		b.candidates = append(b.candidates, c)
+	}
+	if err := rows.Err(); err != nil {
+		return b, err
+	}
+	if _, err := q.ExecContext(ctx, `SET LOCAL enable_nestloop TO DEFAULT`); err != nil {
+		return b, err
 	}
 
 	var figures struct {
@@ -270,8 +285,15 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 		var txID int64
 		if m.OffsetIncrease.IsPositive() || m.UsedIncrease.IsPositive() {
 			postings := make([]Posting, 0, len(m.Allocations)+3)
+			// The expenditures' accounts are known by id from the reading.
+			accounts := make(map[int64]int64, len(b.candidates))
+			for _, c := range b.candidates {
+				accounts[c.ExpenditureID] = c.accountID
+			}
 			for _, a := range m.Allocations {
-				postings = append(postings, Posting{unusedSpending(unit, a.ExpenditureID), a.Amount.Neg()})
+				account := unusedSpending(unit, a.ExpenditureID)
+				account.id = accounts[a.ExpenditureID]
+				postings = append(postings, Posting{account, a.Amount.Neg()})
 			}
 			postings = append(postings,
 				Posting{usedSpending(unit, year), m.UsedIncrease},
@@ -293,8 +315,7 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 		// The statement after the run: the books as the run left them.
 		b.taxYear.RunAt = &tx.Now
 		b.state.Applied, b.state.Used = m.Offset, m.Used
-		b.candidates = remaining(b.candidates, m.Allocations)
-		st, err = statement(ctx, tx, unit, year, b, MatchYear(b.policy, b.state, b.candidates))
+		st, err = statement(ctx, tx, unit, year, b, m.settled())
 		return err
 	})
 	return st, err
@@ -313,22 +334,6 @@ func LockedStatement(ctx context.Context, tx *database.Tx, unit int64, year int)
 		return Statement{}, err
 	}
 	return statement(ctx, tx, unit, year, b, MatchYear(b.policy, b.state, b.candidates))
-}
-
-// remaining is the candidates less what allocations took from them.
-func remaining(cs []Candidate, taken []Allocation) []Candidate {
-	took := map[int64]decimal.Decimal{}
-	for _, a := range taken {
-		took[a.ExpenditureID] = took[a.ExpenditureID].Add(a.Amount)
-	}
-	out := make([]Candidate, 0, len(cs))
-	for _, c := range cs {
-		c.Unused = c.Unused.Sub(took[c.ExpenditureID])
-		if c.Unused.IsPositive() {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // Statement returns a unit-year's statement without changing anything. It

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod/internal/database"
@@ -19,9 +20,13 @@ const maxLedgerFindings = 50
 // the books: each transaction balances per asset and still matches the digest
 // of its postings; each reversal mirrors what it reverses; each account's
 // balance equals the sum of its postings and is not negative where it may not
-// be; each unit-year's offset stays within its tax due and its accounts agree
-// with its assessment; each expenditure's account holds what its review
-// approved and no more was used. It returns a summary and what it found.
+// be; each account is what its code says, and each posting is on an account
+// its transaction may move (of its unit, its year, its expenditure, in the
+// direction its kind moves it), so that a transaction's unit, year, kind or
+// expenditure changed behind the application's back is found too; each
+// unit-year's offset stays within its tax due and its accounts agree with its
+// assessment; each expenditure's account holds what its review approved and
+// no more was used. It returns a summary and what it found.
 func Verify(ctx context.Context, db *database.DB) (string, []database.Finding, error) {
 	v := verifier{
 		accounts: map[int64]*verifiedAccount{},
@@ -50,12 +55,58 @@ type verifiedAccount struct {
 	ID            int64           `db:"id"`
 	Code          string          `db:"code"`
 	Asset         string          `db:"asset"`
+	UnitID        int64           `db:"unit_id"`
+	FiscalYear    *int            `db:"fiscal_year"`
 	ExpenditureID *int64          `db:"expenditure_id"`
 	MayGoNegative bool            `db:"may_go_negative"`
 	Cached        decimal.Decimal `db:"balance"`
 
+	role     string // as its code names it
 	derived  decimal.Decimal
 	approved decimal.Decimal // net of approvals and their reversals
+}
+
+// account is the Account the row describes, its role read from its code.
+func (a *verifiedAccount) account() Account {
+	acc := Account{Asset: a.Asset, UnitID: a.UnitID, Role: a.role}
+	if a.FiscalYear != nil {
+		acc.FiscalYear = *a.FiscalYear
+	}
+	if a.ExpenditureID != nil {
+		acc.ExpenditureID = *a.ExpenditureID
+	}
+	return acc
+}
+
+// roleOf reads an account's role from its code: the last part, or unused
+// for an expenditure's account.
+func roleOf(code string, expenditure *int64) string {
+	if expenditure != nil {
+		return roleUnused
+	}
+	return code[strings.LastIndexByte(code, ':')+1:]
+}
+
+// postingRules says, per kind of transaction, on which accounts its
+// postings may be and in which direction (+1 in, -1 out, 0 either): an
+// approval moves spending from the unit's contributions into its
+// expenditure's account; an assessment moves tax between the year's
+// assessed and due; an offset moves spending out of expenditures' accounts
+// into the year's used, and tax from the year's due into its offset. A
+// reversal moves the same the other way.
+var postingRules = map[string]map[string]int{
+	TxApproval:   {roleContributions: -1, roleUnused: +1},
+	TxAssessment: {roleAssessed: 0, roleDue: 0},
+	TxOffset:     {roleUnused: -1, roleUsed: +1, roleDue: -1, roleOffset: +1},
+}
+
+// verifiedHeader is what a transaction says of itself besides its postings.
+type verifiedHeader struct {
+	kind              string
+	unit, expenditure int64
+	year              int
+	reverses          int64
+	digest            []byte
 }
 
 type verifiedPosting struct {
@@ -87,20 +138,35 @@ func (v *verifier) report(check, subject, format string, args ...any) {
 
 func (v *verifier) loadAccounts(ctx context.Context, db *database.DB) error {
 	var accounts []*verifiedAccount
-	if err := db.SelectContext(ctx, &accounts, `SELECT id, code, asset, expenditure_id, may_go_negative, balance FROM ledger_accounts`); err != nil {
+	if err := db.SelectContext(ctx, &accounts, `
+		SELECT id, code, asset, unit_id, fiscal_year, expenditure_id, may_go_negative, balance FROM ledger_accounts ORDER BY id`); err != nil {
 		return fmt.Errorf("read ledger accounts: %w", err)
 	}
 	for _, a := range accounts {
+		a.role = roleOf(a.Code, a.ExpenditureID)
 		v.accounts[a.ID] = a
 		v.byCode[a.Code] = a
+		// Balances are found by code: the code must say what the row is.
+		if acc := a.account(); acc.Code() != a.Code || acc.mayGoNegative() != a.MayGoNegative {
+			v.report("ledger accounts", "ledger account "+a.Code, "account %d is not what its code says (unit %d, %s, year %v, expenditure %v, may go negative %v)",
+				a.ID, a.UnitID, a.Asset, nullable(a.FiscalYear), nullable(a.ExpenditureID), a.MayGoNegative)
+		}
 	}
 	return nil
+}
+
+func nullable[T any](p *T) any {
+	if p == nil {
+		return "none"
+	}
+	return *p
 }
 
 // walkPostings streams every posting with its transaction, in order, once.
 func (v *verifier) walkPostings(ctx context.Context, db *database.DB) error {
 	rows, err := db.QueryContext(ctx, `
-		SELECT t.id, t.kind, COALESCE(t.reverses, 0), t.postings_sha256, p.id, p.account_id, p.amount
+		SELECT t.id, t.kind, t.unit_id, COALESCE(t.fiscal_year, 0), COALESCE(t.expenditure_id, 0), COALESCE(t.reverses, 0),
+		       t.postings_sha256, p.id, p.account_id, p.amount
 		  FROM ledger_transactions t LEFT JOIN ledger_postings p ON p.transaction_id = t.id
 		 ORDER BY t.id, p.id`)
 	if err != nil {
@@ -108,28 +174,26 @@ func (v *verifier) walkPostings(ctx context.Context, db *database.DB) error {
 	}
 	defer rows.Close()
 	var (
-		cur      int64 = -1
-		kind     string
-		reverses int64
-		digest   []byte
-		lines    []verifiedPosting
+		cur   int64 = -1
+		h     verifiedHeader
+		lines []verifiedPosting
 	)
 	for rows.Next() {
 		var (
-			id, rev           int64
-			k                 string
-			stored            []byte
+			id                int64
+			next              verifiedHeader
 			postingID, accoID *int64
 			amount            decimal.NullDecimal
 		)
-		if err := rows.Scan(&id, &k, &rev, &stored, &postingID, &accoID, &amount); err != nil {
+		if err := rows.Scan(&id, &next.kind, &next.unit, &next.year, &next.expenditure, &next.reverses, &next.digest,
+			&postingID, &accoID, &amount); err != nil {
 			return err
 		}
 		if id != cur {
 			if cur >= 0 {
-				v.closeTransaction(cur, kind, reverses, digest, lines)
+				v.closeTransaction(cur, h, lines)
 			}
-			cur, kind, reverses, digest, lines = id, k, rev, stored, lines[:0]
+			cur, h, lines = id, next, lines[:0]
 		}
 		if postingID != nil {
 			lines = append(lines, verifiedPosting{*postingID, *accoID, amount.Decimal})
@@ -139,12 +203,12 @@ func (v *verifier) walkPostings(ctx context.Context, db *database.DB) error {
 		return err
 	}
 	if cur >= 0 {
-		v.closeTransaction(cur, kind, reverses, digest, lines)
+		v.closeTransaction(cur, h, lines)
 	}
 	return nil
 }
 
-func (v *verifier) closeTransaction(id int64, kind string, reverses int64, digest []byte, lines []verifiedPosting) {
+func (v *verifier) closeTransaction(id int64, h verifiedHeader, lines []verifiedPosting) {
 	v.transactions++
 	v.postings += len(lines)
 	subject := "ledger transaction " + strconv.FormatInt(id, 10)
@@ -152,11 +216,13 @@ func (v *verifier) closeTransaction(id int64, kind string, reverses int64, diges
 		v.report("ledger balance", subject, "it has no postings")
 		return
 	}
+	kind, reverses, digest := h.kind, h.reverses, h.digest
 	effective := kind
 	if kind == TxReversal {
 		effective = v.kinds[reverses]
 	}
 	v.kinds[id] = effective
+	v.checkPostingRules(id, h, effective, lines)
 
 	sums := map[string]decimal.Decimal{}
 	accountIDs := make([]int64, len(lines))
@@ -189,6 +255,47 @@ func (v *verifier) closeTransaction(id int64, kind string, reverses int64, diges
 		}
 	} else {
 		v.mirrors[id] = signature(lines, true)
+	}
+}
+
+// checkPostingRules reports a transaction with a posting on an account its
+// kind may not move: another unit's, another year's, another expenditure's,
+// or in the wrong direction. effective is the kind of what a reversal
+// reverses.
+func (v *verifier) checkPostingRules(id int64, h verifiedHeader, effective string, lines []verifiedPosting) {
+	rules, ok := postingRules[effective]
+	if !ok {
+		return // a reversal of nothing known: the mirror check names it
+	}
+	direction := 1
+	if h.kind == TxReversal {
+		direction = -1
+	}
+	for _, l := range lines {
+		a := v.accounts[l.account]
+		if a == nil {
+			continue // named by the balance check
+		}
+		want, allowed := rules[a.role]
+		acc := a.account()
+		problem := ""
+		switch {
+		case a.UnitID != h.unit:
+			problem = fmt.Sprintf("it is unit %d's, but the transaction is unit %d's", a.UnitID, h.unit)
+		case !allowed:
+			problem = fmt.Sprintf("%s transactions do not move %s accounts", effective, a.role)
+		case effective == TxApproval && (h.year != 0 || (acc.Role == roleUnused && acc.ExpenditureID != h.expenditure)):
+			problem = fmt.Sprintf("the approval is of expenditure %d (year %d)", h.expenditure, h.year)
+		case effective != TxApproval && acc.Role != roleUnused && acc.FiscalYear != h.year:
+			problem = fmt.Sprintf("it is %d's, but the transaction is %d's", acc.FiscalYear, h.year)
+		case want != 0 && l.amount.Sign() != want*direction:
+			problem = fmt.Sprintf("its sign is wrong for a posting to a %s account in a %s transaction", a.role, h.kind)
+		}
+		if problem != "" {
+			v.report("ledger postings", "ledger transaction "+strconv.FormatInt(id, 10),
+				"its %s posting %d of %s to account %s does not belong in it: %s", h.kind, l.id, l.amount, a.Code, problem)
+			return
+		}
 	}
 }
 
