@@ -310,7 +310,9 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 		}
 		tx.Audit(ctx, actor, "tax_year.offset", "tax_year", taxYearTarget(unit, year), map[string]any{
 			"ledger_transaction": txID, "offset_added": m.OffsetIncrease, "spending_used_added": m.UsedIncrease,
-			"offset": m.Offset, "spending_used": m.Used, "allocations": m.Allocations,
+			// The allocations themselves are the transaction's postings, which
+			// its digest protects; the entry names how many.
+			"offset": m.Offset, "spending_used": m.Used, "allocations": len(m.Allocations),
 		})
 		// The statement after the run: the books as the run left them.
 		b.taxYear.RunAt = &tx.Now
