@@ -141,6 +141,33 @@ func documentName(name, contentType string) string {
 
 const documentColumns = `id, name, content_type, size, sha256, uploaded_by, created_at`
 
+// documentTable is where one kind of document is kept, and the column that
+// names what it is attached to.
+type documentTable struct{ table, owner string }
+
+var (
+	expenditureDocuments = documentTable{"expenditure_documents", "expenditure_id"}
+	progressDocuments    = documentTable{"school_progress_documents", "progress_id"}
+)
+
+// storeDocument keeps a file attached to owner, once: the same file (by
+// SHA-256) again returns the document already there, with created false.
+func storeDocument(ctx context.Context, tx *database.Tx, actor taahod.Actor, t documentTable, owner int64, in NewDocument) (Document, bool, error) {
+	var d Document
+	err := tx.GetContext(ctx, &d, `
+		INSERT INTO `+t.table+` (`+t.owner+`, name, content_type, size, sha256, content, uploaded_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (`+t.owner+`, sha256) DO NOTHING
+		RETURNING `+t.owner+`, `+documentColumns,
+		owner, in.Name, in.contentType, len(in.Content), in.sha256, in.Content, nullID(actor.UserID), tx.Now)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.GetContext(ctx, &d, `SELECT `+t.owner+`, `+documentColumns+`
+			FROM `+t.table+` WHERE `+t.owner+` = $1 AND sha256 = $2`, owner, in.sha256)
+		return d, false, err
+	}
+	return d, err == nil, err
+}
+
 // AddExpenditureDocument attaches a file to a submitted expenditure of the
 // actor's units. The same file (by SHA-256) twice is one document: the
 // second upload returns the first with created false. It returns ENOTFOUND
@@ -172,19 +199,9 @@ func (s *Store) AddExpenditureDocument(ctx context.Context, actor taahod.Actor, 
 		if row.Status != StatusSubmitted {
 			return taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; evidence is added while it is submitted", expenditureID, row.Status)
 		}
-		err = tx.GetContext(ctx, &d, `
-			INSERT INTO expenditure_documents (expenditure_id, name, content_type, size, sha256, content, uploaded_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (expenditure_id, sha256) DO NOTHING
-			RETURNING expenditure_id, `+documentColumns,
-			expenditureID, in.Name, in.contentType, len(in.Content), in.sha256, in.Content, nullID(actor.UserID), tx.Now)
-		if errors.Is(err, sql.ErrNoRows) {
-			return tx.GetContext(ctx, &d, `SELECT expenditure_id, `+documentColumns+`
-				FROM expenditure_documents WHERE expenditure_id = $1 AND sha256 = $2`, expenditureID, in.sha256)
-		} else if err != nil {
+		if d, created, err = storeDocument(ctx, tx, actor, expenditureDocuments, expenditureID, in); err != nil || !created {
 			return err
 		}
-		created = true
 		tx.Audit(ctx, actor, "expenditure.document_add", "expenditure", expenditureID, map[string]any{
 			"document_id": d.ID, "name": d.Name, "content_type": d.ContentType, "size": d.Size, "sha256": d.SHA256,
 		})
@@ -258,19 +275,10 @@ func (s *Store) AddProgressDocument(ctx context.Context, actor taahod.Actor, sch
 		if !found {
 			return taahod.Errorf(taahod.ENOTFOUND, "progress report %d of school %d not found", progressID, schoolID)
 		}
-		err := tx.GetContext(ctx, &d, `
-			INSERT INTO school_progress_documents (progress_id, name, content_type, size, sha256, content, uploaded_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (progress_id, sha256) DO NOTHING
-			RETURNING progress_id, `+documentColumns,
-			progressID, in.Name, in.contentType, len(in.Content), in.sha256, in.Content, nullID(actor.UserID), tx.Now)
-		if errors.Is(err, sql.ErrNoRows) {
-			return tx.GetContext(ctx, &d, `SELECT progress_id, `+documentColumns+`
-				FROM school_progress_documents WHERE progress_id = $1 AND sha256 = $2`, progressID, in.sha256)
-		} else if err != nil {
+		var err error
+		if d, created, err = storeDocument(ctx, tx, actor, progressDocuments, progressID, in); err != nil || !created {
 			return err
 		}
-		created = true
 		tx.Audit(ctx, actor, "school.progress_document_add", "school", schoolID, map[string]any{
 			"progress_id": progressID, "document_id": d.ID, "name": d.Name, "content_type": d.ContentType,
 			"size": d.Size, "sha256": d.SHA256,
