@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -281,27 +280,8 @@ func TestServeSigningKey(t *testing.T) {
 	t.Setenv("TAAHOD_PROVINCE", "QZV")
 
 	key := writeSigningKey(t)
-	ctx, cancel := context.WithCancel(context.Background())
+	base, cancel, done := startServe(t)
 	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), pw, io.Discard)
-		pw.Close()
-		done <- code
-	}()
-	lines := bufio.NewScanner(pr)
-	base := ""
-	for lines.Scan() {
-		if addr, ok := strings.CutPrefix(lines.Text(), "taahod: listening on "); ok {
-			base = addr
-			break
-		}
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if base == "" {
-		t.Fatal("serve did not say where it listens")
-	}
 	res, err := http.Get(base + "/api/v1/verify/key")
 	if err != nil {
 		t.Fatal(err)

@@ -123,27 +123,8 @@ func TestServeEndToEnd(t *testing.T) {
 	if code, _, stderr := runTaahod(t, "", "seed-demo"); code != 0 {
 		t.Fatalf("seed-demo: %s", stderr)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	base, cancel, done := startServe(t)
 	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), pw, io.Discard)
-		pw.Close()
-		done <- code
-	}()
-	lines := bufio.NewScanner(pr)
-	base := ""
-	for lines.Scan() {
-		if addr, ok := strings.CutPrefix(lines.Text(), "taahod: listening on "); ok {
-			base = addr
-			break
-		}
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if base == "" {
-		t.Fatal("serve did not say where it listens")
-	}
 
 	post := func(path, token, body string) (int, map[string]any) {
 		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
@@ -178,4 +159,33 @@ func TestServeEndToEnd(t *testing.T) {
 	case <-time.After(40 * time.Second):
 		t.Fatal("serve did not stop")
 	}
+}
+
+// startServe runs `taahod serve` on a free port of the loopback, in-process,
+// and returns its base URL, the cancel that stops it as SIGTERM would, and
+// the channel its exit status arrives on.
+func startServe(t *testing.T) (string, context.CancelFunc, <-chan int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+		done <- code
+	}()
+	lines := bufio.NewScanner(pr)
+	base := ""
+	for lines.Scan() {
+		if addr, ok := strings.CutPrefix(lines.Text(), "taahod: listening on "); ok {
+			base = addr
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if base == "" {
+		cancel()
+		t.Fatal("serve did not say where it listens")
+	}
+	return base, cancel, done
 }
