@@ -26,8 +26,8 @@ CREATE TABLE sessions (
     minutes    TEXT,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
-    -- A field session is held in one of the province's counties.
-    CONSTRAINT sessions_field_has_county CHECK (kind <> 'field' OR county IS NOT NULL),
+    -- A field session is held in one of the province's counties; the
+    -- contract leaves the county optional, so it is not enforced here.
     -- The target of resolutions' copy of their session's kind and date.
     CONSTRAINT sessions_id_kind_held_on UNIQUE (id, kind, held_on)
 );

@@ -73,9 +73,9 @@ func (n *NewSession) Validate(today taahod.Date) error {
 			n.County = nil
 		}
 	}
-	if n.Kind == KindField && n.County == nil {
-		p.Add("county", "required", "a field session is held in a county: name it")
-	}
+	// A field session is held in a county, but the contract makes the
+	// county optional for every kind: a client that leaves it out is not
+	// refused (the registry lists such sessions with no county).
 	p.OptionalText("title", &n.Title, 300)
 	p.OptionalText("chair", &n.Chair, 200)
 	p.OptionalText("minutes", &n.Minutes, 100_000)
