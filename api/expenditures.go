@@ -148,7 +148,7 @@ func (s *Server) expenditureDocuments(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{"items": docs})
+	return ok(c, wholeList(docs))
 }
 
 func (s *Server) expenditureDocument(c *gin.Context) error {

@@ -80,3 +80,13 @@ func pageAnswer[T any](items []T, p page, id func(T) int64) listPage[T] {
 	}
 	return ans
 }
+
+// wholeList answers a list that is never long enough to page (a record's
+// documents, a school's timeline, a year's assessments) in the same shape as
+// every list, with no next cursor.
+func wholeList[T any](items []T) listPage[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return listPage[T]{Items: items}
+}

@@ -129,7 +129,7 @@ func (s *Server) schoolProgress(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{"items": reports})
+	return ok(c, wholeList(reports))
 }
 
 func (s *Server) addProgressDocument(c *gin.Context) error {

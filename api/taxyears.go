@@ -85,7 +85,7 @@ func (s *Server) assessments(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{"items": list})
+	return ok(c, wholeList(list))
 }
 
 func (s *Server) runOffset(c *gin.Context) error {
@@ -133,7 +133,7 @@ func (s *Server) listPolicies(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{"items": list})
+	return ok(c, wholeList(list))
 }
 
 func (s *Server) reverseApproval(c *gin.Context) error {
