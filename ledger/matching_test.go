@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -247,4 +248,94 @@ func TestMatchYearCarriedFirstThenOldest(t *testing.T) {
 	}
 	// 250: 30 (1402) + 100 (1403) + 100 of id 4 + 20 of id 9 — same date, lower id first.
 	checkAllocations(t, m.Allocations, []Allocation{{3, d("30")}, {5, d("100")}, {4, d("100")}, {9, d("20")}})
+}
+
+// MatchYear is matchFigures over the candidates' sums, then allocate over
+// the candidates: the figures must come from the sums alone.
+func TestMatchFiguresNeedOnlyTheSums(t *testing.T) {
+	cs := []Candidate{
+		cand(3, 1402, "2024-01-01", "30"),
+		cand(5, 1403, "2024-12-01", "100"),
+		cand(4, 1404, "2025-04-01", "100.5"),
+		cand(9, 1404, "2025-04-01", "100"),
+	}
+	offer := Offer{Available: d("330.5"), CarriedIn: d("130")}
+	cases := []struct {
+		name   string
+		policy Policy
+		state  YearState
+	}{
+		{"credit, all used", credit("1"), YearState{FiscalYear: 1404, TaxDue: d("1000")}},
+		{"credit capped by tax due", credit("1"), YearState{FiscalYear: 1404, TaxDue: d("250")}},
+		{"credit below one, after a run", credit("0.7"), YearState{FiscalYear: 1404, TaxDue: d("1000"), Applied: d("50"), Used: d("71.43")}},
+		{"deduction capped by taxable income", deduction("1", "0.25"), YearState{FiscalYear: 1404, TaxDue: d("1000"), TaxableIncome: dp("200")}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want := MatchYear(c.policy, c.state, cs)
+			got := matchFigures(c.policy, c.state, offer)
+			figures := func(m Match) []decimal.Decimal {
+				deduction := decimal.NewFromInt(-1) // none
+				if m.Deduction != nil {
+					deduction = *m.Deduction
+				}
+				return []decimal.Decimal{m.Available, m.CarriedIn, m.Offered, deduction, m.Target, m.Offset,
+					m.OffsetIncrease, m.Used, m.UsedIncrease}
+			}
+			for i, w := range figures(want) {
+				if !figures(got)[i].Equal(w) {
+					t.Fatalf("figures from the sums %v, want %v", figures(got), figures(want))
+				}
+			}
+			if len(got.Allocations) != 0 || !got.CarriedUsed.IsZero() {
+				t.Fatalf("figures allocate: %v", got.Allocations)
+			}
+		})
+	}
+}
+
+// allocate takes the use from batches handed over in order exactly as from
+// all the candidates at once, says how many of each batch it took from, and
+// what is left to take after it.
+func TestAllocateInBatches(t *testing.T) {
+	cs := []Candidate{ // oldest first
+		cand(3, 1402, "2024-01-01", "30"),
+		cand(5, 1403, "2024-12-01", "100"),
+		cand(4, 1404, "2025-04-01", "100"),
+		cand(9, 1404, "2025-04-01", "100"),
+		cand(2, 1404, "2025-06-01", "50.25"),
+	}
+	p := credit("1")
+	st := YearState{FiscalYear: 1404, TaxDue: d("250")}
+	all := MatchYear(p, st, cs)
+	// 250: 30 (1402) + 100 (1403) + 100 of id 4 + 20 of id 9.
+	checkAllocations(t, all.Allocations, []Allocation{{3, d("30")}, {5, d("100")}, {4, d("100")}, {9, d("20")}})
+	for split := 0; split <= len(cs); split++ {
+		t.Run(fmt.Sprintf("first batch of %d", split), func(t *testing.T) {
+			m := matchFigures(p, st, Offer{Available: d("380.25"), CarriedIn: d("130")})
+			taken, left := m.allocate(1404, cs[:split])
+			wantTaken := min(split, 4)
+			wantLeft := d("250")
+			for _, a := range all.Allocations[:wantTaken] {
+				wantLeft = wantLeft.Sub(a.Amount)
+			}
+			if taken != wantTaken || !left.Equal(wantLeft) {
+				t.Fatalf("first batch: took from %d, %s left; want %d, %s", taken, left, wantTaken, wantLeft)
+			}
+			taken, left = m.allocate(1404, cs[split:])
+			if taken != max(0, 4-split) || !left.IsZero() {
+				t.Fatalf("second batch: took from %d, %s left", taken, left)
+			}
+			checkAllocations(t, m.Allocations, all.Allocations)
+			if !m.CarriedUsed.Equal(d("130")) {
+				t.Fatalf("carried used %s, want 130", m.CarriedUsed)
+			}
+		})
+	}
+	t.Run("a use the batches do not cover is left", func(t *testing.T) {
+		m := matchFigures(p, YearState{FiscalYear: 1404, TaxDue: d("250")}, Offer{Available: d("380.25"), CarriedIn: d("130")})
+		if taken, left := m.allocate(1404, cs[:2]); taken != 2 || !left.Equal(d("120")) {
+			t.Fatalf("took from %d, %s left; want 2, 120", taken, left)
+		}
+	})
 }
