@@ -341,9 +341,13 @@ type allocated struct {
 // readAllocations allocates m's added use of spending from the unit-year's
 // candidates, oldest first, and returns each of m.Allocations with its
 // account and what a statement shows of it. The oldest candidates, read
-// with the books, cover a run that uses a few; one that uses more reads all
-// the candidates with what a statement shows of them (the unit's spending
-// is read once more, and shipped) and allocates from those.
+// with the books' sums in one statement, cover a run that uses a few. One
+// that uses more reads all the candidates, with what a statement shows of
+// them (the unit's spending is read once more, and shipped), and matches
+// them as MatchYear does, figures and all: approvals do not wait for the
+// unit's lock, so this later reading may hold spending approved since the
+// sums were read, and a run's figures and allocations must come from one
+// reading.
 func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearBooks, m *Match) ([]allocated, error) {
 	year := b.state.FiscalYear
 	if !m.UsedIncrease.IsPositive() {
@@ -354,11 +358,7 @@ func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearB
 	if !slices.IsSortedFunc(b.oldest, oldestFirst(year)) {
 		return nil, fmt.Errorf("ledger: unit %d year %d: candidates read out of order", unit, year)
 	}
-	// On a copy: should the oldest not cover the use, the allocation starts
-	// again from all the candidates.
-	mm := *m
-	if taken, left := mm.allocate(year, b.oldest); !left.IsPositive() {
-		*m = mm
+	if taken, left := m.allocate(year, b.oldest); !left.IsPositive() {
 		ids := make([]int64, taken)
 		for i, c := range b.oldest[:taken] {
 			ids[i] = c.ExpenditureID
@@ -423,12 +423,9 @@ func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearB
 	for i, k := range perm {
 		sorted[i] = cs[k]
 	}
-	taken, left := m.allocate(year, sorted)
-	if left.IsPositive() {
-		return nil, fmt.Errorf("ledger: unit %d year %d: the books offer %s less spending than the run uses", unit, year, left)
-	}
-	out := make([]allocated, taken)
-	for i, k := range perm[:taken] {
+	*m = MatchYear(b.policy, b.state, sorted)
+	out := make([]allocated, len(m.Allocations))
+	for i, k := range perm[:len(out)] { // the allocations are of the oldest, in order
 		out[i] = allocated{account: cs[k].accountID, shown: shown[k]}
 		out[i].shown.Amount = m.Allocations[i].Amount
 	}
