@@ -78,8 +78,8 @@ var cent = decimal.New(1, -2)
 //
 // It is matchFigures of the candidates' sums followed by allocate over them:
 // the figures need only the sums, and the allocations only the oldest
-// candidates, as many as the added use takes, so that the books can read no
-// more than that.
+// candidates, as many as the added use takes, so that a run can read no
+// more of the books than that.
 func MatchYear(p Policy, st YearState, candidates []Candidate) Match {
 	cs := candidates
 	if !slices.IsSortedFunc(cs, oldestFirst(st.FiscalYear)) {
@@ -155,17 +155,13 @@ func matchFigures(p Policy, st YearState, o Offer) Match {
 	return m
 }
 
-// allocate takes the part of m.UsedIncrease not allocated yet from cs and
-// returns how many of cs it took from (their first ones) and what is still
-// to take: zero once allocated in full. cs must be oldest first and come
-// after every candidate allocate was given before, so that a caller may hand
-// over the candidates in batches, in order, and stop reading once nothing is
-// left to take. Every candidate must have Unused > 0.
+// allocate takes m.UsedIncrease from cs, the oldest candidates in order,
+// and returns how many of them it took from (the first ones) and what is
+// still to take: zero when cs covered the use. So a caller that read only
+// the oldest few of a unit-year's candidates learns whether they were
+// enough. Every candidate must have Unused > 0.
 func (m *Match) allocate(year int, cs []Candidate) (taken int, left decimal.Decimal) {
 	left = m.UsedIncrease
-	for _, a := range m.Allocations {
-		left = left.Sub(a.Amount)
-	}
 	for _, c := range cs {
 		if !left.IsPositive() {
 			break

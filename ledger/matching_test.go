@@ -294,10 +294,10 @@ func TestMatchFiguresNeedOnlyTheSums(t *testing.T) {
 	}
 }
 
-// allocate takes the use from batches handed over in order exactly as from
-// all the candidates at once, says how many of each batch it took from, and
-// what is left to take after it.
-func TestAllocateInBatches(t *testing.T) {
+// allocate takes the use from the oldest candidates as MatchYear does from
+// all of them, says how many it took from, and what is left to take when
+// too few were given.
+func TestAllocateFromTheOldest(t *testing.T) {
 	cs := []Candidate{ // oldest first
 		cand(3, 1402, "2024-01-01", "30"),
 		cand(5, 1403, "2024-12-01", "100"),
@@ -310,32 +310,26 @@ func TestAllocateInBatches(t *testing.T) {
 	all := MatchYear(p, st, cs)
 	// 250: 30 (1402) + 100 (1403) + 100 of id 4 + 20 of id 9.
 	checkAllocations(t, all.Allocations, []Allocation{{3, d("30")}, {5, d("100")}, {4, d("100")}, {9, d("20")}})
-	for split := 0; split <= len(cs); split++ {
-		t.Run(fmt.Sprintf("first batch of %d", split), func(t *testing.T) {
+	for n := 0; n <= len(cs); n++ {
+		t.Run(fmt.Sprintf("the %d oldest", n), func(t *testing.T) {
 			m := matchFigures(p, st, Offer{Available: d("380.25"), CarriedIn: d("130")})
-			taken, left := m.allocate(1404, cs[:split])
-			wantTaken := min(split, 4)
+			taken, left := m.allocate(1404, cs[:n])
+			wantTaken := min(n, 4)
 			wantLeft := d("250")
 			for _, a := range all.Allocations[:wantTaken] {
 				wantLeft = wantLeft.Sub(a.Amount)
 			}
 			if taken != wantTaken || !left.Equal(wantLeft) {
-				t.Fatalf("first batch: took from %d, %s left; want %d, %s", taken, left, wantTaken, wantLeft)
+				t.Fatalf("took from %d, %s left; want %d, %s", taken, left, wantTaken, wantLeft)
 			}
-			taken, left = m.allocate(1404, cs[split:])
-			if taken != max(0, 4-split) || !left.IsZero() {
-				t.Fatalf("second batch: took from %d, %s left", taken, left)
+			checkAllocations(t, m.Allocations, all.Allocations[:wantTaken])
+			wantCarried := d("0")
+			for _, a := range all.Allocations[:min(n, 2)] {
+				wantCarried = wantCarried.Add(a.Amount)
 			}
-			checkAllocations(t, m.Allocations, all.Allocations)
-			if !m.CarriedUsed.Equal(d("130")) {
-				t.Fatalf("carried used %s, want 130", m.CarriedUsed)
+			if !m.CarriedUsed.Equal(wantCarried) {
+				t.Fatalf("carried used %s, want %s", m.CarriedUsed, wantCarried)
 			}
 		})
 	}
-	t.Run("a use the batches do not cover is left", func(t *testing.T) {
-		m := matchFigures(p, YearState{FiscalYear: 1404, TaxDue: d("250")}, Offer{Available: d("380.25"), CarriedIn: d("130")})
-		if taken, left := m.allocate(1404, cs[:2]); taken != 2 || !left.Equal(d("120")) {
-			t.Fatalf("took from %d, %s left; want 2, 120", taken, left)
-		}
-	})
 }
