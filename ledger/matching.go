@@ -75,25 +75,51 @@ var cent = decimal.New(1, -2)
 // own, then by date, then by expenditure id; an expenditure may be used in
 // part. candidates may come in any order, though oldest first costs least
 // (they need no sorting then); all must have Unused > 0.
+//
+// It is matchFigures of the candidates' sums followed by allocate over them:
+// the figures need only the sums, and the allocations only the oldest
+// candidates, as many as the added use takes, so that a run can read no
+// more of the books than that.
 func MatchYear(p Policy, st YearState, candidates []Candidate) Match {
-	oldestFirst := func(a, b Candidate) int {
+	cs := candidates
+	if !slices.IsSortedFunc(cs, oldestFirst(st.FiscalYear)) {
+		cs = slices.Clone(candidates)
+		slices.SortFunc(cs, oldestFirst(st.FiscalYear))
+	}
+	var offer Offer
+	for _, c := range cs {
+		offer.Available = offer.Available.Add(c.Unused)
+		if c.FiscalYear < st.FiscalYear {
+			offer.CarriedIn = offer.CarriedIn.Add(c.Unused)
+		}
+	}
+	m := matchFigures(p, st, offer)
+	m.allocate(st.FiscalYear, cs)
+	return m
+}
+
+// Offer is the unused spending offered to a unit-year, summed over its
+// candidates.
+type Offer struct {
+	Available decimal.Decimal // all of it
+	CarriedIn decimal.Decimal // the part from earlier years
+}
+
+// oldestFirst orders a year's candidates in the order its runs use them:
+// carried spending before the year's own, then by date, then by id.
+func oldestFirst(year int) func(a, b Candidate) int {
+	return func(a, b Candidate) int {
 		return cmp.Or(
-			cmp.Compare(boolRank(a.FiscalYear >= st.FiscalYear), boolRank(b.FiscalYear >= st.FiscalYear)),
+			cmp.Compare(boolRank(a.FiscalYear >= year), boolRank(b.FiscalYear >= year)),
 			a.SpentOn.Compare(b.SpentOn),
 			cmp.Compare(a.ExpenditureID, b.ExpenditureID))
 	}
-	cs := candidates
-	if !slices.IsSortedFunc(cs, oldestFirst) {
-		cs = slices.Clone(candidates)
-		slices.SortFunc(cs, oldestFirst)
-	}
-	var m Match
-	for _, c := range cs {
-		m.Available = m.Available.Add(c.Unused)
-		if c.FiscalYear < st.FiscalYear {
-			m.CarriedIn = m.CarriedIn.Add(c.Unused)
-		}
-	}
+}
+
+// matchFigures is MatchYear's figures: every field of the Match but the
+// allocations (and CarriedUsed), from the sums of the offer alone.
+func matchFigures(p Policy, st YearState, o Offer) Match {
+	m := Match{Available: o.Available, CarriedIn: o.CarriedIn}
 	m.Offered = st.Used.Add(m.Available)
 
 	switch p.Mode {
@@ -126,20 +152,29 @@ func MatchYear(p Policy, st YearState, candidates []Candidate) Match {
 		m.Used = decimal.Max(st.Used, decimal.Min(m.Offered, ceilCents(m.Offset, eff)))
 	}
 	m.UsedIncrease = m.Used.Sub(st.Used)
+	return m
+}
 
-	left := m.UsedIncrease
+// allocate takes m.UsedIncrease from cs, the oldest candidates in order,
+// and returns how many of them it took from (the first ones) and what is
+// still to take: zero when cs covered the use. So a caller that read only
+// the oldest few of a unit-year's candidates learns whether they were
+// enough. Every candidate must have Unused > 0.
+func (m *Match) allocate(year int, cs []Candidate) (taken int, left decimal.Decimal) {
+	left = m.UsedIncrease
 	for _, c := range cs {
 		if !left.IsPositive() {
 			break
 		}
 		take := decimal.Min(left, c.Unused)
 		m.Allocations = append(m.Allocations, Allocation{ExpenditureID: c.ExpenditureID, Amount: take})
-		if c.FiscalYear < st.FiscalYear {
+		if c.FiscalYear < year {
 			m.CarriedUsed = m.CarriedUsed.Add(take)
 		}
 		left = left.Sub(take)
+		taken++
 	}
-	return m
+	return taken, left
 }
 
 // settled is the match of the books as the run m leaves them: the same

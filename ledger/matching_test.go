@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -247,4 +248,88 @@ func TestMatchYearCarriedFirstThenOldest(t *testing.T) {
 	}
 	// 250: 30 (1402) + 100 (1403) + 100 of id 4 + 20 of id 9 — same date, lower id first.
 	checkAllocations(t, m.Allocations, []Allocation{{3, d("30")}, {5, d("100")}, {4, d("100")}, {9, d("20")}})
+}
+
+// MatchYear is matchFigures over the candidates' sums, then allocate over
+// the candidates: the figures must come from the sums alone.
+func TestMatchFiguresNeedOnlyTheSums(t *testing.T) {
+	cs := []Candidate{
+		cand(3, 1402, "2024-01-01", "30"),
+		cand(5, 1403, "2024-12-01", "100"),
+		cand(4, 1404, "2025-04-01", "100.5"),
+		cand(9, 1404, "2025-04-01", "100"),
+	}
+	offer := Offer{Available: d("330.5"), CarriedIn: d("130")}
+	cases := []struct {
+		name   string
+		policy Policy
+		state  YearState
+	}{
+		{"credit, all used", credit("1"), YearState{FiscalYear: 1404, TaxDue: d("1000")}},
+		{"credit capped by tax due", credit("1"), YearState{FiscalYear: 1404, TaxDue: d("250")}},
+		{"credit below one, after a run", credit("0.7"), YearState{FiscalYear: 1404, TaxDue: d("1000"), Applied: d("50"), Used: d("71.43")}},
+		{"deduction capped by taxable income", deduction("1", "0.25"), YearState{FiscalYear: 1404, TaxDue: d("1000"), TaxableIncome: dp("200")}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want := MatchYear(c.policy, c.state, cs)
+			got := matchFigures(c.policy, c.state, offer)
+			figures := func(m Match) []decimal.Decimal {
+				deduction := decimal.NewFromInt(-1) // none
+				if m.Deduction != nil {
+					deduction = *m.Deduction
+				}
+				return []decimal.Decimal{m.Available, m.CarriedIn, m.Offered, deduction, m.Target, m.Offset,
+					m.OffsetIncrease, m.Used, m.UsedIncrease}
+			}
+			for i, w := range figures(want) {
+				if !figures(got)[i].Equal(w) {
+					t.Fatalf("figures from the sums %v, want %v", figures(got), figures(want))
+				}
+			}
+			if len(got.Allocations) != 0 || !got.CarriedUsed.IsZero() {
+				t.Fatalf("figures allocate: %v", got.Allocations)
+			}
+		})
+	}
+}
+
+// allocate takes the use from the oldest candidates as MatchYear does from
+// all of them, says how many it took from, and what is left to take when
+// too few were given.
+func TestAllocateFromTheOldest(t *testing.T) {
+	cs := []Candidate{ // oldest first
+		cand(3, 1402, "2024-01-01", "30"),
+		cand(5, 1403, "2024-12-01", "100"),
+		cand(4, 1404, "2025-04-01", "100"),
+		cand(9, 1404, "2025-04-01", "100"),
+		cand(2, 1404, "2025-06-01", "50.25"),
+	}
+	p := credit("1")
+	st := YearState{FiscalYear: 1404, TaxDue: d("250")}
+	all := MatchYear(p, st, cs)
+	// 250: 30 (1402) + 100 (1403) + 100 of id 4 + 20 of id 9.
+	checkAllocations(t, all.Allocations, []Allocation{{3, d("30")}, {5, d("100")}, {4, d("100")}, {9, d("20")}})
+	for n := 0; n <= len(cs); n++ {
+		t.Run(fmt.Sprintf("the %d oldest", n), func(t *testing.T) {
+			m := matchFigures(p, st, Offer{Available: d("380.25"), CarriedIn: d("130")})
+			taken, left := m.allocate(1404, cs[:n])
+			wantTaken := min(n, 4)
+			wantLeft := d("250")
+			for _, a := range all.Allocations[:wantTaken] {
+				wantLeft = wantLeft.Sub(a.Amount)
+			}
+			if taken != wantTaken || !left.Equal(wantLeft) {
+				t.Fatalf("took from %d, %s left; want %d, %s", taken, left, wantTaken, wantLeft)
+			}
+			checkAllocations(t, m.Allocations, all.Allocations[:wantTaken])
+			wantCarried := d("0")
+			for _, a := range all.Allocations[:min(n, 2)] {
+				wantCarried = wantCarried.Add(a.Amount)
+			}
+			if !m.CarriedUsed.Equal(wantCarried) {
+				t.Fatalf("carried used %s, want %s", m.CarriedUsed, wantCarried)
+			}
+		})
+	}
 }

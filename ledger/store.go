@@ -13,6 +13,11 @@ import (
 // pledges and expenditures) and names who made each change in the audit log.
 type Store struct {
 	DB *database.DB
+
+	// runReadsOldest, when not 0, is how many of the oldest candidates an
+	// offset run reads with the sums instead of defaultRunReadsOldest:
+	// tests lower it so that runs read the rest too.
+	runReadsOldest int
 }
 
 // NewStore returns a Store over db.

@@ -1,9 +1,12 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -147,19 +150,53 @@ func (s *Store) checkUnit(ctx context.Context, actor taahod.Actor, unit int64) e
 }
 
 // yearBooks is what matching a unit-year reads: its policy and tax year, its
-// state, and the spending it may use.
+// state, the sums of the spending it may use, and the oldest of that
+// spending. The rest of it is read only when a run uses more
+// (readAllocations).
 type yearBooks struct {
-	policy     Policy
-	taxYear    TaxYear
-	state      YearState
-	candidates []Candidate
-	eligible   decimal.Decimal // approved eligible spending dated in the year
+	policy   Policy
+	taxYear  TaxYear
+	state    YearState
+	offer    Offer
+	eligible decimal.Decimal // approved eligible spending dated in the year
+	// The earlier years' (year, category) pairs whose spending is carried
+	// in: the year's own are its policy's categories.
+	carriedYears      []int64
+	carriedCategories []string
+	// candidates counts the expenditures with spending offered; oldest
+	// holds the oldest of them, as many as readYearBooks was asked for.
+	candidates int64
+	oldest     []Candidate
+	// The ids of the year's accounts of spending used, tax due and offset,
+	// 0 for one not opened yet.
+	usedAccount, dueAccount, offsetAccount int64
 }
 
-// readYearBooks reads a unit-year's books. Inside a run (lock true) it locks
-// the tax year row and shares the policies' rows; it returns ENOPOLICY and
-// ENOASSESSMENT when the year lacks either.
-func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int, lock bool) (yearBooks, error) {
+// defaultRunReadsOldest is how many of the oldest candidates a run reads
+// with the sums: more than a run uses after a few new approvals or a raised
+// assessment, so that such a run reads the unit's spending once.
+const defaultRunReadsOldest = 64
+
+// candidatesWhere selects the candidates of a unit-year from ledger_accounts
+// a joined with expenditures e: expenditures with spending unused, of the
+// year and an eligible category of its policy, or of a carried year and
+// category. Its placeholders: $1 the unit, $2 the year, $3 the policy's
+// categories, $4 and $5 the carried (year, category) pairs.
+const candidatesWhere = `
+	a.unit_id = $1 AND a.expenditure_id IS NOT NULL AND a.balance > 0 AND e.unit_id = $1
+	AND ((e.fiscal_year = $2 AND e.category = ANY($3::text[]))
+	     OR (e.fiscal_year < $2 AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($4::int[], $5::text[]))))`
+
+// candidatesOrder is the order runs use candidates in, MatchYear's
+// (oldestFirst): carried spending first (false sorts before true), then by
+// date, then by expenditure id.
+const candidatesOrder = `e.fiscal_year >= $2, e.spent_on, e.id`
+
+// readYearBooks reads a unit-year's books, and the oldest of its candidates,
+// up to oldest of them. Inside a run (lock true) it locks the tax year row
+// and shares the policies' rows; it returns ENOPOLICY and ENOASSESSMENT when
+// the year lacks either.
+func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int, lock bool, oldest int) (yearBooks, error) {
 	var b yearBooks
 	suffix := ""
 	if lock {
@@ -196,70 +233,226 @@ func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int,
 			return b, err
 		}
 	}
-	var years []int64
-	var cats []string
-	add := func(y int, categories []string) {
-		for _, c := range categories {
-			years = append(years, int64(y))
-			cats = append(cats, c)
+	b.carriedYears, b.carriedCategories = []int64{}, []string{}
+	for _, c := range carried {
+		for _, category := range c.Categories {
+			b.carriedYears = append(b.carriedYears, int64(c.Year))
+			b.carriedCategories = append(b.carriedCategories, category)
 		}
 	}
-	add(year, p.EligibleCategories)
-	for _, c := range carried {
-		add(c.Year, c.Categories)
+
+	// The figures: the year's accounts, its approved eligible spending,
+	// and the sums of its candidates; and, beside them, the oldest
+	// candidates. The candidates are read once, by a hash join over the
+	// unit (so: no nested loops, see withHashJoins), and kept for both the
+	// sums and the few oldest (a top-N sort): the unit's spending is not
+	// shipped, sorted or parsed here, only summed. FULL JOIN ON true puts
+	// the sums beside each of the oldest, or alone when there are none,
+	// without a nested loop.
+	figures := `
+		SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE code = $6), 0) AS offset_amount,
+		       COALESCE((SELECT balance FROM ledger_accounts WHERE code = $7), 0) AS spending_used,
+		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $6), 0) AS offset_account,
+		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $7), 0) AS used_account,
+		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $8), 0) AS due_account,
+		       COALESCE((SELECT sum(approved_amount) FROM expenditures
+		                  WHERE unit_id = $1 AND fiscal_year = $2 AND category = ANY($3::text[])
+		                    AND status IN ('approved', 'partially_approved')), 0) AS eligible,
+		       count(*) AS candidates, COALESCE(sum(balance), 0) AS available,
+		       COALESCE(sum(balance) FILTER (WHERE fiscal_year < $2), 0) AS carried_in`
+	args := []any{unit, year, pq.Array(p.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories),
+		taxOffset(unit, year).Code(), usedSpending(unit, year).Code(), taxDue(unit, year).Code()}
+	var query string
+	if oldest > 0 {
+		query = `
+		WITH candidate AS MATERIALIZED (
+			SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
+			  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
+			 WHERE ` + candidatesWhere + `
+		), figures AS (` + figures + ` FROM candidate)
+		SELECT f.*, o.account_id, o.id, o.fiscal_year, o.spent_on, o.balance
+		  FROM figures f FULL JOIN (SELECT * FROM candidate e ORDER BY ` + candidatesOrder + ` LIMIT $9) o ON true`
+		args = append(args, oldest)
+	} else {
+		query = figures + `, NULL::bigint, NULL::bigint, NULL::int, NULL::date, NULL::numeric
+		  FROM (SELECT e.fiscal_year, a.balance
+		          FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
+		         WHERE ` + candidatesWhere + `) candidate`
 	}
-	// The unit's expenditures with spending unused, oldest first: the
-	// order MatchYear uses them in, so that it need not sort them. Both
-	// sides are read by the unit and hashed together; the planner may not
-	// choose a nested loop, which for a unit whose many expenditures are
-	// not in the statistics yet it would, and run in quadratic time. Read
-	// without reflection, for a unit may have many.
-	if _, err := q.ExecContext(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
-		return b, err
-	}
-	rows, err := q.QueryContext(ctx, `
-		SELECT a.id, e.id, e.fiscal_year, e.spent_on, a.balance
-		  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
-		 WHERE a.unit_id = $1 AND a.expenditure_id IS NOT NULL AND a.balance > 0 AND e.unit_id = $1
-		   AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($2::int[], $3::text[]))
-		 ORDER BY e.fiscal_year >= $4, e.spent_on, e.id`,
-		unit, pq.Array(years), pq.Array(cats), year)
+	err = withHashJoins(ctx, q, func() error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				c           Candidate
+				accountID   *int64
+				expenditure *int64
+				fiscalYear  *int
+				spentOn     *taahod.Date
+				unused      decimal.NullDecimal
+			)
+			if err := rows.Scan(&b.state.Applied, &b.state.Used, &b.offsetAccount, &b.usedAccount, &b.dueAccount,
+				&b.eligible, &b.candidates, &b.offer.Available, &b.offer.CarriedIn,
+				&accountID, &expenditure, &fiscalYear, &spentOn, &unused); err != nil {
+				return err
+			}
+			if accountID == nil {
+				continue // no candidate: the sums alone
+			}
+			c.accountID, c.ExpenditureID, c.FiscalYear, c.SpentOn, c.Unused = *accountID, *expenditure, *fiscalYear, *spentOn, unused.Decimal
+			b.oldest = append(b.oldest, c)
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return b, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var c Candidate
-		if err := rows.Scan(&c.accountID, &c.ExpenditureID, &c.FiscalYear, &c.SpentOn, &c.Unused); err != nil {
-			return b, err
+	b.state.FiscalYear, b.state.TaxDue, b.state.TaxableIncome = year, b.taxYear.TaxDue, b.taxYear.TaxableIncome
+	return b, nil
+}
+
+// withHashJoins runs fn, whose statements join a unit's expenditures with
+// their accounts, with nested loops off, and turns them back on after (SET
+// LOCAL: for the transaction, not the session). Both sides are read by the
+// unit and hashed together; a nested loop is what the planner would choose
+// for a unit whose many expenditures are not in the statistics yet, and it
+// would run in quadratic time.
+func withHashJoins(ctx context.Context, q sqlx.ExecerContext, fn func() error) error {
+	if _, err := q.ExecContext(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, `SET LOCAL enable_nestloop TO DEFAULT`)
+	return err
+}
+
+// allocated is one of a run's allocations: the account it is posted to, and
+// the expenditure as a statement shows it.
+type allocated struct {
+	account int64
+	shown   StatementAllocation
+}
+
+// readAllocations allocates m's added use of spending from the unit-year's
+// candidates, oldest first, and returns each of m.Allocations with its
+// account and what a statement shows of it. The oldest candidates, read
+// with the books' sums in one statement, cover a run that uses a few. One
+// that uses more reads all the candidates, with what a statement shows of
+// them (the unit's spending is read once more, and shipped), and matches
+// them as MatchYear does, figures and all: approvals do not wait for the
+// unit's lock, so this later reading may hold spending approved since the
+// sums were read, and a run's figures and allocations must come from one
+// reading.
+func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearBooks, m *Match) ([]allocated, error) {
+	year := b.state.FiscalYear
+	if !m.UsedIncrease.IsPositive() {
+		return nil, nil
+	}
+	// allocate takes the candidates in order: the rows must come as
+	// MatchYear sorts them.
+	if !slices.IsSortedFunc(b.oldest, oldestFirst(year)) {
+		return nil, fmt.Errorf("ledger: unit %d year %d: candidates read out of order", unit, year)
+	}
+	if taken, left := m.allocate(year, b.oldest); !left.IsPositive() {
+		ids := make([]int64, taken)
+		for i, c := range b.oldest[:taken] {
+			ids[i] = c.ExpenditureID
 		}
-		b.candidates = append(b.candidates, c)
-	}
-	if err := rows.Err(); err != nil {
-		return b, err
-	}
-	if _, err := q.ExecContext(ctx, `SET LOCAL enable_nestloop TO DEFAULT`); err != nil {
-		return b, err
+		shown, err := showExpenditures(ctx, q, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]allocated, taken)
+		for i, c := range b.oldest[:taken] {
+			out[i] = allocated{account: c.accountID, shown: shown[c.ExpenditureID]}
+			out[i].shown.Amount = m.Allocations[i].Amount
+		}
+		return out, nil
 	}
 
-	var figures struct {
-		Offset   decimal.Decimal `db:"offset_amount"`
-		Used     decimal.Decimal `db:"spending_used"`
-		Eligible decimal.Decimal `db:"eligible"`
+	// Both slices are sized up front: growing them by appending costs as
+	// much as reading the rows.
+	cs := make([]Candidate, 0, b.candidates)
+	shown := make([]StatementAllocation, 0, b.candidates)
+	err := withHashJoins(ctx, q, func() error {
+		// Read without reflection, for a run may use many; and sorted
+		// here, not by the database, which sorts these wide rows slower.
+		rows, err := q.QueryContext(ctx, `
+			SELECT a.id, e.id, e.fiscal_year, e.spent_on, a.balance, e.invoice_no, e.vendor_name, e.category, s.id, s.name
+			  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
+			  JOIN pledges pl ON pl.id = e.pledge_id
+			  JOIN schools s ON s.id = pl.school_id
+			 WHERE `+candidatesWhere,
+			unit, year, pq.Array(b.policy.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				c Candidate
+				a StatementAllocation
+			)
+			if err := rows.Scan(&c.accountID, &c.ExpenditureID, &c.FiscalYear, &c.SpentOn, &c.Unused,
+				&a.InvoiceNo, &a.VendorName, &a.Category, &a.SchoolID, &a.SchoolName); err != nil {
+				return err
+			}
+			a.ExpenditureID, a.FiscalYear, a.SpentOn = c.ExpenditureID, c.FiscalYear, c.SpentOn
+			cs = append(cs, c)
+			shown = append(shown, a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := sqlx.GetContext(ctx, q, &figures, `
-		SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE code = $1), 0) AS offset_amount,
-		       COALESCE((SELECT balance FROM ledger_accounts WHERE code = $2), 0) AS spending_used,
-		       COALESCE((SELECT sum(approved_amount) FROM expenditures
-		                  WHERE unit_id = $3 AND fiscal_year = $4 AND category = ANY($5)
-		                    AND status IN ('approved', 'partially_approved')), 0) AS eligible`,
-		taxOffset(unit, year).Code(), usedSpending(unit, year).Code(), unit, year, pq.Array(p.EligibleCategories)); err != nil {
-		return b, err
+	// Oldest first, as MatchYear sorts them: by a permutation, for the
+	// rows are wide.
+	order := oldestFirst(year)
+	perm := make([]int, len(cs))
+	for i := range perm {
+		perm[i] = i
 	}
-	b.eligible = figures.Eligible
-	b.state = YearState{FiscalYear: year, TaxDue: b.taxYear.TaxDue, TaxableIncome: b.taxYear.TaxableIncome,
-		Applied: figures.Offset, Used: figures.Used}
-	return b, nil
+	slices.SortFunc(perm, func(i, j int) int { return order(cs[i], cs[j]) })
+	sorted := make([]Candidate, len(cs))
+	for i, k := range perm {
+		sorted[i] = cs[k]
+	}
+	*m = MatchYear(b.policy, b.state, sorted)
+	out := make([]allocated, len(m.Allocations))
+	for i, k := range perm[:len(out)] { // the allocations are of the oldest, in order
+		out[i] = allocated{account: cs[k].accountID, shown: shown[k]}
+		out[i].shown.Amount = m.Allocations[i].Amount
+	}
+	return out, nil
+}
+
+// showExpenditures returns what a statement shows of the expenditures ids
+// (but the amount), by id: few, each found by its key.
+func showExpenditures(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]StatementAllocation, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT e.id, e.fiscal_year, e.spent_on, e.invoice_no, e.vendor_name, e.category, s.id, s.name
+		  FROM expenditures e JOIN pledges pl ON pl.id = e.pledge_id JOIN schools s ON s.id = pl.school_id
+		 WHERE e.id = ANY($1)`, pq.Array(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]StatementAllocation, len(ids))
+	for rows.Next() {
+		var a StatementAllocation
+		if err := rows.Scan(&a.ExpenditureID, &a.FiscalYear, &a.SpentOn, &a.InvoiceNo, &a.VendorName, &a.Category,
+			&a.SchoolID, &a.SchoolName); err != nil {
+			return nil, err
+		}
+		out[a.ExpenditureID] = a
+	}
+	return out, rows.Err()
 }
 
 // RunOffset matches the unit-year's approved spending against its tax under
@@ -277,28 +470,34 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
 		}
-		b, err := readYearBooks(ctx, tx, unit, year, true)
+		oldest := cmp.Or(s.runReadsOldest, defaultRunReadsOldest)
+		b, err := readYearBooks(ctx, tx, unit, year, true, oldest)
 		if err != nil {
 			return err
 		}
-		m := MatchYear(b.policy, b.state, b.candidates)
+		// MatchYear in two steps: the figures from the sums, then the
+		// allocations from as much of the spending as they use.
+		m := matchFigures(b.policy, b.state, b.offer)
+		ran, err := readAllocations(ctx, tx, unit, b, &m)
+		if err != nil {
+			return err
+		}
 		var txID int64
 		if m.OffsetIncrease.IsPositive() || m.UsedIncrease.IsPositive() {
 			postings := make([]Posting, 0, len(m.Allocations)+3)
-			// The expenditures' accounts are known by id from the reading.
-			accounts := make(map[int64]int64, len(b.candidates))
-			for _, c := range b.candidates {
-				accounts[c.ExpenditureID] = c.accountID
-			}
-			for _, a := range m.Allocations {
+			for i, a := range m.Allocations {
+				// The expenditures' accounts are known by id from the reading.
 				account := unusedSpending(unit, a.ExpenditureID)
-				account.id = accounts[a.ExpenditureID]
+				account.id = ran[i].account
 				postings = append(postings, Posting{account, a.Amount.Neg()})
 			}
+			// The year's accounts too, once opened.
+			used, due, offset := usedSpending(unit, year), taxDue(unit, year), taxOffset(unit, year)
+			used.id, due.id, offset.id = b.usedAccount, b.dueAccount, b.offsetAccount
 			postings = append(postings,
-				Posting{usedSpending(unit, year), m.UsedIncrease},
-				Posting{taxDue(unit, year), m.OffsetIncrease.Neg()},
-				Posting{taxOffset(unit, year), m.OffsetIncrease})
+				Posting{used, m.UsedIncrease},
+				Posting{due, m.OffsetIncrease.Neg()},
+				Posting{offset, m.OffsetIncrease})
 			if txID, err = post(ctx, tx, actorRef(actor), Transaction{Kind: TxOffset, UnitID: unit, FiscalYear: year,
 				Memo: "Article 172 offset run", Postings: postings}); err != nil {
 				return err
@@ -317,7 +516,11 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 		// The statement after the run: the books as the run left them.
 		b.taxYear.RunAt = &tx.Now
 		b.state.Applied, b.state.Used = m.Offset, m.Used
-		st, err = statement(ctx, tx, unit, year, b, m.settled())
+		shown := make([]StatementAllocation, len(ran))
+		for i, a := range ran {
+			shown[i] = a.shown
+		}
+		st, err = statement(ctx, tx, unit, year, b, m.settled(), posted{txID, shown})
 		return err
 	})
 	return st, err
@@ -331,11 +534,11 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 // ENOPOLICY without a policy for the year and ENOASSESSMENT without a
 // recorded tax; it does not check the actor's scope.
 func LockedStatement(ctx context.Context, tx *database.Tx, unit int64, year int) (Statement, error) {
-	b, err := readYearBooks(ctx, tx, unit, year, true)
+	b, err := readYearBooks(ctx, tx, unit, year, true, 0)
 	if err != nil {
 		return Statement{}, err
 	}
-	return statement(ctx, tx, unit, year, b, MatchYear(b.policy, b.state, b.candidates))
+	return statement(ctx, tx, unit, year, b, matchFigures(b.policy, b.state, b.offer), posted{})
 }
 
 // Statement returns a unit-year's statement without changing anything. It
@@ -347,7 +550,7 @@ func (s *Store) Statement(ctx context.Context, actor taahod.Actor, unit int64, y
 	}
 	var st Statement
 	err := s.DB.TransactWith(ctx, database.Options{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, func(tx *database.Tx) error {
-		b, err := readYearBooks(ctx, tx, unit, year, false)
+		b, err := readYearBooks(ctx, tx, unit, year, false, 0)
 		if code := taahod.ErrorCode(err); code == ENOASSESSMENT {
 			return taahod.Errorf(taahod.ENOTFOUND, "no tax is recorded for unit %d in %d", unit, year)
 		} else if code == ENOPOLICY {
@@ -355,12 +558,12 @@ func (s *Store) Statement(ctx context.Context, actor taahod.Actor, unit int64, y
 			if err != nil {
 				return err
 			}
-			st, err = statement(ctx, tx, unit, year, b, Match{})
+			st, err = statement(ctx, tx, unit, year, b, Match{}, posted{})
 			return err
 		} else if err != nil {
 			return err
 		}
-		st, err = statement(ctx, tx, unit, year, b, MatchYear(b.policy, b.state, b.candidates))
+		st, err = statement(ctx, tx, unit, year, b, matchFigures(b.policy, b.state, b.offer), posted{})
 		return err
 	})
 	return st, err
@@ -386,9 +589,18 @@ func readYearBooksWithoutPolicy(ctx context.Context, q sqlx.QueryerContext, unit
 	return b, err
 }
 
+// posted is the offset transaction a run has just posted (id 0: none) and
+// its allocations, as a statement shows them.
+type posted struct {
+	txID        int64
+	allocations []StatementAllocation
+}
+
 // statement assembles the statement of a unit-year from its books and what a
-// run now would do (m, computed on the books as they stand).
-func statement(ctx context.Context, q sqlx.QueryerContext, unit int64, year int, b yearBooks, m Match) (Statement, error) {
+// run now would do (m, computed on the books as they stand). After a run, run
+// is what it posted: its allocations are taken as the run made them, not
+// read back from the postings it has just written.
+func statement(ctx context.Context, q sqlx.QueryerContext, unit int64, year int, b yearBooks, m Match, run posted) (Statement, error) {
 	st := Statement{
 		UnitID: unit, FiscalYear: year,
 		TaxDue: b.taxYear.TaxDue, TaxableIncome: b.taxYear.TaxableIncome, IncomeSource: b.taxYear.IncomeSource,
@@ -412,27 +624,58 @@ func statement(ctx context.Context, q sqlx.QueryerContext, unit int64, year int,
 		st.Offered = b.state.Used
 	}
 	st.NeedsRun = st.RunAt == nil || st.PendingOffset.IsPositive() || st.PendingUse.IsPositive()
-	err := sqlx.SelectContext(ctx, q, &st.Allocations, `
+
+	// Each expenditure's spending the year used: what the year's offsets
+	// and their reversals moved out of its account, the run's own added.
+	// Read without reflection, for a year may use many.
+	rows, err := q.QueryContext(ctx, `
 		SELECT u.expenditure_id, u.amount, e.fiscal_year, e.spent_on, e.invoice_no, e.vendor_name, e.category,
-		       s.id AS school_id, s.name AS school_name
+		       s.id, s.name
 		  FROM (SELECT a.expenditure_id, -sum(p.amount) AS amount
 		          FROM ledger_transactions t
 		          JOIN ledger_postings p ON p.transaction_id = t.id
 		          JOIN ledger_accounts a ON a.id = p.account_id
-		         WHERE t.unit_id = $1 AND t.fiscal_year = $2 AND t.kind IN ('offset', 'reversal')
+		         WHERE t.unit_id = $1 AND t.fiscal_year = $2 AND t.kind IN ('offset', 'reversal') AND t.id <> $3
 		           AND a.expenditure_id IS NOT NULL
 		         GROUP BY a.expenditure_id HAVING sum(p.amount) <> 0) u
 		  JOIN expenditures e ON e.id = u.expenditure_id
 		  JOIN pledges pl ON pl.id = e.pledge_id
-		  JOIN schools s ON s.id = pl.school_id
-		 ORDER BY e.spent_on, e.id`, unit, year)
-	// carried_in is cumulative like every figure: the earlier years'
-	// spending this year has used, and what of it is still offered.
+		  JOIN schools s ON s.id = pl.school_id`, unit, year, run.txID)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	st.Allocations = make([]StatementAllocation, 0, len(run.allocations))
+	before := map[int64]int{} // expenditure → its index in st.Allocations
+	for rows.Next() {
+		var a StatementAllocation
+		if err := rows.Scan(&a.ExpenditureID, &a.Amount, &a.FiscalYear, &a.SpentOn, &a.InvoiceNo, &a.VendorName,
+			&a.Category, &a.SchoolID, &a.SchoolName); err != nil {
+			return st, err
+		}
+		before[a.ExpenditureID] = len(st.Allocations)
+		st.Allocations = append(st.Allocations, a)
+	}
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	for _, a := range run.allocations {
+		if i, ok := before[a.ExpenditureID]; ok {
+			st.Allocations[i].Amount = st.Allocations[i].Amount.Add(a.Amount)
+		} else {
+			st.Allocations = append(st.Allocations, a)
+		}
+	}
+	slices.SortFunc(st.Allocations, func(a, b StatementAllocation) int {
+		return cmp.Or(a.SpentOn.Compare(b.SpentOn), cmp.Compare(a.ExpenditureID, b.ExpenditureID))
+	})
 	for i, a := range st.Allocations {
 		st.Allocations[i].SpentOnJalali = a.SpentOn.Jalali()
+		// carried_in is cumulative like every figure: the earlier years'
+		// spending this year has used, and what of it is still offered.
 		if a.FiscalYear < year {
 			st.CarriedIn = st.CarriedIn.Add(a.Amount)
 		}
 	}
-	return st, err
+	return st, nil
 }
