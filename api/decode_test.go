@@ -25,30 +25,12 @@ func FuzzUnitBody(f *testing.F) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		check := func(err error) {
-			if err == nil {
-				return
-			}
-			var te *taahod.Error
-			if !errors.As(err, &te) {
-				t.Fatalf("not a domain error: %v", err)
-			}
-			if _, ok := statusOf[te.Code]; !ok {
-				t.Fatalf("code %q has no status", te.Code)
-			}
-		}
-		ctx := func() *gin.Context {
-			c, _ := gin.CreateTestContext(httptest.NewRecorder())
-			c.Request = httptest.NewRequest("POST", "/api/v1/units", bytes.NewReader(body))
-			c.Request.Header.Set("Content-Type", "application/json")
-			return c
-		}
 		var nu registry.NewUnit
-		if err := decodeJSON(ctx(), &nu); err != nil {
-			check(err)
+		if err := decodeBody(body, &nu); err != nil {
+			mustBeDomainError(t, err)
 		} else {
 			err := nu.Validate()
-			check(err)
+			mustBeDomainError(t, err)
 			if err == nil {
 				if _, err := taahod.ValidateNationalID(nu.NationalID); err != nil || nu.Name == "" || nu.County == "" {
 					t.Fatalf("accepted an invalid unit: %+v", nu)
@@ -56,10 +38,34 @@ func FuzzUnitBody(f *testing.F) {
 			}
 		}
 		var patch registry.UnitPatch
-		if err := decodeJSON(ctx(), &patch); err != nil {
-			check(err)
+		if err := decodeBody(body, &patch); err != nil {
+			mustBeDomainError(t, err)
 		} else {
-			check(patch.Validate())
+			mustBeDomainError(t, patch.Validate())
 		}
 	})
+}
+
+// decodeBody decodes body as a JSON request the way every handler does.
+func decodeBody(body []byte, dst any) error {
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("POST", "/", bytes.NewReader(body))
+	c.Request.Header.Set("Content-Type", "application/json")
+	return decodeJSON(c, dst)
+}
+
+// mustBeDomainError fails the test unless err is nil or a domain error whose
+// code has an HTTP status.
+func mustBeDomainError(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var te *taahod.Error
+	if !errors.As(err, &te) {
+		t.Fatalf("not a domain error: %v", err)
+	}
+	if _, ok := statusOf[te.Code]; !ok {
+		t.Fatalf("code %q has no status", te.Code)
+	}
 }

@@ -1,9 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"errors"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -29,56 +26,38 @@ func FuzzRegistryBodies(f *testing.F) {
 	gin.SetMode(gin.ReleaseMode)
 	today := taahod.MustParseDate("2026-01-01")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		check := func(err error) {
-			if err == nil {
-				return
-			}
-			var te *taahod.Error
-			if !errors.As(err, &te) {
-				t.Fatalf("not a domain error: %v", err)
-			}
-			if _, ok := statusOf[te.Code]; !ok {
-				t.Fatalf("code %q has no status", te.Code)
-			}
-		}
-		decode := func(dst any) error {
-			c, _ := gin.CreateTestContext(httptest.NewRecorder())
-			c.Request = httptest.NewRequest("POST", "/", bytes.NewReader(body))
-			c.Request.Header.Set("Content-Type", "application/json")
-			return decodeJSON(c, dst)
-		}
 		var s registry.NewSession
-		if err := decode(&s); err != nil {
-			check(err)
+		if err := decodeBody(body, &s); err != nil {
+			mustBeDomainError(t, err)
 		} else {
-			check(s.Validate(today))
+			mustBeDomainError(t, s.Validate(today))
 		}
 		var r registry.NewResolution
-		if err := decode(&r); err != nil {
-			check(err)
+		if err := decodeBody(body, &r); err != nil {
+			mustBeDomainError(t, err)
 		} else {
-			check(r.Validate())
+			mustBeDomainError(t, r.Validate())
 		}
 		var sc registry.StatusChange
-		if err := decode(&sc); err != nil {
-			check(err)
+		if err := decodeBody(body, &sc); err != nil {
+			mustBeDomainError(t, err)
 		} else {
-			check(sc.Validate(today))
+			mustBeDomainError(t, sc.Validate(today))
 		}
 		var c registry.NewCase
-		if err := decode(&c); err != nil {
-			check(err)
+		if err := decodeBody(body, &c); err != nil {
+			mustBeDomainError(t, err)
 		} else {
-			check(c.Validate(today))
+			mustBeDomainError(t, c.Validate(today))
 		}
 		var v registry.NewRevival
-		if err := decode(&v); err != nil {
-			check(err)
+		if err := decodeBody(body, &v); err != nil {
+			mustBeDomainError(t, err)
 		} else {
-			check(v.Validate(today))
+			mustBeDomainError(t, v.Validate(today))
 		}
 		for _, dst := range []any{&registry.SessionPatch{}, &registry.CasePatch{}} {
-			check(decode(dst))
+			mustBeDomainError(t, decodeBody(body, dst))
 		}
 	})
 }
