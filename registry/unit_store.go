@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -76,12 +75,9 @@ type UnitFilter struct {
 func (s *Store) ListUnits(ctx context.Context, actor taahod.Actor, f UnitFilter) ([]Unit, error) {
 	var (
 		where []string
-		args  []any
+		args  sqlArgs
 	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	arg := args.add
 	where = append(where, "id > "+arg(f.AfterID))
 	if !actor.SeesAllUnits() {
 		where = append(where, "id = ANY("+arg(pq.Array(actor.UnitIDs))+")")
