@@ -183,7 +183,9 @@ func (e *env) do(method, path, token string, body any, headers ...string) respon
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return response{t: e.t, status: res.StatusCode, header: res.Header, body: raw}
+	r := response{t: e.t, status: res.StatusCode, header: res.Header, body: raw}
+	checkOpenAPI(e.t, method, path, r)
+	return r
 }
 
 // count returns the number of rows of a table.
