@@ -133,6 +133,18 @@ func (c *openAPIContract) check(method, target string, status int, header http.H
 	var resp map[string]any
 	var where string
 	switch {
+	case status == http.StatusInternalServerError || status == http.StatusServiceUnavailable:
+		// Any request may meet a fault or a database that is down: the
+		// conventions say so once, and the answer is a problem document.
+		resp, where = c.component("responses", "Problem")
+		if p != nil {
+			if op, ok := p.item[method].(map[string]any); ok {
+				if responses, ok := op["responses"].(map[string]any); ok && responses[strconv.Itoa(status)] != nil {
+					where = "/paths/" + pointerEscape(p.template) + "/" + method + "/responses/" + strconv.Itoa(status)
+					resp, _ = responses[strconv.Itoa(status)].(map[string]any)
+				}
+			}
+		}
 	case p == nil:
 		// An unknown route: whatever was sent, the answer is the 404
 		// problem document.
@@ -289,4 +301,55 @@ func fragmentEscape(pointer string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestOpenAPIValidatorCatches proves the check can fail: each answer below
+// breaks the document in one way, and the good ones pass.
+func TestOpenAPIValidatorCatches(t *testing.T) {
+	c, err := loadOpenAPIContract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonCT := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	problemCT := http.Header{"Content-Type": {"application/problem+json"}}
+	problem := `{"type":"urn:taahod:problem:not_found","title":"Not Found","status":404,"detail":"no","code":"not_found","errors":[]}`
+	unit := `{"id":1,"name":"n","national_id":"10101010101","county":"c","economic_code":null,"tax_file_no":null,` +
+		`"activity":null,"status":"active","created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z"}`
+	for _, tc := range []struct {
+		name, method, target string
+		status               int
+		header               http.Header
+		body                 string
+		breaks               string // "" when the answer keeps to the document
+	}{
+		{"good", "GET", "/healthz", 200, jsonCT, `{"status":"ok"}`, ""},
+		{"undocumented status", "GET", "/healthz", 418, jsonCT, `{"status":"ok"}`, "status 418 is not documented"},
+		{"wrong type", "GET", "/healthz", 200, jsonCT, `{"status":5}`, "does not match"},
+		{"unknown field", "GET", "/healthz", 200, jsonCT, `{"status":"ok","extra":1}`, "does not match"},
+		{"content type", "GET", "/healthz", 200, http.Header{"Content-Type": {"text/plain"}}, `ok`, "content type text/plain"},
+		{"no body", "GET", "/healthz", 200, jsonCT, ``, "has none"},
+		{"good unit", "GET", "/api/v1/units/7?x=1", 200, jsonCT, unit, ""},
+		{"unit without a required field", "GET", "/api/v1/units/7", 200, jsonCT, strings.Replace(unit, `"activity":null,`, "", 1), "does not match"},
+		{"bad date", "GET", "/api/v1/units/7", 200, jsonCT, strings.Replace(unit, "2025-01-01T00:00:00Z", "yesterday", 1), "does not match"},
+		{"unknown path answers a problem", "GET", "/api/v1/nowhere", 404, problemCT, problem, ""},
+		{"unknown path answers 200", "GET", "/api/v1/nowhere", 200, jsonCT, `{}`, "no path of the document"},
+		{"unknown path, not a problem", "GET", "/api/v1/nowhere", 404, jsonCT, problem, "content type application/json"},
+		{"unknown method", "DELETE", "/api/v1/units/7", 405, problemCT, strings.Replace(problem, "404", "405", 1), ""},
+		{"unknown method answers 200", "DELETE", "/api/v1/units/7", 200, jsonCT, `{}`, "has no DELETE operation"},
+		{"a literal segment wins", "GET", "/api/v1/resolutions/overdue", 200, jsonCT, unit, "resolutions~1overdue/get"},
+		{"a fault anywhere", "GET", "/api/v1/units", 500, problemCT, strings.Replace(problem, "404", "500", 1), ""},
+		{"a fault, not a problem", "GET", "/api/v1/units", 500, jsonCT, `{}`, "content type"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := c.check(tc.method, tc.target, tc.status, tc.header, []byte(tc.body))
+			switch {
+			case tc.breaks == "" && err != nil:
+				t.Errorf("want no complaint, got %v", err)
+			case tc.breaks != "" && err == nil:
+				t.Errorf("want a complaint with %q, got none", tc.breaks)
+			case tc.breaks != "" && !strings.Contains(err.Error(), tc.breaks):
+				t.Errorf("want a complaint with %q, got %v", tc.breaks, err)
+			}
+		})
+	}
 }
