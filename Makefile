@@ -46,8 +46,10 @@ lint:
 ## lint-openapi: Redocly CLI (recommended rules, .redocly.yaml) and Spectral
 ## (spectral:oas, .spectral.yaml) over api/openapi.yaml; a warning fails too
 lint-openapi: $(LINT_STAMP)
-	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
-		$(TOOLS)/node_modules/.bin/redocly lint --config .redocly.yaml $(OPENAPI)
+	@out=$$(REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		$(TOOLS)/node_modules/.bin/redocly lint --config .redocly.yaml $(OPENAPI) 2>&1); status=$$?; \
+	echo "$$out"; \
+	if [ $$status -ne 0 ] || echo "$$out" | grep -q 'You have [0-9]* warning'; then exit 1; fi
 	$(TOOLS)/node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity warn $(OPENAPI)
 
 $(LINT_STAMP):
