@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -40,5 +41,84 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	}
 	if r := e.do("GET", "/api/v1/openapi.yaml", "", nil); r.status != 200 || !strings.HasPrefix(string(r.body), "openapi: 3.1.0") {
 		t.Fatalf("served document: %d", r.status)
+	}
+}
+
+// TestOpenAPIResponsesAreExact fails when a response schema of
+// api/openapi.yaml could let a field pass unnoticed: every object schema an
+// answer may take lists its required fields and admits no other
+// (additionalProperties or unevaluatedProperties false, on it or on the
+// allOf that extends it), and every signed-in operation documents 401.
+func TestOpenAPIResponsesAreExact(t *testing.T) {
+	c, err := loadOpenAPIContract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := map[string]bool{}
+	var walk func(where string, schema any, closedAbove bool)
+	walk = func(where string, schema any, closedAbove bool) {
+		s, ok := schema.(map[string]any)
+		if !ok {
+			return
+		}
+		if ref, ok := s["$ref"].(string); ok {
+			key := fmt.Sprintf("%s %v", ref, closedAbove)
+			if checked[key] {
+				return
+			}
+			checked[key] = true
+			where = ref
+			s = c.resolve(strings.TrimPrefix(ref, "#"))
+		}
+		closed := s["additionalProperties"] == false || s["unevaluatedProperties"] == false
+		if props, ok := s["properties"].(map[string]any); ok {
+			if _, ok := s["required"]; !ok {
+				t.Errorf("%s: an object schema of a response without required", where)
+			}
+			if !closed && !closedAbove {
+				t.Errorf("%s: an object schema of a response that admits fields it does not list", where)
+			}
+			for name, p := range props {
+				walk(where+"/properties/"+name, p, false)
+			}
+		}
+		walk(where+"/items", s["items"], false)
+		if all, ok := s["allOf"].([]any); ok {
+			for i, sub := range all {
+				walk(fmt.Sprintf("%s/allOf/%d", where, i), sub, closed || closedAbove)
+			}
+		}
+		for _, kw := range []string{"oneOf", "anyOf"} {
+			if alts, ok := s[kw].([]any); ok {
+				for i, sub := range alts {
+					walk(fmt.Sprintf("%s/%s/%d", where, kw, i), sub, false)
+				}
+			}
+		}
+	}
+	paths, _ := c.doc["paths"].(map[string]any)
+	for path, v := range paths {
+		item, _ := v.(map[string]any)
+		for method, v := range item {
+			op, ok := v.(map[string]any)
+			if !ok || method == "parameters" {
+				continue
+			}
+			responses, _ := op["responses"].(map[string]any)
+			if sec, ok := op["security"].([]any); (!ok || len(sec) > 0) && responses["401"] == nil {
+				t.Errorf("%s %s: signed in, without 401", strings.ToUpper(method), path)
+			}
+			for code, r := range responses {
+				resp, _ := r.(map[string]any)
+				if ref, ok := resp["$ref"].(string); ok {
+					resp = c.resolve(strings.TrimPrefix(ref, "#"))
+				}
+				content, _ := resp["content"].(map[string]any)
+				for mediaType, m := range content {
+					media, _ := m.(map[string]any)
+					walk(fmt.Sprintf("%s %s %s %s", strings.ToUpper(method), path, code, mediaType), media["schema"], false)
+				}
+			}
+		}
 	}
 }
