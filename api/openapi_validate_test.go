@@ -353,3 +353,24 @@ func TestOpenAPIValidatorCatches(t *testing.T) {
 		})
 	}
 }
+
+// figureRowKind is the row_kind of the rows behind a registry figure: the
+// document's discriminator tells a client the schema by it, so it must
+// follow the figure.
+func figureRowKind(figure string) string {
+	switch {
+	case strings.HasPrefix(figure, "sessions."):
+		return "session"
+	case strings.HasPrefix(figure, "resolutions."), figure == "implementation_rate.denominator":
+		return "resolution"
+	case strings.HasPrefix(figure, "units_examined"):
+		return "examined_unit"
+	case figure == "cases_resolved_without_session", figure == "referrals":
+		return "case"
+	case figure == "revived_units":
+		return "revived_unit"
+	case figure == "schools_pledged":
+		return "pledged_school"
+	}
+	return "unknown figure " + figure
+}
