@@ -152,6 +152,13 @@ func (c *openAPIContract) check(method, target string, status int, header http.H
 			return fmt.Errorf("no path of the document matches %s, and the answer is not 404", path)
 		}
 		resp, where = c.component("responses", "Problem")
+	case method == "options" && p.item["options"] == nil:
+		// OPTIONS is answered on every path, as the conventions say: 204
+		// with Allow (and the CORS headers of a preflight), no body.
+		if status != http.StatusNoContent || len(body) > 0 {
+			return fmt.Errorf("OPTIONS %s answers %d with %d bytes, not 204 without a body", p.template, status, len(body))
+		}
+		return nil
 	case p.item[method] == nil && !(method == "head" && p.item["get"] != nil):
 		if status != http.StatusMethodNotAllowed {
 			return fmt.Errorf("%s has no %s operation, and the answer is not 405", p.template, strings.ToUpper(method))
@@ -337,6 +344,11 @@ func TestOpenAPIValidatorCatches(t *testing.T) {
 		{"unknown method", "DELETE", "/api/v1/units/7", 405, problemCT, strings.Replace(problem, "404", "405", 1), ""},
 		{"unknown method answers 200", "DELETE", "/api/v1/units/7", 200, jsonCT, `{}`, "has no DELETE operation"},
 		{"a literal segment wins", "GET", "/api/v1/resolutions/overdue", 200, jsonCT, unit, "resolutions~1overdue/get"},
+		{"options", "OPTIONS", "/api/v1/units/7", 204, http.Header{}, ``, ""},
+		{"options with a body", "OPTIONS", "/api/v1/units/7", 200, jsonCT, `{}`, "not 204"},
+		{"head of a get", "HEAD", "/api/v1/units/7", 200, jsonCT, ``, ""},
+		{"head of a post", "HEAD", "/api/v1/auth/login", 405, problemCT, ``, ""},
+		{"head of a post answers 200", "HEAD", "/api/v1/auth/login", 200, jsonCT, ``, "not 405"},
 		{"a fault anywhere", "GET", "/api/v1/units", 500, problemCT, strings.Replace(problem, "404", "500", 1), ""},
 		{"a fault, not a problem", "GET", "/api/v1/units", 500, jsonCT, `{}`, "content type"},
 	} {
