@@ -145,6 +145,10 @@ func (c *openAPIContract) check(method, target string, status int, header http.H
 				}
 			}
 		}
+	case p == nil && strings.HasPrefix(path, "/test-"):
+		// A route a test adds to the engine for itself (a handler that
+		// panics, a list in its own order): no client ever meets it.
+		return nil
 	case p == nil:
 		// An unknown route: whatever was sent, the answer is the 404
 		// problem document.
@@ -349,6 +353,7 @@ func TestOpenAPIValidatorCatches(t *testing.T) {
 		{"head of a get", "HEAD", "/api/v1/units/7", 200, jsonCT, ``, ""},
 		{"head of a post", "HEAD", "/api/v1/auth/login", 405, problemCT, ``, ""},
 		{"head of a post answers 200", "HEAD", "/api/v1/auth/login", 200, jsonCT, ``, "not 405"},
+		{"a route of a test", "GET", "/test-own-order", 200, jsonCT, `{"x":1}`, ""},
 		{"a fault anywhere", "GET", "/api/v1/units", 500, problemCT, strings.Replace(problem, "404", "500", 1), ""},
 		{"a fault, not a problem", "GET", "/api/v1/units", 500, jsonCT, `{}`, "content type"},
 	} {
