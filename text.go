@@ -66,3 +66,19 @@ func ASCIIDigits(s string) string {
 }
 
 func isNonASCIIDigit(r rune) bool { return (r >= '۰' && r <= '۹') || (r >= '٠' && r <= '٩') }
+
+// SearchWords splits a search query (the API's q) into its folded words: a
+// record matches when each word is part of one of its searched fields,
+// folded alike (FoldText here, taahod_fold in SQL). An empty or blank query
+// has no words and matches everything.
+func SearchWords(q string) []string {
+	words := strings.Fields(FoldText(q))
+	if len(words) > maxSearchWords {
+		words = words[:maxSearchWords]
+	}
+	return words
+}
+
+// maxSearchWords bounds the conditions one query adds; a longer query is
+// searched by its first words.
+const maxSearchWords = 8

@@ -36,3 +36,16 @@ func TestASCIIDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchWords(t *testing.T) {
+	got := SearchWords("  مدرسه\u200cی   قزوين ")
+	if len(got) != 3 || got[0] != "مدرسه" || got[1] != "ی" || got[2] != "قزوین" {
+		t.Errorf("SearchWords = %q", got)
+	}
+	if len(SearchWords(" \u200c ")) != 0 {
+		t.Error("a blank query has words")
+	}
+	if n := len(SearchWords("a b c d e f g h i j k")); n != maxSearchWords {
+		t.Errorf("%d words", n)
+	}
+}

@@ -119,9 +119,10 @@ func (s *Server) routes() *gin.Engine {
 }
 
 // endpoint is the tail of every signed-in route's chain, in the house order:
-// role, then idempotency (a no-op for reads), then the handler.
-func (s *Server) endpoint(roles []taahod.Role, h handler) []gin.HandlerFunc {
-	return []gin.HandlerFunc{s.require(roles...), s.idempotency, s.handle(h)}
+// role, then idempotency (a no-op for reads), then the handler. query lists
+// the query parameters the route takes; any other is a 400 (see handle).
+func (s *Server) endpoint(roles []taahod.Role, h handler, query ...string) []gin.HandlerFunc {
+	return []gin.HandlerFunc{s.require(roles...), s.idempotency, s.handle(h, query...)}
 }
 
 // Role sets of the routes, named as the contract names them.

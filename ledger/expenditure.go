@@ -266,6 +266,7 @@ type ExpenditureFilter struct {
 	Status     string
 	FiscalYear int
 	From, To   taahod.Date
+	Query      string // words each part of the invoice number or the vendor's name, folded
 	AfterID    int64
 	Limit      int
 }

@@ -83,7 +83,7 @@ func ensureAgencies(ctx context.Context, tx *database.Tx, names []string) (map[s
 
 // AgencyFilter narrows the catalogue.
 type AgencyFilter struct {
-	Query   string // part of the name, compared after NormalizeName
+	Query   string // words each part of the name, folded (searchClause)
 	AfterID int64
 	Limit   int
 }
@@ -93,8 +93,8 @@ type AgencyFilter struct {
 func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]Agency, error) {
 	var args sqlArgs
 	where := []string{"a.id > " + args.add(f.AfterID)}
-	if q := NormalizeName(f.Query); q != "" {
-		where = append(where, "a.name LIKE '%' || "+args.add(likePattern(q))+" || '%'")
+	if cond := searchClause(&args, f.Query, contains("taahod_fold(a.name)")); cond != "" {
+		where = append(where, cond)
 	}
 	agencies := []Agency{}
 	err := sqlx.SelectContext(ctx, s.DB, &agencies, `

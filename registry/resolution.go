@@ -55,6 +55,17 @@ type StatusEntry struct {
 	RecordedAt time.Time   `json:"recorded_at"`
 }
 
+// StatusChangeResult answers a status change: the resolution as it now
+// stands (its status and status_on are the current status, its history
+// holds the new entry) and whether the change became the current status. A
+// change dated before the current status's day is recorded in the history
+// but does not become it (became_current false), so the client sees at once
+// that the status it sent is not the resolution's.
+type StatusChangeResult struct {
+	Resolution
+	BecameCurrent bool `json:"became_current"`
+}
+
 // IsOpen reports whether a resolution in this status still awaits action:
 // neither implemented nor cancelled.
 func IsOpen(status string) bool {

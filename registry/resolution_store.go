@@ -464,6 +464,7 @@ type ResolutionFilter struct {
 	UnitID    int64
 	AgencyID  int64
 	Agency    string // an agency's name, compared after NormalizeName
+	Query     string // words each part of the text or of an agency's name (searchClause)
 	Status    string
 	Category  string
 	Overdue   *bool
@@ -525,6 +526,15 @@ func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilte
 			p.AddErr("year", err)
 		}
 		where = append(where, "r.adopted_on BETWEEN "+args.add(first)+" AND "+args.add(last))
+	}
+	// A word is found in the text or in the name of an agency the
+	// resolution is notified to.
+	inAgency := func(pattern string) string {
+		return "EXISTS (SELECT 1 FROM resolution_agencies ra JOIN agencies ag ON ag.id = ra.agency_id" +
+			" WHERE ra.resolution_id = r.id AND taahod_fold(ag.name) LIKE " + pattern + ")"
+	}
+	if cond := searchClause(&args, f.Query, contains("taahod_fold(r.text)"), inAgency); cond != "" {
+		where = append(where, cond)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
