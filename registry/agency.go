@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,15 @@ type Agency struct {
 	Name        string    `db:"name" json:"name"`
 	Resolutions int       `db:"resolutions" json:"resolutions"`
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+}
+
+// MarshalJSON adds the Solar Hijri twin of created_at.
+func (a Agency) MarshalJSON() ([]byte, error) {
+	type plain Agency
+	return json.Marshal(struct {
+		plain
+		CreatedAtJalali string `json:"created_at_jalali"`
+	}{plain(a), taahod.JalaliTime(a.CreatedAt)})
 }
 
 const maxAgencyName = 200

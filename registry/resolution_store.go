@@ -449,10 +449,11 @@ func findResolution(ctx context.Context, q sqlx.QueryerContext, v Viewer, id int
 	if err != nil {
 		return Resolution{}, err
 	}
-	r.History = []StatusEntry{{Status: StatusNotified, On: r.AdoptedOn, OnJalali: r.AdoptedOn.Jalali(), By: r.CreatedBy, RecordedAt: r.CreatedAt}}
+	r.History = []StatusEntry{{Status: StatusNotified, On: r.AdoptedOn, OnJalali: r.AdoptedOn.Jalali(), By: r.CreatedBy,
+		RecordedAt: r.CreatedAt, RecordedAtJalali: taahod.JalaliTime(r.CreatedAt)}}
 	for _, c := range changes {
 		r.History = append(r.History, StatusEntry{Status: c.Status, On: c.ChangedOn, OnJalali: c.ChangedOn.Jalali(),
-			Note: c.Note, By: c.ActorName, RecordedAt: c.CreatedAt})
+			Note: c.Note, By: c.ActorName, RecordedAt: c.CreatedAt, RecordedAtJalali: taahod.JalaliTime(c.CreatedAt)})
 	}
 	r.finish(v, today)
 	return r, nil
