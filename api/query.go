@@ -65,7 +65,8 @@ func checkQuery(c *gin.Context, declared []string) error {
 const cursorVersion = "c1"
 
 // cursorScope names the list and filters of the request: the route and the
-// sorted filter parameters with their values, hashed to 12 characters.
+// sorted filter parameters with their values, hashed to 12 characters. An
+// empty value is an absent filter, as the lists read it.
 func cursorScope(c *gin.Context) string {
 	query := c.Request.URL.Query()
 	names := make([]string, 0, len(query))
@@ -76,9 +77,12 @@ func cursorScope(c *gin.Context) string {
 	}
 	sort.Strings(names)
 	h := sha256.New()
-	h.Write([]byte(c.Request.Method + " " + c.FullPath()))
+	h.Write([]byte(c.FullPath()))
 	for _, name := range names {
 		for _, v := range query[name] {
+			if v == "" {
+				continue
+			}
 			h.Write([]byte{0})
 			h.Write([]byte(name + "=" + v))
 		}

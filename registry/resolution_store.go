@@ -464,7 +464,7 @@ type ResolutionFilter struct {
 	SessionID int64
 	UnitID    int64
 	AgencyID  int64
-	Agency    string // an agency's name, compared after NormalizeName
+	Agency    string // an agency's name, compared folded (taahod.FoldText)
 	Query     string // words each part of the text or of an agency's name (searchClause)
 	Status    string
 	Category  string
@@ -490,14 +490,9 @@ func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilte
 		where = append(where, "r.unit_id = "+args.add(f.UnitID), v.confidentialFilter("r", args.add))
 	}
 	if f.Agency != "" && f.AgencyID == 0 {
-		id, err := agencyID(ctx, s.DB, f.Agency)
-		if err != nil {
-			return nil, database.MapError(err)
-		}
-		if id == 0 {
-			return []Resolution{}, nil
-		}
-		f.AgencyID = id
+		// The name as people type it: compared folded (taahod.FoldText).
+		where = append(where, "EXISTS (SELECT 1 FROM resolution_agencies ra JOIN agencies ag ON ag.id = ra.agency_id"+
+			" WHERE ra.resolution_id = r.id AND taahod_fold(ag.name) = "+args.add(taahod.FoldText(f.Agency))+")")
 	}
 	if f.AgencyID != 0 {
 		where = append(where, "EXISTS (SELECT 1 FROM resolution_agencies ra WHERE ra.resolution_id = r.id AND ra.agency_id = "+args.add(f.AgencyID)+")")
