@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
 )
 
@@ -226,5 +227,36 @@ func TestBackdatedStatusChange(t *testing.T) {
 	same := e.must(t, "POST", path, sec, map[string]any{"status": "implemented", "on_jalali": "1404/05/01"}, 201)
 	if same["became_current"] != true || same["status"] != "implemented" {
 		t.Fatalf("a change on the current one's day: %v", same)
+	}
+}
+
+// A list in its own order (such as the review queue, by submission time)
+// binds its own position with nextCursor and reads it back with
+// cursorPosition; the route declares its parameters as every list does.
+func TestCursorOfAListInItsOwnOrder(t *testing.T) {
+	e := newEnv(t)
+	e.srv.engine.GET("/test-own-order", e.srv.handle(func(c *gin.Context) error {
+		pos, err := cursorPosition(c)
+		if err != nil {
+			return err
+		}
+		next := nextCursor(c, "at:2025-11-26T10:00:00Z,id:7")
+		return ok(c, map[string]any{"position": pos, "next_cursor": next})
+	}, paged("status")...))
+	first := e.do("GET", "/test-own-order?status=submitted", "", nil).json()
+	if first["position"] != "" {
+		t.Fatalf("first page: %v", first)
+	}
+	cursor := first["next_cursor"].(string)
+	second := e.do("GET", "/test-own-order?status=submitted&limit=3&cursor="+cursor, "", nil).json()
+	if second["position"] != "at:2025-11-26T10:00:00Z,id:7" {
+		t.Fatalf("second page: %v", second)
+	}
+	r := e.do("GET", "/test-own-order?status=rejected&cursor="+cursor, "", nil)
+	if r.status != 400 || r.fieldErrors()["cursor"] != "invalid_cursor" {
+		t.Fatalf("other filters: %d %s", r.status, r.body)
+	}
+	if id, ok := decodeCursor(encodeCursor(42)); !ok || id != 42 {
+		t.Fatalf("encodeCursor's cursor reads back as %d, %v", id, ok)
 	}
 }

@@ -113,14 +113,3 @@ func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]Agency, err
 		  FROM agencies a WHERE `+strings.Join(where, " AND ")+` ORDER BY a.id LIMIT `+args.add(f.Limit), args...)
 	return agencies, database.MapError(err)
 }
-
-// agencyID returns the id of the agency with the name (normalised), or 0
-// when the catalogue has none.
-func agencyID(ctx context.Context, q sqlx.QueryerContext, name string) (int64, error) {
-	var id []int64
-	err := sqlx.SelectContext(ctx, q, &id, `SELECT id FROM agencies WHERE name = $1`, NormalizeName(name))
-	if err != nil || len(id) == 0 {
-		return 0, err
-	}
-	return id[0], nil
-}

@@ -18,8 +18,6 @@ var arabicForms = strings.NewReplacer(
 	"٥", "۵", "٦", "۶", "٧", "۷", "٨", "۸", "٩", "۹",
 )
 
-const zwnj = '\u200C' // the half-space (نیم‌فاصله) inside Persian words
-
 // NormalizeName is the form in which names are kept and compared (agency
 // names): Arabic letter forms become Persian, every run of white space
 // becomes one space, the ends are trimmed, and a half-space next to a space
