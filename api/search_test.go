@@ -39,6 +39,19 @@ func TestSearch(t *testing.T) {
 			t.Fatalf("two words found %v", got)
 		}
 	})
+	t.Run("a school stored with Arabic letters, typed with Persian ones", func(t *testing.T) {
+		arabic := w.mustID(w.do("POST", "/api/v1/schools", w.edu, map[string]any{
+			"name": "دبيرستان كوثر", "kind": "school", "county": "آبيك",
+		}))
+		got := ids(t, w.get("/api/v1/schools?q="+q("دبیرستان کوثر"), w.edu))
+		if len(got) != 1 || got[0] != arabic {
+			t.Fatalf("found %v, want [%d]", got, arabic)
+		}
+		got = ids(t, w.get("/api/v1/schools?county="+q("آبیک"), w.edu))
+		if len(got) != 1 || got[0] != arabic {
+			t.Fatalf("county: found %v, want [%d]", got, arabic)
+		}
+	})
 	t.Run("a half-space typed as a space, and the other way", func(t *testing.T) {
 		got := ids(t, w.get("/api/v1/schools?q="+q("نیک اندیشان"), w.edu))
 		if len(got) != 1 || got[0] != halfSpace {

@@ -103,7 +103,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/readyz", s.handle(s.readyz))
 
 	public := r.Group("/api/v1")
-	public.GET("/openapi.yaml", s.openAPI)
+	public.GET("/openapi.yaml", s.handle(func(c *gin.Context) error { s.openAPI(c); return nil }))
 	public.POST("/auth/login", s.handle(s.login))
 
 	v1 := r.Group("/api/v1", s.authenticate)
