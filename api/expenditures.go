@@ -18,7 +18,8 @@ var (
 
 func (s *Server) expenditureRoutes(g *gin.RouterGroup) {
 	g.POST("/expenditures", s.endpoint(accountants, s.submitExpenditure)...)
-	g.GET("/expenditures", s.endpoint(anySignedIn, s.listExpenditures)...)
+	g.GET("/expenditures", s.endpoint(anySignedIn, s.listExpenditures,
+		paged("unit_id", "pledge_id", "school_id", "status", "fiscal_year", "spent_from", "spent_to", "q")...)...)
 	g.GET("/expenditures/:id", s.endpoint(anySignedIn, s.getExpenditure)...)
 	g.PATCH("/expenditures/:id", s.endpoint(accountants, s.updateExpenditure)...)
 	g.POST("/expenditures/:id/withdraw", s.endpoint(accountants, s.withdrawExpenditure)...)
@@ -67,6 +68,7 @@ func (s *Server) listExpenditures(c *gin.Context) error {
 		FiscalYear: queryYear(c, &errs, "fiscal_year", false),
 		From:       queryDate(c, &errs, "spent_from"),
 		To:         queryDate(c, &errs, "spent_to"),
+		Query:      c.Query("q"),
 		AfterID:    p.AfterID, Limit: p.Limit + 1,
 	}
 	if err := errs.Err(); err != nil {

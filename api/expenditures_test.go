@@ -135,7 +135,7 @@ func TestExpenditureSubmission(t *testing.T) {
 		code   string
 	}{
 		{"no such day", expenditure(w.pledgeA, "10", "spent_on", nil, "spent_on_jalali", "1404/12/30"), 422, "spent_on_jalali", "invalid_jalali_date"},
-		{"jalali with persian digits", expenditure(w.pledgeA, "10", "spent_on", nil, "spent_on_jalali", "۱۴۰۴/۰۷/۰۹"), 422, "spent_on_jalali", "invalid_jalali_date"},
+		{"jalali with persian digits that is no day", expenditure(w.pledgeA, "10", "spent_on", nil, "spent_on_jalali", "۱۴۰۴/۱۲/۳۰"), 422, "spent_on_jalali", "invalid_jalali_date"},
 		{"gregorian as jalali", expenditure(w.pledgeA, "10", "spent_on", nil, "spent_on_jalali", "2025/10/01"), 422, "spent_on_jalali", "invalid_jalali_date"},
 		{"bad iso date", expenditure(w.pledgeA, "10", "spent_on", "2025-02-29"), 422, "spent_on", "invalid_date"},
 		{"date as a number", expenditure(w.pledgeA, "10", "spent_on", 20251001), 422, "spent_on", "wrong_type"},

@@ -16,7 +16,7 @@ var (
 
 func (s *Server) reviewRoutes(g *gin.RouterGroup) {
 	g.POST("/expenditures/:id/review", s.endpoint(reviewers, s.reviewExpenditure)...)
-	g.GET("/reviews/queue", s.endpoint(queueReaders, s.reviewQueue)...)
+	g.GET("/reviews/queue", s.endpoint(queueReaders, s.reviewQueue, paged()...)...)
 }
 
 func (s *Server) reviewExpenditure(c *gin.Context) error {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -76,6 +77,15 @@ type Document struct {
 	UploadedBy    *int64    `db:"uploaded_by" json:"uploaded_by"`
 	CreatedAt     time.Time `db:"created_at" json:"created_at"`
 	Content       []byte    `db:"content" json:"-"`
+}
+
+// MarshalJSON adds created_at_jalali, the Solar Hijri twin of created_at.
+func (d Document) MarshalJSON() ([]byte, error) {
+	type plain Document
+	return json.Marshal(struct {
+		plain
+		CreatedAtJalali *string `json:"created_at_jalali"`
+	}{plain(d), jalaliTime(&d.CreatedAt)})
 }
 
 // NewDocument is an uploaded file: the name the client gave it and its bytes.

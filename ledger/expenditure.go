@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
@@ -191,38 +190,8 @@ func VendorKey(name string, nationalID *string) string {
 func InvoiceKey(invoiceNo string) string { return NormaliseText(invoiceNo) }
 
 // NormaliseText folds the ways one Persian name or number is typed into one
-// form: Arabic yeh and kaf become Persian, Persian and Arabic-Indic digits
-// become ASCII, tatweel and diacritics go, zero-width joiners and
-// non-joiners become spaces, runs of spaces become one, and letters become
-// lower case.
-func NormaliseText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case r == 'ي' || r == 'ى':
-			r = 'ی'
-		case r == 'ك':
-			r = 'ک'
-		case r >= '۰' && r <= '۹':
-			r = '0' + (r - '۰')
-		case r >= '٠' && r <= '٩':
-			r = '0' + (r - '٠')
-		case r == 'ـ' || (r >= '\u064B' && r <= '\u065F') || r == '\u0670':
-			continue
-		case r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\uFEFF' || unicode.IsSpace(r):
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
+// form; it is taahod.FoldText, kept under this name for its callers.
+func NormaliseText(s string) string { return taahod.FoldText(s) }
 
 // ExpenditurePatch is an edit of a submitted expenditure. Absent fields
 // stay; vendor_national_id and description may be cleared with null. The
@@ -297,6 +266,7 @@ type ExpenditureFilter struct {
 	Status     string
 	FiscalYear int
 	From, To   taahod.Date
+	Query      string // words each part of the invoice number or the vendor's name, folded
 	AfterID    int64
 	Limit      int
 }

@@ -370,6 +370,8 @@ func (s *Store) ListExpenditures(ctx context.Context, actor taahod.Actor, f Expe
 	if !f.To.IsZero() {
 		q.add("e.spent_on <= " + q.arg(f.To) + "::date")
 	}
+	// invoice_key is the folded invoice number (InvoiceKey).
+	q.search(f.Query, "e.invoice_key", "taahod_fold(e.vendor_name)")
 	list := []Expenditure{}
 	err := s.DB.SelectContext(ctx, &list, `SELECT `+expenditureColumns+` FROM expenditures e JOIN pledges p ON p.id = e.pledge_id
 		WHERE `+q.clause()+` ORDER BY e.id LIMIT `+q.arg(f.Limit), q.args...)
