@@ -228,17 +228,19 @@ func loadDemoProgress(ctx context.Context, d *demo) error {
 // actor returns the demo user as the actor of the demo's requests.
 func (d *demo) actor(ctx context.Context, username string) (taahod.Actor, error) {
 	var row struct {
-		ID    int64         `db:"id"`
-		Role  taahod.Role   `db:"role"`
-		Units pq.Int64Array `db:"units"`
+		ID       int64         `db:"id"`
+		Role     taahod.Role   `db:"role"`
+		FullName string        `db:"full_name"`
+		Units    pq.Int64Array `db:"units"`
 	}
 	err := d.db.GetContext(ctx, &row, `
-		SELECT id, role, ARRAY(SELECT unit_id FROM user_units WHERE user_id = users.id ORDER BY unit_id) AS units
+		SELECT id, role, coalesce(full_name, '') AS full_name,
+		       ARRAY(SELECT unit_id FROM user_units WHERE user_id = users.id ORDER BY unit_id) AS units
 		  FROM users WHERE username = $1`, username)
 	if err != nil {
 		return taahod.Actor{}, database.NotFound(err, "demo user", username)
 	}
-	return taahod.Actor{UserID: row.ID, Username: username, Role: row.Role, UnitIDs: row.Units}, nil
+	return taahod.Actor{UserID: row.ID, Username: username, FullName: row.FullName, Role: row.Role, UnitIDs: row.Units}, nil
 }
 
 // schoolID returns the id of demoSchools[i].
