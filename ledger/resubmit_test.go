@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -115,5 +116,47 @@ func TestResubmitRacesWithReview(t *testing.T) {
 	}
 	if _, findings, err := ledger.VerifySubmittedTotals(ctx, f.db); err != nil || len(findings) != 0 {
 		t.Fatalf("verify: %v %v", findings, err)
+	}
+}
+
+// TestVerifyReviewRounds: a round removed or changed behind the
+// application's back, or a review written without its round, is found.
+func TestVerifyReviewRounds(t *testing.T) {
+	b := newBooks(t, 1)
+	u := b.units[0]
+	ok := b.spendApproved(u, "2025-06-01", "100")
+	part := b.spend(u, "2025-06-02", "100", ledger.CategoryLand)
+	b.approve(part, "40")
+	reason := "نامعتبر"
+	rejected := b.spend(u, "2025-06-03", "100", ledger.CategoryLand)
+	if _, err := b.store.Review(context.Background(), b.tax, rejected, ledger.ReviewInput{Decision: ledger.DecisionReject, Reason: &reason}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.store.ReverseApproval(context.Background(), b.tax, ok, ledger.ReverseInput{Reason: "باطل"}); err != nil {
+		t.Fatal(err)
+	}
+	verify := func() []string {
+		t.Helper()
+		n, findings, err := ledger.VerifyReviewRounds(context.Background(), b.db)
+		if err != nil || n != 3 {
+			t.Fatalf("verify: %d %v", n, err)
+		}
+		var out []string
+		for _, f := range findings {
+			out = append(out, f.Subject+": "+f.Problem)
+		}
+		return out
+	}
+	if got := verify(); len(got) != 0 {
+		t.Fatalf("clean books: %v", got)
+	}
+	tamper(t, b.db, `UPDATE expenditure_reviews SET reason = 'دلیل دیگر' WHERE expenditure_id = `+fmt.Sprint(rejected))
+	tamper(t, b.db, `DELETE FROM expenditure_reviews WHERE expenditure_id = `+fmt.Sprint(part))
+	want := []string{
+		fmt.Sprintf("expenditure %d: it stands reviewed but has no round of review", part),
+		fmt.Sprintf("expenditure %d: its review differs from its latest round", rejected),
+	}
+	if got := verify(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("found %v, want %v", got, want)
 	}
 }

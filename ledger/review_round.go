@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -93,4 +94,48 @@ func withReviews(ctx context.Context, q sqlx.QueryerContext, list []Expenditure)
 		list[i].Reviews = append(list[i].Reviews, r)
 	}
 	return nil
+}
+
+// VerifyReviewRounds checks each expenditure's standing review against the
+// latest of its kept rounds: an expenditure that stands reviewed (approved,
+// partially approved, rejected, or an approval since reversed) must have a
+// round, and its status, approved amount, reason, reviewer and time must be
+// that round's. A round changed or removed behind the application's back,
+// or a review written without its round, is found. It returns how many
+// reviewed expenditures it read.
+func VerifyReviewRounds(ctx context.Context, db *database.DB) (int, []database.Finding, error) {
+	var rows []struct {
+		ID      int64 `db:"id"`
+		Round   bool  `db:"has_round"`
+		Matches bool  `db:"matches"`
+	}
+	err := db.SelectContext(ctx, &rows, `
+		SELECT e.id, r.id IS NOT NULL AS has_round,
+		       coalesce(r.reviewed_at = e.reviewed_at
+		            AND r.approved_amount IS NOT DISTINCT FROM e.approved_amount
+		            AND r.reason IS NOT DISTINCT FROM e.review_reason
+		            AND r.reviewer_id IS NOT DISTINCT FROM e.reviewed_by
+		            AND r.status = CASE WHEN e.status <> 'reversed' THEN e.status
+		                                WHEN e.approved_amount = e.amount THEN 'approved'
+		                                ELSE 'partially_approved' END, false) AS matches
+		  FROM expenditures e
+		  LEFT JOIN LATERAL (
+		        SELECT * FROM expenditure_reviews r WHERE r.expenditure_id = e.id ORDER BY r.id DESC LIMIT 1) r ON true
+		 WHERE e.reviewed_at IS NOT NULL
+		 ORDER BY e.id`)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read review rounds: %w", err)
+	}
+	var findings []database.Finding
+	for _, r := range rows {
+		switch {
+		case !r.Round:
+			findings = append(findings, database.Finding{Check: "review rounds", Subject: fmt.Sprintf("expenditure %d", r.ID),
+				Problem: "it stands reviewed but has no round of review"})
+		case !r.Matches:
+			findings = append(findings, database.Finding{Check: "review rounds", Subject: fmt.Sprintf("expenditure %d", r.ID),
+				Problem: "its review differs from its latest round"})
+		}
+	}
+	return len(rows), findings, nil
 }
