@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,7 +113,8 @@ func TestRejectFixResubmitApprove(t *testing.T) {
 		t.Fatalf("resubmit with an unknown field: %d %s", r.status, r.body)
 	}
 	other := w.mustSubmit(w.accA, expenditure(w.pledgeA, "20"))
-	if r := w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/resubmit", other), w.accA, nil); r.status != 409 {
+	if r := w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/resubmit", other), w.accA, nil); r.status != 409 ||
+		r.problemCode() != taahod.ECONFLICT || !strings.Contains(str(r.json()["detail"]), "only a rejected expenditure can be resubmitted") {
 		t.Fatalf("resubmit a submitted expenditure: %d %s", r.status, r.body)
 	}
 

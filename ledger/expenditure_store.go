@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -214,11 +215,8 @@ func lockIn(ctx context.Context, tx *database.Tx, actor taahod.Actor, id int64, 
 			return e, nil
 		}
 	}
-	only := "a submitted"
-	if len(statuses) > 1 {
-		only = "a submitted or rejected"
-	}
-	return e, taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; only %s expenditure can be %s", id, e.Status, only, doing)
+	return e, taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; only a %s expenditure can be %s",
+		id, e.Status, strings.Join(statuses, " or "), doing)
 }
 
 // answer is an expenditure changed in tx as its answer shows it: with its
