@@ -17,7 +17,7 @@ import (
 )
 
 // expenditureColumns are the columns of Expenditure, over expenditures e
-// joined to their pledges p.
+// joined to their pledges p; the actors come named (see userRefSQL).
 var expenditureColumns = `e.id, e.pledge_id, e.unit_id, p.school_id, e.amount, e.spent_on, e.fiscal_year,
 	e.invoice_no, e.vendor_name, e.vendor_national_id, e.category, e.description, e.status,
 	e.exceeds_pledge, e.approved_amount, e.review_reason, ` + userRefSQL("e.reviewed_by") + ` AS reviewed_by, e.reviewed_at,
@@ -30,10 +30,11 @@ var expenditureColumns = `e.id, e.pledge_id, e.unit_id, p.school_id, e.amount, e
 // the pledge, and which only a live pledge of the actor's units dated on or
 // before the expenditure matches), inserts the expenditure flagged when that
 // total passes the pledge (the new expenditure is the last in submission
-// order, so that total is the one Expenditure.ExceedsPledge defines), and
-// appends the audit entry. Nothing is written
-// when the pledge does not match. It answers only what the caller does not
-// know already: the new id, the flag, and the pledge's unit and school. Its
+// order, so that total is the running total Expenditure.ExceedsPledge
+// defines), and appends the audit entry. Nothing is written when the pledge
+// does not match. It answers only what the caller does not know already:
+// the new id, the flag, and the pledge's unit and school; the submitter's
+// name comes from the actor, so the answer costs no query for it. Its
 // placeholders are those of submitArgs. It is exported for the benchmark
 // driver, which runs it through pgbench.
 var SubmitSQL = `
