@@ -1,6 +1,9 @@
 package taahod
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Role is what a signed-in user may do; the contract fixes the names.
 type Role string
@@ -26,8 +29,20 @@ func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 type Actor struct {
 	UserID   int64
 	Username string
+	// FullName is the user's name as records show it ("" when the user
+	// has none; see DisplayName).
+	FullName string
 	Role     Role
 	UnitIDs  []int64 // the units an accountant serves
+}
+
+// DisplayName is the name records show for the actor: the full name, or
+// the user name when the user has no full name.
+func (a Actor) DisplayName() string {
+	if strings.TrimSpace(a.FullName) != "" {
+		return a.FullName
+	}
+	return a.Username
 }
 
 // System is the actor of the CLI and of the demo loader.

@@ -110,14 +110,16 @@ func MustParseDate(s string) Date {
 
 // ParseJalali reads a Solar Hijri date "1404/09/05". It also accepts '-' as
 // the separator ("1404-09-05", the same one twice) and a month or day of one
-// digit ("1404/9/5"); the year has four digits, all digits are ASCII. The day
-// must exist: 1403/12/30 does (1403 is a leap year), 1404/12/30 does not. On
-// failure it returns an EINVALID *Error with one FieldError: Field "", code
-// invalid_jalali_date.
+// digit ("1404/9/5"); the year has four digits. The digits may be ASCII,
+// Persian (۱۴۰۴/۰۹/۰۵) or Arabic-Indic, as people type them (ASCIIDigits).
+// The day must exist: 1403/12/30 does (1403 is a leap year), 1404/12/30 does
+// not. On failure it returns an EINVALID *Error with one FieldError: Field
+// "", code invalid_jalali_date.
 func ParseJalali(s string) (Date, error) {
 	bad := func() (Date, error) {
 		return Date{}, Invalid("", "invalid_jalali_date", "must be a Solar Hijri date as YYYY/MM/DD, such as 1404/09/05")
 	}
+	s = ASCIIDigits(s)
 	if len(s) < 8 || len(s) > 10 || (s[4] != '/' && s[4] != '-') {
 		return bad()
 	}
@@ -228,6 +230,28 @@ func (d Date) Jalali() string {
 	}
 	y, m, day := d.JalaliYMD()
 	return fmt.Sprintf("%04d/%02d/%02d", y, m, day)
+}
+
+// JalaliTime is the *_jalali twin of an instant: its Solar Hijri date and
+// time of day in Tehran, "1404/09/05 14:30:00" in ASCII digits; "" for the
+// zero time. Every timestamp the API answers (*_at) has this twin beside it
+// (*_at_jalali), as every date has Date.Jalali's.
+func JalaliTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	local := t.In(tehran)
+	return DateOf(local).Jalali() + " " + local.Format("15:04:05")
+}
+
+// JalaliTimePtr is JalaliTime for an optional instant: nil for nil or the
+// zero time, so that a null *_at has a null twin.
+func JalaliTimePtr(t *time.Time) *string {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	s := JalaliTime(*t)
+	return &s
 }
 
 // FiscalYear returns the Solar Hijri year of d, which is the fiscal year an

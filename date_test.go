@@ -93,6 +93,9 @@ func TestParseJalali(t *testing.T) {
 		{"1403/01/01", "2024-03-20", "1403/01/01"},
 		{"1404/06/31", "2025-09-22", "1404/06/31"},
 		{"1399/12/30", "2021-03-20", "1399/12/30"},
+		{"۱۴۰۴/۰۹/۰۵", "2025-11-26", "1404/09/05"},
+		{"١٤٠٤/٠٩/٠٥", "2025-11-26", "1404/09/05"},
+		{"۱۴۰۳/12/۳۰", "2025-03-20", "1403/12/30"},
 	}
 	for _, tc := range valid {
 		t.Run("ok/"+tc.in, func(t *testing.T) {
@@ -114,7 +117,6 @@ func TestParseJalali(t *testing.T) {
 		{"day_0", "1404/01/00"},
 		{"mixed_separators", "1404/09-05"},
 		{"dots", "1404.09.05"},
-		{"persian_digits", "۱۴۰۴/۰۹/۰۵"},
 		{"no_separators", "14040905"},
 		{"three_digit_month", "1404/009/05"},
 		{"three_digit_year", "140/09/05"},
@@ -491,7 +493,7 @@ func FuzzParseJalali(f *testing.F) {
 		// The input must name the same day as the canonical form.
 		var sy, sm, sd int
 		var sep1, sep2 byte
-		if n, _ := fmt.Sscanf(s, "%4d%c%d%c%d", &sy, &sep1, &sm, &sep2, &sd); n != 5 || sy != y || sm != m || sd != day || sep1 != sep2 {
+		if n, _ := fmt.Sscanf(ASCIIDigits(s), "%4d%c%d%c%d", &sy, &sep1, &sm, &sep2, &sd); n != 5 || sy != y || sm != m || sd != day || sep1 != sep2 {
 			t.Fatalf("ParseJalali(%q) = %s, which is not what it says", s, canonical)
 		}
 		back, err := ParseDate(d.String())
@@ -502,4 +504,21 @@ func FuzzParseJalali(f *testing.F) {
 			t.Fatalf("ParseJalali(%s) = %s, %v", canonical, again, err)
 		}
 	})
+}
+
+func TestJalaliTime(t *testing.T) {
+	at := time.Date(2025, 11, 26, 11, 0, 5, 0, time.UTC) // 14:30:05 in Tehran
+	if got := JalaliTime(at); got != "1404/09/05 14:30:05" {
+		t.Errorf("JalaliTime = %q", got)
+	}
+	// Just before midnight UTC is the next day in Tehran.
+	if got := JalaliTime(time.Date(2025, 11, 25, 21, 0, 0, 0, time.UTC)); got != "1404/09/05 00:30:00" {
+		t.Errorf("JalaliTime across midnight = %q", got)
+	}
+	if JalaliTime(time.Time{}) != "" || JalaliTimePtr(nil) != nil || JalaliTimePtr(&time.Time{}) != nil {
+		t.Error("zero time has a twin")
+	}
+	if p := JalaliTimePtr(&at); p == nil || *p != "1404/09/05 14:30:05" {
+		t.Errorf("JalaliTimePtr = %v", p)
+	}
 }

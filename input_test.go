@@ -17,7 +17,9 @@ func TestProblemsDate(t *testing.T) {
 		{"", "", false, "", ""},
 		{"1404-09-05", "", false, "", "on: invalid_date"},
 		{"", "1404/12/30", false, "", "on_jalali: invalid_jalali_date"},
-		{"", "۱۴۰۴/۰۹/۰۵", false, "", "on_jalali: invalid_jalali_date"}, // the JSON API takes ASCII digits
+		{"", "۱۴۰۴/۰۹/۰۵", false, "2025-11-26", ""}, // Persian digits, as people type them
+		{"", "١٤٠٤/٠٩/٠٥", false, "2025-11-26", ""}, // Arabic-Indic digits
+		{"", "۱۴۰۴/۱۲/۳۰", false, "", "on_jalali: invalid_jalali_date"},
 	}
 	for _, c := range cases {
 		var p Problems

@@ -8,7 +8,7 @@ import (
 func (s *Server) caseRoutes(g *gin.RouterGroup) {
 	g.POST("/cases", s.endpoint(registryWriters, s.createCase)...)
 	g.POST("/cases/import", s.endpoint(registryWriters, s.importCases)...)
-	g.GET("/cases", s.endpoint(anySignedIn, s.listCases)...)
+	g.GET("/cases", s.endpoint(anySignedIn, s.listCases, paged("unit_id", "channel", "outcome", "category", "year", "q")...)...)
 	g.GET("/cases/:id", s.endpoint(anySignedIn, s.getCase)...)
 	g.PATCH("/cases/:id", s.endpoint(registryWriters, s.updateCase)...)
 	s.bodyLimits[g.BasePath()+"/cases/import"] = importBodyLimit
@@ -42,7 +42,7 @@ func (s *Server) listCases(c *gin.Context) error {
 	pg, p := listParams(c)
 	f := registry.CaseFilter{
 		UnitID: queryID(c, p, "unit_id"), Channel: c.Query("channel"), Outcome: c.Query("outcome"),
-		Category: c.Query("category"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
+		Category: c.Query("category"), Query: c.Query("q"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
 	}
 	if err := p.Err(); err != nil {
 		return err

@@ -15,15 +15,15 @@ import (
 // and revoked by the tax office, and verified by anyone.
 func (s *Server) certificateRoutes(root *gin.Engine, public, v1 *gin.RouterGroup) {
 	v1.POST("/certificates", s.endpoint(taxOfficers, s.issueCertificate)...)
-	v1.GET("/certificates", s.endpoint(taxReaders, s.listCertificates)...)
+	v1.GET("/certificates", s.endpoint(taxReaders, s.listCertificates, paged("unit_id", "fiscal_year", "status")...)...)
 	v1.GET("/certificates/:serial", s.endpoint(taxReaders, s.getCertificate)...)
 	v1.GET("/certificates/:serial/pdf", s.endpoint(taxReaders, s.certificatePDF)...)
 	v1.POST("/certificates/:serial/revoke", s.endpoint(taxOfficers, s.revokeCertificate)...)
 	v1.GET("/units/:id/tax-years/:year/certificate-preview", s.endpoint(taxReaders, s.previewCertificate)...)
 	public.GET("/verify/key", s.handle(s.verifyKey))
-	public.GET("/verify/:serial", s.handle(s.verifyCertificate))
+	public.GET("/verify/:serial", s.handle(s.verifyCertificate, "code", "p", "s"))
 	// The page a certificate's QR code opens: short, outside the API.
-	root.GET("/v/:serial", s.handle(s.verifyPage))
+	root.GET("/v/:serial", s.handle(s.verifyPage, "p", "s"))
 	root.GET("/v/fonts/:file", s.handle(verifyPageFont))
 }
 

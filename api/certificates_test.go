@@ -40,7 +40,7 @@ func (w *world) setPolicy(body string) {
 // full; it returns its id.
 func (w *world) approved(accountant string, pledge int64, amount string) int64 {
 	w.t.Helper()
-	id := w.mustSubmit(accountant, expenditure(pledge, amount))
+	id := w.evidenceBy(accountant, w.mustSubmit(accountant, expenditure(pledge, amount)))
 	if r := w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", id), w.tax, map[string]any{"decision": "approve"}); r.status != 200 {
 		w.t.Fatalf("approve %d: %d %s", id, r.status, r.body)
 	}

@@ -18,10 +18,12 @@ var (
 
 func (s *Server) expenditureRoutes(g *gin.RouterGroup) {
 	g.POST("/expenditures", s.endpoint(accountants, s.submitExpenditure)...)
-	g.GET("/expenditures", s.endpoint(anySignedIn, s.listExpenditures)...)
+	g.GET("/expenditures", s.endpoint(anySignedIn, s.listExpenditures,
+		paged("unit_id", "pledge_id", "school_id", "status", "fiscal_year", "spent_from", "spent_to", "q")...)...)
 	g.GET("/expenditures/:id", s.endpoint(anySignedIn, s.getExpenditure)...)
 	g.PATCH("/expenditures/:id", s.endpoint(accountants, s.updateExpenditure)...)
 	g.POST("/expenditures/:id/withdraw", s.endpoint(accountants, s.withdrawExpenditure)...)
+	g.POST("/expenditures/:id/resubmit", s.endpoint(accountants, s.resubmitExpenditure)...)
 	const docs = "/expenditures/:id/documents"
 	s.bodyLimits[g.BasePath()+docs] = uploadBodyLimit
 	g.POST(docs, s.endpoint(accountants, s.addExpenditureDocument)...)
@@ -67,6 +69,7 @@ func (s *Server) listExpenditures(c *gin.Context) error {
 		FiscalYear: queryYear(c, &errs, "fiscal_year", false),
 		From:       queryDate(c, &errs, "spent_from"),
 		To:         queryDate(c, &errs, "spent_to"),
+		Query:      c.Query("q"),
 		AfterID:    p.AfterID, Limit: p.Limit + 1,
 	}
 	if err := errs.Err(); err != nil {
@@ -117,6 +120,33 @@ func (s *Server) withdrawExpenditure(c *gin.Context) error {
 		}
 	}
 	e, err := s.ledger.WithdrawExpenditure(c.Request.Context(), actor(c), id, req.Reason)
+	if err != nil {
+		return err
+	}
+	return ok(c, e)
+}
+
+// resubmitRequest is the body of a resubmission: nothing, or an empty
+// object; the corrections come before it, by PATCH and by documents.
+type resubmitRequest struct{}
+
+func (s *Server) resubmitExpenditure(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) > 0 {
+		var req resubmitRequest
+		c.Request.Body = readCloser{bytes.NewReader(body)}
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+	}
+	e, err := s.ledger.Resubmit(c.Request.Context(), actor(c), id)
 	if err != nil {
 		return err
 	}

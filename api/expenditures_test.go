@@ -135,7 +135,7 @@ func TestExpenditureSubmission(t *testing.T) {
 		code   string
 	}{
 		{"no such day", expenditure(w.pledgeA, "10", "spent_on", nil, "spent_on_jalali", "1404/12/30"), 422, "spent_on_jalali", "invalid_jalali_date"},
-		{"jalali with persian digits", expenditure(w.pledgeA, "10", "spent_on", nil, "spent_on_jalali", "۱۴۰۴/۰۷/۰۹"), 422, "spent_on_jalali", "invalid_jalali_date"},
+		{"jalali with persian digits that is no day", expenditure(w.pledgeA, "10", "spent_on", nil, "spent_on_jalali", "۱۴۰۴/۱۲/۳۰"), 422, "spent_on_jalali", "invalid_jalali_date"},
 		{"gregorian as jalali", expenditure(w.pledgeA, "10", "spent_on", nil, "spent_on_jalali", "2025/10/01"), 422, "spent_on_jalali", "invalid_jalali_date"},
 		{"bad iso date", expenditure(w.pledgeA, "10", "spent_on", "2025-02-29"), 422, "spent_on", "invalid_date"},
 		{"date as a number", expenditure(w.pledgeA, "10", "spent_on", 20251001), 422, "spent_on", "wrong_type"},
@@ -290,7 +290,7 @@ func TestExpenditureEditAndWithdraw(t *testing.T) {
 	// Its invoice may be submitted again.
 	w.mustSubmit(w.accA, expenditure(small, "800", "invoice_no", "E-1"))
 
-	reviewed := w.mustSubmit(w.accA, expenditure(small, "5"))
+	reviewed := w.withEvidence(w.mustSubmit(w.accA, expenditure(small, "5")))
 	if r := w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", reviewed), w.tax, map[string]any{"decision": "approve"}); r.status != 200 {
 		t.Fatalf("review: %d %s", r.status, r.body)
 	}
@@ -309,7 +309,7 @@ func TestExpenditureList(t *testing.T) {
 	early := w.mustPledge(w.admin, w.unitA.ID, other, "1000000", "2024-05-01")
 	ids := map[string]int64{
 		"a1403": w.mustSubmit(w.accA, expenditure(early, "10", "spent_on", "2024-06-01")),
-		"a1404": w.mustSubmit(w.accA, expenditure(w.pledgeA, "10", "spent_on", "2025-06-01")),
+		"a1404": w.withEvidence(w.mustSubmit(w.accA, expenditure(w.pledgeA, "10", "spent_on", "2025-06-01"))),
 		"b1404": w.mustSubmit(w.accB, expenditure(w.pledgeB, "10", "spent_on", "2025-07-01")),
 	}
 	w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", ids["a1404"]), w.tax, map[string]any{"decision": "approve"})

@@ -24,10 +24,11 @@ func queryID(c *gin.Context, p *taahod.Problems, name string) int64 {
 	return id
 }
 
-// queryYear reads a fiscal year: a Solar Hijri year such as 1404. Absent is
-// 0, or a problem when required.
+// queryYear reads a fiscal year: a Solar Hijri year such as 1404, in ASCII,
+// Persian (۱۴۰۴) or Arabic-Indic digits. Absent is 0, or a problem when
+// required.
 func queryYear(c *gin.Context, p *taahod.Problems, name string, required bool) int {
-	s := c.Query(name)
+	s := taahod.ASCIIDigits(c.Query(name))
 	if s == "" {
 		if required {
 			p.Add(name, "required", "name the fiscal year, such as "+name+"=1404")

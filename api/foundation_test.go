@@ -201,9 +201,14 @@ func TestMalformedRequests(t *testing.T) {
 		}
 	})
 	t.Run("bad page", func(t *testing.T) {
+		r := e.do("GET", "/api/v1/units?limit=501", token, nil)
+		if r.status != 422 || r.fieldErrors()["limit"] != "out_of_range" {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+	})
+	t.Run("bad cursor", func(t *testing.T) {
 		r := e.do("GET", "/api/v1/units?limit=501&cursor=not-a-cursor", token, nil)
-		f := r.fieldErrors()
-		if r.status != 422 || f["limit"] == "" || f["cursor"] == "" {
+		if r.status != 400 || r.problemCode() != taahod.EMALFORMED || r.fieldErrors()["cursor"] != "invalid_cursor" {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
 	})

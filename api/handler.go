@@ -12,8 +12,14 @@ import (
 // turns it into a gin handler that writes every error as a problem document.
 type handler func(c *gin.Context) error
 
-func (s *Server) handle(h handler) gin.HandlerFunc {
+// handle also checks the query against the parameters the route declares
+// (query): any other is a 400 before h runs (checkQuery).
+func (s *Server) handle(h handler, query ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if err := checkQuery(c, query); err != nil {
+			s.problem(c, err)
+			return
+		}
 		if err := h(c); err != nil {
 			s.problem(c, err)
 		}

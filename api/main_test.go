@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/taahod/taahod"
@@ -183,9 +185,53 @@ func (e *env) do(method, path, token string, body any, headers ...string) respon
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	checkJalaliTwins(e.t, method+" "+path, res.Header.Get("Content-Type"), raw)
 	r := response{t: e.t, status: res.StatusCode, header: res.Header, body: raw}
 	checkOpenAPI(e.t, method, path, r)
 	return r
+}
+
+// twinsOwedElsewhere are the answers whose twins other work adds: the
+// sign-in answer (internal/auth, api/auth.go) is the identity work's of
+// issue 9, which gives expires_at its expires_at_jalali. Delete an entry
+// once its twin is there.
+var twinsOwedElsewhere = map[string]bool{
+	"POST /api/v1/auth/login $.expires_at": true,
+}
+
+// checkJalaliTwins fails the test when a JSON answer has a timestamp or date
+// (a key ending _at or _on, not null) without its Solar Hijri twin beside
+// it (x_at_jalali, x_on_jalali), at any depth: the contract gives every date
+// in both calendars. Every answer of the API tests passes through here.
+func checkJalaliTwins(t *testing.T, request, contentType string, body []byte) {
+	t.Helper()
+	if !strings.HasPrefix(contentType, "application/json") && !strings.HasPrefix(contentType, "application/problem+json") {
+		return
+	}
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return // the test that reads it says what is wrong
+	}
+	route, _, _ := strings.Cut(request, "?")
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, val := range x {
+				if val != nil && (strings.HasSuffix(k, "_at") || strings.HasSuffix(k, "_on")) {
+					if _, has := x[k+"_jalali"]; !has && !twinsOwedElsewhere[route+" "+path+"."+k] {
+						t.Errorf("%s: %s.%s has no %s_jalali beside it", request, path, k, k)
+					}
+				}
+				walk(path+"."+k, val)
+			}
+		case []any:
+			for i, val := range x {
+				walk(path+"["+strconv.Itoa(i)+"]", val)
+			}
+		}
+	}
+	walk("$", v)
 }
 
 // count returns the number of rows of a table.

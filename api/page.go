@@ -16,16 +16,20 @@ const (
 )
 
 // page is the position and size of a list request. Lists are ordered by id
-// and the cursor names the last id already seen.
+// and the cursor names the last id already seen, within the list and
+// filters it was given for (see cursorScope).
 type page struct {
 	AfterID int64
 	Limit   int
+	scope   string // the list and filters of the request, for the next cursor
 }
 
-// pageOf reads limit and cursor from the query.
+// pageOf reads limit and cursor from the query. A cursor of another list or
+// other filters, or one this service did not give, is a 400 invalid_cursor
+// (cursorPosition); a limit out of range is a 422.
 func pageOf(c *gin.Context) (page, error) {
 	var (
-		p    = page{Limit: defaultLimit}
+		p    = page{Limit: defaultLimit, scope: cursorScope(c)}
 		errs taahod.Problems
 	)
 	if s := c.Query("limit"); s != "" {
@@ -36,26 +40,41 @@ func pageOf(c *gin.Context) (page, error) {
 			p.Limit = n
 		}
 	}
-	if s := c.Query("cursor"); s != "" {
-		id, ok := decodeCursor(s)
+	pos, err := cursorPosition(c)
+	if err != nil {
+		return p, err
+	}
+	if pos != "" {
+		id, ok := idPosition(pos)
 		if !ok {
-			errs.Add("cursor", "invalid_cursor", "the cursor is not one this service gave")
+			return p, invalidCursor("the cursor is not one this service gave")
 		}
 		p.AfterID = id
 	}
 	return p, errs.Err()
 }
 
+// encodeCursor is the cursor of the last id seen, bound to no list; the
+// lists bind theirs (pageAnswer, nextCursor).
 func encodeCursor(id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(id, 10)))
 }
 
+// decodeCursor reads a cursor of encodeCursor.
 func decodeCursor(s string) (int64, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || !strings.HasPrefix(string(raw), "id:") {
+	if err != nil {
 		return 0, false
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(string(raw), "id:"), 10, 64)
+	return idPosition(string(raw))
+}
+
+// idPosition reads the position "id:N" of a list ordered by id.
+func idPosition(pos string) (int64, bool) {
+	if !strings.HasPrefix(pos, "id:") {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(pos, "id:"), 10, 64)
 	return id, err == nil && id >= 0
 }
 
@@ -75,7 +94,7 @@ func pageAnswer[T any](items []T, p page, id func(T) int64) listPage[T] {
 	}
 	if len(items) > p.Limit {
 		ans.Items = items[:p.Limit]
-		next := encodeCursor(id(ans.Items[p.Limit-1]))
+		next := sealCursor(p.scope, "id:"+strconv.FormatInt(id(ans.Items[p.Limit-1]), 10))
 		ans.NextCursor = &next
 	}
 	return ans

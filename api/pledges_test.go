@@ -120,7 +120,7 @@ func TestPledgeStatusLife(t *testing.T) {
 	e2 := w.mustSubmit(w.accA, expenditure(id, "700"))
 	w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", e2), w.tax, map[string]any{"decision": "reject", "reason": "فاکتور جعلی"})
 	step("pending")
-	e3 := w.mustSubmit(w.accA, expenditure(id, "800"))
+	e3 := w.withEvidence(w.mustSubmit(w.accA, expenditure(id, "800")))
 	w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", e3), w.tax, map[string]any{"decision": "approve", "approved_amount": "500", "reason": "سقف"})
 	step("in_progress")
 
@@ -132,7 +132,7 @@ func TestPledgeStatusLife(t *testing.T) {
 	if p := w.get(path, w.sec); p["remaining"] != "500" || p["approved_total"] != "500" || p["submitted_total"] != "800" {
 		t.Fatalf("overdue pledge: %v", p)
 	}
-	e4 := w.mustSubmit(w.accA, expenditure(id, "500", "spent_on", "2025-11-27"))
+	e4 := w.withEvidence(w.mustSubmit(w.accA, expenditure(id, "500", "spent_on", "2025-11-27")))
 	w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", e4), w.tax, map[string]any{"decision": "approve"})
 	step("fulfilled")
 	if p := w.get(path, w.sec); p["remaining"] != "0" {
@@ -144,7 +144,7 @@ func TestPledgeStatusLife(t *testing.T) {
 
 	other := w.mustPledge(w.accA, w.unitA.ID, w.school, "1000", "2025-05-01")
 	op := fmt.Sprintf("/api/v1/pledges/%d", other)
-	pending := w.mustSubmit(w.accA, expenditure(other, "100"))
+	pending := w.withEvidence(w.mustSubmit(w.accA, expenditure(other, "100")))
 	if r := w.do("POST", op+"/cancel", w.sec, map[string]any{"reason": "  "}); r.status != 422 || r.fieldErrors()["reason"] != "required" {
 		t.Fatalf("cancel without a reason: %d %s", r.status, r.body)
 	}

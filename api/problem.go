@@ -38,6 +38,7 @@ var statusOf = map[string]int{
 	ledger.ENOASSESSMENT:        http.StatusConflict,
 	ledger.ETAXBELOWOFFSET:      http.StatusConflict,
 	ledger.ECERTIFIED:           http.StatusConflict,
+	ledger.EEVIDENCEREQUIRED:    http.StatusConflict,
 	reports.ENOOFFSET:           http.StatusConflict,
 	reports.EOFFSETNEEDSRUN:     http.StatusConflict,
 	reports.ENOTVALID:           http.StatusConflict,

@@ -44,7 +44,8 @@ func queryBool(c *gin.Context, p *taahod.Problems, name string) *bool {
 
 // listParams reads the page of a list together with its filters, so that
 // one answer names every bad parameter: read the filters into the returned
-// problems, then call its Err.
+// problems, then call its Err. A bad cursor is a 400 of its own, which the
+// route's query check (checkQuery) answers before the handler runs.
 func listParams(c *gin.Context) (page, *taahod.Problems) {
 	var p taahod.Problems
 	pg, err := pageOf(c)

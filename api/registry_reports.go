@@ -11,16 +11,16 @@ import (
 )
 
 func (s *Server) registryReportRoutes(public, v1 *gin.RouterGroup) {
-	v1.GET("/reports/registry", s.endpoint(anySignedIn, s.registryFigures)...)
+	v1.GET("/reports/registry", s.endpoint(anySignedIn, s.registryFigures, "year")...)
 	v1.GET("/reports/registry/rows", s.endpoint(anySignedIn, func(c *gin.Context) error {
 		return s.registryRows(c, viewer(c))
-	})...)
-	v1.GET("/reports/registry.pdf", s.endpoint(anySignedIn, s.registryReportPDF)...)
-	public.GET("/public/registry", s.handle(s.registryFigures))
-	public.GET("/public/registry.pdf", s.handle(s.registryReportPDF))
+	}, paged("year", "figure")...)...)
+	v1.GET("/reports/registry.pdf", s.endpoint(anySignedIn, s.registryReportPDF, "year")...)
+	public.GET("/public/registry", s.handle(s.registryFigures, "year"))
+	public.GET("/public/registry.pdf", s.handle(s.registryReportPDF, "year"))
 	public.GET("/public/registry/rows", s.handle(func(c *gin.Context) error {
 		return s.registryRows(c, registry.Public())
-	}))
+	}, paged("year", "figure")...))
 }
 
 // registryFigures answers the yearly figures; they are the same for every

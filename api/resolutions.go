@@ -14,11 +14,12 @@ import (
 func (s *Server) resolutionRoutes(g *gin.RouterGroup) {
 	g.POST("/resolutions", s.endpoint(registryWriters, s.createResolution)...)
 	g.POST("/resolutions/import", s.endpoint(registryWriters, s.importResolutions)...)
-	g.GET("/resolutions", s.endpoint(anySignedIn, s.listResolutions)...)
-	g.GET("/resolutions/overdue", s.endpoint(anySignedIn, s.overdueResolutions)...)
+	g.GET("/resolutions", s.endpoint(anySignedIn, s.listResolutions,
+		paged("session_id", "unit_id", "agency_id", "agency", "status", "category", "overdue", "year", "q")...)...)
+	g.GET("/resolutions/overdue", s.endpoint(anySignedIn, s.overdueResolutions, "year", "agency_id")...)
 	g.GET("/resolutions/:id", s.endpoint(anySignedIn, s.getResolution)...)
 	g.POST("/resolutions/:id/status", s.endpoint(registryWriters, s.changeResolutionStatus)...)
-	g.GET("/agencies", s.endpoint(anySignedIn, s.listAgencies)...)
+	g.GET("/agencies", s.endpoint(anySignedIn, s.listAgencies, paged("q")...)...)
 	s.bodyLimits[g.BasePath()+"/resolutions/import"] = importBodyLimit
 }
 
@@ -50,7 +51,7 @@ func (s *Server) listResolutions(c *gin.Context) error {
 	pg, p := listParams(c)
 	f := registry.ResolutionFilter{
 		SessionID: queryID(c, p, "session_id"), UnitID: queryID(c, p, "unit_id"), AgencyID: queryID(c, p, "agency_id"),
-		Agency: c.Query("agency"), Status: c.Query("status"), Category: c.Query("category"),
+		Agency: c.Query("agency"), Query: c.Query("q"), Status: c.Query("status"), Category: c.Query("category"),
 		Overdue: queryBool(c, p, "overdue"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
 	}
 	if err := p.Err(); err != nil {

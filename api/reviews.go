@@ -16,7 +16,7 @@ var (
 
 func (s *Server) reviewRoutes(g *gin.RouterGroup) {
 	g.POST("/expenditures/:id/review", s.endpoint(reviewers, s.reviewExpenditure)...)
-	g.GET("/reviews/queue", s.endpoint(queueReaders, s.reviewQueue)...)
+	g.GET("/reviews/queue", s.endpoint(queueReaders, s.reviewQueue, paged()...)...)
 }
 
 func (s *Server) reviewExpenditure(c *gin.Context) error {
@@ -36,13 +36,13 @@ func (s *Server) reviewExpenditure(c *gin.Context) error {
 }
 
 func (s *Server) reviewQueue(c *gin.Context) error {
-	p, err := pageOf(c)
+	p, err := queuePageOf(c)
 	if err != nil {
 		return err
 	}
-	items, err := s.ledger.ReviewQueue(c.Request.Context(), actor(c), p.AfterID, p.Limit+1)
+	items, err := s.ledger.ReviewQueue(c.Request.Context(), actor(c), p.After, p.Limit+1)
 	if err != nil {
 		return err
 	}
-	return ok(c, pageAnswer(items, p, func(q ledger.QueueItem) int64 { return q.ID }))
+	return ok(c, queueAnswer(items, p))
 }

@@ -15,7 +15,7 @@ func TestReview(t *testing.T) {
 	}
 	t.Run("approve in full", func(t *testing.T) {
 		for _, body := range []map[string]any{{"decision": "approve"}, {"decision": "approve", "approved_amount": "1000.5"}} {
-			id := w.mustSubmit(w.accA, expenditure(w.pledgeA, "1000.50"))
+			id := w.withEvidence(w.mustSubmit(w.accA, expenditure(w.pledgeA, "1000.50")))
 			r := review(id, w.tax, body)
 			m := r.json()
 			if r.status != 200 || m["status"] != "approved" || m["approved_amount"] != "1000.5" || m["reviewed_at"] != "2025-11-26T10:00:00Z" ||
@@ -25,7 +25,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 	t.Run("approve in part", func(t *testing.T) {
-		id := w.mustSubmit(w.accA, expenditure(w.pledgeA, "1000"))
+		id := w.withEvidence(w.mustSubmit(w.accA, expenditure(w.pledgeA, "1000")))
 		if r := review(id, w.tax, map[string]any{"decision": "approve", "approved_amount": "400"}); r.status != 422 || r.fieldErrors()["reason"] != "required" {
 			t.Fatalf("without a reason: %d %s", r.status, r.body)
 		}
@@ -83,7 +83,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 	t.Run("what each role sees of a review", func(t *testing.T) {
-		id := w.mustSubmit(w.accA, expenditure(w.pledgeA, "1000"))
+		id := w.withEvidence(w.mustSubmit(w.accA, expenditure(w.pledgeA, "1000")))
 		review(id, w.tax, map[string]any{"decision": "approve", "approved_amount": "10", "reason": "بدهی مالیاتی معوق واحد"})
 		path := fmt.Sprintf("/api/v1/expenditures/%d", id)
 		for _, token := range []string{w.edu, w.sec} {
@@ -109,7 +109,7 @@ func TestReviewQueue(t *testing.T) {
 	w := newWorld(t)
 	first := w.mustSubmit(w.accB, expenditure(w.pledgeB, "10"))
 	second := w.mustSubmit(w.accA, expenditure(w.pledgeA, "20"))
-	third := w.mustSubmit(w.accA, expenditure(w.pledgeA, "30"))
+	third := w.withEvidence(w.mustSubmit(w.accA, expenditure(w.pledgeA, "30")))
 	w.upload(fmt.Sprintf("/api/v1/expenditures/%d/documents", second), w.accA, "file", "inv.pdf", tinyPDF)
 	w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", third), w.tax, map[string]any{"decision": "approve"})
 
@@ -161,7 +161,7 @@ func TestCommitmentsIdempotencyAndAudit(t *testing.T) {
 	if r := w.do("POST", "/api/v1/expenditures", w.accA, other, "Idempotency-Key", "submit-1"); r.status != 422 || r.problemCode() != taahod.EIDEMPOTENCYREUSED {
 		t.Fatalf("reused key: %d %s", r.status, r.body)
 	}
-	id := w.mustID(first)
+	id := w.withEvidence(w.mustID(first))
 	rv := map[string]any{"decision": "approve"}
 	r1 := w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", id), w.tax, rv, "Idempotency-Key", "review-1")
 	r2 := w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", id), w.tax, rv, "Idempotency-Key", "review-1")
@@ -178,7 +178,7 @@ func TestCommitmentsIdempotencyAndAudit(t *testing.T) {
 	if err := w.db.Select(&actions, `SELECT action FROM audit_log WHERE action NOT LIKE 'auth.%' AND action NOT LIKE 'user.%' AND action NOT LIKE 'unit.%' ORDER BY seq`); err != nil {
 		t.Fatal(err)
 	}
-	want := "[school.create pledge.create pledge.create expenditure.submit expenditure.review expenditure.submit expenditure.document_add]"
+	want := "[school.create pledge.create pledge.create expenditure.submit expenditure.document_add expenditure.review expenditure.submit expenditure.document_add]"
 	if fmt.Sprint(actions) != want {
 		t.Fatalf("audit actions %v", actions)
 	}

@@ -7,7 +7,7 @@ import (
 
 func (s *Server) revivalRoutes(g *gin.RouterGroup) {
 	g.POST("/units/:id/revival", s.endpoint(registryWriters, s.reviveUnit)...)
-	g.GET("/revivals", s.endpoint(anySignedIn, s.listRevivals)...)
+	g.GET("/revivals", s.endpoint(anySignedIn, s.listRevivals, paged("unit_id", "year")...)...)
 }
 
 func (s *Server) reviveUnit(c *gin.Context) error {

@@ -23,7 +23,7 @@ func (s *Server) commitmentRoutes(g *gin.RouterGroup) {
 
 func (s *Server) schoolRoutes(g *gin.RouterGroup) {
 	g.POST("/schools", s.endpoint(schoolWriters, s.createSchool)...)
-	g.GET("/schools", s.endpoint(anySignedIn, s.listSchools)...)
+	g.GET("/schools", s.endpoint(anySignedIn, s.listSchools, paged("county", "status", "kind", "q")...)...)
 	g.GET("/schools/:id", s.endpoint(anySignedIn, s.getSchool)...)
 	g.PATCH("/schools/:id", s.endpoint(schoolWriters, s.updateSchool)...)
 	g.POST("/schools/:id/progress", s.endpoint(progressWriters, s.addProgress)...)
@@ -66,6 +66,7 @@ func (s *Server) listSchools(c *gin.Context) error {
 	var errs taahod.Problems
 	f := ledger.SchoolFilter{
 		County: c.Query("county"),
+		Query:  c.Query("q"),
 		Status: queryChoice(c, &errs, "status", func(v string) bool {
 			switch v {
 			case ledger.SchoolPlanned, ledger.SchoolUnderConstruction, ledger.SchoolEquipping, ledger.SchoolCompleted, ledger.SchoolHandedOver:

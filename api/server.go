@@ -103,7 +103,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/readyz", s.handle(s.readyz))
 
 	public := r.Group("/api/v1")
-	public.GET("/openapi.yaml", s.openAPI)
+	public.GET("/openapi.yaml", s.handle(func(c *gin.Context) error { s.openAPI(c); return nil }))
 	public.POST("/auth/login", s.handle(s.login))
 
 	v1 := r.Group("/api/v1", s.authenticate)
@@ -119,9 +119,10 @@ func (s *Server) routes() *gin.Engine {
 }
 
 // endpoint is the tail of every signed-in route's chain, in the house order:
-// role, then idempotency (a no-op for reads), then the handler.
-func (s *Server) endpoint(roles []taahod.Role, h handler) []gin.HandlerFunc {
-	return []gin.HandlerFunc{s.require(roles...), s.idempotency, s.handle(h)}
+// role, then idempotency (a no-op for reads), then the handler. query lists
+// the query parameters the route takes; any other is a 400 (see handle).
+func (s *Server) endpoint(roles []taahod.Role, h handler, query ...string) []gin.HandlerFunc {
+	return []gin.HandlerFunc{s.require(roles...), s.idempotency, s.handle(h, query...)}
 }
 
 // Role sets of the routes, named as the contract names them.

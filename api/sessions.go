@@ -7,7 +7,7 @@ import (
 
 func (s *Server) sessionRoutes(g *gin.RouterGroup) {
 	g.POST("/sessions", s.endpoint(registryWriters, s.createSession)...)
-	g.GET("/sessions", s.endpoint(anySignedIn, s.listSessions)...)
+	g.GET("/sessions", s.endpoint(anySignedIn, s.listSessions, paged("kind", "county", "year")...)...)
 	g.GET("/sessions/:id", s.endpoint(anySignedIn, s.getSession)...)
 	g.PATCH("/sessions/:id", s.endpoint(registryWriters, s.updateSession)...)
 }

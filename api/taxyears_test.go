@@ -33,7 +33,7 @@ func (w *world) mustOK(r response, what string) map[string]any {
 // the defaults) and approves it in full; it returns its id.
 func (w *world) approvedOfA(amount string, fields ...any) int64 {
 	w.t.Helper()
-	id := w.mustSubmit(w.accA, expenditure(w.pledgeA, amount, fields...))
+	id := w.withEvidence(w.mustSubmit(w.accA, expenditure(w.pledgeA, amount, fields...)))
 	w.mustOK(w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", id), w.tax, map[string]any{"decision": "approve"}), "approve")
 	return id
 }

@@ -7,7 +7,7 @@ import (
 
 func (s *Server) unitRoutes(g *gin.RouterGroup) {
 	g.POST("/units", s.endpoint(registryWriters, s.createUnit)...)
-	g.GET("/units", s.endpoint(anySignedIn, s.listUnits)...)
+	g.GET("/units", s.endpoint(anySignedIn, s.listUnits, paged("county", "q", "status")...)...)
 	g.GET("/units/:id", s.endpoint(anySignedIn, s.getUnit)...)
 	g.PATCH("/units/:id", s.endpoint(registryWriters, s.updateUnit)...)
 }

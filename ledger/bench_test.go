@@ -83,9 +83,9 @@ func (b *books) bulkApprove(unit int64, n int, year int, amount string) {
 			  WITH e AS (
 			    INSERT INTO expenditures (pledge_id, unit_id, amount, spent_on, fiscal_year, invoice_no, invoice_key, vendor_name,
 			           vendor_key, category, status, exceeds_pledge, approved_amount, reviewed_by, reviewed_at, submitted_by,
-			           created_at, updated_at)
+			           submitted_at, created_at, updated_at)
 			    SELECT $1, $2, $3::numeric, $4::date + (g % 360), $7, 'B-' || k, 'B-' || k, 'مصالح انبوه', 'name:مصالح انبوه',
-			           'construction', 'approved', false, $3::numeric, $5, now(), $5, now(), now()
+			           'construction', 'approved', false, $3::numeric, $5, now(), $5, now(), now(), now()
 			      FROM (SELECT g, gen_random_uuid()::text AS k FROM generate_series(1, $6) g) s
 			    RETURNING id, amount)
 			  SELECT e.id AS expenditure_id, e.amount FROM e`, []any{b.pledges[unit], unit, amount, first, submitter, n, year}},

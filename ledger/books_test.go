@@ -73,15 +73,22 @@ func newBooks(t testing.TB, units int) *books {
 	return b
 }
 
-// spend submits an expenditure of the unit dated on (ISO) and returns its id.
+// spend submits an expenditure of the unit dated on (ISO), with its
+// invoice's scan as evidence (an approval needs one), and returns its id.
 func (b *books) spend(unit int64, on, amount, category string) int64 {
 	b.t.Helper()
 	b.invoice++
-	e, err := b.store.SubmitExpenditure(context.Background(), b.accts[unit], ledger.NewExpenditure{
+	ctx := context.Background()
+	invoice := fmt.Sprintf("INV-%d", b.invoice)
+	e, err := b.store.SubmitExpenditure(ctx, b.accts[unit], ledger.NewExpenditure{
 		PledgeID: b.pledges[unit], Amount: json.RawMessage(`"` + amount + `"`), SpentOn: &on,
-		InvoiceNo: fmt.Sprintf("INV-%d", b.invoice), VendorName: "مصالح پارس", Category: category})
+		InvoiceNo: invoice, VendorName: "مصالح پارس", Category: category})
 	if err != nil {
 		b.t.Fatalf("spend %s on %s: %v", amount, on, err)
+	}
+	if _, _, err := b.store.AddExpenditureDocument(ctx, b.accts[unit], e.ID, ledger.NewDocument{
+		Name: invoice + ".pdf", Content: []byte("%PDF-1.4 " + invoice)}); err != nil {
+		b.t.Fatalf("evidence of %s: %v", invoice, err)
 	}
 	return e.ID
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -76,6 +77,15 @@ type Document struct {
 	UploadedBy    *int64    `db:"uploaded_by" json:"uploaded_by"`
 	CreatedAt     time.Time `db:"created_at" json:"created_at"`
 	Content       []byte    `db:"content" json:"-"`
+}
+
+// MarshalJSON adds created_at_jalali, the Solar Hijri twin of created_at.
+func (d Document) MarshalJSON() ([]byte, error) {
+	type plain Document
+	return json.Marshal(struct {
+		plain
+		CreatedAtJalali *string `json:"created_at_jalali"`
+	}{plain(d), jalaliTime(&d.CreatedAt)})
 }
 
 // NewDocument is an uploaded file: the name the client gave it and its bytes.
@@ -169,11 +179,12 @@ func storeDocument(ctx context.Context, tx *database.Tx, actor taahod.Actor, t d
 }
 
 // AddExpenditureDocument attaches a file to a submitted expenditure of the
-// actor's units. The same file (by SHA-256) twice is one document: the
-// second upload returns the first with created false. It returns ENOTFOUND
-// for an expenditure the actor cannot see, EFORBIDDEN for anyone but the
-// unit's accountant, ECONFLICT once the expenditure is reviewed or
-// withdrawn, and the errors of NewDocument.Validate.
+// actor's units, or to a rejected one (the evidence a rejection asked for,
+// before it is resubmitted). The same file (by SHA-256) twice is one
+// document: the second upload returns the first with created false. It
+// returns ENOTFOUND for an expenditure the actor cannot see, EFORBIDDEN for
+// anyone but the unit's accountant, ECONFLICT once the expenditure is
+// approved, reversed or withdrawn, and the errors of NewDocument.Validate.
 func (s *Store) AddExpenditureDocument(ctx context.Context, actor taahod.Actor, expenditureID int64, in NewDocument) (Document, bool, error) {
 	if err := in.Validate(); err != nil {
 		return Document{}, false, err
@@ -196,8 +207,8 @@ func (s *Store) AddExpenditureDocument(ctx context.Context, actor taahod.Actor, 
 		if !actor.Is(taahod.RoleAccountant) {
 			return taahod.Errorf(taahod.EFORBIDDEN, "only the unit's accountant adds evidence")
 		}
-		if row.Status != StatusSubmitted {
-			return taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; evidence is added while it is submitted", expenditureID, row.Status)
+		if row.Status != StatusSubmitted && row.Status != StatusRejected {
+			return taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; evidence is added while it is submitted or rejected", expenditureID, row.Status)
 		}
 		if d, created, err = storeDocument(ctx, tx, actor, expenditureDocuments, expenditureID, in); err != nil || !created {
 			return err

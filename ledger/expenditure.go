@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
@@ -12,7 +11,9 @@ import (
 
 // Expenditure statuses. An expenditure is submitted; while it is, the
 // accountant may edit or withdraw it; the tax office's review approves it
-// (in full), approves part of it, or rejects it, and then it is frozen.
+// (in full), approves part of it, or rejects it. An approval is frozen
+// (unless the tax office reverses it); a rejected expenditure may be
+// corrected, given more evidence and resubmitted, or withdrawn.
 const (
 	StatusSubmitted         = "submitted"
 	StatusApproved          = "approved"
@@ -46,15 +47,26 @@ func ValidExpenditureStatus(s string) bool {
 }
 
 // Expenditure is what a unit spent on a school against its pledge
-// (هزینه‌کرد). FiscalYear is the Solar Hijri year of SpentOn. ExceedsPledge
-// says that, when it was submitted (or last edited), it took the pledge's
-// submitted total past the pledge's amount: accepted, and flagged for the
-// reviewer. ApprovedAmount is set by an approval.
+// (هزینه‌کرد). FiscalYear is the Solar Hijri year of SpentOn. ApprovedAmount
+// is set by an approval.
 //
-// ReviewReason and ReviewedBy are the tax office's: an education officer or
-// the secretariat reads the review's outcome (status, approved amount, when)
-// but never its reasoning or the official's identity, which speak of the
-// unit's tax affairs. See Redact.
+// ExceedsPledge says that the pledge's standing expenditures (submitted,
+// approved or partially approved, each at its amount), taken in submission
+// order up to and including this one, add up to more than the pledge: it is
+// accepted, and flagged for the reviewer. Submission order is SubmittedAt
+// (the submission or the last resubmission), then ID. The flag is this
+// expenditure's, fixed at its place in that order: it is computed when the
+// expenditure is submitted or resubmitted and when its own amount is edited,
+// and no edit of another field, nor a change of another expenditure, moves
+// it.
+//
+// The review columns (ApprovedAmount, ReviewReason, ReviewedBy, ReviewedAt)
+// are the standing review's; a resubmission clears them, and Reviews keeps
+// every round, the latest first. ReviewReason, ReviewedBy and the reversal's
+// reason and author are the tax office's: an education officer or the
+// secretariat reads the review's outcome (status, approved amount, when) but
+// never its reasoning or the official's identity, which speak of the unit's
+// tax affairs. See Redact.
 type Expenditure struct {
 	ID               int64               `db:"id" json:"id"`
 	PledgeID         int64               `db:"pledge_id" json:"pledge_id"`
@@ -72,24 +84,34 @@ type Expenditure struct {
 	ExceedsPledge    bool                `db:"exceeds_pledge" json:"exceeds_pledge"`
 	ApprovedAmount   decimal.NullDecimal `db:"approved_amount" json:"approved_amount"`
 	ReviewReason     *string             `db:"review_reason" json:"review_reason"`
-	ReviewedBy       *int64              `db:"reviewed_by" json:"reviewed_by"`
+	ReviewedBy       *UserRef            `db:"reviewed_by" json:"reviewed_by"`
 	ReviewedAt       *time.Time          `db:"reviewed_at" json:"reviewed_at"`
 	ReversedAt       *time.Time          `db:"reversed_at" json:"reversed_at"`
-	ReversedBy       *int64              `db:"reversed_by" json:"reversed_by"`
+	ReversedBy       *UserRef            `db:"reversed_by" json:"reversed_by"`
 	ReversalReason   *string             `db:"reversal_reason" json:"reversal_reason"`
-	SubmittedBy      int64               `db:"submitted_by" json:"submitted_by"`
+	WithdrawalReason *string             `db:"withdrawal_reason" json:"withdrawal_reason"`
+	WithdrawnBy      *UserRef            `db:"withdrawn_by" json:"withdrawn_by"`
+	WithdrawnAt      *time.Time          `db:"withdrawn_at" json:"withdrawn_at"`
+	SubmittedBy      UserRef             `db:"submitted_by" json:"submitted_by"`
+	SubmittedAt      time.Time           `db:"submitted_at" json:"submitted_at"`
 	CreatedAt        time.Time           `db:"created_at" json:"created_at"`
 	UpdatedAt        time.Time           `db:"updated_at" json:"updated_at"`
+	Reviews          []ReviewRound       `db:"-" json:"reviews"`
 }
 
-// Redact removes what the actor may not see: the review's reason and
-// reviewer, for the roles kept from units' tax affairs.
+// Redact removes what the actor may not see: the reasons and reviewers of
+// the reviews, and the reversal's reason and author, for the roles kept
+// from units' tax affairs.
 func (e *Expenditure) Redact(actor taahod.Actor) {
 	if !actor.SeesTaxFigures() {
 		e.ReviewReason = nil
 		e.ReviewedBy = nil
 		e.ReversalReason = nil
 		e.ReversedBy = nil
+		for i := range e.Reviews {
+			e.Reviews[i].Reason = nil
+			e.Reviews[i].Reviewer = nil
+		}
 	}
 }
 
@@ -191,40 +213,10 @@ func VendorKey(name string, nationalID *string) string {
 func InvoiceKey(invoiceNo string) string { return NormaliseText(invoiceNo) }
 
 // NormaliseText folds the ways one Persian name or number is typed into one
-// form: Arabic yeh and kaf become Persian, Persian and Arabic-Indic digits
-// become ASCII, tatweel and diacritics go, zero-width joiners and
-// non-joiners become spaces, runs of spaces become one, and letters become
-// lower case.
-func NormaliseText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case r == 'ي' || r == 'ى':
-			r = 'ی'
-		case r == 'ك':
-			r = 'ک'
-		case r >= '۰' && r <= '۹':
-			r = '0' + (r - '۰')
-		case r >= '٠' && r <= '٩':
-			r = '0' + (r - '٠')
-		case r == 'ـ' || (r >= '\u064B' && r <= '\u065F') || r == '\u0670':
-			continue
-		case r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\uFEFF' || unicode.IsSpace(r):
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
+// form; it is taahod.FoldText, kept under this name for its callers.
+func NormaliseText(s string) string { return taahod.FoldText(s) }
 
-// ExpenditurePatch is an edit of a submitted expenditure. Absent fields
+// ExpenditurePatch is an edit of a submitted or rejected expenditure. Absent fields
 // stay; vendor_national_id and description may be cleared with null. The
 // pledge cannot change: withdraw and submit anew.
 type ExpenditurePatch struct {
@@ -297,6 +289,7 @@ type ExpenditureFilter struct {
 	Status     string
 	FiscalYear int
 	From, To   taahod.Date
+	Query      string // words each part of the invoice number or the vendor's name, folded
 	AfterID    int64
 	Limit      int
 }

@@ -52,35 +52,47 @@ func (e Expenditure) MarshalJSON() ([]byte, error) {
 	b = append(b, `,"review_reason":`...)
 	b = appendStringPtr(b, e.ReviewReason)
 	b = append(b, `,"reviewed_by":`...)
-	if e.ReviewedBy != nil {
-		b = strconv.AppendInt(b, *e.ReviewedBy, 10)
-	} else {
-		b = append(b, "null"...)
-	}
+	b = appendUserRef(b, e.ReviewedBy)
 	b = append(b, `,"reviewed_at":`...)
 	b = appendTimePtr(b, e.ReviewedAt)
 	b = append(b, `,"reversed_at":`...)
 	b = appendTimePtr(b, e.ReversedAt)
 	b = append(b, `,"reversed_by":`...)
-	if e.ReversedBy != nil {
-		b = strconv.AppendInt(b, *e.ReversedBy, 10)
-	} else {
-		b = append(b, "null"...)
-	}
+	b = appendUserRef(b, e.ReversedBy)
 	b = append(b, `,"reversal_reason":`...)
 	b = appendStringPtr(b, e.ReversalReason)
+	b = append(b, `,"withdrawal_reason":`...)
+	b = appendStringPtr(b, e.WithdrawalReason)
+	b = append(b, `,"withdrawn_by":`...)
+	b = appendUserRef(b, e.WithdrawnBy)
+	b = append(b, `,"withdrawn_at":`...)
+	b = appendTimePtr(b, e.WithdrawnAt)
 	b = append(b, `,"submitted_by":`...)
-	b = strconv.AppendInt(b, e.SubmittedBy, 10)
+	b = appendUserRef(b, &e.SubmittedBy)
+	b = append(b, `,"submitted_at":`...)
+	b = appendTimePtr(b, &e.SubmittedAt)
 	b = append(b, `,"created_at":`...)
 	b = appendTimePtr(b, &e.CreatedAt)
 	b = append(b, `,"updated_at":`...)
 	b = appendTimePtr(b, &e.UpdatedAt)
+	b = append(b, `,"reviews":[`...)
+	for i, r := range e.Reviews {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = r.appendJSON(b)
+	}
+	b = append(b, ']')
 	b = append(b, `,"spent_on_jalali":`...)
 	b = appendString(b, e.SpentOn.Jalali())
 	b = append(b, `,"reviewed_at_jalali":`...)
 	b = appendStringPtr(b, jalaliTime(e.ReviewedAt))
 	b = append(b, `,"reversed_at_jalali":`...)
 	b = appendStringPtr(b, jalaliTime(e.ReversedAt))
+	b = append(b, `,"withdrawn_at_jalali":`...)
+	b = appendStringPtr(b, jalaliTime(e.WithdrawnAt))
+	b = append(b, `,"submitted_at_jalali":`...)
+	b = appendStringPtr(b, jalaliTime(&e.SubmittedAt))
 	b = append(b, `,"created_at_jalali":`...)
 	b = appendStringPtr(b, jalaliTime(&e.CreatedAt))
 	b = append(b, `,"updated_at_jalali":`...)
@@ -144,6 +156,18 @@ func appendDecimal(b []byte, d decimal.Decimal) []byte {
 	b = append(b, '"')
 	b = append(b, d.String()...)
 	return append(b, '"')
+}
+
+// appendUserRef writes a user as {"id","full_name"}, or null.
+func appendUserRef(b []byte, u *UserRef) []byte {
+	if u == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, u.ID, 10)
+	b = append(b, `,"full_name":`...)
+	b = appendString(b, u.FullName)
+	return append(b, '}')
 }
 
 func appendTimePtr(b []byte, t *time.Time) []byte {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -16,19 +17,24 @@ import (
 )
 
 // expenditureColumns are the columns of Expenditure, over expenditures e
-// joined to their pledges p.
-const expenditureColumns = `e.id, e.pledge_id, e.unit_id, p.school_id, e.amount, e.spent_on, e.fiscal_year,
+// joined to their pledges p; the actors come named (see userRefSQL).
+var expenditureColumns = `e.id, e.pledge_id, e.unit_id, p.school_id, e.amount, e.spent_on, e.fiscal_year,
 	e.invoice_no, e.vendor_name, e.vendor_national_id, e.category, e.description, e.status,
-	e.exceeds_pledge, e.approved_amount, e.review_reason, e.reviewed_by, e.reviewed_at,
-	e.reversed_at, e.reversed_by, e.reversal_reason, e.submitted_by, e.created_at, e.updated_at`
+	e.exceeds_pledge, e.approved_amount, e.review_reason, ` + userRefSQL("e.reviewed_by") + ` AS reviewed_by, e.reviewed_at,
+	e.reversed_at, ` + userRefSQL("e.reversed_by") + ` AS reversed_by, e.reversal_reason,
+	e.withdrawal_reason, ` + userRefSQL("e.withdrawn_by") + ` AS withdrawn_by, e.withdrawn_at,
+	` + userRefSQL("e.submitted_by") + ` AS submitted_by, e.submitted_at, e.created_at, e.updated_at`
 
 // SubmitSQL is the one statement that submits an expenditure, in autocommit:
 // it adds the amount to the pledge's running submitted total (which locks
 // the pledge, and which only a live pledge of the actor's units dated on or
 // before the expenditure matches), inserts the expenditure flagged when that
-// total passes the pledge, and appends the audit entry. Nothing is written
-// when the pledge does not match. It answers only what the caller does not
-// know already: the new id, the flag, and the pledge's unit and school. Its
+// total passes the pledge (the new expenditure is the last in submission
+// order, so that total is the running total Expenditure.ExceedsPledge
+// defines), and appends the audit entry. Nothing is written when the pledge
+// does not match. It answers only what the caller does not know already:
+// the new id, the flag, and the pledge's unit and school; the submitter's
+// name comes from the actor, so the answer costs no query for it. Its
 // placeholders are those of submitArgs. It is exported for the benchmark
 // driver, which runs it through pgbench.
 var SubmitSQL = `
@@ -39,9 +45,9 @@ var SubmitSQL = `
 	), e AS (
 		INSERT INTO expenditures (pledge_id, unit_id, amount, spent_on, fiscal_year, invoice_no, invoice_key,
 		       vendor_name, vendor_national_id, vendor_key, category, description, status, exceeds_pledge,
-		       submitted_by, created_at, updated_at)
+		       submitted_by, submitted_at, created_at, updated_at)
 		SELECT p.id, p.unit_id, $2::numeric, $4::date, $5::int, $6::text, $7::text, $8::text, $9::text, $10::text,
-		       $11::text, $12::text, 'submitted', p.submitted_total > p.amount, $13::bigint, $14::timestamptz, $14::timestamptz
+		       $11::text, $12::text, 'submitted', p.submitted_total > p.amount, $13::bigint, $14::timestamptz, $14::timestamptz, $14::timestamptz
 		  FROM p
 		RETURNING id, unit_id, exceeds_pledge
 	), ` + database.StatementAuditSQL("(SELECT e.id::text FROM e)", 15) + `
@@ -78,7 +84,8 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 	}
 	e := Expenditure{PledgeID: in.PledgeID, Amount: in.amount, SpentOn: in.spentOn, FiscalYear: in.spentOn.FiscalYear(),
 		InvoiceNo: in.InvoiceNo, VendorName: in.VendorName, VendorNationalID: in.VendorNationalID, Category: in.Category,
-		Description: in.Description, Status: StatusSubmitted, SubmittedBy: actor.UserID, CreatedAt: now, UpdatedAt: now}
+		Description: in.Description, Status: StatusSubmitted, SubmittedBy: UserRef{ID: actor.UserID, FullName: actor.DisplayName()},
+		SubmittedAt: now, CreatedAt: now, UpdatedAt: now, Reviews: []ReviewRound{}}
 	// The statement is one short autocommitted step, so it runs to its end
 	// even if the client goes away: a context that cannot be cancelled
 	// spares database/sql and lib/pq the goroutine each starts per query to
@@ -151,7 +158,8 @@ func beforePledge(pledgedOn taahod.Date) error {
 func duplicateInvoice(err error) error {
 	var pe *pq.Error
 	if errors.As(err, &pe) && pe.Code == "23505" && pe.Constraint == "expenditures_invoice" {
-		return &taahod.Error{Code: taahod.ECONFLICT, Message: "this unit has already submitted this invoice number for this vendor",
+		return &taahod.Error{Code: taahod.ECONFLICT, Message: "this unit has already submitted this invoice number for this vendor " +
+			"(a rejected expenditure keeps its invoice: correct and resubmit it, or withdraw it first)",
 			Fields: []taahod.FieldError{{Field: "invoice_no", Code: "duplicate", Message: "already submitted for this vendor"}}}
 	}
 	return database.MapError(err)
@@ -164,8 +172,15 @@ func (s *Store) FindExpenditure(ctx context.Context, actor taahod.Actor, id int6
 	if err == nil && !actor.CanSeeUnit(e.UnitID) {
 		err = taahod.Errorf(taahod.ENOTFOUND, "expenditure %d not found", id)
 	}
-	e.Redact(actor)
-	return e, err
+	if err != nil {
+		return Expenditure{}, err
+	}
+	list := []Expenditure{e}
+	if err := withReviews(ctx, s.DB, list); err != nil {
+		return Expenditure{}, err
+	}
+	list[0].Redact(actor)
+	return list[0], nil
 }
 
 func findExpenditure(ctx context.Context, q sqlx.QueryerContext, id int64, forUpdate bool) (Expenditure, error) {
@@ -182,6 +197,13 @@ func findExpenditure(ctx context.Context, q sqlx.QueryerContext, id int64, forUp
 // only a submitted one allows. It returns ENOTFOUND outside the actor's
 // units and ECONFLICT once it is reviewed or withdrawn.
 func lockSubmitted(ctx context.Context, tx *database.Tx, actor taahod.Actor, id int64, doing string) (Expenditure, error) {
+	return lockIn(ctx, tx, actor, id, doing, StatusSubmitted)
+}
+
+// lockIn locks an expenditure of the actor's units for a change that the
+// statuses allow. It returns ENOTFOUND outside the actor's units and
+// ECONFLICT in any other status.
+func lockIn(ctx context.Context, tx *database.Tx, actor taahod.Actor, id int64, doing string, statuses ...string) (Expenditure, error) {
 	e, err := findExpenditure(ctx, tx, id, true)
 	if err != nil {
 		return e, err
@@ -189,10 +211,36 @@ func lockSubmitted(ctx context.Context, tx *database.Tx, actor taahod.Actor, id 
 	if !actor.CanSeeUnit(e.UnitID) {
 		return e, taahod.Errorf(taahod.ENOTFOUND, "expenditure %d not found", id)
 	}
-	if e.Status != StatusSubmitted {
-		return e, taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; only a submitted expenditure can be %s", id, e.Status, doing)
+	for _, st := range statuses {
+		if e.Status == st {
+			return e, nil
+		}
 	}
-	return e, nil
+	return e, taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; only a %s expenditure can be %s",
+		id, e.Status, strings.Join(statuses, " or "), doing)
+}
+
+// answer is an expenditure changed in tx as its answer shows it: with its
+// review rounds, redacted for the actor.
+func answer(ctx context.Context, tx *database.Tx, actor taahod.Actor, e Expenditure) (Expenditure, error) {
+	list := []Expenditure{e}
+	if err := withReviews(ctx, tx, list); err != nil {
+		return e, err
+	}
+	list[0].Redact(actor)
+	return list[0], nil
+}
+
+// exceedsAt tells whether the pledge's standing expenditures up to e in
+// submission order, e counted at amount, add up to more than the pledge's
+// amount: Expenditure.ExceedsPledge. The caller holds the pledge's lock.
+func exceedsAt(ctx context.Context, tx *database.Tx, e Expenditure, amount, pledgeAmount decimal.Decimal) (bool, error) {
+	var before decimal.Decimal
+	err := tx.GetContext(ctx, &before, `
+		SELECT coalesce(sum(amount), 0) FROM expenditures
+		 WHERE pledge_id = $1 AND id <> $2 AND status IN ('submitted', 'approved', 'partially_approved')
+		   AND (submitted_at, id) < ($3, $2)`, e.PledgeID, e.ID, e.SubmittedAt)
+	return before.Add(amount).GreaterThan(pledgeAmount), err
 }
 
 // pledgeRow is a pledge as locked for a change of its expenditures.
@@ -220,12 +268,15 @@ func addSubmitted(ctx context.Context, tx *database.Tx, pledgeID int64, delta de
 	return err
 }
 
-// UpdateExpenditure edits a submitted expenditure of the actor's units. A
-// new amount moves the pledge's submitted total and recomputes
-// exceeds_pledge. It returns ENOTFOUND outside the actor's units; EINVALID
-// for bad fields or a date before the pledge's; ECONFLICT once the
-// expenditure is reviewed or withdrawn, when its pledge is cancelled, or for
-// an invoice number already submitted for the vendor.
+// UpdateExpenditure edits a submitted or rejected expenditure of the
+// actor's units (a rejected one is corrected before it is resubmitted). A
+// new amount of a submitted expenditure moves the pledge's submitted total
+// and recomputes its exceeds_pledge at its place in submission order; no
+// other field moves the flag, and a rejected expenditure's flag is
+// recomputed when it is resubmitted. It returns ENOTFOUND outside the
+// actor's units; EINVALID for bad fields or a date before the pledge's;
+// ECONFLICT once the expenditure is approved or withdrawn, when its pledge
+// is cancelled, or for an invoice number already submitted for the vendor.
 func (s *Store) UpdateExpenditure(ctx context.Context, actor taahod.Actor, id int64, patch ExpenditurePatch) (Expenditure, error) {
 	if err := patch.Validate(s.today()); err != nil {
 		return Expenditure{}, err
@@ -233,7 +284,7 @@ func (s *Store) UpdateExpenditure(ctx context.Context, actor taahod.Actor, id in
 	var e Expenditure
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		var err error
-		if e, err = lockSubmitted(ctx, tx, actor, id, "edited"); err != nil {
+		if e, err = lockIn(ctx, tx, actor, id, "edited", StatusSubmitted, StatusRejected); err != nil {
 			return err
 		}
 		p, err := lockPledge(ctx, tx, e.PledgeID)
@@ -284,12 +335,18 @@ func (s *Store) UpdateExpenditure(ctx context.Context, actor taahod.Actor, id in
 		setNullable("vendor_national_id", patch.VendorNationalID, &e.VendorNationalID)
 		setNullable("description", patch.Description, &e.Description)
 		if len(changes) == 0 {
-			return nil
-		}
-		total := p.SubmittedTotal.Sub(old).Add(e.Amount)
-		e.ExceedsPledge = total.GreaterThan(p.Amount)
-		if err := addSubmitted(ctx, tx, e.PledgeID, e.Amount.Sub(old)); err != nil {
+			e, err = answer(ctx, tx, actor, e)
 			return err
+		}
+		if e.Status == StatusSubmitted && !e.Amount.Equal(old) {
+			// A rejected expenditure is out of the pledge's total until
+			// it is resubmitted, which sets its flag.
+			if e.ExceedsPledge, err = exceedsAt(ctx, tx, e, e.Amount, p.Amount); err != nil {
+				return err
+			}
+			if err := addSubmitted(ctx, tx, e.PledgeID, e.Amount.Sub(old)); err != nil {
+				return err
+			}
 		}
 		_, err = tx.ExecContext(ctx, `
 			UPDATE expenditures SET amount = $2, spent_on = $3, fiscal_year = $4, invoice_no = $5, invoice_key = $6,
@@ -304,15 +361,19 @@ func (s *Store) UpdateExpenditure(ctx context.Context, actor taahod.Actor, id in
 		}
 		e.UpdatedAt = tx.Now
 		tx.Audit(ctx, actor, "expenditure.update", "expenditure", id, changes)
-		return nil
+		e, err = answer(ctx, tx, actor, e)
+		return err
 	})
 	return e, err
 }
 
-// WithdrawExpenditure withdraws a submitted expenditure of the actor's
-// units: it leaves the pledge's submitted total, and its invoice number may
-// be submitted again. It returns ENOTFOUND outside the actor's units and
-// ECONFLICT once the expenditure is reviewed or withdrawn.
+// WithdrawExpenditure withdraws a submitted or rejected expenditure of the
+// actor's units: it leaves the pledge's submitted total (a rejected one has
+// left it already), and its invoice number may be submitted again. The
+// reason, who withdrew and when are kept. A rejected expenditure's review
+// columns are cleared (the schema wants a withdrawn one without a standing
+// review); its review rounds stay. It returns ENOTFOUND outside the actor's
+// units and ECONFLICT once the expenditure is approved or withdrawn.
 func (s *Store) WithdrawExpenditure(ctx context.Context, actor taahod.Actor, id int64, reason *string) (Expenditure, error) {
 	var p taahod.Problems
 	p.OptionalText("reason", &reason, 2000)
@@ -322,21 +383,30 @@ func (s *Store) WithdrawExpenditure(ctx context.Context, actor taahod.Actor, id 
 	var e Expenditure
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		var err error
-		if e, err = lockSubmitted(ctx, tx, actor, id, "withdrawn"); err != nil {
+		if e, err = lockIn(ctx, tx, actor, id, "withdrawn", StatusSubmitted, StatusRejected); err != nil {
 			return err
 		}
-		if _, err := lockPledge(ctx, tx, e.PledgeID); err != nil {
+		if e.Status == StatusSubmitted {
+			if _, err := lockPledge(ctx, tx, e.PledgeID); err != nil {
+				return err
+			}
+			if err := addSubmitted(ctx, tx, e.PledgeID, e.Amount.Neg()); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE expenditures SET status = 'withdrawn', withdrawal_reason = $2, withdrawn_by = $3, withdrawn_at = $4,
+			       review_reason = NULL, reviewed_by = NULL, reviewed_at = NULL, updated_at = $4
+			 WHERE id = $1`, id, reason, nullID(actor.UserID), tx.Now); err != nil {
 			return err
 		}
-		if err := addSubmitted(ctx, tx, e.PledgeID, e.Amount.Neg()); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE expenditures SET status = 'withdrawn', updated_at = $2 WHERE id = $1`, id, tx.Now); err != nil {
-			return err
-		}
-		e.Status, e.UpdatedAt = StatusWithdrawn, tx.Now
-		tx.Audit(ctx, actor, "expenditure.withdraw", "expenditure", id, map[string]any{"reason": reason})
-		return nil
+		now := tx.Now
+		from := e.Status
+		e.Status, e.WithdrawalReason, e.WithdrawnBy, e.WithdrawnAt, e.UpdatedAt = StatusWithdrawn, reason, userOf(actor), &now, now
+		e.ReviewReason, e.ReviewedBy, e.ReviewedAt = nil, nil, nil
+		tx.Audit(ctx, actor, "expenditure.withdraw", "expenditure", id, map[string]any{"reason": reason, "from": from})
+		e, err = answer(ctx, tx, actor, e)
+		return err
 	})
 	return e, err
 }
@@ -370,11 +440,19 @@ func (s *Store) ListExpenditures(ctx context.Context, actor taahod.Actor, f Expe
 	if !f.To.IsZero() {
 		q.add("e.spent_on <= " + q.arg(f.To) + "::date")
 	}
+	// invoice_key is the folded invoice number (InvoiceKey).
+	q.search(f.Query, "e.invoice_key", "taahod_fold(e.vendor_name)")
 	list := []Expenditure{}
 	err := s.DB.SelectContext(ctx, &list, `SELECT `+expenditureColumns+` FROM expenditures e JOIN pledges p ON p.id = e.pledge_id
 		WHERE `+q.clause()+` ORDER BY e.id LIMIT `+q.arg(f.Limit), q.args...)
+	if err != nil {
+		return nil, database.MapError(err)
+	}
+	if err := withReviews(ctx, s.DB, list); err != nil {
+		return nil, err
+	}
 	for i := range list {
 		list[i].Redact(actor)
 	}
-	return list, database.MapError(err)
+	return list, nil
 }

@@ -17,11 +17,4 @@ func jalaliDate(d taahod.Date) *string {
 
 // jalaliTime is the *_jalali twin of an instant: its Solar Hijri date and
 // time of day in Tehran, "1404/09/05 14:30:00"; nil for nil.
-func jalaliTime(t *time.Time) *string {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	local := t.In(taahod.Tehran())
-	s := taahod.DateOf(local).Jalali() + " " + local.Format("15:04:05")
-	return &s
-}
+func jalaliTime(t *time.Time) *string { return taahod.JalaliTimePtr(t) }

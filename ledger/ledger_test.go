@@ -73,6 +73,15 @@ func (f *fixture) pledge(amount string) ledger.Pledge {
 	return p
 }
 
+// evidence attaches a scan to an expenditure, as an approval needs.
+func (f *fixture) evidence(id int64) {
+	f.t.Helper()
+	if _, _, err := f.store.AddExpenditureDocument(context.Background(), f.accountant, id, ledger.NewDocument{
+		Name: "scan.pdf", Content: []byte(fmt.Sprintf("%%PDF-1.4 scan of %d", id))}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 func newExpenditure(pledge int64, amount, invoice string) ledger.NewExpenditure {
 	on := "2025-10-01"
 	return ledger.NewExpenditure{PledgeID: pledge, Amount: json.RawMessage(`"` + amount + `"`), SpentOn: &on,
@@ -158,6 +167,7 @@ func TestSubmittedTotalsFollowEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("350.5")
+	f.evidence(a.ID)
 	if _, err := f.store.Review(ctx, f.tax, a.ID, ledger.ReviewInput{Decision: ledger.DecisionApprove, ApprovedAmount: json.RawMessage(`"100"`), Reason: &reason}); err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +185,10 @@ func TestSubmittedTotalsFollowEveryChange(t *testing.T) {
 // TestReviewRacesWithUpload runs a review and an upload of evidence at the
 // same time, many times: either the upload lands before the review, or it is
 // refused because the expenditure is reviewed; never both a review and a
-// later document.
+// later document. Every other round the expenditure has no document before
+// the race, so the approval also races the first evidence: it either sees
+// the document or is refused with evidence_required, and never approves an
+// expenditure without one.
 func TestReviewRacesWithUpload(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -185,11 +198,16 @@ func TestReviewRacesWithUpload(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		first := i%2 == 0
+		if !first {
+			f.evidence(e.ID)
+		}
 		var wg sync.WaitGroup
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			if _, err := f.store.Review(ctx, f.tax, e.ID, ledger.ReviewInput{Decision: ledger.DecisionApprove}); err != nil {
+			_, err := f.store.Review(ctx, f.tax, e.ID, ledger.ReviewInput{Decision: ledger.DecisionApprove})
+			if err != nil && !(first && taahod.ErrorCode(err) == ledger.EEVIDENCEREQUIRED) {
 				t.Error(err)
 			}
 		}()
@@ -205,6 +223,11 @@ func TestReviewRacesWithUpload(t *testing.T) {
 		if err := f.db.Get(&late, `SELECT count(*) FROM expenditure_documents d JOIN expenditures e ON e.id = d.expenditure_id
 			WHERE e.id = $1 AND d.created_at > e.reviewed_at`, e.ID); err != nil || late != 0 {
 			t.Fatalf("document after review: %d %v", late, err)
+		}
+		var bare int
+		if err := f.db.Get(&bare, `SELECT count(*) FROM expenditures e WHERE e.id = $1 AND e.status = 'approved'
+			AND NOT EXISTS (SELECT 1 FROM expenditure_documents d WHERE d.expenditure_id = e.id)`, e.ID); err != nil || bare != 0 {
+			t.Fatalf("approved without evidence: %d %v", bare, err)
 		}
 	}
 }

@@ -235,3 +235,12 @@ func digits(s string) bool {
 func rateError(code, message string) error {
 	return &taahod.Error{Code: taahod.EINVALID, Message: message, Fields: []taahod.FieldError{{Code: code, Message: message}}}
 }
+
+// MarshalJSON adds updated_at_jalali, the Solar Hijri twin of updated_at.
+func (p Policy) MarshalJSON() ([]byte, error) {
+	type plain Policy
+	return json.Marshal(struct {
+		plain
+		UpdatedAtJalali *string `json:"updated_at_jalali"`
+	}{plain(p), jalaliTime(&p.UpdatedAt)})
+}

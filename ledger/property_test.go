@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
 )
 
@@ -390,8 +391,10 @@ func (p *property) run(steps int) {
 		switch n := p.r.IntN(100); {
 		case n < 24:
 			p.submit(unit)
-		case n < 48:
+		case n < 45:
 			p.review()
+		case n < 48:
+			p.resubmit()
 		case n < 54:
 			p.reverse()
 		case n < 66:
@@ -537,6 +540,23 @@ func (p *property) review() {
 	if approved != nil {
 		e.approved, e.unused = approved, approved
 	}
+}
+
+// resubmit puts a rejected expenditure back in review, as its unit's
+// accountant would after correcting it; the model takes it back to
+// submitted, and it may be reviewed again.
+func (p *property) resubmit() {
+	e := p.pick(ledger.StatusRejected)
+	if e == nil {
+		return
+	}
+	got, err := p.store.Resubmit(p.ctx, p.accts[e.unit], e.id)
+	p.step("resubmit %d (unit %d): %v", e.id, e.unit, err)
+	if err != nil || got.Status != ledger.StatusSubmitted || len(got.Reviews) == 0 {
+		p.fail("resubmit %d: %+v %v", e.id, got, err)
+	}
+	e.status = ledger.StatusSubmitted
+	p.seen["resubmission"]++
 }
 
 func (p *property) reverse() {
@@ -753,6 +773,13 @@ func (p *property) check(units []int64) {
 	}
 	if len(findings) > 0 {
 		p.fail("verify found %v", findings)
+	}
+	for name, check := range map[string]func(context.Context, *database.DB) (int, []database.Finding, error){
+		"pledge totals": ledger.VerifySubmittedTotals, "review rounds": ledger.VerifyReviewRounds,
+	} {
+		if _, findings, err := check(p.ctx, p.db); err != nil || len(findings) > 0 {
+			p.fail("verify %s: %v %v", name, findings, err)
+		}
 	}
 	for _, u := range units {
 		for year := firstYear; year <= lastYear; year++ {

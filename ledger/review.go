@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
@@ -15,6 +16,10 @@ const (
 	DecisionApprove = "approve"
 	DecisionReject  = "reject"
 )
+
+// EEVIDENCEREQUIRED refuses the approval of an expenditure that has no
+// evidence document: the tax office approves nothing it has not seen.
+var EEVIDENCEREQUIRED = taahod.RegisterCode("evidence_required")
 
 // ReviewInput is the tax office's decision on a submitted expenditure:
 // approve (all of it, or approved_amount of it) or reject. Approving less
@@ -52,10 +57,14 @@ func (r *ReviewInput) Validate() error {
 // one transaction that locks the expenditure row. Approving without an
 // amount approves all of it; approved_amount equal to the amount is an
 // approval, less is a partial approval and needs a reason. A rejection
-// takes the expenditure out of its pledge's submitted total. The reviewer
-// and the time are kept. It returns ENOTFOUND for an unknown expenditure,
-// EINVALID for a bad decision or an approved amount over the expenditure's,
-// and ECONFLICT for an expenditure already reviewed or withdrawn.
+// takes the expenditure out of its pledge's submitted total (until it is
+// resubmitted). The reviewer and the time are kept, and each review is a
+// round in the expenditure's Reviews. An approval, in full or in part, needs
+// at least one evidence document; a rejection does not. It returns
+// ENOTFOUND for an unknown expenditure, EINVALID for a bad decision or an
+// approved amount over the expenditure's, EEVIDENCEREQUIRED for an approval
+// of an expenditure without a document, and ECONFLICT for an expenditure
+// already reviewed (until it is resubmitted) or withdrawn.
 func (s *Store) Review(ctx context.Context, actor taahod.Actor, id int64, r ReviewInput) (Expenditure, error) {
 	if err := r.Validate(); err != nil {
 		return Expenditure{}, err
@@ -63,7 +72,10 @@ func (s *Store) Review(ctx context.Context, actor taahod.Actor, id int64, r Revi
 	var e Expenditure
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		var err error
-		e, err = s.review(ctx, tx, actor, id, r)
+		if e, err = s.review(ctx, tx, actor, id, r); err != nil {
+			return err
+		}
+		e, err = answer(ctx, tx, actor, e)
 		return err
 	})
 	return e, err
@@ -95,6 +107,18 @@ func (s *Store) review(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 			}
 		}
 	}
+	if approved.Valid {
+		// The expenditure is locked, and a document is added only under a
+		// share lock of it (AddExpenditureDocument), so none can arrive
+		// between this count and the commit.
+		var evidence bool
+		if err := tx.GetContext(ctx, &evidence, `SELECT EXISTS (SELECT 1 FROM expenditure_documents WHERE expenditure_id = $1)`, id); err != nil {
+			return e, err
+		}
+		if !evidence {
+			return e, taahod.Errorf(EEVIDENCEREQUIRED, "expenditure %d has no evidence document; it cannot be approved until the unit adds one", id)
+		}
+	}
 	if status == StatusRejected {
 		if _, err := lockPledge(ctx, tx, e.PledgeID); err != nil {
 			return e, err
@@ -115,9 +139,13 @@ func (s *Store) review(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 			return e, err
 		}
 	}
+	if err := recordRound(ctx, tx, id, ReviewRound{Decision: r.Decision, Status: status, Amount: e.Amount,
+		ApprovedAmount: approved, Reason: r.Reason, At: tx.Now}, nullID(actor.UserID)); err != nil {
+		return e, err
+	}
 	now := tx.Now
 	e.Status, e.ApprovedAmount, e.ReviewReason, e.ReviewedBy, e.ReviewedAt, e.UpdatedAt =
-		status, approved, r.Reason, nullID(actor.UserID), &now, now
+		status, approved, r.Reason, userOf(actor), &now, now
 	tx.Audit(ctx, actor, "expenditure.review", "expenditure", id, map[string]any{
 		"decision": r.Decision, "status": status, "amount": e.Amount, "approved_amount": approved, "reason": r.Reason,
 	})
@@ -170,10 +198,17 @@ type QueueSchool struct {
 	County string `db:"county" json:"county"`
 }
 
-// ReviewQueue lists the submitted expenditures, oldest first (by id, which
-// is the order of submission), after afterID and at most limit, each with
-// its unit, school and documents.
-func (s *Store) ReviewQueue(ctx context.Context, actor taahod.Actor, afterID int64, limit int) ([]QueueItem, error) {
+// QueuePosition is a place in the review queue: the (re)submission time and
+// id of the last item seen. The zero position is the queue's start.
+type QueuePosition struct {
+	SubmittedAt time.Time
+	ID          int64
+}
+
+// ReviewQueue lists the submitted expenditures, oldest (re)submission first
+// (by submitted_at, then id), after the position and at most limit, each
+// with its unit, school, documents and earlier review rounds.
+func (s *Store) ReviewQueue(ctx context.Context, actor taahod.Actor, after QueuePosition, limit int) ([]QueueItem, error) {
 	var rows []struct {
 		Expenditure
 		UnitName     string `db:"unit_name"`
@@ -188,15 +223,24 @@ func (s *Store) ReviewQueue(ctx context.Context, actor taahod.Actor, afterID int
 		  JOIN pledges p ON p.id = e.pledge_id
 		  JOIN units u ON u.id = e.unit_id
 		  JOIN schools s ON s.id = p.school_id
-		 WHERE e.status = 'submitted' AND e.id > $1 AND ($2::bigint[] IS NULL OR e.unit_id = ANY($2))
-		 ORDER BY e.id LIMIT $3`, afterID, unitScope(actor), limit)
+		 WHERE e.status = 'submitted' AND ($4::bigint = 0 OR (e.submitted_at, e.id) > ($1::timestamptz, $4::bigint))
+		   AND ($2::bigint[] IS NULL OR e.unit_id = ANY($2))
+		 ORDER BY e.submitted_at, e.id LIMIT $3`, after.SubmittedAt, unitScope(actor), limit, after.ID)
 	if err != nil {
 		return nil, database.MapError(err)
+	}
+	list := make([]Expenditure, len(rows))
+	for i := range rows {
+		list[i] = rows[i].Expenditure
+	}
+	if err := withReviews(ctx, s.DB, list); err != nil {
+		return nil, err
 	}
 	items := make([]QueueItem, len(rows))
 	ids := make([]int64, len(rows))
 	at := make(map[int64]int, len(rows))
 	for i, r := range rows {
+		r.Expenditure = list[i]
 		r.Expenditure.Redact(actor)
 		items[i] = QueueItem{
 			Expenditure: r.Expenditure,

@@ -175,7 +175,8 @@ func optionalAmount(p *taahod.Problems, field string, raw json.RawMessage) decim
 
 // SchoolFilter narrows a list of schools.
 type SchoolFilter struct {
-	County  string
+	County  string // compared folded (taahod.FoldText)
+	Query   string // words each part of the name, folded
 	Status  string
 	Kind    string
 	AfterID int64

@@ -90,8 +90,9 @@ func (s *Store) ListSchools(ctx context.Context, actor taahod.Actor, f SchoolFil
 	q.arg(unitScope(actor))
 	q.add("s.id > " + q.arg(f.AfterID))
 	if f.County != "" {
-		q.add("s.county = " + q.arg(f.County))
+		q.add("taahod_fold(s.county) = " + q.arg(taahod.FoldText(f.County)))
 	}
+	q.search(f.Query, "taahod_fold(s.name)")
 	if f.Status != "" {
 		q.add("s.status = " + q.arg(f.Status))
 	}

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,15 @@ type Agency struct {
 	Name        string    `db:"name" json:"name"`
 	Resolutions int       `db:"resolutions" json:"resolutions"`
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+}
+
+// MarshalJSON adds the Solar Hijri twin of created_at.
+func (a Agency) MarshalJSON() ([]byte, error) {
+	type plain Agency
+	return json.Marshal(struct {
+		plain
+		CreatedAtJalali string `json:"created_at_jalali"`
+	}{plain(a), taahod.JalaliTime(a.CreatedAt)})
 }
 
 const maxAgencyName = 200
@@ -83,7 +93,7 @@ func ensureAgencies(ctx context.Context, tx *database.Tx, names []string) (map[s
 
 // AgencyFilter narrows the catalogue.
 type AgencyFilter struct {
-	Query   string // part of the name, compared after NormalizeName
+	Query   string // words each part of the name, folded (searchClause)
 	AfterID int64
 	Limit   int
 }
@@ -93,8 +103,8 @@ type AgencyFilter struct {
 func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]Agency, error) {
 	var args sqlArgs
 	where := []string{"a.id > " + args.add(f.AfterID)}
-	if q := NormalizeName(f.Query); q != "" {
-		where = append(where, "a.name LIKE '%' || "+args.add(likePattern(q))+" || '%'")
+	if cond := searchClause(&args, f.Query, contains("taahod_fold(a.name)")); cond != "" {
+		where = append(where, cond)
 	}
 	agencies := []Agency{}
 	err := sqlx.SelectContext(ctx, s.DB, &agencies, `
@@ -102,15 +112,4 @@ func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]Agency, err
 		       (SELECT count(*) FROM resolution_agencies ra WHERE ra.agency_id = a.id) AS resolutions
 		  FROM agencies a WHERE `+strings.Join(where, " AND ")+` ORDER BY a.id LIMIT `+args.add(f.Limit), args...)
 	return agencies, database.MapError(err)
-}
-
-// agencyID returns the id of the agency with the name (normalised), or 0
-// when the catalogue has none.
-func agencyID(ctx context.Context, q sqlx.QueryerContext, name string) (int64, error) {
-	var id []int64
-	err := sqlx.SelectContext(ctx, q, &id, `SELECT id FROM agencies WHERE name = $1`, NormalizeName(name))
-	if err != nil || len(id) == 0 {
-		return 0, err
-	}
-	return id[0], nil
 }

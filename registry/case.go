@@ -16,28 +16,31 @@ import (
 // that goes on to a headquarters is recorded as a referral. An open case has
 // no closing date.
 type Case struct {
-	ID             int64       `db:"id" json:"id"`
-	UnitID         *int64      `db:"unit_id" json:"unit_id"`
-	UnitName       *string     `db:"unit_name" json:"unit_name"`
-	UnitWithheld   bool        `db:"-" json:"unit_withheld"`
-	Channel        string      `db:"channel" json:"channel"`
-	Subject        string      `db:"subject" json:"subject"`
-	Category       string      `db:"category" json:"category"`
-	OpenedOn       taahod.Date `db:"opened_on" json:"opened_on"`
-	OpenedOnJalali string      `db:"-" json:"opened_on_jalali"`
-	FiscalYear     int         `db:"-" json:"fiscal_year"`
-	ClosedOn       taahod.Date `db:"closed_on" json:"closed_on"`
-	ClosedOnJalali *string     `db:"-" json:"closed_on_jalali"`
-	Outcome        string      `db:"outcome" json:"outcome"`
-	Confidential   bool        `db:"confidential" json:"confidential"`
-	CreatedAt      time.Time   `db:"created_at" json:"created_at"`
-	UpdatedAt      time.Time   `db:"updated_at" json:"updated_at"`
+	ID              int64       `db:"id" json:"id"`
+	UnitID          *int64      `db:"unit_id" json:"unit_id"`
+	UnitName        *string     `db:"unit_name" json:"unit_name"`
+	UnitWithheld    bool        `db:"-" json:"unit_withheld"`
+	Channel         string      `db:"channel" json:"channel"`
+	Subject         string      `db:"subject" json:"subject"`
+	Category        string      `db:"category" json:"category"`
+	OpenedOn        taahod.Date `db:"opened_on" json:"opened_on"`
+	OpenedOnJalali  string      `db:"-" json:"opened_on_jalali"`
+	FiscalYear      int         `db:"-" json:"fiscal_year"`
+	ClosedOn        taahod.Date `db:"closed_on" json:"closed_on"`
+	ClosedOnJalali  *string     `db:"-" json:"closed_on_jalali"`
+	Outcome         string      `db:"outcome" json:"outcome"`
+	Confidential    bool        `db:"confidential" json:"confidential"`
+	CreatedAt       time.Time   `db:"created_at" json:"created_at"`
+	CreatedAtJalali string      `db:"-" json:"created_at_jalali"`
+	UpdatedAt       time.Time   `db:"updated_at" json:"updated_at"`
+	UpdatedAtJalali string      `db:"-" json:"updated_at_jalali"`
 }
 
 // finish fills the derived fields after a read and withholds the unit from
 // a viewer who may not see it.
 func (c *Case) finish(v Viewer) {
 	c.OpenedOnJalali = c.OpenedOn.Jalali()
+	c.CreatedAtJalali, c.UpdatedAtJalali = taahod.JalaliTime(c.CreatedAt), taahod.JalaliTime(c.UpdatedAt)
 	c.FiscalYear = c.OpenedOn.FiscalYear()
 	if !c.ClosedOn.IsZero() {
 		j := c.ClosedOn.Jalali()

@@ -180,7 +180,8 @@ type CaseFilter struct {
 	Channel  string
 	Outcome  string
 	Category string
-	Year     int // fiscal year of opened_on; 0 for all
+	Query    string // words each part of the subject (searchClause)
+	Year     int    // fiscal year of opened_on; 0 for all
 	AfterID  int64
 	Limit    int
 }
@@ -215,6 +216,9 @@ func (s *Store) ListCases(ctx context.Context, v Viewer, f CaseFilter) ([]Case, 
 			p.AddErr("year", err)
 		}
 		where = append(where, "c.opened_on BETWEEN "+args.add(first)+" AND "+args.add(last))
+	}
+	if cond := searchClause(&args, f.Query, contains("taahod_fold(c.subject)")); cond != "" {
+		where = append(where, cond)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

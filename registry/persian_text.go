@@ -3,6 +3,8 @@ package registry
 import (
 	"strings"
 	"unicode"
+
+	"github.com/taahod/taahod"
 )
 
 // arabicForms maps the Arabic letters and digits that Arabic keyboard
@@ -15,8 +17,6 @@ var arabicForms = strings.NewReplacer(
 	"٠", "۰", "١", "۱", "٢", "۲", "٣", "۳", "٤", "۴",
 	"٥", "۵", "٦", "۶", "٧", "۷", "٨", "۸", "٩", "۹",
 )
-
-const zwnj = '\u200C' // the half-space (نیم‌فاصله) inside Persian words
 
 // NormalizeName is the form in which names are kept and compared (agency
 // names): Arabic letter forms become Persian, every run of white space
@@ -34,37 +34,19 @@ func NormalizeName(s string) string {
 	return strings.Join(kept, " ")
 }
 
-// foldKey is the form in which CSV headers and choice words are matched: as
-// NormalizeName, then lower case, with spaces, half-spaces, hyphens and
-// underscores removed, and Persian or Arabic-Indic digits made ASCII. So
-// «تاریخ‌جلسه», «تاريخ جلسه» and «تاریخ  جلسه» are one header.
+// foldKey is the form in which CSV headers and choice words are matched:
+// taahod.FoldText (Persian letter forms, ASCII digits, lower case), then
+// with spaces, hyphens and underscores removed. So «تاریخ‌جلسه», «تاريخ جلسه»
+// and «تاریخ  جلسه» are one header.
 func foldKey(s string) string {
-	s = asciiDigits(NormalizeName(s))
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if r == ' ' || r == zwnj || r == '-' || r == '_' {
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
-
-// asciiDigits turns Persian (۰–۹) and Arabic-Indic (٠–٩) digits into ASCII
-// ones. Spreadsheets in Iran write dates and ids with them; the JSON API
-// takes ASCII only, as the contract says.
-func asciiDigits(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return (r >= '۰' && r <= '۹') || (r >= '٠' && r <= '٩') }) {
-		return s
-	}
 	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '۰' && r <= '۹':
-			return '0' + (r - '۰')
-		case r >= '٠' && r <= '٩':
-			return '0' + (r - '٠')
+		if r == ' ' || r == '-' || r == '_' {
+			return -1
 		}
 		return r
-	}, s)
+	}, taahod.FoldText(s))
 }
+
+// asciiDigits turns Persian and Arabic-Indic digits into ASCII ones
+// (taahod.ASCIIDigits). Spreadsheets in Iran write dates and ids with them.
+func asciiDigits(s string) string { return taahod.ASCIIDigits(s) }

@@ -39,6 +39,7 @@ type Resolution struct {
 	StatusOnJalali  string         `db:"-" json:"status_on_jalali"`
 	CreatedBy       string         `db:"created_by" json:"created_by,omitempty"`
 	CreatedAt       time.Time      `db:"created_at" json:"created_at"`
+	CreatedAtJalali string         `db:"-" json:"created_at_jalali"`
 	// History is given with a single resolution, not in lists.
 	History []StatusEntry `db:"-" json:"history,omitempty"`
 }
@@ -47,12 +48,24 @@ type Resolution struct {
 // the notification (dated adopted_on); the entries are in the order that
 // decides the current status, so the last one is it.
 type StatusEntry struct {
-	Status     string      `json:"status"`
-	On         taahod.Date `json:"on"`
-	OnJalali   string      `json:"on_jalali"`
-	Note       *string     `json:"note"`
-	By         string      `json:"by"`
-	RecordedAt time.Time   `json:"recorded_at"`
+	Status           string      `json:"status"`
+	On               taahod.Date `json:"on"`
+	OnJalali         string      `json:"on_jalali"`
+	Note             *string     `json:"note"`
+	By               string      `json:"by"`
+	RecordedAt       time.Time   `json:"recorded_at"`
+	RecordedAtJalali string      `json:"recorded_at_jalali"`
+}
+
+// StatusChangeResult answers a status change: the resolution as it now
+// stands (its status and status_on are the current status, its history
+// holds the new entry) and whether the change became the current status. A
+// change dated before the current status's day is recorded in the history
+// but does not become it (became_current false), so the client sees at once
+// that the status it sent is not the resolution's.
+type StatusChangeResult struct {
+	Resolution
+	BecameCurrent bool `json:"became_current"`
 }
 
 // IsOpen reports whether a resolution in this status still awaits action:
@@ -65,6 +78,7 @@ func IsOpen(status string) bool {
 // may not see. today decides overdue.
 func (r *Resolution) finish(v Viewer, today taahod.Date) {
 	r.AdoptedOnJalali = r.AdoptedOn.Jalali()
+	r.CreatedAtJalali = taahod.JalaliTime(r.CreatedAt)
 	r.FiscalYear = r.AdoptedOn.FiscalYear()
 	r.StatusOnJalali = r.StatusOn.Jalali()
 	if !r.Deadline.IsZero() {

@@ -15,8 +15,8 @@ import (
 // current. It returns ENOTFOUND for an unknown resolution and EINVALID for a
 // status that cannot be set, or a date after today or before the resolution
 // was adopted.
-func (s *Store) ChangeStatus(ctx context.Context, actor taahod.Actor, id int64, c StatusChange) (Resolution, error) {
-	var out Resolution
+func (s *Store) ChangeStatus(ctx context.Context, actor taahod.Actor, id int64, c StatusChange) (StatusChangeResult, error) {
+	var out StatusChangeResult
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		today := taahod.Today(tx.Now)
 		if err := c.Validate(today); err != nil {
@@ -27,8 +27,10 @@ func (s *Store) ChangeStatus(ctx context.Context, actor taahod.Actor, id int64, 
 		var cur struct {
 			AdoptedOn taahod.Date `db:"adopted_on"`
 			Status    string      `db:"status"`
+			StatusOn  taahod.Date `db:"status_on"`
 		}
-		err := tx.GetContext(ctx, &cur, `SELECT adopted_on, status FROM resolutions WHERE id = $1 FOR UPDATE`, id)
+		err := tx.GetContext(ctx, &cur, `SELECT adopted_on, status, COALESCE(status_changed_on, adopted_on) AS status_on
+			FROM resolutions WHERE id = $1 FOR UPDATE`, id)
 		if err != nil {
 			return database.NotFound(err, "resolution", id)
 		}
@@ -43,11 +45,15 @@ func (s *Store) ChangeStatus(ctx context.Context, actor taahod.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		if out, err = findResolution(ctx, tx, SignedIn(actor), id, today); err != nil {
+		if out.Resolution, err = findResolution(ctx, tx, SignedIn(actor), id, today); err != nil {
 			return err
 		}
+		// The latest entry by date, then by the order recorded, is the
+		// status: a change dated on or after the current one's day becomes
+		// it, an earlier one only joins the history.
+		out.BecameCurrent = !c.on.Before(cur.StatusOn)
 		tx.Audit(ctx, actor, "resolution.status", "resolution", id, map[string]any{
-			"status": c.Status, "on": c.on, "note": c.Note, "from": cur.Status, "current": out.Status,
+			"status": c.Status, "on": c.on, "note": c.Note, "from": cur.Status, "current": out.Status, "became_current": out.BecameCurrent,
 		})
 		return nil
 	})

@@ -449,10 +449,11 @@ func findResolution(ctx context.Context, q sqlx.QueryerContext, v Viewer, id int
 	if err != nil {
 		return Resolution{}, err
 	}
-	r.History = []StatusEntry{{Status: StatusNotified, On: r.AdoptedOn, OnJalali: r.AdoptedOn.Jalali(), By: r.CreatedBy, RecordedAt: r.CreatedAt}}
+	r.History = []StatusEntry{{Status: StatusNotified, On: r.AdoptedOn, OnJalali: r.AdoptedOn.Jalali(), By: r.CreatedBy,
+		RecordedAt: r.CreatedAt, RecordedAtJalali: taahod.JalaliTime(r.CreatedAt)}}
 	for _, c := range changes {
 		r.History = append(r.History, StatusEntry{Status: c.Status, On: c.ChangedOn, OnJalali: c.ChangedOn.Jalali(),
-			Note: c.Note, By: c.ActorName, RecordedAt: c.CreatedAt})
+			Note: c.Note, By: c.ActorName, RecordedAt: c.CreatedAt, RecordedAtJalali: taahod.JalaliTime(c.CreatedAt)})
 	}
 	r.finish(v, today)
 	return r, nil
@@ -463,7 +464,8 @@ type ResolutionFilter struct {
 	SessionID int64
 	UnitID    int64
 	AgencyID  int64
-	Agency    string // an agency's name, compared after NormalizeName
+	Agency    string // an agency's name, compared folded (taahod.FoldText)
+	Query     string // words each part of the text or of an agency's name (searchClause)
 	Status    string
 	Category  string
 	Overdue   *bool
@@ -488,14 +490,9 @@ func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilte
 		where = append(where, "r.unit_id = "+args.add(f.UnitID), v.confidentialFilter("r", args.add))
 	}
 	if f.Agency != "" && f.AgencyID == 0 {
-		id, err := agencyID(ctx, s.DB, f.Agency)
-		if err != nil {
-			return nil, database.MapError(err)
-		}
-		if id == 0 {
-			return []Resolution{}, nil
-		}
-		f.AgencyID = id
+		// The name as people type it: compared folded (taahod.FoldText).
+		where = append(where, "EXISTS (SELECT 1 FROM resolution_agencies ra JOIN agencies ag ON ag.id = ra.agency_id"+
+			" WHERE ra.resolution_id = r.id AND taahod_fold(ag.name) = "+args.add(taahod.FoldText(f.Agency))+")")
 	}
 	if f.AgencyID != 0 {
 		where = append(where, "EXISTS (SELECT 1 FROM resolution_agencies ra WHERE ra.resolution_id = r.id AND ra.agency_id = "+args.add(f.AgencyID)+")")
@@ -525,6 +522,15 @@ func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilte
 			p.AddErr("year", err)
 		}
 		where = append(where, "r.adopted_on BETWEEN "+args.add(first)+" AND "+args.add(last))
+	}
+	// A word is found in the text or in the name of an agency the
+	// resolution is notified to.
+	inAgency := func(pattern string) string {
+		return "EXISTS (SELECT 1 FROM resolution_agencies ra JOIN agencies ag ON ag.id = ra.agency_id" +
+			" WHERE ra.resolution_id = r.id AND taahod_fold(ag.name) LIKE " + pattern + ")"
+	}
+	if cond := searchClause(&args, f.Query, contains("taahod_fold(r.text)"), inAgency); cond != "" {
+		where = append(where, cond)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

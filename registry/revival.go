@@ -27,12 +27,14 @@ type Revival struct {
 	Note            *string     `db:"note" json:"note"`
 	By              string      `db:"actor_name" json:"by"`
 	CreatedAt       time.Time   `db:"created_at" json:"created_at"`
+	CreatedAtJalali string      `db:"-" json:"created_at_jalali"`
 	// Unit is the unit as the revival left it, in the answer to a revival.
 	Unit *Unit `db:"-" json:"unit,omitempty"`
 }
 
 func (r *Revival) finish() {
 	r.RevivedOnJalali = r.RevivedOn.Jalali()
+	r.CreatedAtJalali = taahod.JalaliTime(r.CreatedAt)
 	r.FiscalYear = r.RevivedOn.FiscalYear()
 }
 

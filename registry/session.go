@@ -21,16 +21,19 @@ type Session struct {
 	Chair        *string        `db:"chair" json:"chair"`
 	Attendees    pq.StringArray `db:"attendees" json:"attendees"`
 	// Minutes are not published: the public view has null.
-	Minutes     *string   `db:"minutes" json:"minutes"`
-	Resolutions int       `db:"resolutions" json:"resolutions"`
-	CreatedAt   time.Time `db:"created_at" json:"created_at"`
-	UpdatedAt   time.Time `db:"updated_at" json:"updated_at"`
+	Minutes         *string   `db:"minutes" json:"minutes"`
+	Resolutions     int       `db:"resolutions" json:"resolutions"`
+	CreatedAt       time.Time `db:"created_at" json:"created_at"`
+	CreatedAtJalali string    `db:"-" json:"created_at_jalali"`
+	UpdatedAt       time.Time `db:"updated_at" json:"updated_at"`
+	UpdatedAtJalali string    `db:"-" json:"updated_at_jalali"`
 }
 
 // finish fills the derived fields after a read, and hides from v what it
 // may not see.
 func (s *Session) finish(v Viewer) {
 	s.HeldOnJalali = s.HeldOn.Jalali()
+	s.CreatedAtJalali, s.UpdatedAtJalali = taahod.JalaliTime(s.CreatedAt), taahod.JalaliTime(s.UpdatedAt)
 	s.FiscalYear = s.HeldOn.FiscalYear()
 	if s.Attendees == nil {
 		s.Attendees = pq.StringArray{}

@@ -105,7 +105,7 @@ func (s *Store) ListSessions(ctx context.Context, v Viewer, f SessionFilter) ([]
 		where = append(where, "s.kind = "+args.add(f.Kind))
 	}
 	if f.County != "" {
-		where = append(where, "s.county = "+args.add(NormalizeName(f.County)))
+		where = append(where, "taahod_fold(s.county) = "+args.add(taahod.FoldText(f.County)))
 	}
 	if f.Year != 0 {
 		first, last, err := YearBounds(f.Year)

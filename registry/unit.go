@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/taahod/taahod"
@@ -25,6 +26,17 @@ type Unit struct {
 	Status       string    `db:"status" json:"status"`
 	CreatedAt    time.Time `db:"created_at" json:"created_at"`
 	UpdatedAt    time.Time `db:"updated_at" json:"updated_at"`
+}
+
+// MarshalJSON adds the Solar Hijri twins of the timestamps
+// (created_at_jalali, updated_at_jalali).
+func (u Unit) MarshalJSON() ([]byte, error) {
+	type plain Unit
+	return json.Marshal(struct {
+		plain
+		CreatedAtJalali string `json:"created_at_jalali"`
+		UpdatedAtJalali string `json:"updated_at_jalali"`
+	}{plain(u), taahod.JalaliTime(u.CreatedAt), taahod.JalaliTime(u.UpdatedAt)})
 }
 
 // NewUnit is what registering a unit takes.

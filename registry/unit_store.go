@@ -64,7 +64,7 @@ func findUnit(ctx context.Context, q sqlx.QueryerContext, id int64, forUpdate bo
 // UnitFilter narrows a list of units.
 type UnitFilter struct {
 	County  string
-	Query   string // part of the name, or the start of the national id
+	Query   string // words each part of the name, or the start of the national id (searchClause)
 	Status  string
 	AfterID int64
 	Limit   int
@@ -83,14 +83,17 @@ func (s *Store) ListUnits(ctx context.Context, actor taahod.Actor, f UnitFilter)
 		where = append(where, "id = ANY("+arg(pq.Array(actor.UnitIDs))+")")
 	}
 	if f.County != "" {
-		where = append(where, "county = "+arg(f.County))
+		where = append(where, "taahod_fold(county) = "+arg(taahod.FoldText(f.County)))
 	}
 	if f.Status != "" {
 		where = append(where, "status = "+arg(f.Status))
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		p := arg(likePattern(q))
-		where = append(where, "(name ILIKE '%' || "+p+" || '%' OR national_id LIKE "+p+" || '%')")
+	if cond := searchClause(&args, f.Query, contains("taahod_fold(name)")); cond != "" {
+		// A national id is typed whole or from its start, in any digits.
+		if id := taahod.ASCIIDigits(strings.TrimSpace(f.Query)); nationalIDStart(id) {
+			cond = "(" + cond + " OR national_id LIKE " + arg(id) + " || '%')"
+		}
+		where = append(where, cond)
 	}
 	units := []Unit{}
 	err := s.DB.SelectContext(ctx, &units, `SELECT `+unitColumns+` FROM units WHERE `+
@@ -164,6 +167,20 @@ func equalPtr(a, b *string) bool {
 		return a == b
 	}
 	return *a == *b
+}
+
+// nationalIDStart reports whether s may be the start of a national id: 1 to
+// 11 ASCII digits.
+func nationalIDStart(s string) bool {
+	if s == "" || len(s) > 11 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // likePattern escapes the wildcards of a LIKE pattern.

@@ -197,16 +197,8 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	})
 }
 
-// jalaliTime is the *_jalali twin of an instant: its Solar Hijri date and
-// time of day in Tehran, "1404/09/05 14:30:00"; nil for nil.
-func jalaliTime(t *time.Time) *string {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	local := t.In(taahod.Tehran())
-	s := taahod.DateOf(local).Jalali() + " " + local.Format("15:04:05")
-	return &s
-}
+// jalaliTime is the *_jalali twin of an instant (taahod.JalaliTimePtr).
+func jalaliTime(t *time.Time) *string { return taahod.JalaliTimePtr(t) }
 
 // annulled is the certificate as its annulled copy prints it: as issued,
 // with its status, the reason and the date it changed.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/lib/pq"
 	"github.com/taahod/taahod"
@@ -61,7 +62,9 @@ var demoPledges = []struct {
 
 // demoExpenditures: the accountant who submits, the pledge (index into
 // demoPledges), what was spent, and the tax office's decision: "" leaves it
-// submitted; "approve", "partial:AMOUNT", "reject" or "withdraw".
+// submitted; "approve", "partial:AMOUNT", "reject", "withdraw", or
+// "resubmit:AMOUNT" (rejected, corrected to AMOUNT and resubmitted: back in
+// the queue with its first round of review).
 var demoExpenditures = []struct {
 	accountant, pledge      int // accountant: index into demoUsers
 	amount, on, category    string
@@ -78,6 +81,7 @@ var demoExpenditures = []struct {
 	{3, 4, "30000000000", "1404/03/15", ledger.CategoryLand, "L-1404-12", "اداره کل راه و شهرسازی", "", "تملک زمین", "approve"},
 	{3, 4, "6000000000", "1404/07/02", ledger.CategoryEquipment, "EQ-3310", "تجهیزات آزمایشگاهی پارس", "", "تجهیز آزمایشگاه", ""},
 	{2, 9, "1250000000", "1404/08/10", ledger.CategoryOther, "O-19", "چاپخانه قزوین", "", "تابلو و علائم", "withdraw"},
+	{2, 2, "4800000000", "1404/08/20", ledger.CategoryEquipment, "EQ-4120", "تجهیزات آموزشی نوین", "", "تخته هوشمند ۹ کلاس", "resubmit:4500000000"},
 }
 
 // demoProgress: school (index), kind, milestone, percent, date, note.
@@ -191,6 +195,16 @@ func decideDemo(ctx context.Context, store *ledger.Store, acc, tax taahod.Actor,
 	case decision == "withdraw":
 		reason := "ثبت تکراری"
 		_, err = store.WithdrawExpenditure(ctx, acc, id, &reason)
+	case strings.HasPrefix(decision, "resubmit:"):
+		reason := "مبلغ فاکتور با پیش‌فاکتور پیوست همخوانی ندارد"
+		if _, err = store.Review(ctx, tax, id, ledger.ReviewInput{Decision: ledger.DecisionReject, Reason: &reason}); err != nil {
+			return err
+		}
+		amount := taahod.Optional[json.RawMessage]{Set: true, Value: json.RawMessage(`"` + strings.TrimPrefix(decision, "resubmit:") + `"`)}
+		if _, err = store.UpdateExpenditure(ctx, acc, id, ledger.ExpenditurePatch{Amount: amount}); err != nil {
+			return err
+		}
+		_, err = store.Resubmit(ctx, acc, id)
 	case len(decision) > len("partial:") && decision[:len("partial:")] == "partial:":
 		reason := "بخشی از هزینه زمین مربوط به فضای سبز خارج از پروژه است"
 		_, err = store.Review(ctx, tax, id, ledger.ReviewInput{Decision: ledger.DecisionApprove,
@@ -228,17 +242,19 @@ func loadDemoProgress(ctx context.Context, d *demo) error {
 // actor returns the demo user as the actor of the demo's requests.
 func (d *demo) actor(ctx context.Context, username string) (taahod.Actor, error) {
 	var row struct {
-		ID    int64         `db:"id"`
-		Role  taahod.Role   `db:"role"`
-		Units pq.Int64Array `db:"units"`
+		ID       int64         `db:"id"`
+		Role     taahod.Role   `db:"role"`
+		FullName string        `db:"full_name"`
+		Units    pq.Int64Array `db:"units"`
 	}
 	err := d.db.GetContext(ctx, &row, `
-		SELECT id, role, ARRAY(SELECT unit_id FROM user_units WHERE user_id = users.id ORDER BY unit_id) AS units
+		SELECT id, role, coalesce(full_name, '') AS full_name,
+		       ARRAY(SELECT unit_id FROM user_units WHERE user_id = users.id ORDER BY unit_id) AS units
 		  FROM users WHERE username = $1`, username)
 	if err != nil {
 		return taahod.Actor{}, database.NotFound(err, "demo user", username)
 	}
-	return taahod.Actor{UserID: row.ID, Username: username, Role: row.Role, UnitIDs: row.Units}, nil
+	return taahod.Actor{UserID: row.ID, Username: username, FullName: row.FullName, Role: row.Role, UnitIDs: row.Units}, nil
 }
 
 // schoolID returns the id of demoSchools[i].

@@ -34,8 +34,15 @@ func TestDemoCommitments(t *testing.T) {
 	_ = db.Get(&handedOver, `SELECT count(*) FROM schools WHERE status = 'handed_over'`)
 	_ = db.Get(&flagged, `SELECT count(*) FROM expenditures WHERE exceeds_pledge`)
 	_ = db.Get(&docs, `SELECT count(*) FROM expenditure_documents WHERE content_type = 'application/pdf'`)
-	if handedOver != 1 || flagged != 1 || docs != 10 {
+	if handedOver != 1 || flagged != 1 || docs != 11 {
 		t.Fatalf("handed over %d, flagged %d, documents %d", handedOver, flagged, docs)
+	}
+	// One expenditure was rejected, corrected and resubmitted: it waits in
+	// the queue with its first round kept.
+	var resubmitted int
+	if err := db.Get(&resubmitted, `SELECT count(*) FROM expenditures e WHERE status = 'submitted'
+		AND EXISTS (SELECT 1 FROM expenditure_reviews r WHERE r.expenditure_id = e.id AND r.status = 'rejected')`); err != nil || resubmitted != 1 {
+		t.Fatalf("resubmitted: %d %v", resubmitted, err)
 	}
 	if code, out, _ := runTaahod(t, "", "verify"); code != 0 || !strings.Contains(out, "pledge totals") {
 		t.Fatalf("verify: %d %s", code, out)

@@ -34,6 +34,10 @@ var checks = []check{
 		n, findings, err := ledger.VerifySubmittedTotals(ctx, db)
 		return fmt.Sprintf("%d pledges", n), findings, err
 	}},
+	{"review rounds", func(ctx context.Context, db *database.DB) (string, []database.Finding, error) {
+		n, findings, err := ledger.VerifyReviewRounds(ctx, db)
+		return fmt.Sprintf("%d reviewed expenditures", n), findings, err
+	}},
 	{"certificates", reports.VerifyCertificates},
 }
 

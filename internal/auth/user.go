@@ -25,7 +25,11 @@ type User struct {
 
 // Actor returns the user as the actor of a request.
 func (u User) Actor() taahod.Actor {
-	return taahod.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitIDs: u.UnitIDs}
+	a := taahod.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitIDs: u.UnitIDs}
+	if u.FullName != nil {
+		a.FullName = *u.FullName
+	}
+	return a
 }
 
 // NewUser is what adding a user takes.
