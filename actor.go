@@ -26,6 +26,9 @@ func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 type Actor struct {
 	UserID   int64
 	Username string
+	// FullName is the person's name as the administrator recorded it; ""
+	// when none was (the system actor, users added without one).
+	FullName string
 	Role     Role
 	UnitIDs  []int64 // the units an accountant serves
 }
