@@ -150,6 +150,9 @@ func (s *Store) createUser(ctx context.Context, actor taahod.Actor, n NewUser, o
 	units := slices.Clone(n.UnitIDs)
 	slices.Sort(units)
 	units = slices.Compact(units)
+	if units == nil {
+		units = []int64{}
+	}
 	var u User
 	err = s.DB.Transact(ctx, func(tx *database.Tx) error {
 		err := tx.GetContext(ctx, &u, `
