@@ -202,3 +202,26 @@ func TestCreatedAnswersSayWhere(t *testing.T) {
 	}
 	e.must(t, "GET", session.header.Get("Location"), sec, nil, 200)
 }
+
+// TestCommitmentCreatorsSayWhere follows the Location of every 201 of the
+// commitments and finds the record there.
+func TestCommitmentCreatorsSayWhere(t *testing.T) {
+	w := newWorld(t)
+	follow := func(r response, token, prefix string) {
+		t.Helper()
+		loc := r.header.Get("Location")
+		if r.status != 201 || loc != prefix+str(r.json()["id"]) {
+			t.Fatalf("%d Location %q, want %s%v", r.status, loc, prefix, r.json()["id"])
+		}
+		if got := w.do("GET", loc, token, nil); got.status != 200 {
+			t.Fatalf("GET %s: %d", loc, got.status)
+		}
+	}
+	follow(w.do("POST", "/api/v1/schools", w.edu, map[string]any{"name": "هنرستان", "kind": "school", "county": "البرز"}), w.edu, "/api/v1/schools/")
+	follow(w.do("POST", "/api/v1/pledges", w.admin, map[string]any{"unit_id": w.unitA.ID, "school_id": w.school, "amount": "10", "pledged_on": "2025-04-02"}),
+		w.admin, "/api/v1/pledges/")
+	sub := w.do("POST", "/api/v1/expenditures", w.accA, expenditure(w.pledgeA, "10"))
+	follow(sub, w.accA, "/api/v1/expenditures/")
+	docs := "/api/v1/expenditures/" + str(sub.json()["id"]) + "/documents"
+	follow(w.upload(docs, w.accA, "file", "invoice.pdf", tinyPDF), w.accA, docs+"/")
+}
