@@ -37,7 +37,7 @@ func (s *Server) issueCertificate(c *gin.Context) error {
 		return err
 	}
 	c.Header("Location", "/api/v1/certificates/"+r.Serial)
-	return createdAt(c, "/api/v1/certificates/"+r.Serial, r)
+	return created(c, r)
 }
 
 func (s *Server) listCertificates(c *gin.Context) error {
