@@ -2,8 +2,10 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
@@ -434,5 +436,62 @@ func TestListUsers(t *testing.T) {
 	}
 	if r := e.do("GET", "/api/v1/users?rolle=auditor", admin, nil); r.status != 400 || r.fieldErrors()["rolle"] == "" {
 		t.Fatalf("unknown parameter: %d %s", r.status, r.body)
+	}
+}
+
+// TestAdministratorsDemotingEachOtherAtOnce: two administrators, each
+// demoting the other at the same moment, cannot both succeed. The test holds
+// the administrators' rows until both requests wait on them, so that the two
+// changes truly meet.
+func TestAdministratorsDemotingEachOtherAtOnce(t *testing.T) {
+	e := newEnv(t)
+	a := e.mustCreateUser("adm-a", taahod.RoleAdmin)
+	b := e.mustCreateUser("adm-b", taahod.RoleAdmin)
+	ta, tb := e.login(a.Username), e.login(b.Username)
+
+	hold, err := e.db.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Rollback()
+	if _, err := hold.Exec(`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	statuses := make(chan int, 2)
+	for _, c := range []struct {
+		token string
+		other int64
+	}{{ta, b.ID}, {tb, a.ID}} {
+		go func() {
+			statuses <- e.do("PATCH", userPath(c.other), c.token, map[string]any{"role": "auditor"}).status
+		}()
+	}
+	// Wait (for as long as it takes, with a generous bound) until both
+	// requests wait for the rows.
+	for i := 0; ; i++ {
+		var waiting int
+		if err := e.db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting == 2 {
+			break
+		}
+		if i == 3000 {
+			t.Fatalf("%d requests wait for the lock", waiting)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := hold.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := []int{<-statuses, <-statuses}
+	slices.Sort(got)
+	if got[0] != 200 || got[1] != 409 {
+		t.Fatalf("statuses %v, want one 200 and one 409", got)
+	}
+	var admins int
+	if err := e.db.Get(&admins, `SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled`); err != nil || admins != 1 {
+		t.Fatalf("%d admins %v", admins, err)
 	}
 }
