@@ -34,7 +34,21 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	c.Set(actorKey, user.Actor())
 	c.Set(tokenKey, strings.TrimSpace(token))
+	if user.MustChangePassword && !passwordChangeRoutes[c.Request.Method+" "+c.FullPath()] {
+		s.problem(c, taahod.Errorf(auth.EPASSWORDCHANGE,
+			"you signed in with a one-time password: choose your own with PUT /api/v1/auth/password first"))
+		return
+	}
 	c.Next()
+}
+
+// passwordChangeRoutes are all that a user who must change their password
+// may use until they do: enough to see who they are, to change it, or to
+// leave.
+var passwordChangeRoutes = map[string]bool{
+	"GET /api/v1/auth/me":       true,
+	"POST /api/v1/auth/logout":  true,
+	"PUT /api/v1/auth/password": true,
 }
 
 // actorOf returns the signed-in actor of the request.
@@ -88,7 +102,15 @@ func (s *Server) login(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	noStore(c)
 	return ok(c, sess)
+}
+
+// noStore keeps an answer that carries a token, a password or who the
+// caller is out of every cache, the browser's included.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Header("Pragma", "no-cache")
 }
 
 func (s *Server) logout(c *gin.Context) error {
@@ -99,11 +121,34 @@ func (s *Server) logout(c *gin.Context) error {
 	return nil
 }
 
+// me answers who the caller is. It reads the user again rather than
+// rebuilding them from the actor, so that must_change_password is told as
+// it is now.
 func (s *Server) me(c *gin.Context) error {
-	a := actor(c)
-	units := a.UnitIDs
-	if units == nil {
-		units = []int64{}
+	u, err := s.auth.GetUser(c.Request.Context(), actor(c).UserID)
+	if err != nil {
+		return err
 	}
-	return ok(c, auth.User{ID: a.UserID, Username: a.Username, Role: a.Role, UnitIDs: units})
+	noStore(c)
+	return ok(c, u)
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// changePassword sets the caller's own password and ends their other
+// sessions; this one lives on.
+func (s *Server) changePassword(c *gin.Context) error {
+	var req passwordRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.auth.ChangePassword(c.Request.Context(), actor(c), c.GetString(tokenKey), req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	noStore(c)
+	c.Status(http.StatusNoContent)
+	return nil
 }

@@ -23,7 +23,7 @@ func (s *Server) createCase(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return created(c, out)
+	return createdAt(c, resourcePath("cases", out.ID), out)
 }
 
 func (s *Server) getCase(c *gin.Context) error {

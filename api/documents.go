@@ -58,7 +58,7 @@ func uploadError(err error) error {
 // same file was there already.
 func uploaded(c *gin.Context, d ledger.Document, isNew bool) error {
 	if isNew {
-		return created(c, d)
+		return createdAt(c, belowRequestPath(c, d.ID), d)
 	}
 	return ok(c, d)
 }

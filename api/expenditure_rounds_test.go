@@ -163,7 +163,7 @@ func TestRejectFixResubmitApprove(t *testing.T) {
 	if fmt.Sprint(queue) != fmt.Sprint([]string{str(other), str(id)}) {
 		t.Fatalf("queue by (re)submission time: %v, want [%d %d]", queue, other, id)
 	}
-	if r := w.do("GET", "/api/v1/reviews/queue?cursor="+encodeCursor(other), w.tax, nil); r.status < 400 || r.status >= 500 {
+	if r := w.do("GET", "/api/v1/reviews/queue?cursor="+encodeCursor(other), w.tax, nil); r.status != 400 || r.fieldErrors()["cursor"] != "invalid_cursor" {
 		t.Fatalf("an id cursor on the queue: %d %s", r.status, r.body)
 	}
 

@@ -40,7 +40,7 @@ func (s *Server) submitExpenditure(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return created(c, e)
+	return createdAt(c, resourcePath("expenditures", e.ID), e)
 }
 
 func (s *Server) getExpenditure(c *gin.Context) error {

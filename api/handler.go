@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 )
@@ -54,8 +55,29 @@ func jsonMarshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// created answers 201 with v.
+// created answers 201 with v. An answer that made a resource with a path of
+// its own takes createdAt instead, which says where it is.
 func created(c *gin.Context, v any) error { return writeJSON(c, http.StatusCreated, v) }
+
+// createdAt answers 201 with v and Location: the path of the resource made
+// (under /api/v1, absolute from the host: "/api/v1/units/12"). The
+// idempotency middleware keeps the header, and a replay repeats it.
+func createdAt(c *gin.Context, location string, v any) error {
+	c.Header("Location", location)
+	return writeJSON(c, http.StatusCreated, v)
+}
 
 // ok answers 200 with v.
 func ok(c *gin.Context, v any) error { return writeJSON(c, http.StatusOK, v) }
+
+// resourcePath is the path of a record under /api/v1: resourcePath("units",
+// 12) is "/api/v1/units/12".
+func resourcePath(collection string, id int64) string {
+	return "/api/v1/" + collection + "/" + strconv.FormatInt(id, 10)
+}
+
+// belowRequestPath is the path of a record made by posting to its list's
+// path (a document uploaded to .../documents is at .../documents/ID).
+func belowRequestPath(c *gin.Context, id int64) string {
+	return c.Request.URL.Path + "/" + strconv.FormatInt(id, 10)
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,16 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
 )
+
+// replayBodyKey is where a handler leaves, when its answer holds a secret
+// shown only once (a one-time password), the answer without it: that is
+// what the key keeps, and what a replay repeats.
+const replayBodyKey = "taahod.replay_body"
+
+// replayedHeaders are the response headers a replay repeats besides the
+// content type: where a created resource is, how it may be cached, a file's
+// name.
+var replayedHeaders = []string{"Location", "Cache-Control", "Pragma", "Content-Disposition"}
 
 const (
 	idempotencyHeader = "Idempotency-Key"
@@ -77,10 +88,21 @@ func (s *Server) idempotency(c *gin.Context) {
 		s.releaseKey(user, key)
 		return
 	}
+	answer := w.body.Bytes()
+	if kept, ok := c.Get(replayBodyKey); ok {
+		answer = kept.([]byte)
+	}
+	headers := map[string]string{}
+	for _, h := range replayedHeaders {
+		if v := w.Header().Get(h); v != "" {
+			headers[h] = v
+		}
+	}
+	keptHeaders, _ := json.Marshal(headers) // a map of strings always encodes
 	_, err = s.db.ExecContext(context.WithoutCancel(ctx), `
-		UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5, completed_at = $6
+		UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5, headers = $6, completed_at = $7
 		 WHERE user_id = $1 AND key = $2`,
-		user, key, w.Status(), w.Header().Get("Content-Type"), w.body.Bytes(), s.db.Now())
+		user, key, w.Status(), w.Header().Get("Content-Type"), answer, string(keptHeaders), s.db.Now())
 	if err != nil {
 		s.log.Error("store idempotent response", "request_id", requestID(c), "error", err)
 	}
@@ -110,9 +132,10 @@ func (s *Server) replay(c *gin.Context, user int64, key string, hash []byte) {
 		Status      sql.NullInt32  `db:"status"`
 		ContentType sql.NullString `db:"content_type"`
 		Body        []byte         `db:"body"`
+		Headers     []byte         `db:"headers"`
 	}
 	err := s.db.GetContext(c.Request.Context(), &row, `
-		SELECT request_hash, status, content_type, body FROM idempotency_keys WHERE user_id = $1 AND key = $2`, user, key)
+		SELECT request_hash, status, content_type, body, headers FROM idempotency_keys WHERE user_id = $1 AND key = $2`, user, key)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		// Released between our claim and this read: the first request failed.
@@ -127,6 +150,18 @@ func (s *Server) replay(c *gin.Context, user int64, key string, hash []byte) {
 	case !row.Status.Valid:
 		s.problem(c, taahod.Errorf(taahod.EIDEMPOTENCYINFLIGHT, "the first request with this Idempotency-Key is still running"))
 		return
+	}
+	var headers map[string]string
+	if len(row.Headers) > 0 {
+		if err := json.Unmarshal(row.Headers, &headers); err != nil {
+			s.problem(c, fmt.Errorf("stored headers of an idempotent response: %w", err))
+			return
+		}
+	}
+	for _, h := range replayedHeaders {
+		if v, ok := headers[h]; ok {
+			c.Header(h, v)
+		}
 	}
 	c.Header(replayedHeader, "true")
 	c.Data(int(row.Status.Int32), row.ContentType.String, row.Body)

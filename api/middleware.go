@@ -63,7 +63,7 @@ func (s *Server) accessLog(c *gin.Context) {
 	c.Next()
 	attrs := []slog.Attr{
 		slog.String("request_id", requestID(c)),
-		slog.String("method", c.Request.Method),
+		slog.String("method", requestMethod(c)),
 		slog.String("route", c.FullPath()),
 		slog.String("path", c.Request.URL.Path),
 		slog.Int("status", c.Writer.Status()),
@@ -95,5 +95,13 @@ func (s *Server) bodyLimit(c *gin.Context) {
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	c.Next()
+}
+
+// noSniff forbids browsers to guess a content type other than the one sent:
+// a JSON answer or an uploaded document is never run as a script or shown
+// as a page.
+func noSniff(c *gin.Context) {
+	c.Header("X-Content-Type-Options", "nosniff")
 	c.Next()
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/base64"
 	"strconv"
 	"strings"
 
@@ -28,18 +27,8 @@ type page struct {
 // other filters, or one this service did not give, is a 400 invalid_cursor
 // (cursorPosition); a limit out of range is a 422.
 func pageOf(c *gin.Context) (page, error) {
-	var (
-		p    = page{Limit: defaultLimit, scope: cursorScope(c)}
-		errs taahod.Problems
-	)
-	if s := c.Query("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxLimit {
-			errs.Add("limit", "out_of_range", "limit must be a whole number from 1 to 500")
-		} else {
-			p.Limit = n
-		}
-	}
+	var errs taahod.Problems
+	p := page{Limit: queryLimit(c, &errs), scope: cursorScope(c)}
 	pos, err := cursorPosition(c)
 	if err != nil {
 		return p, err
@@ -54,19 +43,19 @@ func pageOf(c *gin.Context) (page, error) {
 	return p, errs.Err()
 }
 
-// encodeCursor is the cursor of the last id seen, bound to no list; the
-// lists bind theirs (pageAnswer, nextCursor).
-func encodeCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(id, 10)))
-}
-
-// decodeCursor reads a cursor of encodeCursor.
-func decodeCursor(s string) (int64, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return 0, false
+// queryLimit reads a list's limit: defaultLimit when absent, a problem when
+// it is not a whole number from 1 to maxLimit.
+func queryLimit(c *gin.Context, errs *taahod.Problems) int {
+	s := c.Query("limit")
+	if s == "" {
+		return defaultLimit
 	}
-	return idPosition(string(raw))
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxLimit {
+		errs.Add("limit", "out_of_range", "limit must be a whole number from 1 to 500")
+		return defaultLimit
+	}
+	return n
 }
 
 // idPosition reads the position "id:N" of a list ordered by id.

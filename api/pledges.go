@@ -25,7 +25,7 @@ func (s *Server) createPledge(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return created(c, p)
+	return createdAt(c, resourcePath("pledges", p.ID), p)
 }
 
 func (s *Server) getPledge(c *gin.Context) error {

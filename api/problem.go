@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 	"github.com/taahod/taahod/reports"
@@ -32,6 +33,8 @@ var statusOf = map[string]int{
 	taahod.ERATELIMITED:         http.StatusTooManyRequests,
 	taahod.EINTERNAL:            http.StatusInternalServerError,
 	taahod.EUNAVAILABLE:         http.StatusServiceUnavailable,
+	auth.EPASSWORDCHANGE:        http.StatusForbidden,
+	auth.ELASTADMIN:             http.StatusConflict,
 	registry.EUNITNOTSTAGNANT:   http.StatusConflict,
 	ledger.ENOPOLICY:            http.StatusConflict,
 	ledger.EPOLICYFROZEN:        http.StatusConflict,

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/base64"
 	"strconv"
 	"strings"
 	"time"
@@ -11,9 +10,10 @@ import (
 	"github.com/taahod/taahod/ledger"
 )
 
-// The review queue is ordered by (re)submission time, then id, so its
-// cursor names both: "queue:MICROSECONDS:ID" in base64url. A cursor of an
-// id-ordered list is refused here, and this one by pageOf.
+// The review queue is ordered by (re)submission time, then id, so the
+// position its cursor holds names both: "queue:MICROSECONDS:ID". The cursor
+// is bound to the queue and its filters like every list's (nextCursor,
+// cursorPosition).
 
 // queuePage is the position and size of a review queue request.
 type queuePage struct {
@@ -23,39 +23,25 @@ type queuePage struct {
 
 // queuePageOf reads limit and the queue's cursor from the query.
 func queuePageOf(c *gin.Context) (queuePage, error) {
-	var (
-		p    = queuePage{Limit: defaultLimit}
-		errs taahod.Problems
-	)
-	if s := c.Query("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxLimit {
-			errs.Add("limit", "out_of_range", "limit must be a whole number from 1 to 500")
-		} else {
-			p.Limit = n
-		}
+	var errs taahod.Problems
+	p := queuePage{Limit: queryLimit(c, &errs)}
+	pos, err := cursorPosition(c)
+	if err != nil {
+		return p, err
 	}
-	if s := c.Query("cursor"); s != "" {
-		pos, ok := decodeQueueCursor(s)
+	if pos != "" {
+		after, ok := queuePosition(pos)
 		if !ok {
-			errs.Add("cursor", "invalid_cursor", "the cursor is not one this service gave")
+			return p, invalidCursor("the cursor is not one this service gave")
 		}
-		p.After = pos
+		p.After = after
 	}
 	return p, errs.Err()
 }
 
-func encodeQueueCursor(pos ledger.QueuePosition) string {
-	raw := "queue:" + strconv.FormatInt(pos.SubmittedAt.UnixMicro(), 10) + ":" + strconv.FormatInt(pos.ID, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
-}
-
-func decodeQueueCursor(s string) (ledger.QueuePosition, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return ledger.QueuePosition{}, false
-	}
-	parts := strings.Split(string(raw), ":")
+// queuePosition reads the position text of a queue cursor.
+func queuePosition(pos string) (ledger.QueuePosition, bool) {
+	parts := strings.Split(pos, ":")
 	if len(parts) != 3 || parts[0] != "queue" {
 		return ledger.QueuePosition{}, false
 	}
@@ -68,7 +54,7 @@ func decodeQueueCursor(s string) (ledger.QueuePosition, bool) {
 }
 
 // queueAnswer builds the queue's answer from up to limit+1 items.
-func queueAnswer(items []ledger.QueueItem, p queuePage) listPage[ledger.QueueItem] {
+func queueAnswer(c *gin.Context, items []ledger.QueueItem, p queuePage) listPage[ledger.QueueItem] {
 	ans := listPage[ledger.QueueItem]{Items: items}
 	if ans.Items == nil {
 		ans.Items = []ledger.QueueItem{}
@@ -76,7 +62,7 @@ func queueAnswer(items []ledger.QueueItem, p queuePage) listPage[ledger.QueueIte
 	if len(items) > p.Limit {
 		ans.Items = items[:p.Limit]
 		last := ans.Items[p.Limit-1]
-		next := encodeQueueCursor(ledger.QueuePosition{SubmittedAt: last.SubmittedAt, ID: last.ID})
+		next := nextCursor(c, "queue:"+strconv.FormatInt(last.SubmittedAt.UnixMicro(), 10)+":"+strconv.FormatInt(last.ID, 10))
 		ans.NextCursor = &next
 	}
 	return ans

@@ -32,7 +32,7 @@ func (s *Server) createResolution(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return created(c, out)
+	return createdAt(c, resourcePath("resolutions", out.ID), out)
 }
 
 func (s *Server) getResolution(c *gin.Context) error {

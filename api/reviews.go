@@ -44,5 +44,5 @@ func (s *Server) reviewQueue(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, queueAnswer(items, p))
+	return ok(c, queueAnswer(c, items, p))
 }

@@ -43,7 +43,7 @@ func (s *Server) createSchool(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return created(c, sc)
+	return createdAt(c, resourcePath("schools", sc.ID), sc)
 }
 
 func (s *Server) getSchool(c *gin.Context) error {

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/base64"
 	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -269,7 +271,10 @@ func TestCursorOfAListInItsOwnOrder(t *testing.T) {
 	if r.status != 400 || r.fieldErrors()["cursor"] != "invalid_cursor" {
 		t.Fatalf("other filters: %d %s", r.status, r.body)
 	}
-	if id, ok := decodeCursor(encodeCursor(42)); !ok || id != 42 {
-		t.Fatalf("encodeCursor's cursor reads back as %d, %v", id, ok)
-	}
+}
+
+// encodeCursor is a cursor in the form lists gave before cursors were bound
+// to their list and filters: the last id seen, "id:N", in base64url.
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(id, 10)))
 }

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -30,6 +31,10 @@ type Config struct {
 	// server still runs, but issuing certificates and /verify/key answer
 	// 503 signing_key_missing.
 	Signer *reports.Signer
+	// CORSOrigins are the origins ("https://app.example.org") whose pages
+	// may call the API from a browser (TAAHOD_CORS_ORIGINS). None, the
+	// default, sends no CORS header at all.
+	CORSOrigins []string
 }
 
 // Server answers the HTTP API.
@@ -45,6 +50,7 @@ type Server struct {
 
 	engine     *gin.Engine
 	bodyLimits map[string]int64 // routes that take more than defaultBodyLimit
+	cors       map[string]bool  // the allowed origins of Config.CORSOrigins
 }
 
 // New wires the server over db. An empty Province or PublicURL takes the
@@ -75,13 +81,42 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 		log:          cfg.Logger,
 		cfg:          cfg,
 		bodyLimits:   map[string]int64{},
+		cors:         map[string]bool{},
+	}
+	for _, o := range cfg.CORSOrigins {
+		s.cors[o] = true
 	}
 	s.engine = s.routes()
 	return s
 }
 
 // Handler returns the http.Handler of the whole service.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+// headKey marks, in a request's context, a HEAD request served as a GET.
+type headKey struct{}
+
+// serveHTTP answers HEAD wherever GET is answered. gin routes only the
+// methods registered, so a HEAD goes through as the GET it asks about, with
+// the same status and headers; net/http sends no body for a HEAD request
+// (and a Content-Length when the whole answer fit its buffer), as it does
+// for http.ServeMux's GET routes.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r = r.WithContext(context.WithValue(r.Context(), headKey{}, true))
+		r.Method = http.MethodGet
+	}
+	s.engine.ServeHTTP(w, r)
+}
+
+// requestMethod is the method the client sent: HEAD for a HEAD served as a
+// GET.
+func requestMethod(c *gin.Context) string {
+	if c.Request.Context().Value(headKey{}) != nil {
+		return http.MethodHead
+	}
+	return c.Request.Method
+}
 
 // Routes lists the registered routes (method and gin path), for the OpenAPI
 // test.
@@ -91,13 +126,15 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(withRequestID, s.recovery, s.accessLog, s.bodyLimit)
+	// A path is answered as it is spelt: /units/ is not /units. gin would
+	// otherwise answer 301 (or 307) to a corrected path, with an HTML body.
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.Use(withRequestID, noSniff, s.crossOrigin, s.recovery, s.accessLog, s.bodyLimit)
 	r.NoRoute(s.handle(func(c *gin.Context) error {
 		return taahod.Errorf(taahod.ENOTFOUND, "no such resource: %s", c.Request.URL.Path)
 	}))
-	r.NoMethod(s.handle(func(c *gin.Context) error {
-		return taahod.Errorf(codeMethodNotAllowed, "%s is not allowed here", c.Request.Method)
-	}))
+	r.NoMethod(s.handle(s.otherMethod))
 
 	r.GET("/healthz", s.handle(s.healthz))
 	r.GET("/readyz", s.handle(s.readyz))
@@ -109,6 +146,8 @@ func (s *Server) routes() *gin.Engine {
 	v1 := r.Group("/api/v1", s.authenticate)
 	v1.POST("/auth/logout", s.endpoint(anySignedIn, s.logout)...)
 	v1.GET("/auth/me", s.endpoint(anySignedIn, s.me)...)
+	s.userRoutes(v1)
+	s.auditRoutes(v1)
 
 	s.unitRoutes(v1)
 	s.registryRoutes(public, v1)

@@ -21,7 +21,7 @@ func (s *Server) createSession(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return created(c, out)
+	return createdAt(c, resourcePath("sessions", out.ID), out)
 }
 
 func (s *Server) getSession(c *gin.Context) error {

@@ -21,7 +21,7 @@ func (s *Server) createUnit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return created(c, u)
+	return createdAt(c, resourcePath("units", u.ID), u)
 }
 
 func (s *Server) getUnit(c *gin.Context) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -29,6 +30,9 @@ type config struct {
 	MaxConns     int
 	TokenTTL     time.Duration
 	LogLevel     slog.Level
+	// CORSOrigins are the origins whose pages may call the API from a
+	// browser (TAAHOD_CORS_ORIGINS, comma-separated); none by default.
+	CORSOrigins []string
 }
 
 func loadConfig() (config, error) {
@@ -57,12 +61,50 @@ func loadConfig() (config, error) {
 		}
 		c.TokenTTL = d
 	}
+	if s := os.Getenv("TAAHOD_CORS_ORIGINS"); s != "" {
+		origins, err := parseOrigins(s)
+		if err != nil {
+			return c, fmt.Errorf("TAAHOD_CORS_ORIGINS: %w", err)
+		}
+		c.CORSOrigins = origins
+	}
 	if s := os.Getenv("TAAHOD_LOG_LEVEL"); s != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(s)); err != nil {
 			return c, fmt.Errorf("TAAHOD_LOG_LEVEL must be debug, info, warn or error, not %q", s)
 		}
 	}
 	return c, nil
+}
+
+// parseOrigins reads a comma-separated list of web origins
+// ("https://app.example.org, http://localhost:5173") into the form browsers
+// send in Origin: scheme and host in lower case, the port only when it is
+// not the scheme's default, no path. "*" is refused: the origins are named.
+func parseOrigins(list string) ([]string, error) {
+	var out []string
+	for item := range strings.SplitSeq(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		u, err := url.Parse(item)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return nil, fmt.Errorf("%q is not an origin such as https://app.example.org", item)
+		}
+		host := strings.ToLower(u.Hostname())
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]"
+		}
+		if p := u.Port(); p != "" && !(u.Scheme == "http" && p == "80") && !(u.Scheme == "https" && p == "443") {
+			host += ":" + p
+		}
+		out = append(out, strings.ToLower(u.Scheme)+"://"+host)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no origin in %q", list)
+	}
+	return out, nil
 }
 
 func envOr(name, fallback string) string {

@@ -74,6 +74,16 @@ func (c *tokenCache) forget(key [32]byte) {
 	delete(c.entries, key)
 }
 
+// invalidate empties the cache and leaves its state alone: a change made in
+// this process takes effect here at once, without waiting for its
+// notification to come back.
+func (c *tokenCache) invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.entries = map[[32]byte]cacheEntry{}
+}
+
 // flush empties the cache and says whether it may be used from now on.
 func (c *tokenCache) flush(live bool) {
 	c.mu.Lock()

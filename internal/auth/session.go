@@ -72,7 +72,7 @@ func (s *Store) Login(ctx context.Context, username, password string) (Session, 
 		PasswordHash string `db:"password_hash"`
 	}
 	err := s.DB.GetContext(ctx, &row, `
-		SELECT id, username, role, full_name, disabled, created_at, password_hash
+		SELECT `+userColumns+`, password_hash
 		  FROM users WHERE username = $1`, username)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Session{}, database.MapError(err)
@@ -223,7 +223,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (User, error) {
 // token's SHA-256, $2 the present instant. It is exported for the benchmark
 // driver, which runs the service's own statements through pgbench.
 const AuthenticateSQL = `
-		SELECT u.id, u.username, u.role, u.full_name, u.disabled, u.created_at, t.expires_at,
+		SELECT u.id, u.username, u.role, u.full_name, u.must_change_password, u.disabled, u.created_at, t.expires_at,
 		       ARRAY(SELECT unit_id FROM user_units uu WHERE uu.user_id = u.id ORDER BY unit_id) AS unit_ids
 		  FROM auth_tokens t JOIN users u ON u.id = t.user_id
 		 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND NOT u.disabled`
