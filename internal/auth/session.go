@@ -29,7 +29,9 @@ const (
 type Session struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
-	User      User      `json:"user"`
+	// ExpiresAtJalali is ExpiresAt's Solar Hijri twin in Tehran time.
+	ExpiresAtJalali string `json:"expires_at_jalali"`
+	User            User   `json:"user"`
 }
 
 // ThrottledError refuses a sign-in while a user name has too many recent
@@ -152,7 +154,7 @@ func (s *Store) openSession(ctx context.Context, u User) (Session, error) {
 			return err
 		}
 		tx.Audit(ctx, u.Actor(), "auth.login", "user", u.ID, map[string]any{"expires_at": expires})
-		sess = Session{Token: token, ExpiresAt: expires, User: u}
+		sess = Session{Token: token, ExpiresAt: expires, ExpiresAtJalali: taahod.JalaliTime(expires), User: u}
 		return nil
 	})
 	if sess.User.UnitIDs == nil {
