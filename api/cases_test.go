@@ -134,6 +134,12 @@ func TestRevival(t *testing.T) {
 	if v["revived_on_jalali"] != "1403/07/01" || num(t, v["fiscal_year"]) != 1403 || v["unit"].(map[string]any)["status"] != "revived" || v["by"] != "sec" {
 		t.Fatalf("revival: %v", v)
 	}
+	// sec has no full name: the user name stands in for it.
+	var secID int64
+	if err := e.db.Get(&secID, `SELECT id FROM users WHERE username = 'sec'`); err != nil {
+		t.Fatal(err)
+	}
+	mustBeUser(t, "recorded_by", v["recorded_by"], secID, "sec")
 	if u := e.must(t, "GET", idPath("/api/v1/units", stagnant.ID), sec, nil, 200); u["status"] != "revived" {
 		t.Fatalf("unit after revival: %v", u["status"])
 	}

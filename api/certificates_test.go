@@ -127,6 +127,7 @@ func TestCertificateLifecycle(t *testing.T) {
 		t.Fatalf("before the run: %d %s", r.status, r.body)
 	}
 	w.runOffset(w.unitA.ID)
+	officer := w.nameUser(t, "tax1", "مریم رضایی")
 
 	var cert map[string]any
 	t.Run("issue answers the signed certificate", func(t *testing.T) {
@@ -139,12 +140,13 @@ func TestCertificateLifecycle(t *testing.T) {
 			"serial": "QZV-1404-000001", "status": "valid", "offset_amount": "1234567890.5", "tax_due": "30000000000",
 			"spending_used": "1234567890.5", "fiscal_year": json.Number("1404"), "unit_name": w.unitA.Name,
 			"issued_on": "2025-11-26", "issued_on_jalali": "1404/09/05", "supersedes": nil, "superseded_by": nil,
-			"status_reason": nil, "verify_url": "http://taahod.test/v/QZV-1404-000001",
+			"status_reason": nil, "status_by": nil, "verify_url": "http://taahod.test/v/QZV-1404-000001",
 		} {
 			if cert[k] != want {
 				t.Errorf("%s = %#v, want %#v", k, cert[k], want)
 			}
 		}
+		mustBeUser(t, "issued_by", cert["issued_by"], officer, "مریم رضایی")
 		payload := cert["payload"].(string)
 		if !strings.Contains(payload, "serial=QZV-1404-000001\n") || !strings.Contains(payload, "unit_national_id="+w.unitA.NationalID+"\n") ||
 			!strings.HasSuffix(payload, "pdf_sha256="+cert["sha256"].(string)+"\n") {
@@ -322,6 +324,8 @@ func TestCertificateLifecycle(t *testing.T) {
 		if r.status != 200 || r.json()["status"] != "revoked" || r.json()["status_reason"] != "اشتباه در برگ تشخیص" {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
+		mustBeUser(t, "status_by of the revoked", r.json()["status_by"], officer, "مریم رضایی")
+		mustBeUser(t, "status_by of the superseded", w.get("/api/v1/certificates/QZV-1404-000001", w.aud)["status_by"], officer, "مریم رضایی")
 		for _, serial := range []string{"QZV-1404-000002", "QZV-1404-000001"} {
 			if r := w.do("POST", "/api/v1/certificates/"+serial+"/revoke", w.tax, map[string]any{"reason": "دوباره"}); r.status != 409 || r.problemCode() != reports.ENOTVALID {
 				t.Fatalf("revoking %s again: %d %s", serial, r.status, r.body)

@@ -14,6 +14,7 @@ func TestExpenditureDocuments(t *testing.T) {
 	w := newWorld(t)
 	id := w.mustSubmit(w.accA, expenditure(w.pledgeA, "1000"))
 	path := fmt.Sprintf("/api/v1/expenditures/%d/documents", id)
+	uploader := w.nameUser(t, "acc-a", "علی احمدی")
 
 	r := w.upload(path, w.accA, "file", "فاکتور خرید.pdf", tinyPDF)
 	if r.status != 201 {
@@ -24,12 +25,14 @@ func TestExpenditureDocuments(t *testing.T) {
 	if m["content_type"] != "application/pdf" || str(m["size"]) != fmt.Sprint(len(tinyPDF)) || m["sha256"] != hex.EncodeToString(sum[:]) || m["name"] != "فاکتور خرید.pdf" {
 		t.Fatalf("answer: %s", r.body)
 	}
+	mustBeUser(t, "uploaded_by", m["uploaded_by"], uploader, "علی احمدی")
 	pdf := w.mustID(r)
 	t.Run("same file twice is one document", func(t *testing.T) {
 		r := w.upload(path, w.accA, "file", "copy.pdf", tinyPDF)
 		if r.status != 200 || str(r.json()["id"]) != str(pdf) {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
+		mustBeUser(t, "uploaded_by of the document already there", r.json()["uploaded_by"], uploader, "علی احمدی")
 		if n := w.count("expenditure_documents"); n != 1 {
 			t.Fatalf("%d documents", n)
 		}
@@ -77,6 +80,7 @@ func TestExpenditureDocuments(t *testing.T) {
 			if len(items) != 4 || str(items[0].(map[string]any)["id"]) != str(pdf) {
 				t.Fatalf("list: %v", items)
 			}
+			mustBeUser(t, "uploaded_by in the list", items[0].(map[string]any)["uploaded_by"], uploader, "علی احمدی")
 			dl := w.do("GET", fmt.Sprintf("%s/%d", path, pdf), token, nil)
 			if dl.status != 200 || dl.header.Get("Content-Type") != "application/pdf" || !bytes.Equal(dl.body, tinyPDF) {
 				t.Fatalf("download: %d %v", dl.status, dl.header)

@@ -151,10 +151,12 @@ func TestPledgeStatusLife(t *testing.T) {
 	if r := w.do("POST", op+"/cancel", w.accA, map[string]any{"reason": "x"}); r.status != 403 {
 		t.Fatalf("accountant cancels: %d", r.status)
 	}
+	canceller := w.nameUser(t, "admin1", "حسین موسوی")
 	r := w.do("POST", op+"/cancel", w.admin, map[string]any{"reason": "واحد تعطیل شد"})
 	if r.status != 200 || r.json()["status"] != "cancelled" || r.json()["cancel_reason"] != "واحد تعطیل شد" || r.json()["cancelled_at_jalali"] == nil {
 		t.Fatalf("cancel: %d %s", r.status, r.body)
 	}
+	mustBeUser(t, "cancelled_by", r.json()["cancelled_by"], canceller, "حسین موسوی")
 	if r := w.do("POST", op+"/cancel", w.admin, map[string]any{"reason": "again"}); r.status != 409 {
 		t.Fatalf("cancel twice: %d", r.status)
 	}
@@ -162,7 +164,9 @@ func TestPledgeStatusLife(t *testing.T) {
 	if r := w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/review", pending), w.tax, map[string]any{"decision": "approve"}); r.status != 200 {
 		t.Fatalf("review on a cancelled pledge: %d %s", r.status, r.body)
 	}
-	if s := str(w.get(op, w.accA)["status"]); s != "cancelled" {
-		t.Fatalf("status %s", s)
+	if p := w.get(op, w.accA); p["status"] != "cancelled" {
+		t.Fatalf("status %v", p["status"])
+	} else {
+		mustBeUser(t, "cancelled_by read back", p["cancelled_by"], canceller, "حسین موسوی")
 	}
 }

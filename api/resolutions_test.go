@@ -13,6 +13,7 @@ import (
 func TestResolutions(t *testing.T) {
 	e := newEnv(t)
 	sec := e.userToken("sec", taahod.RoleSecretariat)
+	secID := e.nameUser(t, "sec", "فاطمه صادقی")
 	unit := e.mustCreateUnit("فولاد البرز", "1010234567")
 	sessionDay := jalali(t, 1404, 3, 1)
 	session := e.must(t, "POST", "/api/v1/sessions", sec, map[string]any{"kind": "formal", "held_on": sessionDay.String()}, 201)
@@ -32,7 +33,10 @@ func TestResolutions(t *testing.T) {
 	}
 	if h := r["history"].([]any); len(h) != 1 || h[0].(map[string]any)["status"] != "notified" || h[0].(map[string]any)["by"] != "sec" {
 		t.Fatalf("history of a new resolution: %v", h)
+	} else {
+		mustBeUser(t, "recorded_by of the notification", h[0].(map[string]any)["recorded_by"], secID, "فاطمه صادقی")
 	}
+	mustBeUser(t, "created_by", r["created_by"], secID, "فاطمه صادقی")
 	rid := num(t, r["id"])
 
 	t.Run("agency names are one whatever the keyboard", func(t *testing.T) {
@@ -147,6 +151,13 @@ func TestResolutions(t *testing.T) {
 		got := e.must(t, "GET", idPath("/api/v1/resolutions", rid), sec, nil, 200)
 		if len(got["history"].([]any)) != 7 || got["status"] != "implemented" {
 			t.Fatalf("GET: %v", got)
+		}
+		for i, h := range got["history"].([]any) {
+			if h := h.(map[string]any); h["by"] != "sec" {
+				t.Fatalf("history[%d] by %v", i, h["by"])
+			} else {
+				mustBeUser(t, fmt.Sprintf("history[%d] recorded_by", i), h["recorded_by"], secID, "فاطمه صادقی")
+			}
 		}
 		f := e.must(t, "GET", "/api/v1/reports/registry?year=1404", sec, nil, 200)["resolutions"].(map[string]any)
 		if num(t, f["implemented"]) != 1 || num(t, f["cancelled"]) != 0 {

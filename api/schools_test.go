@@ -126,11 +126,13 @@ func TestSchoolProgress(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/schools/%d/progress", w.school)
 	report := func(body map[string]any) response { return w.do("POST", path, w.edu, body) }
 	school := func() map[string]any { return w.get(fmt.Sprintf("/api/v1/schools/%d", w.school), w.sec) }
+	reporter := w.nameUser(t, "edu1", "زهرا کریمی")
 
 	r := report(map[string]any{"milestone": "فونداسیون", "percent": 30, "reported_on": "2025-06-01"})
 	if r.status != 201 || r.json()["school_status"] != "under_construction" || r.json()["reported_on_jalali"] != "1404/03/11" {
 		t.Fatalf("first report: %d %s", r.status, r.body)
 	}
+	mustBeUser(t, "reported_by", r.json()["reported_by"], reporter, "زهرا کریمی")
 	first := w.mustID(r)
 	if s := school(); s["status"] != "under_construction" || str(s["progress_percent"]) != "30" {
 		t.Fatalf("school after 30%%: %v", s)
@@ -208,6 +210,7 @@ func TestSchoolProgress(t *testing.T) {
 		if r.status != 201 || r.json()["content_type"] != "image/png" || str(r.json()["progress_id"]) != str(first) {
 			t.Fatalf("upload: %d %s", r.status, r.body)
 		}
+		mustBeUser(t, "uploaded_by", r.json()["uploaded_by"], reporter, "زهرا کریمی")
 		doc := w.mustID(r)
 		if r := w.upload(docs, w.edu, "file", "again.png", tinyPNG); r.status != 200 || str(r.json()["id"]) != str(doc) {
 			t.Fatalf("same photo twice: %d %s", r.status, r.body)
@@ -228,6 +231,9 @@ func TestSchoolProgress(t *testing.T) {
 		items := w.get(path, w.edu)["items"].([]any)
 		if docs := items[0].(map[string]any)["documents"].([]any); len(docs) != 1 {
 			t.Fatalf("timeline documents: %v", docs)
+		} else {
+			mustBeUser(t, "uploaded_by on the timeline", docs[0].(map[string]any)["uploaded_by"], reporter, "زهرا کریمی")
 		}
+		mustBeUser(t, "reported_by on the timeline", items[0].(map[string]any)["reported_by"], reporter, "زهرا کریمی")
 	})
 }

@@ -105,6 +105,12 @@ func TestTaxYearAPI(t *testing.T) {
 		if first["tax_due"] != "1200000" || first["taxable_income"] != "4800000" || second["tax_due"] != "1500000" || second["taxable_income"] != nil {
 			t.Fatalf("%v", items)
 		}
+		// tax1 has no full name: the user name stands in for it.
+		var officer int64
+		if err := w.db.Get(&officer, `SELECT id FROM users WHERE username = 'tax1'`); err != nil {
+			t.Fatal(err)
+		}
+		mustBeUser(t, "recorded_by", second["recorded_by"], officer, "tax1")
 		if items := w.get(taxYearPath(w.unitB.ID, 1404)+"/assessments", w.tax)["items"].([]any); len(items) != 0 {
 			t.Fatalf("unit B: %v", items)
 		}

@@ -74,7 +74,7 @@ type Document struct {
 	ContentType   string    `db:"content_type" json:"content_type"`
 	Size          int64     `db:"size" json:"size"`
 	SHA256        Digest    `db:"sha256" json:"sha256"`
-	UploadedBy    *int64    `db:"uploaded_by" json:"uploaded_by"`
+	UploadedBy    *UserRef  `db:"uploaded_by" json:"uploaded_by"`
 	CreatedAt     time.Time `db:"created_at" json:"created_at"`
 	Content       []byte    `db:"content" json:"-"`
 }
@@ -149,7 +149,9 @@ func documentName(name, contentType string) string {
 	return name
 }
 
-const documentColumns = `id, name, content_type, size, sha256, uploaded_by, created_at`
+// documentColumns are a document's columns but its content, read from the
+// document table as d; the uploader comes named.
+var documentColumns = `d.id, d.name, d.content_type, d.size, d.sha256, ` + userRefSQL("d.uploaded_by") + ` AS uploaded_by, d.created_at`
 
 // documentTable is where one kind of document is kept, and the column that
 // names what it is attached to.
@@ -165,14 +167,14 @@ var (
 func storeDocument(ctx context.Context, tx *database.Tx, actor taahod.Actor, t documentTable, owner int64, in NewDocument) (Document, bool, error) {
 	var d Document
 	err := tx.GetContext(ctx, &d, `
-		INSERT INTO `+t.table+` (`+t.owner+`, name, content_type, size, sha256, content, uploaded_by, created_at)
+		INSERT INTO `+t.table+` AS d (`+t.owner+`, name, content_type, size, sha256, content, uploaded_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (`+t.owner+`, sha256) DO NOTHING
-		RETURNING `+t.owner+`, `+documentColumns,
+		RETURNING d.`+t.owner+`, `+documentColumns,
 		owner, in.Name, in.contentType, len(in.Content), in.sha256, in.Content, nullID(actor.UserID), tx.Now)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = tx.GetContext(ctx, &d, `SELECT `+t.owner+`, `+documentColumns+`
-			FROM `+t.table+` WHERE `+t.owner+` = $1 AND sha256 = $2`, owner, in.sha256)
+		err = tx.GetContext(ctx, &d, `SELECT d.`+t.owner+`, `+documentColumns+`
+			FROM `+t.table+` d WHERE d.`+t.owner+` = $1 AND d.sha256 = $2`, owner, in.sha256)
 		return d, false, err
 	}
 	return d, err == nil, err
@@ -229,8 +231,8 @@ func (s *Store) ExpenditureDocuments(ctx context.Context, actor taahod.Actor, ex
 		return nil, err
 	}
 	docs := []Document{}
-	err := s.DB.SelectContext(ctx, &docs, `SELECT expenditure_id, `+documentColumns+`
-		FROM expenditure_documents WHERE expenditure_id = $1 ORDER BY id`, expenditureID)
+	err := s.DB.SelectContext(ctx, &docs, `SELECT d.expenditure_id, `+documentColumns+`
+		FROM expenditure_documents d WHERE d.expenditure_id = $1 ORDER BY d.id`, expenditureID)
 	return docs, database.MapError(err)
 }
 
@@ -242,8 +244,8 @@ func (s *Store) ExpenditureDocument(ctx context.Context, actor taahod.Actor, exp
 		return Document{}, err
 	}
 	var d Document
-	err := s.DB.GetContext(ctx, &d, `SELECT expenditure_id, `+documentColumns+`, content
-		FROM expenditure_documents WHERE expenditure_id = $1 AND id = $2`, expenditureID, documentID)
+	err := s.DB.GetContext(ctx, &d, `SELECT d.expenditure_id, `+documentColumns+`, d.content
+		FROM expenditure_documents d WHERE d.expenditure_id = $1 AND d.id = $2`, expenditureID, documentID)
 	return d, database.NotFound(err, "document", documentID)
 }
 
@@ -305,7 +307,7 @@ func (s *Store) AddProgressDocument(ctx context.Context, actor taahod.Actor, sch
 func (s *Store) ProgressDocument(ctx context.Context, schoolID, progressID, documentID int64) (Document, error) {
 	var d Document
 	err := s.DB.GetContext(ctx, &d, `
-		SELECT d.progress_id, d.id, d.name, d.content_type, d.size, d.sha256, d.uploaded_by, d.created_at, d.content
+		SELECT d.progress_id, `+documentColumns+`, d.content
 		  FROM school_progress_documents d JOIN school_progress r ON r.id = d.progress_id
 		 WHERE d.id = $1 AND d.progress_id = $2 AND r.school_id = $3`, documentID, progressID, schoolID)
 	return d, database.NotFound(err, "document", documentID)

@@ -41,7 +41,7 @@ type Pledge struct {
 	ApprovedTotal  decimal.Decimal `db:"approved_total" json:"approved_total"`
 	Remaining      decimal.Decimal `db:"remaining" json:"remaining"`
 	CancelledAt    *time.Time      `db:"cancelled_at" json:"cancelled_at"`
-	CancelledBy    *int64          `db:"cancelled_by" json:"cancelled_by"`
+	CancelledBy    *UserRef        `db:"cancelled_by" json:"cancelled_by"`
 	CancelReason   *string         `db:"cancel_reason" json:"cancel_reason"`
 	CreatedAt      time.Time       `db:"created_at" json:"created_at"`
 }

@@ -13,7 +13,7 @@ import (
 // pledgeSelect reads pledges with their totals and derived status; $1 is
 // today's date in Tehran. Callers filter on its columns from outside:
 // SELECT * FROM (pledgeSelect) p WHERE ...
-const pledgeSelect = `
+var pledgeSelect = `
 	SELECT p.id, p.unit_id, u.name AS unit_name, p.school_id, s.name AS school_name, p.amount,
 	       p.pledged_on, p.due_on, p.resolution_id, p.submitted_total,
 	       COALESCE(a.approved, 0) AS approved_total,
@@ -23,7 +23,7 @@ const pledgeSelect = `
 	            WHEN p.due_on < $1::date THEN 'overdue'
 	            WHEN p.submitted_total > 0 THEN 'in_progress'
 	            ELSE 'pending' END AS status,
-	       p.cancelled_at, p.cancelled_by, p.cancel_reason, p.created_at
+	       p.cancelled_at, ` + userRefSQL("p.cancelled_by") + ` AS cancelled_by, p.cancel_reason, p.created_at
 	  FROM pledges p
 	  JOIN units u ON u.id = p.unit_id
 	  JOIN schools s ON s.id = p.school_id

@@ -255,8 +255,8 @@ func (s *Store) ReviewQueue(ctx context.Context, actor taahod.Actor, after Queue
 		return items, nil
 	}
 	var docs []Document
-	if err := s.DB.SelectContext(ctx, &docs, `SELECT expenditure_id, `+documentColumns+`
-		FROM expenditure_documents WHERE expenditure_id = ANY($1) ORDER BY id`, pq.Array(ids)); err != nil {
+	if err := s.DB.SelectContext(ctx, &docs, `SELECT d.expenditure_id, `+documentColumns+`
+		FROM expenditure_documents d WHERE d.expenditure_id = ANY($1) ORDER BY d.id`, pq.Array(ids)); err != nil {
 		return nil, database.MapError(err)
 	}
 	for _, d := range docs {

@@ -200,7 +200,7 @@ type Progress struct {
 	Percent    int         `db:"percent" json:"percent"`
 	ReportedOn taahod.Date `db:"reported_on" json:"reported_on"`
 	Note       *string     `db:"note" json:"note"`
-	ReportedBy *int64      `db:"reported_by" json:"reported_by"`
+	ReportedBy *UserRef    `db:"reported_by" json:"reported_by"`
 	CreatedAt  time.Time   `db:"created_at" json:"created_at"`
 	Documents  []Document  `db:"-" json:"documents"`
 	// SchoolStatus is the school's status after the report; given in the

@@ -296,10 +296,11 @@ func (s *Store) AddProgress(ctx context.Context, actor taahod.Actor, schoolID in
 		if err := tx.GetContext(ctx, &r, `
 			INSERT INTO school_progress (school_id, kind, milestone, percent, reported_on, note, reported_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			RETURNING id, school_id, kind, milestone, percent, reported_on, note, reported_by, created_at`,
+			RETURNING id, school_id, kind, milestone, percent, reported_on, note, created_at`,
 			schoolID, in.Kind, in.Milestone, *in.Percent, in.reportedOn, in.Note, nullID(actor.UserID), tx.Now); err != nil {
 			return err
 		}
+		r.ReportedBy = userOf(actor)
 		if status != sc.Status {
 			if _, err := tx.ExecContext(ctx, `UPDATE schools SET status = $2, updated_at = $3 WHERE id = $1`, schoolID, status, tx.Now); err != nil {
 				return err
@@ -324,13 +325,14 @@ func (s *Store) SchoolProgress(ctx context.Context, schoolID int64) ([]Progress,
 	}
 	reports := []Progress{}
 	if err := s.DB.SelectContext(ctx, &reports, `
-		SELECT id, school_id, kind, milestone, percent, reported_on, note, reported_by, created_at
-		  FROM school_progress WHERE school_id = $1 ORDER BY id`, schoolID); err != nil {
+		SELECT r.id, r.school_id, r.kind, r.milestone, r.percent, r.reported_on, r.note,
+		       `+userRefSQL("r.reported_by")+` AS reported_by, r.created_at
+		  FROM school_progress r WHERE r.school_id = $1 ORDER BY r.id`, schoolID); err != nil {
 		return nil, database.MapError(err)
 	}
 	var docs []Document
 	if err := s.DB.SelectContext(ctx, &docs, `
-		SELECT d.progress_id, d.id, d.name, d.content_type, d.size, d.sha256, d.uploaded_by, d.created_at
+		SELECT d.progress_id, `+documentColumns+`
 		  FROM school_progress_documents d JOIN school_progress r ON r.id = d.progress_id
 		 WHERE r.school_id = $1 ORDER BY d.id`, schoolID); err != nil {
 		return nil, database.MapError(err)

@@ -29,7 +29,7 @@ type Assessment struct {
 	TaxableIncome *decimal.Decimal `db:"taxable_income" json:"taxable_income"`
 	IncomeSource  *string          `db:"income_source" json:"income_source"`
 	RecordedAt    time.Time        `db:"recorded_at" json:"recorded_at"`
-	RecordedBy    *int64           `db:"recorded_by" json:"recorded_by"`
+	RecordedBy    *UserRef         `db:"recorded_by" json:"recorded_by"`
 }
 
 // TaxYearInput is the body of PUT /units/{id}/tax-years/{year}.

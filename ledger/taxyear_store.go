@@ -128,8 +128,9 @@ func (s *Store) Assessments(ctx context.Context, actor taahod.Actor, unit int64,
 	}
 	out := []Assessment{}
 	err := s.DB.SelectContext(ctx, &out, `
-		SELECT id, tax_due, taxable_income, income_source, recorded_at, recorded_by
-		  FROM tax_year_assessments WHERE unit_id = $1 AND fiscal_year = $2 ORDER BY id`, unit, year)
+		SELECT a.id, a.tax_due, a.taxable_income, a.income_source, a.recorded_at,
+		       `+userRefSQL("a.recorded_by")+` AS recorded_by
+		  FROM tax_year_assessments a WHERE a.unit_id = $1 AND a.fiscal_year = $2 ORDER BY a.id`, unit, year)
 	return out, database.MapError(err)
 }
 

@@ -37,9 +37,14 @@ type Resolution struct {
 	Status          string         `db:"status" json:"status"`
 	StatusOn        taahod.Date    `db:"status_on" json:"status_on"`
 	StatusOnJalali  string         `db:"-" json:"status_on_jalali"`
-	CreatedBy       string         `db:"created_by" json:"created_by,omitempty"`
-	CreatedAt       time.Time      `db:"created_at" json:"created_at"`
-	CreatedAtJalali string         `db:"-" json:"created_at_jalali"`
+	// CreatedBy is who recorded the resolution, named; absent in public
+	// rows and for one the system recorded (an import from the command
+	// line). CreatedByName is the user name recorded with it, the by of
+	// the history's first entry.
+	CreatedBy       *taahod.UserRef `db:"created_by" json:"created_by,omitempty"`
+	CreatedByName   string          `db:"created_by_name" json:"-"`
+	CreatedAt       time.Time       `db:"created_at" json:"created_at"`
+	CreatedAtJalali string          `db:"-" json:"created_at_jalali"`
 	// History is given with a single resolution, not in lists.
 	History []StatusEntry `db:"-" json:"history,omitempty"`
 }
@@ -48,13 +53,16 @@ type Resolution struct {
 // the notification (dated adopted_on); the entries are in the order that
 // decides the current status, so the last one is it.
 type StatusEntry struct {
-	Status           string      `json:"status"`
-	On               taahod.Date `json:"on"`
-	OnJalali         string      `json:"on_jalali"`
-	Note             *string     `json:"note"`
-	By               string      `json:"by"`
-	RecordedAt       time.Time   `json:"recorded_at"`
-	RecordedAtJalali string      `json:"recorded_at_jalali"`
+	Status   string      `json:"status"`
+	On       taahod.Date `json:"on"`
+	OnJalali string      `json:"on_jalali"`
+	Note     *string     `json:"note"`
+	// By is the user name recorded with the entry; RecordedBy names the
+	// user (null for the system).
+	By               string          `json:"by"`
+	RecordedBy       *taahod.UserRef `json:"recorded_by"`
+	RecordedAt       time.Time       `json:"recorded_at"`
+	RecordedAtJalali string          `json:"recorded_at_jalali"`
 }
 
 // StatusChangeResult answers a status change: the resolution as it now
@@ -93,7 +101,7 @@ func (r *Resolution) finish(v Viewer, today taahod.Date) {
 		r.UnitID, r.UnitName, r.UnitWithheld = nil, nil, true
 	}
 	if !v.seesInternals() {
-		r.CreatedBy = ""
+		r.CreatedBy = nil
 		r.History = nil
 	}
 }

@@ -13,10 +13,10 @@ import (
 	"github.com/taahod/taahod/internal/database"
 )
 
-const resolutionSelect = `
+var resolutionSelect = `
 	SELECT r.id, r.session_id, r.session_kind, r.adopted_on, r.unit_id, u.name AS unit_name, r.text, r.category,
 	       r.deadline, r.confidential, r.status, COALESCE(r.status_changed_on, r.adopted_on) AS status_on,
-	       r.created_by, r.created_at,
+	       ` + taahod.UserRefSQL("r.created_by_id") + ` AS created_by, r.created_by AS created_by_name, r.created_at,
 	       ARRAY(SELECT a.name FROM resolution_agencies ra JOIN agencies a ON a.id = ra.agency_id
 	              WHERE ra.resolution_id = r.id ORDER BY a.name) AS agencies
 	  FROM resolutions r LEFT JOIN units u ON u.id = r.unit_id`
@@ -437,23 +437,25 @@ func findResolution(ctx context.Context, q sqlx.QueryerContext, v Viewer, id int
 		return Resolution{}, database.NotFound(err, "resolution", id)
 	}
 	var changes []struct {
-		Status    string      `db:"status"`
-		ChangedOn taahod.Date `db:"changed_on"`
-		Note      *string     `db:"note"`
-		ActorName string      `db:"actor_name"`
-		CreatedAt time.Time   `db:"created_at"`
+		Status    string          `db:"status"`
+		ChangedOn taahod.Date     `db:"changed_on"`
+		Note      *string         `db:"note"`
+		ActorName string          `db:"actor_name"`
+		Actor     *taahod.UserRef `db:"actor"`
+		CreatedAt time.Time       `db:"created_at"`
 	}
 	err := sqlx.SelectContext(ctx, q, &changes, `
-		SELECT status, changed_on, note, actor_name, created_at FROM resolution_status_changes
-		 WHERE resolution_id = $1 ORDER BY changed_on, id`, id)
+		SELECT c.status, c.changed_on, c.note, c.actor_name, `+taahod.UserRefSQL("c.actor_id")+` AS actor, c.created_at
+		  FROM resolution_status_changes c
+		 WHERE c.resolution_id = $1 ORDER BY c.changed_on, c.id`, id)
 	if err != nil {
 		return Resolution{}, err
 	}
-	r.History = []StatusEntry{{Status: StatusNotified, On: r.AdoptedOn, OnJalali: r.AdoptedOn.Jalali(), By: r.CreatedBy,
+	r.History = []StatusEntry{{Status: StatusNotified, On: r.AdoptedOn, OnJalali: r.AdoptedOn.Jalali(), By: r.CreatedByName, RecordedBy: r.CreatedBy,
 		RecordedAt: r.CreatedAt, RecordedAtJalali: taahod.JalaliTime(r.CreatedAt)}}
 	for _, c := range changes {
 		r.History = append(r.History, StatusEntry{Status: c.Status, On: c.ChangedOn, OnJalali: c.ChangedOn.Jalali(),
-			Note: c.Note, By: c.ActorName, RecordedAt: c.CreatedAt, RecordedAtJalali: taahod.JalaliTime(c.CreatedAt)})
+			Note: c.Note, By: c.ActorName, RecordedBy: c.Actor, RecordedAt: c.CreatedAt, RecordedAtJalali: taahod.JalaliTime(c.CreatedAt)})
 	}
 	r.finish(v, today)
 	return r, nil

@@ -25,9 +25,12 @@ type Revival struct {
 	RevivedOnJalali string      `db:"-" json:"revived_on_jalali"`
 	FiscalYear      int         `db:"-" json:"fiscal_year"`
 	Note            *string     `db:"note" json:"note"`
-	By              string      `db:"actor_name" json:"by"`
-	CreatedAt       time.Time   `db:"created_at" json:"created_at"`
-	CreatedAtJalali string      `db:"-" json:"created_at_jalali"`
+	// By is the user name recorded with the revival; RecordedBy names the
+	// user (null for the system).
+	By              string          `db:"actor_name" json:"by"`
+	RecordedBy      *taahod.UserRef `db:"recorded_by" json:"recorded_by"`
+	CreatedAt       time.Time       `db:"created_at" json:"created_at"`
+	CreatedAtJalali string          `db:"-" json:"created_at_jalali"`
 	// Unit is the unit as the revival left it, in the answer to a revival.
 	Unit *Unit `db:"-" json:"unit,omitempty"`
 }
@@ -57,8 +60,9 @@ func (n *NewRevival) Validate(today taahod.Date) error {
 	return p.Err()
 }
 
-const revivalSelect = `
-	SELECT v.id, v.unit_id, u.name AS unit_name, v.revived_on, v.note, v.actor_name, v.created_at
+var revivalSelect = `
+	SELECT v.id, v.unit_id, u.name AS unit_name, v.revived_on, v.note, v.actor_name,
+	       ` + taahod.UserRefSQL("v.actor_id") + ` AS recorded_by, v.created_at
 	  FROM revivals v JOIN units u ON u.id = v.unit_id`
 
 // ReviveUnit records the revival of a stagnant unit and makes the unit

@@ -109,7 +109,7 @@ type Record struct {
 	OffsetAmount   decimal.Decimal `db:"offset_amount"`
 	IssuedOn       taahod.Date     `db:"issued_on"`
 	IssuedAt       time.Time       `db:"issued_at"`
-	IssuedBy       *int64          `db:"issued_by"`
+	IssuedBy       *taahod.UserRef `db:"issued_by"`
 	FactsPayload   string          `db:"facts_payload"`
 	FactsSignature string          `db:"facts_signature"`
 	// Payload and Signature are the document payload, which binds the
@@ -120,13 +120,13 @@ type Record struct {
 	// SHA256 is the hex SHA-256 of the PDF as issued: the file
 	// GET /certificates/{serial}/pdf serves while the certificate is valid,
 	// and the pdf_sha256 of the document payload.
-	SHA256       string     `db:"sha256"`
-	Supersedes   *string    `db:"supersedes"`
-	SupersededBy *string    `db:"superseded_by"`
-	StatusAt     *time.Time `db:"status_at"`
-	StatusBy     *int64     `db:"status_by"`
-	StatusReason *string    `db:"status_reason"`
-	Content      []byte     `db:"content"`
+	SHA256       string          `db:"sha256"`
+	Supersedes   *string         `db:"supersedes"`
+	SupersededBy *string         `db:"superseded_by"`
+	StatusAt     *time.Time      `db:"status_at"`
+	StatusBy     *taahod.UserRef `db:"status_by"`
+	StatusReason *string         `db:"status_reason"`
+	Content      []byte          `db:"content"`
 
 	// Printed is the certificate as it was printed, from Content.
 	Printed Certificate `db:"-"`
@@ -170,7 +170,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 		IssuedOnJalali string          `json:"issued_on_jalali"`
 		IssuedAt       time.Time       `json:"issued_at"`
 		IssuedAtJalali *string         `json:"issued_at_jalali"`
-		IssuedBy       *int64          `json:"issued_by"`
+		IssuedBy       *taahod.UserRef `json:"issued_by"`
 		Officer        string          `json:"officer"`
 		SHA256         string          `json:"sha256"`
 		FactsSHA256    string          `json:"facts_sha256"`
@@ -184,7 +184,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 		SupersededBy   *string         `json:"superseded_by"`
 		StatusAt       *time.Time      `json:"status_at"`
 		StatusAtJalali *string         `json:"status_at_jalali"`
-		StatusBy       *int64          `json:"status_by"`
+		StatusBy       *taahod.UserRef `json:"status_by"`
 		StatusReason   *string         `json:"status_reason"`
 		Expenditures   []expenditure   `json:"expenditures"`
 	}{
@@ -217,12 +217,13 @@ func (r Record) annulled() Certificate {
 	return c
 }
 
-// recordSelect reads certificates with the serials they link to.
-const recordSelect = `
+// recordSelect reads certificates with the serials they link to and the
+// officers who issued them and changed their status, named.
+var recordSelect = `
 	SELECT c.id, c.serial, c.status, c.unit_id, c.fiscal_year, c.tax_due, c.spending_used, c.offset_amount,
-	       c.issued_on, c.issued_at, c.issued_by, c.facts_payload, c.facts_signature, c.payload, c.signature,
+	       c.issued_on, c.issued_at, ` + taahod.UserRefSQL("c.issued_by") + ` AS issued_by, c.facts_payload, c.facts_signature, c.payload, c.signature,
 	       encode(c.pdf_sha256, 'hex') AS sha256, p.serial AS supersedes, n.serial AS superseded_by,
-	       c.status_at, c.status_by, c.status_reason, c.content
+	       c.status_at, ` + taahod.UserRefSQL("c.status_by") + ` AS status_by, c.status_reason, c.content
 	  FROM certificates c
 	  LEFT JOIN certificates p ON p.id = c.supersedes
 	  LEFT JOIN certificates n ON n.id = c.superseded_by`
