@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,6 +45,22 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	}
 }
 
+// optionalResponseFields are the only fields of a response that an answer
+// may leave out (each is omitempty where it is written); every other field
+// a response schema lists is required.
+var optionalResponseFields = map[string]bool{
+	"#/components/schemas/ExaminedUnit/properties/national_id":                  true, // signed-in readers only
+	"#/components/schemas/RevivedUnit/properties/national_id":                   true, // signed-in readers only
+	"#/components/schemas/ResolutionFields/properties/created_by":               true, // not in public rows
+	"#/components/schemas/ResolutionFields/properties/history":                  true, // a single resolution only
+	"#/components/schemas/Revival/properties/unit":                              true, // the answer of a revival only
+	"#/components/schemas/Document/properties/expenditure_id":                   true, // an expenditure's document
+	"#/components/schemas/Document/properties/progress_id":                      true, // a progress report's document
+	"#/components/schemas/Statement/properties/deduction":                       true, // deduction policies only
+	"#/components/schemas/Progress/properties/school_status":                    true, // the answer of a new report only
+	"GET /api/v1/verify/{serial} 200 application/json/properties/superseded_by": true, // superseded only
+}
+
 // TestOpenAPIResponsesAreExact fails when a response schema of
 // api/openapi.yaml could let a field pass unnoticed: every object schema an
 // answer may take lists its required fields and admits no other
@@ -72,8 +89,14 @@ func TestOpenAPIResponsesAreExact(t *testing.T) {
 		}
 		closed := s["additionalProperties"] == false || s["unevaluatedProperties"] == false
 		if props, ok := s["properties"].(map[string]any); ok {
-			if _, ok := s["required"]; !ok {
+			required, ok := s["required"].([]any)
+			if !ok {
 				t.Errorf("%s: an object schema of a response without required", where)
+			}
+			for name := range props {
+				if !slices.Contains(required, any(name)) && !optionalResponseFields[where+"/properties/"+name] {
+					t.Errorf("%s: %s is not required, nor among the fields an answer may leave out", where, name)
+				}
 			}
 			if !closed && !closedAbove {
 				t.Errorf("%s: an object schema of a response that admits fields it does not list", where)

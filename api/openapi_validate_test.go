@@ -325,7 +325,8 @@ func TestOpenAPIValidatorCatches(t *testing.T) {
 	problemCT := http.Header{"Content-Type": {"application/problem+json"}}
 	problem := `{"type":"urn:taahod:problem:not_found","title":"Not Found","status":404,"detail":"no","code":"not_found","errors":[]}`
 	unit := `{"id":1,"name":"n","national_id":"10101010101","county":"c","economic_code":null,"tax_file_no":null,` +
-		`"activity":null,"status":"active","created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z"}`
+		`"activity":null,"status":"active","created_at":"2025-01-01T00:00:00Z","created_at_jalali":"1403/10/12 03:30:00",` +
+		`"updated_at":"2025-01-01T00:00:00Z","updated_at_jalali":"1403/10/12 03:30:00"}`
 	for _, tc := range []struct {
 		name, method, target string
 		status               int
