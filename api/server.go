@@ -35,6 +35,10 @@ type Config struct {
 	// may call the API from a browser (TAAHOD_CORS_ORIGINS). None, the
 	// default, sends no CORS header at all.
 	CORSOrigins []string
+	// Pages, when set, registers the web application's routes on the same
+	// engine (cmd/taahod passes web.Pages.Mount), after the API's, so that
+	// they share its middleware and the API never imports the pages.
+	Pages func(*gin.Engine)
 }
 
 // Server answers the HTTP API.
@@ -154,6 +158,9 @@ func (s *Server) routes() *gin.Engine {
 	s.commitmentRoutes(v1)
 	s.taxYearRoutes(v1)
 	s.certificateRoutes(r, public, v1)
+	if s.cfg.Pages != nil {
+		s.cfg.Pages(r)
+	}
 	return r
 }
 
