@@ -90,6 +90,25 @@ func TestBrowserSignIn(t *testing.T) {
 		}
 	}
 
+	// A form with an error comes back with the error beside its field.
+	err = chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Click(chromedp.CSS(`a[href="/password"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#current_password")),
+		chromedp.SendKeys(chromedp.CSS("#current_password"), "not-my-password"),
+		chromedp.SendKeys(chromedp.CSS("#new_password"), "a-new-password-1404"),
+		chromedp.SendKeys(chromedp.CSS("#new_password_again"), "a-new-password-1404"),
+		chromedp.Click(chromedp.CSS(`form[action="/password"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#current_password-error")),
+		shot("password-error"),
+	)
+	if err != nil {
+		t.Fatalf("password form: %v", err)
+	}
+	if got := text(t, ctx, "#current_password-error"); got != Message("wrong_password") {
+		t.Errorf("beside the current password: %q", got)
+	}
+
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`[role="status"]`)),

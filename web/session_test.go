@@ -41,8 +41,10 @@ func TestSignInLeadsEachRoleHome(t *testing.T) {
 	if a := b.get("/tax-office"); a.status != http.StatusNotFound {
 		t.Errorf("accountant opening the tax office's home: %d, want 404", a.status)
 	}
-	if a := b.get("/"); a.status != http.StatusSeeOther || a.header.Get("Location") != "/accountant" {
-		t.Errorf("/ signed in: %d → %q", a.status, a.header.Get("Location"))
+	for _, path := range []string{"/", "/signin"} {
+		if a := b.get(path); a.status != http.StatusSeeOther || a.header.Get("Location") != "/accountant" {
+			t.Errorf("%s signed in: %d → %q", path, a.status, a.header.Get("Location"))
+		}
 	}
 
 	tb := e.browser()

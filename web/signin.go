@@ -39,8 +39,17 @@ func (p *Pages) signInToken(c *gin.Context) string {
 	return v
 }
 
+// signInPage shows the sign-in form; someone signed in already goes on to
+// where they were going.
 func (p *Pages) signInPage(c *gin.Context) {
 	next := localPath(c.Query("next"))
+	if u, ok := signedIn(c); ok {
+		if next == "" {
+			next = homeOf(u.Role)
+		}
+		c.Redirect(http.StatusSeeOther, next)
+		return
+	}
 	pg := page{CSRF: p.signInToken(c), Status: statusOf(c), Form: newForm(), Data: signInForm{Next: next}}
 	if next != "" && pg.Status == "" {
 		pg.Status = Message("sign_in_first")

@@ -71,7 +71,7 @@ func (p *Pages) Mount(r *gin.Engine) {
 
 	pages := r.Group("/", p.securityHeaders)
 	pages.GET("/", p.session(false), p.root)
-	pages.GET("/signin", p.signInPage)
+	pages.GET("/signin", p.session(false), p.signInPage)
 	pages.POST("/signin", p.signIn)
 	pages.POST("/signout", p.session(true), p.signOut)
 	pages.GET("/password", p.session(true), p.passwordPage)
