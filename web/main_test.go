@@ -43,7 +43,7 @@ func newEnv(t *testing.T) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	authStore := auth.NewStore(db)
 	pages := New(db, authStore, Config{Logger: log})
-	srv := api.New(db, authStore, api.Config{Logger: log, Province: "QZV", PublicURL: "http://taahod.test", Pages: pages.Mount})
+	srv := api.New(db, authStore, api.Config{Logger: log, Province: "QZV", PublicURL: "http://taahod.test", Pages: pages})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	return &env{t: t, db: db, auth: authStore, http: hs}

@@ -352,3 +352,17 @@ func TestChangePassword(t *testing.T) {
 		t.Errorf("the new password does not sign in: %v", err)
 	}
 }
+
+func TestNotFound(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	a := b.get("/no-such-page")
+	if a.status != http.StatusNotFound || !strings.HasPrefix(a.header.Get("Content-Type"), "text/html") ||
+		a.byRole("alert") != Message(taahod.ENOTFOUND) {
+		t.Errorf("unknown page: %d %s %q", a.status, a.header.Get("Content-Type"), a.byRole("alert"))
+	}
+	a = b.get("/api/v1/no-such-thing")
+	if a.status != http.StatusNotFound || !strings.HasPrefix(a.header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("unknown API path: %d %s", a.status, a.header.Get("Content-Type"))
+	}
+}

@@ -9,7 +9,7 @@
 // server answers with a redirect (post/redirect/get).
 //
 // Imports go one way: cmd/taahod mounts the pages on the API's engine
-// (api.Config.Pages), so api never imports web and web never imports api.
+// (api.Config.Pages, an interface of the api package), so api never imports web and web never imports api.
 package web
 
 import (
@@ -17,6 +17,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/registry"
@@ -81,17 +82,34 @@ func (p *Pages) Mount(r *gin.Engine) {
 	}
 }
 
+// NotFound answers, with the Persian 404 page, a path outside /api/ that
+// no route takes (the API calls it from its NoRoute).
+func (p *Pages) NotFound(c *gin.Context) {
+	setSecurityHeaders(c)
+	if cookie, err := c.Cookie(sessionCookie); err == nil && cookie != "" {
+		if user, err := p.auth.Authenticate(c.Request.Context(), cookie); err == nil {
+			c.Set(userKey, user.Actor())
+			c.Set(tokenKey, cookie)
+		}
+	}
+	p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
+}
+
 // securityHeaders sets, on every page, the headers that keep it to itself:
 // a strict Content-Security-Policy (no inline script or style at all, so
 // the templates carry neither), no sniffing, no framing, and no referrer
 // beyond this origin.
 func (p *Pages) securityHeaders(c *gin.Context) {
+	setSecurityHeaders(c)
+	c.Next()
+}
+
+func setSecurityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
-	c.Next()
 }
 
 // contentSecurityPolicy admits this origin's own files and nothing inline.

@@ -74,7 +74,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	pages := web.New(db, authStore, web.Config{Logger: log, SecureCookies: strings.HasPrefix(issuer.PublicURL, "https://")})
 	server := api.New(db, authStore, api.Config{Logger: log, Province: issuer.Province, PublicURL: issuer.PublicURL,
 		ProvinceName: issuer.ProvinceName, IssuePlace: issuer.IssuePlace, Signer: issuer.Signer, CORSOrigins: cfg.CORSOrigins,
-		Pages: pages.Mount})
+		Pages: pages})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
