@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
@@ -35,6 +36,20 @@ type Config struct {
 	// may call the API from a browser (TAAHOD_CORS_ORIGINS). None, the
 	// default, sends no CORS header at all.
 	CORSOrigins []string
+	// Pages, when set, is the web application served on the same engine
+	// (cmd/taahod passes a *web.Pages): its routes are registered after the
+	// API's and share its middleware, and a path outside /api/ that nothing
+	// answers gets its Persian 404 page instead of a problem document. The
+	// API never imports the pages.
+	Pages Pages
+}
+
+// Pages is what the server needs of the web application.
+type Pages interface {
+	// Mount registers the pages' routes.
+	Mount(r *gin.Engine)
+	// NotFound answers a path outside /api/ that no route takes.
+	NotFound(c *gin.Context)
 }
 
 // Server answers the HTTP API.
@@ -131,9 +146,16 @@ func (s *Server) routes() *gin.Engine {
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.Use(withRequestID, noSniff, s.crossOrigin, s.recovery, s.accessLog, s.bodyLimit)
-	r.NoRoute(s.handle(func(c *gin.Context) error {
+	notFound := s.handle(func(c *gin.Context) error {
 		return taahod.Errorf(taahod.ENOTFOUND, "no such resource: %s", c.Request.URL.Path)
-	}))
+	})
+	r.NoRoute(func(c *gin.Context) {
+		if s.cfg.Pages != nil && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			s.cfg.Pages.NotFound(c)
+			return
+		}
+		notFound(c)
+	})
 	r.NoMethod(s.handle(s.otherMethod))
 
 	r.GET("/healthz", s.handle(s.healthz))
@@ -154,6 +176,9 @@ func (s *Server) routes() *gin.Engine {
 	s.commitmentRoutes(v1)
 	s.taxYearRoutes(v1)
 	s.certificateRoutes(r, public, v1)
+	if s.cfg.Pages != nil {
+		s.cfg.Pages.Mount(r)
+	}
 	return r
 }
 

@@ -179,7 +179,7 @@ func loadDemo(ctx context.Context, db *database.DB, issuer reports.Issuer, stdou
 }
 
 func printDemoUsers(w io.Writer) {
-	fmt.Fprintln(w, "\nDemo users (sign in with POST /api/v1/auth/login):")
+	fmt.Fprintln(w, "\nDemo users (sign in on the web page at /, or with POST /api/v1/auth/login):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  username\tpassword\trole")
 	for _, u := range demoUsers {

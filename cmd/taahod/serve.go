@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/taahod/taahod/api"
@@ -15,6 +16,7 @@ import (
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/migrations"
 	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/web"
 )
 
 // tokenCacheTTL bounds how long a live token is remembered between
@@ -66,8 +68,13 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := authStore.CacheTokens(ctx, cfg.DatabaseURL, tokenCacheTTL, log); err != nil {
 		return fmt.Errorf("listen for sign-in changes: %w", err)
 	}
+	// The web pages share the API's engine and auth store (one failure
+	// count, one token cache); their cookie is Secure when the service is
+	// public over https.
+	pages := web.New(db, authStore, web.Config{Logger: log, SecureCookies: strings.HasPrefix(issuer.PublicURL, "https://")})
 	server := api.New(db, authStore, api.Config{Logger: log, Province: issuer.Province, PublicURL: issuer.PublicURL,
-		ProvinceName: issuer.ProvinceName, IssuePlace: issuer.IssuePlace, Signer: issuer.Signer, CORSOrigins: cfg.CORSOrigins})
+		ProvinceName: issuer.ProvinceName, IssuePlace: issuer.IssuePlace, Signer: issuer.Signer, CORSOrigins: cfg.CORSOrigins,
+		Pages: pages})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -1,0 +1,56 @@
+package web
+
+import (
+	"errors"
+
+	"github.com/taahod/taahod"
+)
+
+// form is a form as the person typed it and what is wrong with each field,
+// so that a page with errors comes back with the input kept and each error
+// beside its field. Password fields are never kept.
+type form struct {
+	values map[string]string
+	errors map[string]string
+}
+
+func newForm() *form { return &form{values: map[string]string{}, errors: map[string]string{}} }
+
+// Value is what was typed into the field name.
+func (f *form) Value(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.values[name]
+}
+
+// Error is the Persian sentence of what is wrong with the field name, or "".
+func (f *form) Error(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.errors[name]
+}
+
+// fail records a problem code against a field.
+func (f *form) fail(field, code string) {
+	if _, ok := f.errors[field]; !ok {
+		f.errors[field] = Message(code)
+	}
+}
+
+// failed reports whether any field is at fault.
+func (f *form) failed() bool { return len(f.errors) > 0 }
+
+// take records the domain's err against the fields it names and returns
+// the sentence for the page's alert: the field errors sit beside their
+// fields, and the alert says what the problem as a whole is.
+func (f *form) take(err error) string {
+	var e *taahod.Error
+	if errors.As(err, &e) {
+		for _, fe := range e.Fields {
+			f.fail(fe.Field, fe.Code)
+		}
+	}
+	return ErrorMessage(err)
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+)
+
+// The template functions: Persian digits, amounts and Jalali dates as the
+// pages show them. Dates come from the root package's Jalali conversion
+// (taahod.Date.JalaliYMD); there is no second calendar here.
+
+// funcs returns the functions every template may call.
+func funcs(st *staticFiles) template.FuncMap {
+	return template.FuncMap{
+		"static":     st.url,
+		"fa":         PersianDigits,
+		"amount":     Amount,
+		"number":     Number,
+		"dateText":   DateText,
+		"dateTable":  DateTable,
+		"timeTable":  TimeTable,
+		"bdi":        Isolate,
+		"roleName":   RoleName,
+		"message":    Message,
+		"homeOf":     homeOf,
+		"displayOf":  func(a *taahod.Actor) string { return a.DisplayName() },
+		"fieldError": func(f *form, name string) string { return f.Error(name) },
+		"value":      func(f *form, name string) string { return f.Value(name) },
+	}
+}
+
+// PersianDigits writes the ASCII digits of s as Persian ones (۰–۹) and
+// leaves everything else as it is.
+func PersianDigits(s string) string {
+	if !strings.ContainsAny(s, "0123456789") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return '۰' + (r - '0')
+		}
+		return r
+	}, s)
+}
+
+// Number writes d exactly in Persian digits, its whole part grouped by
+// thousands with «٬» and its fraction after «٫» ("۱٬۲۵۰٬۰۰۰٫۵"). It reads
+// the canonical text of taahod.FormatAmount, never a float.
+func Number(d decimal.Decimal) string {
+	s := taahod.FormatAmount(d)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	if neg {
+		b.WriteString("−")
+	}
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteRune('٬')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteRune('٫')
+		b.WriteString(frac)
+	}
+	return PersianDigits(b.String())
+}
+
+// Amount writes an amount of Rials as the pages show it: Number followed
+// by «ریال» ("۱٬۲۵۰٬۰۰۰ ریال").
+func Amount(d decimal.Decimal) string { return Number(d) + " ریال" }
+
+// monthNames are the Solar Hijri months, Farvardin first.
+var monthNames = [...]string{"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+	"مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"}
+
+// DateText writes a date as running text says it: «۱۵ آذر ۱۴۰۵». The zero
+// Date is "".
+func DateText(d taahod.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	y, m, day := d.JalaliYMD()
+	return PersianDigits(strconv.Itoa(day)) + " " + monthNames[m-1] + " " + PersianDigits(strconv.Itoa(y))
+}
+
+// DateTable writes a date as a table column shows it: ۱۴۰۵/۰۹/۱۵. The zero
+// Date is "".
+func DateTable(d taahod.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return PersianDigits(d.Jalali())
+}
+
+// TimeTable writes an instant in Tehran time as ۱۴۰۵/۰۹/۱۵ ۱۴:۳۰.
+func TimeTable(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	local := t.In(taahod.Tehran())
+	return PersianDigits(taahod.DateOf(local).Jalali() + " " + local.Format("15:04"))
+}
+
+// Isolate wraps a Latin identifier (a serial, an invoice number, a national
+// id) in <bdi>, so that it reads left to right, whole, inside Persian text.
+func Isolate(s string) template.HTML {
+	return template.HTML("<bdi>" + template.HTMLEscapeString(s) + "</bdi>")
+}
+
+// roleNames are the roles as people in the province call them.
+var roleNames = map[taahod.Role]string{
+	taahod.RoleAdmin:            "مدیر سامانه",
+	taahod.RoleSecretariat:      "دبیرخانه کارگروه",
+	taahod.RoleAccountant:       "حسابدار واحد",
+	taahod.RoleTaxOfficer:       "کارشناس اداره کل امور مالیاتی",
+	taahod.RoleEducationOfficer: "کارشناس آموزش و پرورش",
+	taahod.RoleAuditor:          "حسابرس",
+}
+
+// RoleName is the role's Persian name.
+func RoleName(r taahod.Role) string {
+	if n, ok := roleNames[r]; ok {
+		return n
+	}
+	return string(r)
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/registry"
+)
+
+// homePaths is each role's home page: signing in leads there.
+var homePaths = map[taahod.Role]string{
+	taahod.RoleAdmin:            "/admin",
+	taahod.RoleSecretariat:      "/secretariat",
+	taahod.RoleAccountant:       "/accountant",
+	taahod.RoleTaxOfficer:       "/tax-office",
+	taahod.RoleEducationOfficer: "/education",
+	taahod.RoleAuditor:          "/auditor",
+}
+
+// homeOf is the home page of role.
+func homeOf(r taahod.Role) string {
+	if p, ok := homePaths[r]; ok {
+		return p
+	}
+	return "/signin"
+}
+
+// homeData is what a home page shows: the accountant's units, or for the
+// other roles what their pages will hold.
+type homeData struct {
+	Role  taahod.Role
+	Units []registry.Unit
+	// Coming lists, for the roles whose pages are still to be built, what
+	// they will find here.
+	Coming []string
+}
+
+// coming says, per role, what its pages will hold (issue 10 for the
+// accountant and the tax office, the next issue for the others).
+var coming = map[taahod.Role][]string{
+	taahod.RoleAccountant: {
+		"تعهدهای هر واحد با مدرسه، مبلغ، هزینه‌شده، تأییدشده و مانده",
+		"ثبت هزینه تازه با پیوست مدارک",
+		"فهرست هزینه‌ها و نتیجه بررسی هر یک",
+		"صورت‌حساب سال‌های مالیاتی و گواهی‌ها",
+	},
+	taahod.RoleTaxOfficer: {
+		"صف بررسی هزینه‌ها، قدیمی‌ترین نخست",
+		"ثبت تشخیص مالیات و سیاست‌های تهاتر",
+		"اجرای تهاتر پس از دیدن ارقام آن",
+		"صدور، ابطال و جایگزینی گواهی‌ها",
+	},
+	taahod.RoleEducationOfficer: {
+		"مدرسه‌ها و طرح‌های آموزش و پرورش",
+		"پیگیری تعهدهای واحدها",
+	},
+	taahod.RoleSecretariat: {
+		"واحدها، جلسه‌ها و مصوبه‌های کارگروه",
+		"پرونده‌ها و دستگاه‌های اجرایی",
+		"گزارش سالانه کارگروه",
+	},
+	taahod.RoleAuditor: {
+		"دفتر رویدادهای سامانه",
+		"گزارش‌ها و گواهی‌ها برای بررسی",
+	},
+	taahod.RoleAdmin: {
+		"کاربران: افزودن، غیرفعال‌کردن و بازنشانی گذرواژه",
+		"دفتر رویدادهای سامانه",
+	},
+}
+
+// home renders role's home page; another role's home is not found, as the
+// API answers what lies outside a caller's scope.
+func (p *Pages) home(role taahod.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, _ := signedIn(c)
+		if u.Role != role {
+			p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
+			return
+		}
+		d := homeData{Role: role, Coming: coming[role]}
+		if role == taahod.RoleAccountant {
+			units, err := p.registry.ListUnits(c.Request.Context(), u, registry.UnitFilter{Limit: 500})
+			if err != nil {
+				p.failure(c, http.StatusServiceUnavailable, ErrorMessage(err))
+				return
+			}
+			d.Units = units
+		}
+		p.render(c, http.StatusOK, "home", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d})
+	}
+}

@@ -1,0 +1,109 @@
+package web
+
+import "github.com/taahod/taahod"
+
+// messages words every problem code in Persian: the domain's codes
+// (taahod.Codes, a test checks each has a sentence) and the codes of the
+// fields at fault. A page shows a field's sentence beside the field and the
+// problem's own sentence in the page's alert.
+var messages = map[string]string{
+	// taahod.Codes
+	taahod.ECONFLICT:            "این کار در وضعیت کنونی ممکن نیست.",
+	taahod.EFORBIDDEN:           "نقش شما اجازه این کار را نمی‌دهد.",
+	taahod.EINTERNAL:            "خطایی در سامانه رخ داد. دوباره تلاش کنید؛ اگر تکرار شد به پشتیبانی خبر دهید.",
+	taahod.EINVALID:             "برخی خانه‌ها درست پر نشده‌اند. خطای هر خانه کنار آن آمده است.",
+	taahod.EMALFORMED:           "درخواست خوانا نبود.",
+	taahod.ENOTFOUND:            "چنین صفحه یا رکوردی پیدا نشد.",
+	taahod.EUNAUTHORIZED:        "نشست شما تمام شده است؛ دوباره وارد شوید.",
+	taahod.ETOOLARGE:            "حجم فرستاده‌شده بیش از اندازه مجاز است.",
+	taahod.EUNSUPPORTEDMEDIA:    "نوع پرونده پذیرفته نیست.",
+	taahod.ERATELIMITED:         "تلاش‌های ناموفق زیاد بود. چند دقیقه دیگر دوباره تلاش کنید.",
+	taahod.EUNAVAILABLE:         "سامانه اکنون در دسترس نیست. کمی بعد دوباره تلاش کنید.",
+	taahod.EIDEMPOTENCYREUSED:   "این درخواست پیش‌تر با محتوای دیگری فرستاده شده است.",
+	taahod.EIDEMPOTENCYINFLIGHT: "درخواست پیشین هنوز در حال انجام است.",
+	taahod.EBADCREDENTIALS:      "نام کاربری یا گذرواژه نادرست است.",
+	"no_offset_policy":          "برای این سال سیاست تهاتری ثبت نشده است.",
+	"policy_frozen":             "این سیاست تهاتر به کار رفته و دیگر تغییر نمی‌کند.",
+	"no_tax_assessment":         "برای این سال مالیاتی تشخیص مالیات ثبت نشده است.",
+	"tax_due_below_offset":      "مالیات تعیین‌شده از تهاتر انجام‌شده کمتر است.",
+	"year_certified":            "برای این سال گواهی صادر شده و تغییر آن ممکن نیست.",
+	"evidence_required":         "بدون دست‌کم یک مدرک پیوست، تأیید ممکن نیست.",
+	"unit_not_stagnant":         "این واحد راکد نیست.",
+	"no_offset":                 "برای این سال تهاتری انجام نشده است.",
+	"offset_needs_run":          "تهاتر این سال باید دوباره اجرا شود.",
+	"certificate_not_valid":     "این گواهی معتبر نیست.",
+	"signing_key_missing":       "کلید امضای گواهی روی سرور تنظیم نشده است.",
+	"last_admin":                "آخرین مدیر فعال سامانه را نمی‌توان غیرفعال یا جابه‌جا کرد.",
+	"password_change_required":  "پیش از هر کاری گذرواژه خود را عوض کنید.",
+
+	// Field codes.
+	"required":                "این خانه را پر کنید.",
+	"invalid_choice":          "یکی از گزینه‌ها را برگزینید.",
+	"too_long":                "این متن بیش از اندازه بلند است.",
+	"too_short":               "گذرواژه باید دست‌کم ۱۲ نویسه باشد.",
+	"too_weak":                "گذرواژه نباید فقط یک نویسه تکراری باشد.",
+	"duplicate":               "این مقدار پیش‌تر ثبت شده است.",
+	"taken":                   "این مقدار پیش‌تر به کار رفته است.",
+	"wrong_password":          "گذرواژه کنونی نادرست است.",
+	"same_as_username":        "گذرواژه نباید همان نام کاربری باشد.",
+	"unchanged":               "گذرواژه تازه باید با گذرواژه کنونی فرق داشته باشد.",
+	"mismatch":                "دو گذرواژه تازه یکی نیستند.",
+	"invalid_text":            "این متن نویسه‌های نادرست دارد.",
+	"invalid":                 "این مقدار درست نیست.",
+	"malformed":               "این مقدار خوانا نیست.",
+	"out_of_range":            "این مقدار بیرون از بازه مجاز است.",
+	"invalid_id":              "شناسه درست نیست.",
+	"invalid_date":            "تاریخ درست نیست.",
+	"invalid_jalali_date":     "تاریخ را به شکل سال/ماه/روز بنویسید، مانند ۱۴۰۴/۰۵/۱۰.",
+	"in_future":               "این تاریخ هنوز نرسیده است.",
+	"future_date":             "این تاریخ هنوز نرسیده است.",
+	"before_adoption":         "این تاریخ پیش از تاریخ تصویب است.",
+	"before_pledge":           "این تاریخ پیش از تاریخ تعهد است.",
+	"before_opening":          "این تاریخ پیش از تاریخ گشایش پرونده است.",
+	"before_last_report":      "این تاریخ پیش از آخرین گزارش است.",
+	"before_from":             "تاریخ پایان پیش از تاریخ آغاز است.",
+	"after_resolution_dates":  "این تاریخ با تاریخ‌های مصوبه نمی‌خواند.",
+	"not_a_number":            "مبلغ را با رقم بنویسید، مانند ۱٬۲۵۰٬۰۰۰.",
+	"exponent_not_allowed":    "مبلغ را با رقم بنویسید، مانند ۱٬۲۵۰٬۰۰۰.",
+	"separators_not_allowed":  "جداکننده هزارگان باید هر سه رقم بیاید، مانند ۱٬۲۵۰٬۰۰۰.",
+	"non_ascii_digits":        "مبلغ را با رقم بنویسید، مانند ۱٬۲۵۰٬۰۰۰.",
+	"too_many_decimals":       "مبلغ بیش از دو رقم اعشار دارد.",
+	"too_large":               "مبلغ بیش از اندازه بزرگ است.",
+	"not_positive":            "مبلغ باید بیشتر از صفر باشد.",
+	"negative":                "مبلغ نمی‌تواند منفی باشد.",
+	"exceeds_amount":          "مبلغ تأییدشده از مبلغ هزینه بیشتر است.",
+	"empty":                   "خالی است.",
+	"empty_file":              "پرونده خالی است.",
+	"unsupported_type":        "فقط پرونده PDF، JPEG یا PNG پذیرفته است.",
+	"invalid_national_id":     "شناسه ملی درست نیست.",
+	"invalid_username":        "نام کاربری فقط حروف کوچک لاتین، رقم و . _ - دارد.",
+	"own_account":             "این کار روی حساب خودتان ممکن نیست.",
+	"pledge_cancelled":        "این تعهد لغو شده است.",
+	"unknown_unit":            "چنین واحدی پیدا نشد.",
+	"invalid_session":         "جلسه درست نیست.",
+	"ambiguous_session":       "جلسه را دقیق‌تر مشخص کنید.",
+	"session_date_mismatch":   "تاریخ با تاریخ جلسه نمی‌خواند.",
+	"referred_needs_referral": "برای ارجاع، مرجع ارجاع را بنویسید.",
+	"open_case_closed":        "این پرونده بسته شده است.",
+	"handover_not_complete":   "تحویل هنوز کامل نشده است.",
+	"without_status":          "وضعیت را مشخص کنید.",
+	"not_allowed":             "این مقدار اینجا پذیرفته نیست.",
+	"invalid_cursor":          "پیوند صفحه‌بندی کهنه است؛ از ابتدای فهرست شروع کنید.",
+	"csrf":                    "فرم کهنه شده است. صفحه را دوباره باز کنید و دوباره بفرستید.",
+	"signed_out":              "از سامانه خارج شدید.",
+	"password_changed":        "گذرواژه شما عوض شد و نشست‌های دیگرتان بسته شد.",
+	"sign_in_first":           "برای دیدن این صفحه نخست وارد شوید.",
+}
+
+// Message is the Persian sentence of a problem code; a code without one
+// (which a test prevents for the domain's codes) gets the generic
+// sentence of validation_failed.
+func Message(code string) string {
+	if m, ok := messages[code]; ok {
+		return m
+	}
+	return messages[taahod.EINVALID]
+}
+
+// ErrorMessage is the sentence for err as a whole: its code's.
+func ErrorMessage(err error) string { return Message(taahod.ErrorCode(err)) }

@@ -1,0 +1,95 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// views holds one parsed template set per page: the layout files
+// (templates/layout/*.html) with the page's own file (templates/views/NAME.html)
+// defining its "title" and "content".
+type views struct {
+	byName map[string]*template.Template
+}
+
+func loadViews(st *staticFiles) (*views, error) {
+	base, err := template.New("").Funcs(funcs(st)).ParseFS(templateFS, "templates/layout/*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFS, "templates/views/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{byName: map[string]*template.Template{}}
+	for _, f := range files {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(templateFS, f); err != nil {
+			return nil, err
+		}
+		v.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return v, nil
+}
+
+// page is what every view is rendered with.
+type page struct {
+	// User is the signed-in person; nil on the sign-in page.
+	User *taahod.Actor
+	// CSRF is the token every state-changing form carries as the hidden
+	// input "csrf".
+	CSRF string
+	// Status and Alert are the page's message, shown in an element with
+	// role="status" (it went well) or role="alert" (it did not).
+	Status string
+	Alert  string
+	// Form is the form the page shows again after an error.
+	Form *form
+	// Data is the page's own.
+	Data any
+}
+
+// render writes the view with status. The whole page is rendered before
+// anything is sent, so a template error is a clean 500, never half a page.
+// No page is ever cached: each shows the person signed in or a form token.
+func (p *Pages) render(c *gin.Context, status int, view string, pg page) {
+	t, ok := p.views.byName[view]
+	if !ok {
+		panic("web: no view " + view)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
+		p.log.Error("render page", "view", view, "error", err)
+		c.Header("Cache-Control", "no-store")
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(fmt.Sprintln("خطای داخلی")))
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Header("Pragma", "no-cache")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// failure renders the error page with status and a Persian sentence.
+func (p *Pages) failure(c *gin.Context, status int, message string) {
+	pg := page{Alert: message, Data: status}
+	if u, ok := signedIn(c); ok {
+		pg.User = &u
+		pg.CSRF = csrfToken(c)
+	}
+	p.render(c, status, "error", pg)
+}
