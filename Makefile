@@ -10,7 +10,15 @@ BIN         := bin/taahod
 DEVDB       := scripts/dev-db
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test lint migrate bench clean db-start db-stop db-status db-reset psql
+# The OpenAPI linters, from the npm registry, pinned, installed into .tools/
+# (ignored by git) the first time make lint needs them.
+OPENAPI     := api/openapi.yaml
+TOOLS       := .tools
+REDOCLY     := @redocly/cli@2.77.0
+SPECTRAL    := @stoplight/spectral-cli@6.16.3
+LINT_STAMP  := $(TOOLS)/installed-$(subst /,_,$(REDOCLY)-$(SPECTRAL))
+
+.PHONY: build run test lint lint-openapi migrate bench clean db-start db-stop db-status db-reset psql
 
 ## build: compile bin/taahod
 build:
@@ -25,7 +33,7 @@ test:
 	scripts/need-tools
 	$(DEVDB) exec test -- $(GO) test -race -count=1 ./...
 
-## lint: gofmt, go vet, staticcheck
+## lint: gofmt, go vet, staticcheck, then the OpenAPI linters (lint-openapi)
 lint:
 	@unformatted=$$(gofmt -l .); \
 	if [ -n "$$unformatted" ]; then \
@@ -33,6 +41,22 @@ lint:
 	fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(MAKE) --no-print-directory lint-openapi
+
+## lint-openapi: Redocly CLI (recommended rules, .redocly.yaml) and Spectral
+## (spectral:oas, .spectral.yaml) over api/openapi.yaml; a warning fails too
+lint-openapi: $(LINT_STAMP)
+	@out=$$(REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		$(TOOLS)/node_modules/.bin/redocly lint --config .redocly.yaml $(OPENAPI) 2>&1); status=$$?; \
+	echo "$$out"; \
+	if [ $$status -ne 0 ] || echo "$$out" | grep -q 'You have [0-9]* warning'; then exit 1; fi
+	$(TOOLS)/node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity warn $(OPENAPI)
+
+$(LINT_STAMP):
+	@command -v npm >/dev/null || { echo "make lint-openapi needs node and npm (apt-get install nodejs npm)"; exit 1; }
+	rm -rf $(TOOLS) && mkdir -p $(TOOLS)
+	SCARF_ANALYTICS=false npm install --prefix $(TOOLS) --no-save --no-audit --no-fund --ignore-scripts $(REDOCLY) $(SPECTRAL)
+	touch $@
 
 ## migrate: bring the run database's schema up to date
 migrate: build

@@ -132,7 +132,9 @@ func (w *world) upload(path, token, field, name string, content []byte, headers 
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	return response{t: w.t, status: res.StatusCode, header: res.Header, body: raw}
+	r := response{t: w.t, status: res.StatusCode, header: res.Header, body: raw}
+	checkOpenAPI(w.t, "POST", path, r)
+	return r
 }
 
 // Small real files: a minimal PDF, a 1×1 PNG and the start of a JPEG.

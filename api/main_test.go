@@ -186,7 +186,9 @@ func (e *env) do(method, path, token string, body any, headers ...string) respon
 		e.t.Fatal(err)
 	}
 	checkJalaliTwins(e.t, method+" "+path, res.Header.Get("Content-Type"), raw)
-	return response{t: e.t, status: res.StatusCode, header: res.Header, body: raw}
+	r := response{t: e.t, status: res.StatusCode, header: res.Header, body: raw}
+	checkOpenAPI(e.t, method, path, r)
+	return r
 }
 
 // checkJalaliTwins fails the test when a JSON answer has a timestamp or date

@@ -399,6 +399,9 @@ func (e *env) allRows(t *testing.T, token string, year int, figure string, limit
 		bodies = append(bodies, r.body)
 		for _, it := range page["items"].([]any) {
 			item := it.(map[string]any)
+			if kind := item["row_kind"]; kind != figureRowKind(figure) {
+				t.Fatalf("%s: a row of kind %v, want %s", figure, kind, figureRowKind(figure))
+			}
 			id, ok := item["id"]
 			if figure == "schools_pledged" {
 				id = item["school_id"]

@@ -11,12 +11,29 @@ import (
 )
 
 // FigureRow is one record behind a figure: a Session, a Resolution, an
-// ExaminedUnit, a Case or a RevivedUnit, as the figure's source is. In JSON
-// it is that record.
+// ExaminedUnit, a Case, a RevivedUnit or a PledgedSchool, as the figure's
+// source is. In JSON it is that record with its RowKind in "row_kind", so a
+// client (and the OpenAPI document's discriminator) tells the kinds apart
+// without knowing every figure; it is not "kind", which sessions and
+// schools already use for their own kinds.
 type FigureRow struct {
 	id     int64
+	kind   RowKind
 	record any
 }
+
+// RowKind names the kind of record a FigureRow holds.
+type RowKind string
+
+// The kinds of rows, one for each source of figures.
+const (
+	RowSession       RowKind = "session"
+	RowResolution    RowKind = "resolution"
+	RowExaminedUnit  RowKind = "examined_unit"
+	RowCase          RowKind = "case"
+	RowRevivedUnit   RowKind = "revived_unit"
+	RowPledgedSchool RowKind = "pledged_school"
+)
 
 // ID is the id the rows are ordered and paged by: the record's own, or the
 // unit's for the figures that count units.
@@ -25,8 +42,30 @@ func (r FigureRow) ID() int64 { return r.id }
 // Record is the record itself.
 func (r FigureRow) Record() any { return r.record }
 
-// MarshalJSON writes the record.
-func (r FigureRow) MarshalJSON() ([]byte, error) { return json.Marshal(r.record) }
+// Kind is the kind of the record.
+func (r FigureRow) Kind() RowKind { return r.kind }
+
+// MarshalJSON writes the record, with "row_kind" first.
+func (r FigureRow) MarshalJSON() ([]byte, error) {
+	record, err := json.Marshal(r.record)
+	if err != nil {
+		return nil, err
+	}
+	kind, err := json.Marshal(struct {
+		RowKind RowKind `json:"row_kind"`
+	}{r.kind})
+	if err != nil {
+		return nil, err
+	}
+	if len(record) < 2 || record[0] != '{' {
+		return nil, fmt.Errorf("registry: a %s row is not a JSON object", r.kind)
+	}
+	if string(record) == "{}" {
+		return kind, nil
+	}
+	// Join the two objects: drop kind's closing brace and record's opening.
+	return append(append(kind[:len(kind)-1], ','), record[1:]...), nil
+}
 
 // ExaminedUnit is a unit behind units_examined or
 // units_examined_in_field_sessions, with the number of the year's
@@ -103,7 +142,7 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 		}
 		for _, s := range found {
 			s.finish(v)
-			rows = append(rows, FigureRow{s.ID, s})
+			rows = append(rows, FigureRow{s.ID, RowSession, s})
 		}
 	case fromResolutions:
 		found, err := selectResolutions(ctx, q, v, today, inYear("r.adopted_on")+` AND `+def.cond+
@@ -112,7 +151,7 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 			return nil, err
 		}
 		for _, r := range found {
-			rows = append(rows, FigureRow{r.ID, r})
+			rows = append(rows, FigureRow{r.ID, RowResolution, r})
 		}
 	case fromExaminedUnits:
 		var found []ExaminedUnit
@@ -136,7 +175,7 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 			if !v.seesInternals() || u.UnitWithheld {
 				u.NationalID = nil
 			}
-			rows = append(rows, FigureRow{u.Key, u})
+			rows = append(rows, FigureRow{u.Key, RowExaminedUnit, u})
 		}
 	case fromCases:
 		found, err := selectCases(ctx, q, v, inYear("c.opened_on")+` AND `+def.cond+
@@ -145,7 +184,7 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 			return nil, err
 		}
 		for _, c := range found {
-			rows = append(rows, FigureRow{c.ID, c})
+			rows = append(rows, FigureRow{c.ID, RowCase, c})
 		}
 	case fromRevivedUnits:
 		var found []RevivedUnit
@@ -166,7 +205,7 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 			if !v.seesInternals() {
 				u.NationalID = nil
 			}
-			rows = append(rows, FigureRow{u.UnitID, u})
+			rows = append(rows, FigureRow{u.UnitID, RowRevivedUnit, u})
 		}
 	case fromSchools:
 		return schoolsPledgedRows(ctx, q, v, first, last, afterID, limit)
@@ -203,7 +242,7 @@ func schoolsPledgedRows(ctx context.Context, q sqlx.QueryerContext, _ Viewer, fi
 	rows := make([]FigureRow, 0, len(found))
 	for _, f := range found {
 		f.FirstPledgedOnJalali = f.FirstPledgedOn.Jalali()
-		rows = append(rows, FigureRow{f.SchoolID, f})
+		rows = append(rows, FigureRow{f.SchoolID, RowPledgedSchool, f})
 	}
 	return rows, err
 }
