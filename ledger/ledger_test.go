@@ -74,6 +74,20 @@ func (f *fixture) pledge(amount string) ledger.Pledge {
 }
 
 // evidence attaches a scan to an expenditure, as an approval needs.
+// checkSubmittedTotal fails the test unless the pledge's running submitted
+// total is want and verify re-derives every pledge's total as stored.
+func (f *fixture) checkSubmittedTotal(pledgeID int64, want string) {
+	f.t.Helper()
+	ctx := context.Background()
+	got, err := f.store.FindPledge(ctx, f.tax, pledgeID)
+	if err != nil || got.SubmittedTotal.String() != want {
+		f.t.Fatalf("submitted_total %s, want %s (%v)", got.SubmittedTotal, want, err)
+	}
+	if _, findings, err := ledger.VerifySubmittedTotals(ctx, f.db); err != nil || len(findings) != 0 {
+		f.t.Fatalf("verify: %v %v", findings, err)
+	}
+}
+
 func (f *fixture) evidence(id int64) {
 	f.t.Helper()
 	if _, _, err := f.store.AddExpenditureDocument(context.Background(), f.accountant, id, ledger.NewDocument{
@@ -139,16 +153,7 @@ func TestSubmittedTotalsFollowEveryChange(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	p := f.pledge("1000")
-	check := func(want string) {
-		t.Helper()
-		got, err := f.store.FindPledge(ctx, f.tax, p.ID)
-		if err != nil || got.SubmittedTotal.String() != want {
-			t.Fatalf("submitted_total %s, want %s (%v)", got.SubmittedTotal, want, err)
-		}
-		if _, findings, err := ledger.VerifySubmittedTotals(ctx, f.db); err != nil || len(findings) != 0 {
-			t.Fatalf("verify: %v %v", findings, err)
-		}
-	}
+	check := func(want string) { t.Helper(); f.checkSubmittedTotal(p.ID, want) }
 	a, _ := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "300", "T-1"))
 	b, _ := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "200", "T-2"))
 	c, _ := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "100", "T-3"))

@@ -19,16 +19,7 @@ func TestResubmissionKeepsTotals(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	p := f.pledge("1000")
-	check := func(want string) {
-		t.Helper()
-		got, err := f.store.FindPledge(ctx, f.tax, p.ID)
-		if err != nil || got.SubmittedTotal.String() != want {
-			t.Fatalf("submitted_total %s, want %s (%v)", got.SubmittedTotal, want, err)
-		}
-		if _, findings, err := ledger.VerifySubmittedTotals(ctx, f.db); err != nil || len(findings) != 0 {
-			t.Fatalf("verify: %v %v", findings, err)
-		}
-	}
+	check := func(want string) { t.Helper(); f.checkSubmittedTotal(p.ID, want) }
 	a, err := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "700", "RS-1"))
 	if err != nil {
 		t.Fatal(err)
