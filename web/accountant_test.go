@@ -24,7 +24,7 @@ type books struct {
 	rejected, submitted ledger.Expenditure
 	lastYear            ledger.Expenditure
 	otherUnits          ledger.Expenditure
-	document            ledger.Document
+	document, photo     ledger.Document
 }
 
 func newBooks(t *testing.T) *books {
@@ -69,6 +69,10 @@ func newBooks(t *testing.T) *books {
 	}
 	if b.document, _, err = store.AddExpenditureDocument(ctx, acc, b.rejected.ID, ledger.NewDocument{
 		Name: "scan.pdf", Content: []byte("%PDF-1.4 the invoice")}); err != nil {
+		t.Fatal(err)
+	}
+	if b.photo, _, err = store.AddExpenditureDocument(ctx, acc, b.rejected.ID, ledger.NewDocument{
+		Name: "site.png", Content: []byte("\x89PNG\r\n\x1a\n a photo of the site")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err = store.AddExpenditureDocument(ctx, other, b.otherUnits.ID, ledger.NewDocument{
@@ -209,6 +213,16 @@ func TestAccountantExpenditurePage(t *testing.T) {
 	if !hasLink(a, docPath) {
 		t.Errorf("no link to the document %s", docPath)
 	}
+	photoPath := fmt.Sprintf("/accountant/expenditures/%d/documents/%d", b.rejected.ID, b.photo.ID)
+	if len(findAll(a.doc(), func(n *html.Node) bool { return n.Data == "img" && attr(n, "src") == photoPath && attr(n, "alt") != "" })) != 1 {
+		t.Errorf("no thumbnail of the image document %s", photoPath)
+	}
+	if len(findAll(a.doc(), func(n *html.Node) bool { return n.Data == "img" && attr(n, "src") == docPath })) != 0 {
+		t.Errorf("the PDF is shown as an image")
+	}
+	if p := br.get(photoPath); p.status != http.StatusOK || p.header.Get("Content-Type") != "image/png" {
+		t.Errorf("photo: %d %q", p.status, p.header.Get("Content-Type"))
+	}
 	d := br.get(docPath)
 	if d.status != http.StatusOK || d.header.Get("Content-Type") != "application/pdf" ||
 		d.header.Get("X-Content-Type-Options") != "nosniff" || d.body != "%PDF-1.4 the invoice" {
@@ -234,7 +248,7 @@ func TestAccountantOtherUnitIsNotFound(t *testing.T) {
 	if d := br.get(fmt.Sprintf("/accountant/expenditures/%d/documents/%d", b.otherUnits.ID, b.document.ID)); d.status != http.StatusNotFound {
 		t.Errorf("another unit's document: %d", d.status)
 	}
-	if d := br.get(fmt.Sprintf("/accountant/expenditures/%d/documents/%d", b.rejected.ID, b.document.ID+1)); d.status != http.StatusNotFound {
+	if d := br.get(fmt.Sprintf("/accountant/expenditures/%d/documents/%d", b.submitted.ID, b.document.ID)); d.status != http.StatusNotFound {
 		t.Errorf("another expenditure's document: %d", d.status)
 	}
 }

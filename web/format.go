@@ -36,6 +36,7 @@ func funcs(st *staticFiles) template.FuncMap {
 		"category":     CategoryName,
 		"decision":     DecisionName,
 		"deref":        deref,
+		"isImage":      isImage,
 	}
 }
 

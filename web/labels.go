@@ -69,3 +69,9 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// isImage reports whether a document's recognised type is an image, which
+// the expenditure's page shows as a thumbnail.
+func isImage(contentType string) bool {
+	return contentType == ledger.TypeJPEG || contentType == ledger.TypePNG
+}
