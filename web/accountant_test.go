@@ -194,6 +194,13 @@ func TestAccountantExpendituresNextPage(t *testing.T) {
 	if linkTitled(second, "بعدی") != "" {
 		t.Error("the last page links to a next one")
 	}
+	if linkTitled(first, "قبلی") != "" {
+		t.Error("the first page links to a previous one")
+	}
+	back := br.get(linkTitled(second, "قبلی"))
+	if back.status != http.StatusOK || back.text() != first.text() {
+		t.Errorf("«قبلی» from the second page does not lead back to the first:\n%s", back.text())
+	}
 }
 
 func TestAccountantExpenditurePage(t *testing.T) {

@@ -22,9 +22,9 @@ type expendituresData struct {
 	Status, PledgeID, FiscalYear string
 	Statuses                     []string
 	Pledges                      []ledger.Pledge
-	// Next and First are the links to the following page and back to the
-	// first; "" when there is none.
-	Next, First string
+	// Next and Previous are the links to the following and the preceding
+	// page; "" when there is none.
+	Next, Previous string
 }
 
 // expenditures renders /accountant/expenditures: the accountant's
@@ -53,6 +53,10 @@ func (p *Pages) expenditures(c *gin.Context) {
 	if f.AfterID, ok = positive(taahod.ASCIIDigits(c.Query("after"))); !ok {
 		bad = true
 	}
+	trail, ok := readTrail(c.Query("trail"))
+	if !ok {
+		bad = true
+	}
 	if bad {
 		p.failure(c, http.StatusBadRequest, Message(taahod.EINVALID))
 		return
@@ -73,12 +77,11 @@ func (p *Pages) expenditures(c *gin.Context) {
 		}
 	}
 	if f.AfterID > 0 {
-		d.First = "/accountant/expenditures?" + q.Encode()
+		d.Previous = pageLink(q, trail)
 	}
 	if len(d.Rows) > expendituresPageSize {
 		d.Rows = d.Rows[:expendituresPageSize]
-		q.Set("after", strconv.FormatInt(d.Rows[len(d.Rows)-1].ID, 10))
-		d.Next = "/accountant/expenditures?" + q.Encode()
+		d.Next = pageLink(q, append(append(trail[:len(trail):len(trail)], f.AfterID), d.Rows[len(d.Rows)-1].ID))
 	}
 	p.render(c, http.StatusOK, "expenditures", page{User: &u, CSRF: csrfToken(c), Data: d})
 }
@@ -91,4 +94,58 @@ func positive(s string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil && n > 0
+}
+
+// The store pages forward only, after an id (the API's cursor). To go back,
+// each link carries the trail of the cursors of the pages before it, in the
+// query parameter "trail" ("0,50,100"): the previous page starts after the
+// trail's last cursor. maxTrail bounds it.
+const maxTrail = 200
+
+// readTrail reads the trail: ids, 0 for the first page.
+func readTrail(s string) ([]int64, bool) {
+	s = strings.TrimSpace(taahod.ASCIIDigits(s))
+	if s == "" {
+		return nil, true
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) > maxTrail {
+		return nil, false
+	}
+	trail := make([]int64, 0, len(parts))
+	for _, p := range parts {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n < 0 {
+			return nil, false
+		}
+		trail = append(trail, n)
+	}
+	return trail, true
+}
+
+// pageLink is the link to the page after the last cursor of cursors, the
+// ones before it kept as its trail; with no cursor, the first page. q is the
+// filter.
+func pageLink(filter url.Values, cursors []int64) string {
+	q := url.Values{}
+	for k, v := range filter {
+		q[k] = v
+	}
+	if n := len(cursors); n > 0 {
+		if cursors[n-1] > 0 {
+			q.Set("after", strconv.FormatInt(cursors[n-1], 10))
+		}
+		if n > 1 {
+			if n-1 > maxTrail {
+				cursors = cursors[n-1-maxTrail:]
+				n = len(cursors)
+			}
+			parts := make([]string, n-1)
+			for i, c := range cursors[:n-1] {
+				parts[i] = strconv.FormatInt(c, 10)
+			}
+			q.Set("trail", strings.Join(parts, ","))
+		}
+	}
+	return "/accountant/expenditures?" + q.Encode()
 }
