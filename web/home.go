@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
-	"github.com/taahod/taahod/registry"
 )
 
 // homePaths is each role's home page: signing in leads there.
@@ -26,25 +25,18 @@ func homeOf(r taahod.Role) string {
 	return "/signin"
 }
 
-// homeData is what a home page shows: the accountant's units, or for the
-// other roles what their pages will hold.
+// homeData is what a home page shows for the roles whose pages are still
+// to be built (the accountant's home is accountant_home.go).
 type homeData struct {
-	Role  taahod.Role
-	Units []registry.Unit
+	Role taahod.Role
 	// Coming lists, for the roles whose pages are still to be built, what
 	// they will find here.
 	Coming []string
 }
 
-// coming says, per role, what its pages will hold (issue 10 for the
-// accountant and the tax office, the next issue for the others).
+// coming says, per role, what its pages will hold (issue 10 for the tax
+// office, the next issue for the others).
 var coming = map[taahod.Role][]string{
-	taahod.RoleAccountant: {
-		"تعهدهای هر واحد با مدرسه، مبلغ، هزینه‌شده، تأییدشده و مانده",
-		"ثبت هزینه تازه با پیوست مدارک",
-		"فهرست هزینه‌ها و نتیجه بررسی هر یک",
-		"صورت‌حساب سال‌های مالیاتی و گواهی‌ها",
-	},
 	taahod.RoleTaxOfficer: {
 		"صف بررسی هزینه‌ها، قدیمی‌ترین نخست",
 		"ثبت تشخیص مالیات و سیاست‌های تهاتر",
@@ -80,14 +72,6 @@ func (p *Pages) home(role taahod.Role) gin.HandlerFunc {
 			return
 		}
 		d := homeData{Role: role, Coming: coming[role]}
-		if role == taahod.RoleAccountant {
-			units, err := p.registry.ListUnits(c.Request.Context(), u, registry.UnitFilter{Limit: 500})
-			if err != nil {
-				p.failure(c, http.StatusServiceUnavailable, ErrorMessage(err))
-				return
-			}
-			d.Units = units
-		}
 		p.render(c, http.StatusOK, "home", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d})
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 )
 
@@ -35,6 +36,7 @@ type Config struct {
 type Pages struct {
 	auth     *auth.Store
 	registry *registry.Store
+	ledger   *ledger.Store
 	log      *slog.Logger
 	cfg      Config
 	views    *views
@@ -59,6 +61,7 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Pages {
 	return &Pages{
 		auth:     authStore,
 		registry: registry.NewStore(db),
+		ledger:   ledger.NewStore(db),
 		log:      cfg.Logger,
 		cfg:      cfg,
 		views:    v,
@@ -78,8 +81,12 @@ func (p *Pages) Mount(r *gin.Engine) {
 	pages.GET("/password", p.session(true), p.passwordPage)
 	pages.POST("/password", p.session(true), p.changePassword)
 	for role, path := range homePaths {
+		if role == taahod.RoleAccountant {
+			continue // the accountant's pages are their own (accountant.go)
+		}
 		pages.GET(path, p.session(true), p.home(role))
 	}
+	p.mountAccountant(pages)
 }
 
 // NotFound answers, with the Persian 404 page, a path outside /api/ that

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/ledger"
+)
+
+// expenditureData is one expenditure as its accountant sees it: the
+// expenditure (its review rounds within, redacted by the store as the API
+// redacts them), its pledge and its documents.
+type expenditureData struct {
+	E         ledger.Expenditure
+	Pledge    ledger.Pledge
+	Documents []ledger.Document
+}
+
+// expenditure renders /accountant/expenditures/{id}. An unknown id, or
+// another unit's expenditure, is the web's 404 page.
+func (p *Pages) expenditure(c *gin.Context) {
+	u, _ := signedIn(c)
+	ctx := c.Request.Context()
+	id, ok := pathID(c, "id")
+	if !ok {
+		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
+		return
+	}
+	var d expenditureData
+	var err error
+	if d.E, err = p.ledger.FindExpenditure(ctx, u, id); err != nil {
+		p.storeFailure(c, err)
+		return
+	}
+	if d.Pledge, err = p.ledger.FindPledge(ctx, u, d.E.PledgeID); err != nil {
+		p.storeFailure(c, err)
+		return
+	}
+	if d.Documents, err = p.ledger.ExpenditureDocuments(ctx, u, id); err != nil {
+		p.storeFailure(c, err)
+		return
+	}
+	p.render(c, http.StatusOK, "expenditure", page{User: &u, CSRF: csrfToken(c), Data: d})
+}
+
+// expenditureDocument sends one document of an expenditure, scoped by the
+// store as the API's download is: another unit's document is the 404 page.
+// The type is the one recognised from the content when it was uploaded.
+func (p *Pages) expenditureDocument(c *gin.Context) {
+	u, _ := signedIn(c)
+	id, ok1 := pathID(c, "id")
+	docID, ok2 := pathID(c, "document")
+	if !ok1 || !ok2 {
+		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
+		return
+	}
+	d, err := p.ledger.ExpenditureDocument(c.Request.Context(), u, id, docID)
+	if err != nil {
+		p.storeFailure(c, err)
+		return
+	}
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Name}))
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, d.ContentType, d.Content)
+}
+
+// pathID reads a positive id from the path.
+func pathID(c *gin.Context, name string) (int64, bool) {
+	n, err := strconv.ParseInt(c.Param(name), 10, 64)
+	return n, err == nil && n > 0
+}
