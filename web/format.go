@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/reports/fa"
 )
 
 // The template functions: Persian digits, amounts and Jalali dates as the
@@ -41,42 +42,19 @@ func funcs(st *staticFiles) template.FuncMap {
 }
 
 // PersianDigits writes the ASCII digits of s as Persian ones (۰–۹) and
-// leaves everything else as it is.
-func PersianDigits(s string) string {
-	if !strings.ContainsAny(s, "0123456789") {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return '۰' + (r - '0')
-		}
-		return r
-	}, s)
-}
+// leaves the rest: the pages write digits as the PDFs do (fa.Digits).
+func PersianDigits(s string) string { return fa.Digits(s) }
 
 // Number writes d exactly in Persian digits, its whole part grouped by
 // thousands with «٬» and its fraction after «٫» ("۱٬۲۵۰٬۰۰۰٫۵"). It reads
 // the canonical text of taahod.FormatAmount, never a float.
 func Number(d decimal.Decimal) string {
-	s := taahod.FormatAmount(d)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	if neg {
-		b.WriteString("−")
+	s := fa.GroupAmount(taahod.FormatAmount(d))
+	// A minus sign, not the PDFs' hyphen: a screen reader says it.
+	if rest, neg := strings.CutPrefix(s, "-"); neg {
+		return "−" + rest
 	}
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteRune('٬')
-		}
-		b.WriteRune(r)
-	}
-	if hasFrac {
-		b.WriteRune('٫')
-		b.WriteString(frac)
-	}
-	return PersianDigits(b.String())
+	return s
 }
 
 // Amount writes an amount of Rials as the pages show it: Number followed
