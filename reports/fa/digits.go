@@ -1,6 +1,10 @@
 package fa
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/taahod/taahod"
+)
 
 const (
 	thousandsSep = '\u066C' // ٬ Arabic thousands separator
@@ -19,18 +23,9 @@ func Digits(s string) string {
 }
 
 // ASCIIDigits replaces the Persian digits ۰–۹ and the Arabic-Indic digits
-// ٠–٩ in s by the ASCII digits 0–9 and leaves every other rune as it is.
-func ASCIIDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '۰' && r <= '۹':
-			return r - '۰' + '0'
-		case r >= '٠' && r <= '٩':
-			return r - '٠' + '0'
-		}
-		return r
-	}, s)
-}
+// ٠–٩ in s by the ASCII digits 0–9 and leaves every other rune as it is; it
+// is the shared vocabulary's taahod.ASCIIDigits.
+func ASCIIDigits(s string) string { return taahod.ASCIIDigits(s) }
 
 // GroupAmount formats the decimal string s for display: Persian digits, the
 // integer part grouped by thousands with the Arabic thousands separator ٬
