@@ -269,7 +269,7 @@ func (c *cellReader) flag(column string) bool {
 
 // nationalID reads a unit's national id, with Persian digits made ASCII.
 func (c *cellReader) nationalID(column string) string {
-	s := asciiDigits(c.rec.cells[column])
+	s := taahod.ASCIIDigits(c.rec.cells[column])
 	if s != "" {
 		if _, err := taahod.ValidateNationalID(s); err != nil {
 			for _, f := range fieldsOf(err) {
@@ -281,7 +281,7 @@ func (c *cellReader) nationalID(column string) string {
 }
 
 func (c *cellReader) id(column string) *int64 {
-	s := asciiDigits(c.rec.cells[column])
+	s := taahod.ASCIIDigits(c.rec.cells[column])
 	if s == "" {
 		return nil
 	}

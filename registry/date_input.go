@@ -27,7 +27,7 @@ var errDateCell = taahod.Invalid("", "invalid_date",
 // at 1578 and the Gregorian ones start at 1900). An empty cell is the zero
 // Date. Any other text is an EINVALID *Error with code invalid_date.
 func ParseDateCell(s string) (taahod.Date, error) {
-	s = strings.TrimSpace(asciiDigits(s))
+	s = strings.TrimSpace(taahod.ASCIIDigits(s))
 	if s == "" {
 		return taahod.Date{}, nil
 	}

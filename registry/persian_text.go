@@ -46,7 +46,3 @@ func foldKey(s string) string {
 		return r
 	}, taahod.FoldText(s))
 }
-
-// asciiDigits turns Persian and Arabic-Indic digits into ASCII ones
-// (taahod.ASCIIDigits). Spreadsheets in Iran write dates and ids with them.
-func asciiDigits(s string) string { return taahod.ASCIIDigits(s) }
