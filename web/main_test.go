@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,8 +22,23 @@ import (
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/dbtest"
 	"github.com/taahod/taahod/registry"
+	"github.com/taahod/taahod/reports"
 	"golang.org/x/net/html"
 )
+
+// testSigner signs the tests' certificates, for the pages and the API
+// alike: a key made for this run.
+var testSigner = func() *reports.Signer {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	s, err := reports.NewSigner(key)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
 
 func TestMain(m *testing.M) {
 	auth.BcryptCost = 4 // the minimum: tests sign in often
@@ -42,8 +59,13 @@ func newEnv(t *testing.T) *env {
 	db := dbtest.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	authStore := auth.NewStore(db)
-	pages := New(db, authStore, Config{Logger: log})
-	srv := api.New(db, authStore, api.Config{Logger: log, Province: "QZV", PublicURL: "http://taahod.test", Pages: pages})
+	pages, err := New(db, authStore, Config{Logger: log,
+		Issuer: reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner}})
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	srv := api.New(db, authStore, api.Config{Logger: log, Province: "QZV", PublicURL: "http://taahod.test",
+		Signer: testSigner, Pages: pages})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	return &env{t: t, db: db, auth: authStore, http: hs}

@@ -22,6 +22,7 @@ import (
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
+	"github.com/taahod/taahod/reports"
 )
 
 // Config is what the pages need besides the stores.
@@ -30,6 +31,10 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure; the command sets it
 	// when TAAHOD_PUBLIC_URL is https.
 	SecureCookies bool
+	// Issuer is the certificates' issuer, as the API's (province, public
+	// URL, signing key): the pages preview, issue and serve the same
+	// certificates, byte for byte.
+	Issuer reports.Issuer
 }
 
 // Pages serves the web application.
@@ -37,6 +42,7 @@ type Pages struct {
 	auth     *auth.Store
 	registry *registry.Store
 	ledger   *ledger.Store
+	certs    *reports.Store
 	log      *slog.Logger
 	cfg      Config
 	views    *views
@@ -44,11 +50,16 @@ type Pages struct {
 }
 
 // New builds the pages over db and the same auth store as the API (so that
-// sign-ins share one failure count and one token cache). It panics when the
-// embedded templates or static files are broken, which the tests catch.
-func New(db *database.DB, authStore *auth.Store, cfg Config) *Pages {
+// sign-ins share one failure count and one token cache). It fails when the
+// issuer is incomplete; it panics when the embedded templates or static
+// files are broken, which the tests catch.
+func New(db *database.DB, authStore *auth.Store, cfg Config) (*Pages, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	certs, err := reports.NewStore(db, cfg.Issuer)
+	if err != nil {
+		return nil, err
 	}
 	st, err := loadStatic()
 	if err != nil {
@@ -62,11 +73,12 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Pages {
 		auth:     authStore,
 		registry: registry.NewStore(db),
 		ledger:   ledger.NewStore(db),
+		certs:    certs,
 		log:      cfg.Logger,
 		cfg:      cfg,
 		views:    v,
 		static:   st,
-	}
+	}, nil
 }
 
 // Mount registers the pages' routes on r, beside the API's.
@@ -81,12 +93,13 @@ func (p *Pages) Mount(r *gin.Engine) {
 	pages.GET("/password", p.session(true), p.passwordPage)
 	pages.POST("/password", p.session(true), p.changePassword)
 	for role, path := range homePaths {
-		if role == taahod.RoleAccountant {
-			continue // the accountant's pages are their own (accountant.go)
+		if role == taahod.RoleAccountant || role == taahod.RoleTaxOfficer {
+			continue // their pages are their own (accountant.go, tax_office.go)
 		}
 		pages.GET(path, p.session(true), p.home(role))
 	}
 	p.mountAccountant(pages)
+	p.mountTaxOffice(pages)
 }
 
 // NotFound answers, with the Persian 404 page, a path outside /api/ that

@@ -71,7 +71,11 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	// The web pages share the API's engine and auth store (one failure
 	// count, one token cache); their cookie is Secure when the service is
 	// public over https.
-	pages := web.New(db, authStore, web.Config{Logger: log, SecureCookies: strings.HasPrefix(issuer.PublicURL, "https://")})
+	pages, err := web.New(db, authStore, web.Config{Logger: log, SecureCookies: strings.HasPrefix(issuer.PublicURL, "https://"),
+		Issuer: issuer})
+	if err != nil {
+		return err
+	}
 	server := api.New(db, authStore, api.Config{Logger: log, Province: issuer.Province, PublicURL: issuer.PublicURL,
 		ProvinceName: issuer.ProvinceName, IssuePlace: issuer.IssuePlace, Signer: issuer.Signer, CORSOrigins: cfg.CORSOrigins,
 		Pages: pages})
