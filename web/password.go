@@ -62,6 +62,7 @@ func (p *Pages) changePassword(c *gin.Context) {
 			case taahod.EINVALID:
 			case taahod.ERATELIMITED:
 				status = http.StatusTooManyRequests
+				setRetryAfter(c, err)
 			default:
 				status = http.StatusConflict
 			}

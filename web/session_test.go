@@ -147,6 +147,31 @@ func TestFailedSignInLimit(t *testing.T) {
 	}
 }
 
+// Wrong current passwords on the change-password page count as failed
+// sign-ins; once over the limit the page says when to try again, in the
+// Retry-After header as the sign-in page does.
+func TestPasswordPageLimit(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreateUser("acc", "", taahod.RoleAccountant)
+	b := e.browser()
+	b.signIn("acc")
+	wrong := url.Values{"current_password": {"wrong-wrong-wrong"},
+		"new_password": {"a-new-password-1404"}, "new_password_again": {"a-new-password-1404"}}
+	var a answer
+	for i := 0; i <= auth.MaxFailures; i++ {
+		a = b.submit("/password", "/password", wrong)
+		if a.status == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") == "" {
+		t.Fatalf("over the limit: %d (Retry-After %q)", a.status, a.header.Get("Retry-After"))
+	}
+	if got := a.byRole("alert"); got != Message(taahod.ERATELIMITED) {
+		t.Errorf("alert %q", got)
+	}
+}
+
 func TestSignOut(t *testing.T) {
 	e := newEnv(t)
 	e.mustCreateUser("acc", "", taahod.RoleAccountant)

@@ -92,10 +92,7 @@ func (p *Pages) signIn(c *gin.Context) {
 			status = http.StatusUnauthorized
 		case taahod.ERATELIMITED:
 			status = http.StatusTooManyRequests
-			var te *auth.ThrottledError
-			if errors.As(err, &te) {
-				c.Header("Retry-After", strconv.Itoa(int((te.RetryAfter()+time.Second-1)/time.Second)))
-			}
+			setRetryAfter(c, err)
 		case taahod.EUNAVAILABLE:
 			status = http.StatusServiceUnavailable
 		default:
@@ -126,4 +123,13 @@ func (p *Pages) signOut(c *gin.Context) {
 	}
 	p.clearCookie(c, sessionCookie)
 	c.Redirect(http.StatusSeeOther, "/signin?m=signed_out")
+}
+
+// setRetryAfter tells a throttled person's browser, in whole seconds
+// rounded up, when the sign-in limit lets them try again.
+func setRetryAfter(c *gin.Context, err error) {
+	var te *auth.ThrottledError
+	if errors.As(err, &te) {
+		c.Header("Retry-After", strconv.Itoa(int((te.RetryAfter()+time.Second-1)/time.Second)))
+	}
 }
