@@ -1,0 +1,75 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/taahod/taahod"
+)
+
+// pageCase is one page every page-wide check opens: the browser test
+// (axe-core, no sideways scrolling at 360–390 px: pages_browser_test.go),
+// the weight test (page_weight_test.go) and `make screenshots`
+// (screenshots_test.go).
+type pageCase struct {
+	// role signs in to open it; "" opens it signed out.
+	role taahod.Role
+	// path may name the showcase's rows in braces ("{expenditure}"); see
+	// showcase.ids.
+	path string
+	// name names the screenshots (docs/screenshots/NAME-1280.png) and the
+	// subtests.
+	name string
+	// status is the page's HTTP status; 0 means 200.
+	status int
+}
+
+// pages is every page of the web application, opened on the showcase
+// (showcase_test.go). A new page is one line here (and, if its path names a
+// new kind of row, one entry in showcase.ids).
+var everyPage = []pageCase{
+	{"", "/signin", "signin", 0},
+	{"", "/no-such-page", "not-found-signed-out", http.StatusNotFound},
+
+	{taahod.RoleAccountant, "/accountant", "accountant-home", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures", "accountant-expenditures", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures?status=rejected", "accountant-expenditures-rejected", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures/{expenditure}", "accountant-expenditure", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures/{rejected}", "accountant-expenditure-rejected", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures/{other_unit_expenditure}", "not-found", http.StatusNotFound},
+	{taahod.RoleAccountant, "/password", "password", 0},
+
+	{taahod.RoleTaxOfficer, "/tax-office", "tax-office-home", 0},
+
+	{taahod.RoleEducationOfficer, "/education", "education-home", 0},
+	{taahod.RoleSecretariat, "/secretariat", "secretariat-home", 0},
+	{taahod.RoleAuditor, "/auditor", "auditor-home", 0},
+	{taahod.RoleAdmin, "/admin", "admin-home", 0},
+}
+
+// wantStatus is the page's HTTP status.
+func (p pageCase) wantStatus() int {
+	if p.status == 0 {
+		return http.StatusOK
+	}
+	return p.status
+}
+
+// pageName is what a page's name may be: it names files.
+var pageName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// TestPagesTable keeps the table usable: names are file names and unique,
+// paths absolute.
+func TestPagesTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range everyPage {
+		if !pageName.MatchString(p.name) || seen[p.name] {
+			t.Errorf("page name %q: want unique lower-case words joined by '-'", p.name)
+		}
+		seen[p.name] = true
+		if p.path == "" || p.path[0] != '/' {
+			t.Errorf("page %s: path %q is not absolute", p.name, p.path)
+		}
+	}
+}
