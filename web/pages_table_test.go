@@ -15,8 +15,12 @@ import (
 type pageCase struct {
 	// role signs in to open it; "" opens it signed out.
 	role taahod.Role
-	// path may name the showcase's rows in braces ("{expenditure}"); see
-	// showcase.ids.
+	// path may name the showcase's rows in braces (showcase.ids): {unit}
+	// (the accountant's first unit), {pledge} (its first pledge),
+	// {expenditure} (approved in part, with a PDF and a photo),
+	// {rejected}, {submitted} (awaiting review), {other_unit_expenditure}
+	// (another unit's), {year} (1404: policy, assessment, offset run) and
+	// {certificate} (its serial).
 	path string
 	// name names the screenshots (docs/screenshots/NAME-1280.png) and the
 	// subtests.
