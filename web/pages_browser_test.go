@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -18,7 +19,7 @@ import (
 // box).
 func TestPagesInBrowser(t *testing.T) {
 	s := newShowcase(t)
-	ctx := newChrome(t)
+	ctx := newLongChrome(t)
 	var as signedInAs
 	for _, p := range everyPage {
 		t.Run(p.name, func(t *testing.T) {
@@ -35,6 +36,26 @@ func TestPagesInBrowser(t *testing.T) {
 			checkAxe(t, ctx, p.name+" at 360 px")
 		})
 	}
+}
+
+// newLongChrome is newChrome for a test that opens every page of the
+// table: its bound for a hung browser grows with the table (newChrome's
+// two minutes are for one flow).
+func newLongChrome(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.WindowSize(1280, 900),
+	)
+	bound, cancelBound := context.WithTimeout(context.Background(), time.Duration(len(everyPage))*30*time.Second)
+	t.Cleanup(cancelBound)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(bound, opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 // pageWidths is the width of the page's content and of its window, in

@@ -33,7 +33,7 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newShowcase(t)
-	ctx := newChrome(t)
+	ctx := newLongChrome(t)
 	var as signedInAs
 	for _, p := range everyPage {
 		t.Run(p.name, func(t *testing.T) {
