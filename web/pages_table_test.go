@@ -1,11 +1,17 @@
 package web
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/auth"
+	"github.com/taahod/taahod/internal/dbtest"
 )
 
 // pageCase is one page every page-wide check opens: the browser test
@@ -76,4 +82,53 @@ func TestPagesTable(t *testing.T) {
 			t.Errorf("page %s: path %q is not absolute", p.name, p.path)
 		}
 	}
+}
+
+// notPages are the GET routes of the web application that answer no page
+// of their own, so the table leaves them out: redirects and downloads.
+var notPages = map[string]bool{
+	"/":             true, // redirects to the home or sign-in
+	"/static/*name": true,
+	"/accountant/expenditures/:id/documents/:document": true, // the file itself
+}
+
+// TestPagesTableCoversEveryPage fails when a page is added to the web
+// application's routes (Pages.Mount) and not to the table, so that no page escapes the checks over it; a
+// route that answers no page goes in notPages.
+func TestPagesTableCoversEveryPage(t *testing.T) {
+	db := dbtest.New(t)
+	authStore := auth.NewStore(db)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pagesOf, err := New(db, authStore, Config{Logger: log, Issuer: benchIssuer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gin.SetMode(gin.ReleaseMode) // as api.New sets it: no debug print of each route
+	engine := gin.New()
+	pagesOf.Mount(engine)
+	inTable := map[string]bool{}
+	for _, p := range everyPage {
+		inTable[routeShape(p.path)] = true
+	}
+	for _, r := range engine.Routes() {
+		if r.Method != http.MethodGet || notPages[r.Path] {
+			continue
+		}
+		if !inTable[routeShape(r.Path)] {
+			t.Errorf("GET %s is in no line of the page table (pages_table_test.go) nor in notPages", r.Path)
+		}
+	}
+}
+
+// routeShape is a path with its query dropped and each parameter, gin's
+// ":id" or the table's "{expenditure}", as ":".
+func routeShape(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	parts := strings.Split(path, "/")
+	for i, s := range parts {
+		if strings.HasPrefix(s, ":") || strings.HasPrefix(s, "{") {
+			parts[i] = ":"
+		}
+	}
+	return strings.Join(parts, "/")
 }
