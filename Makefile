@@ -18,7 +18,7 @@ REDOCLY     := @redocly/cli@2.77.0
 SPECTRAL    := @stoplight/spectral-cli@6.16.3
 LINT_STAMP  := $(TOOLS)/installed-$(subst /,_,$(REDOCLY)-$(SPECTRAL))
 
-.PHONY: build run test lint lint-openapi migrate bench clean db-start db-stop db-status db-reset psql
+.PHONY: build run test lint lint-openapi migrate bench screenshots clean db-start db-stop db-status db-reset psql
 
 ## build: compile bin/taahod
 build:
@@ -70,6 +70,14 @@ bench:
 	scripts/need-tools
 	$(DEVDB) exec test -- $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 	$(DEVDB) exec test -- scripts/bench-submit
+
+## screenshots: PNGs of every web page (web/pages_table_test.go), signed in
+## as its role over demo-like data, 1280 and 390 px wide, whole page, into
+## docs/screenshots/NAME-1280.png and NAME-390.png (chromium, test cluster)
+screenshots:
+	scripts/need-tools
+	rm -f docs/screenshots/*.png
+	$(DEVDB) exec test -- env TAAHOD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' ./web/
 
 ## clean: remove build and test output (keeps data/ and the clusters: see db-reset)
 clean:

@@ -9,7 +9,8 @@ import (
 // checkPage holds every HTML page the tests' browsers receive to the rules
 // of every page: Persian and right to left, exactly one h1, a strict CSP
 // and no inline script or style for it to forbid, no handler attributes,
-// a label for every control, and never cached.
+// a label for every control, every table in a region that scrolls on its
+// own (table_check_test.go), and never cached.
 func (a answer) checkPage() {
 	a.t.Helper()
 	csp := a.header.Get("Content-Security-Policy")
@@ -48,6 +49,7 @@ func (a answer) checkPage() {
 			}
 		}
 	}
+	a.checkTables(doc)
 	labels := map[string]bool{}
 	for _, l := range findAll(doc, func(n *html.Node) bool { return n.Data == "label" }) {
 		labels[attr(l, "for")] = true

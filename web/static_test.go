@@ -49,15 +49,3 @@ func TestStaticFilesHashedAndCached(t *testing.T) {
 		t.Errorf("the licence under its plain name: %d", a.status)
 	}
 }
-
-// TestPageWeight keeps the pages small: the issue's bound is 150 KB before
-// fonts; the foundation's pages are far below it.
-func TestPageWeight(t *testing.T) {
-	e := newEnv(t)
-	b := e.browser()
-	page := b.get("/signin")
-	sheet := b.get(regexp.MustCompile(`/static/app\.[0-9a-f]+\.css`).FindString(page.body))
-	if n := len(page.body) + len(sheet.body); n > 150*1024 {
-		t.Errorf("sign-in page and sheet weigh %d bytes", n)
-	}
-}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/auth"
+	"github.com/taahod/taahod/internal/dbtest"
+)
+
+// pageCase is one page every page-wide check opens: the browser test
+// (axe-core, no sideways scrolling at 360–390 px: pages_browser_test.go),
+// the weight test (page_weight_test.go) and `make screenshots`
+// (screenshots_test.go).
+type pageCase struct {
+	// role signs in to open it; "" opens it signed out.
+	role taahod.Role
+	// path may name the showcase's rows in braces (showcase.ids): {unit}
+	// (the accountant's first unit), {pledge} (its first pledge),
+	// {expenditure} (approved in part, with a PDF and a photo),
+	// {rejected}, {submitted} (awaiting review), {other_unit_expenditure}
+	// (another unit's), {year} (1404: policy, assessment, offset run) and
+	// {certificate} (its serial).
+	path string
+	// name names the screenshots (docs/screenshots/NAME-1280.png) and the
+	// subtests.
+	name string
+	// status is the page's HTTP status; 0 means 200.
+	status int
+}
+
+// pages is every page of the web application, opened on the showcase
+// (showcase_test.go). A new page is one line here (and, if its path names a
+// new kind of row, one entry in showcase.ids).
+var everyPage = []pageCase{
+	{"", "/signin", "signin", 0},
+	{"", "/no-such-page", "not-found-signed-out", http.StatusNotFound},
+
+	{taahod.RoleAccountant, "/accountant", "accountant-home", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures", "accountant-expenditures", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures?status=rejected", "accountant-expenditures-rejected", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures/{expenditure}", "accountant-expenditure", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures/{rejected}", "accountant-expenditure-rejected", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures/{other_unit_expenditure}", "not-found", http.StatusNotFound},
+	{taahod.RoleAccountant, "/password", "password", 0},
+
+	{taahod.RoleTaxOfficer, "/tax-office", "tax-office-home", 0},
+
+	{taahod.RoleEducationOfficer, "/education", "education-home", 0},
+	{taahod.RoleSecretariat, "/secretariat", "secretariat-home", 0},
+	{taahod.RoleAuditor, "/auditor", "auditor-home", 0},
+	{taahod.RoleAdmin, "/admin", "admin-home", 0},
+}
+
+// wantStatus is the page's HTTP status.
+func (p pageCase) wantStatus() int {
+	if p.status == 0 {
+		return http.StatusOK
+	}
+	return p.status
+}
+
+// pageName is what a page's name may be: it names files.
+var pageName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// TestPagesTable keeps the table usable: names are file names and unique,
+// paths absolute.
+func TestPagesTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range everyPage {
+		if !pageName.MatchString(p.name) || seen[p.name] {
+			t.Errorf("page name %q: want unique lower-case words joined by '-'", p.name)
+		}
+		seen[p.name] = true
+		if p.path == "" || p.path[0] != '/' {
+			t.Errorf("page %s: path %q is not absolute", p.name, p.path)
+		}
+	}
+}
+
+// notPages are the GET routes of the web application that answer no page
+// of their own, so the table leaves them out: redirects and downloads.
+var notPages = map[string]bool{
+	"/":             true, // redirects to the home or sign-in
+	"/static/*name": true,
+	"/accountant/expenditures/:id/documents/:document": true, // the file itself
+}
+
+// TestPagesTableCoversEveryPage fails when a page is added to the web
+// application's routes (Pages.Mount) and not to the table, so that no page escapes the checks over it; a
+// route that answers no page goes in notPages.
+func TestPagesTableCoversEveryPage(t *testing.T) {
+	db := dbtest.New(t)
+	authStore := auth.NewStore(db)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pagesOf, err := New(db, authStore, Config{Logger: log, Issuer: benchIssuer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gin.SetMode(gin.ReleaseMode) // as api.New sets it: no debug print of each route
+	engine := gin.New()
+	pagesOf.Mount(engine)
+	inTable := map[string]bool{}
+	for _, p := range everyPage {
+		inTable[routeShape(p.path)] = true
+	}
+	for _, r := range engine.Routes() {
+		if r.Method != http.MethodGet || notPages[r.Path] {
+			continue
+		}
+		if !inTable[routeShape(r.Path)] {
+			t.Errorf("GET %s is in no line of the page table (pages_table_test.go) nor in notPages", r.Path)
+		}
+	}
+}
+
+// routeShape is a path with its query dropped and each parameter, gin's
+// ":id" or the table's "{expenditure}", as ":".
+func routeShape(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	parts := strings.Split(path, "/")
+	for i, s := range parts {
+		if strings.HasPrefix(s, ":") || strings.HasPrefix(s, "{") {
+			parts[i] = ":"
+		}
+	}
+	return strings.Join(parts, "/")
+}
