@@ -214,3 +214,19 @@ func (s *Store) CountReviewQueue(ctx context.Context, actor taahod.Actor, f Queu
 	}
 	return n, nil
 }
+
+// QueueUnits lists the units that have expenditures waiting in the queue,
+// as the actor may see them, by name: the choices of the queue's unit
+// filter.
+func (s *Store) QueueUnits(ctx context.Context, actor taahod.Actor) ([]QueueUnit, error) {
+	list := []QueueUnit{}
+	err := s.DB.SelectContext(ctx, &list, `
+		SELECT u.id, u.name, u.national_id, u.county FROM units u
+		 WHERE u.id IN (SELECT e.unit_id FROM expenditures e WHERE e.status = 'submitted')
+		   AND ($1::bigint[] IS NULL OR u.id = ANY($1))
+		 ORDER BY u.name, u.id`, unitScope(actor))
+	if err != nil {
+		return nil, database.MapError(err)
+	}
+	return list, nil
+}
