@@ -31,6 +31,9 @@ type reviewData struct {
 	Related   []ledger.RelatedExpenditure
 	// MoreRelated says Related was cut at relatedLimit.
 	MoreRelated bool
+	// Use is what the approval is used by (offsets, certificates), for an
+	// approved expenditure: what a reversal would undo, or what refuses it.
+	Use ledger.ApprovalUse
 	// Filter is the queue's filter the page was opened with, carried on
 	// to the decision and the next item.
 	Filter queueFilter
@@ -53,6 +56,16 @@ func (d reviewData) Reversible() bool {
 // the queue's filter in its query.
 func (d reviewData) Action(form string) string {
 	return d.Filter.with("/tax-office/expenditures/" + strconv.FormatInt(d.E.ID, 10) + "/" + form)
+}
+
+// Years is the list of the years an approval's offsets belong to, in
+// Persian («۱۴۰۳ و ۱۴۰۴»).
+func (d reviewData) Years() string {
+	parts := make([]string, len(d.Use.Years))
+	for i, y := range d.Use.Years {
+		parts[i] = PersianDigits(strconv.Itoa(y))
+	}
+	return strings.Join(parts, "، ")
 }
 
 // QueueLink is the queue, filtered as it was.
@@ -127,6 +140,12 @@ func (p *Pages) renderReview(c *gin.Context, status int, f *form, posted, alert 
 	}
 	if len(d.Related) > relatedLimit {
 		d.Related, d.MoreRelated = d.Related[:relatedLimit], true
+	}
+	if d.Reversible() || posted == "reverse" {
+		if d.Use, err = p.ledger.ApprovalUseOf(ctx, u, id); err != nil {
+			p.storeFailure(c, err)
+			return
+		}
 	}
 	if f == nil {
 		f = newForm()

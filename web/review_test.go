@@ -11,6 +11,7 @@ import (
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/reports"
 	"golang.org/x/net/html"
 )
 
@@ -498,5 +499,69 @@ func TestReviewPostWithoutCSRF(t *testing.T) {
 	}
 	if x := q.find(q.a1.ID); x.Status != ledger.StatusSubmitted || len(x.Reviews) != 0 {
 		t.Errorf("a POST without the token changed the expenditure: %s", x.Status)
+	}
+}
+
+// TestReversalOfACertifiedApproval: an approval the year's offset used,
+// with a valid certificate on that year, cannot be reversed (409
+// year_certified, in Persian, the certificate named on the page before
+// anything is tried); revoked, the reversal goes through and the year's
+// offset is undone with it.
+func TestReversalOfACertifiedApproval(t *testing.T) {
+	q := newQueueBooks(t)
+	ctx := context.Background()
+	if _, err := q.store.Review(ctx, q.tax, q.a2.ID, ledger.ReviewInput{Decision: ledger.DecisionApprove}); err != nil {
+		t.Fatal(err)
+	}
+	var policy ledger.PolicyInput
+	if err := json.Unmarshal([]byte(`{"mode":"credit","rate":"1","rounding":"down","legal_basis":"ترتیبات استانی"}`), &policy); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.store.SetPolicy(ctx, q.tax, 1404, policy); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.store.Assess(ctx, q.tax, q.unitA, 1404, ledger.TaxYearInput{TaxDue: json.RawMessage(`"1000000"`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.store.RunOffset(ctx, q.tax, q.unitA, 1404); err != nil {
+		t.Fatal(err)
+	}
+	certs, err := reports.NewStore(q.e.db, reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := certs.Issue(ctx, q.tax, reports.IssueInput{UnitID: q.unitA, FiscalYear: 1404})
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := q.officer(t)
+	page := br.get(reviewPath(q.a2.ID))
+	if use := elementText(page, "approval-use"); !strings.Contains(use, "۱۴۰۴") || !strings.Contains(use, cert.Serial) {
+		t.Errorf("the page does not say the approval is used and certified: %q", use)
+	}
+	path := reviewPath(q.a2.ID) + "/reverse"
+	a := br.post(path, url.Values{"csrf": {page.csrf()}, "reason": {"فاکتور جعلی بود"}})
+	if a.status != http.StatusConflict || !strings.Contains(a.byRole("alert"), Message("reversal_certified")) ||
+		elementText(a, "reverse-reason") != "فاکتور جعلی بود" {
+		t.Fatalf("reversal under a certificate: %d %q", a.status, a.byRole("alert"))
+	}
+	if x := q.find(q.a2.ID); x.Status != ledger.StatusApproved {
+		t.Fatalf("reversed under a certificate: %s", x.Status)
+	}
+	if _, err := certs.Revoke(ctx, q.tax, cert.Serial, reports.RevokeInput{Reason: "فاکتور جعلی"}); err != nil {
+		t.Fatal(err)
+	}
+	page = br.get(reviewPath(q.a2.ID))
+	if use := elementText(page, "approval-use"); !strings.Contains(use, "۱۴۰۴") || strings.Contains(use, cert.Serial) {
+		t.Errorf("after the revocation: %q", use)
+	}
+	if a := br.post(path, url.Values{"csrf": {page.csrf()}, "reason": {"فاکتور جعلی بود"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("reversal after the revocation: %d %q", a.status, a.byRole("alert"))
+	}
+	if x := q.find(q.a2.ID); x.Status != ledger.StatusReversed {
+		t.Fatalf("after the reversal: %s", x.Status)
+	}
+	if use, err := q.store.ApprovalUseOf(ctx, q.tax, q.a2.ID); err != nil || len(use.Years) != 0 {
+		t.Errorf("the year's offset still uses the reversed approval: %v %v", use, err)
 	}
 }
