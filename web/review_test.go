@@ -20,14 +20,13 @@ import (
 // waiting in a known order (oldest first: a1, a2, b1, a3), most with
 // evidence.
 type queueBooks struct {
-	e                  *env
-	store              *ledger.Store
-	accA, accB, tax    taahod.Actor
-	unitA, unitB       int64
-	pledgeA, pledgeB   ledger.Pledge
-	a1, a2, b1, a3     ledger.Expenditure
-	photo, scan        ledger.Document
-	otherUnitSameInvNo ledger.Expenditure
+	e                *env
+	store            *ledger.Store
+	accA, accB, tax  taahod.Actor
+	unitA, unitB     int64
+	pledgeA, pledgeB ledger.Pledge
+	a1, a2, b1, a3   ledger.Expenditure
+	photo, scan      ledger.Document
 }
 
 func newQueueBooks(t *testing.T) *queueBooks {
