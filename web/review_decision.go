@@ -71,7 +71,13 @@ func (p *Pages) reviewDecision(c *gin.Context) {
 		p.refusedForm(c, f, posted, err, map[string]string{taahod.ECONFLICT: "review_not_waiting"})
 		return
 	}
-	q, filter := readQueueFilter(c, newForm())
+	// The decision is saved: a filter gone bad in the link (edited by hand)
+	// leads on through the whole queue rather than to an error page.
+	ff := newForm()
+	q, filter := readQueueFilter(c, ff)
+	if ff.failed() {
+		q, filter = queueFilter{}, ledger.QueueFilter{}
+	}
 	next, err := p.ledger.FilterReviewQueue(ctx, u, filter, ledger.QueuePosition{}, 1)
 	if err != nil {
 		p.storeFailure(c, err)
