@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 )
 
@@ -68,4 +69,19 @@ func queryChoice(c *gin.Context, p *taahod.Problems, name string, valid func(str
 		return ""
 	}
 	return s
+}
+
+// queryAmount reads an amount of Rials with the API's strict rules (ASCII
+// digits, no separators; taahod.ParseAmount). Absent is not Valid.
+func queryAmount(c *gin.Context, p *taahod.Problems, name string) decimal.NullDecimal {
+	s := c.Query(name)
+	if s == "" {
+		return decimal.NullDecimal{}
+	}
+	d, err := taahod.ParseAmount(s)
+	if err != nil {
+		p.AddErr(name, err)
+		return decimal.NullDecimal{}
+	}
+	return decimal.NullDecimal{Decimal: d, Valid: true}
 }

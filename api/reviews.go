@@ -16,7 +16,8 @@ var (
 
 func (s *Server) reviewRoutes(g *gin.RouterGroup) {
 	g.POST("/expenditures/:id/review", s.endpoint(reviewers, s.reviewExpenditure)...)
-	g.GET("/reviews/queue", s.endpoint(queueReaders, s.reviewQueue, paged()...)...)
+	g.GET("/reviews/queue", s.endpoint(queueReaders, s.reviewQueue,
+		paged("unit_id", "county", "category", "amount_min", "amount_max")...)...)
 }
 
 func (s *Server) reviewExpenditure(c *gin.Context) error {
@@ -35,14 +36,40 @@ func (s *Server) reviewExpenditure(c *gin.Context) error {
 	return ok(c, e)
 }
 
+// reviewQueue answers a page of the queue, narrowed by the filters, with
+// the count waiting under those filters (total). The cursor is bound to the
+// filters (cursorScope), so it cannot page through another selection.
 func (s *Server) reviewQueue(c *gin.Context) error {
 	p, err := queuePageOf(c)
 	if err != nil {
 		return err
 	}
-	items, err := s.ledger.ReviewQueue(c.Request.Context(), actor(c), p.After, p.Limit+1)
+	var errs taahod.Problems
+	f := ledger.QueueFilter{
+		UnitID:    queryID(c, &errs, "unit_id"),
+		County:    c.Query("county"),
+		Category:  queryChoice(c, &errs, "category", ledger.ValidCategory),
+		AmountMin: queryAmount(c, &errs, "amount_min"),
+		AmountMax: queryAmount(c, &errs, "amount_max"),
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	items, err := s.ledger.FilterReviewQueue(ctx, actor(c), f, p.After, p.Limit+1)
 	if err != nil {
 		return err
 	}
-	return ok(c, queueAnswer(c, items, p))
+	total, err := s.ledger.CountReviewQueue(ctx, actor(c), f)
+	if err != nil {
+		return err
+	}
+	return ok(c, queueListPage{listPage: queueAnswer(c, items, p), Total: total})
+}
+
+// queueListPage is a page of the review queue and the count waiting under
+// its filters.
+type queueListPage struct {
+	listPage[ledger.QueueItem]
+	Total int `json:"total"`
 }

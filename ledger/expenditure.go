@@ -293,3 +293,13 @@ type ExpenditureFilter struct {
 	AfterID    int64
 	Limit      int
 }
+
+// ValidCategory reports whether c is one of Categories.
+func ValidCategory(c string) bool {
+	for _, k := range Categories {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}

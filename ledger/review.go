@@ -3,9 +3,7 @@ package ledger
 import (
 	"context"
 	"encoding/json"
-	"time"
 
-	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
@@ -150,118 +148,4 @@ func (s *Store) review(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 		"decision": r.Decision, "status": status, "amount": e.Amount, "approved_amount": approved, "reason": r.Reason,
 	})
 	return e, nil
-}
-
-// QueueItem is a submitted expenditure waiting for review, with what the
-// reviewer needs beside it.
-type QueueItem struct {
-	Expenditure
-	Unit      QueueUnit   `json:"unit"`
-	School    QueueSchool `json:"school"`
-	Documents []Document  `json:"documents"`
-}
-
-// MarshalJSON writes the expenditure's fields (with their Jalali twins) and
-// the unit, school and documents beside them.
-func (q QueueItem) MarshalJSON() ([]byte, error) {
-	base, err := json.Marshal(q.Expenditure)
-	if err != nil {
-		return nil, err
-	}
-	docs := q.Documents
-	if docs == nil {
-		docs = []Document{}
-	}
-	extra, err := json.Marshal(struct {
-		Unit      QueueUnit   `json:"unit"`
-		School    QueueSchool `json:"school"`
-		Documents []Document  `json:"documents"`
-	}{q.Unit, q.School, docs})
-	if err != nil {
-		return nil, err
-	}
-	// Join the two objects: drop base's closing brace and extra's opening.
-	return append(append(base[:len(base)-1], ','), extra[1:]...), nil
-}
-
-// QueueUnit names the unit of a queued expenditure.
-type QueueUnit struct {
-	ID         int64  `db:"id" json:"id"`
-	Name       string `db:"name" json:"name"`
-	NationalID string `db:"national_id" json:"national_id"`
-}
-
-// QueueSchool names the school of a queued expenditure.
-type QueueSchool struct {
-	ID     int64  `db:"id" json:"id"`
-	Name   string `db:"name" json:"name"`
-	County string `db:"county" json:"county"`
-}
-
-// QueuePosition is a place in the review queue: the (re)submission time and
-// id of the last item seen. The zero position is the queue's start.
-type QueuePosition struct {
-	SubmittedAt time.Time
-	ID          int64
-}
-
-// ReviewQueue lists the submitted expenditures, oldest (re)submission first
-// (by submitted_at, then id), after the position and at most limit, each
-// with its unit, school, documents and earlier review rounds.
-func (s *Store) ReviewQueue(ctx context.Context, actor taahod.Actor, after QueuePosition, limit int) ([]QueueItem, error) {
-	var rows []struct {
-		Expenditure
-		UnitName     string `db:"unit_name"`
-		UnitNID      string `db:"unit_national_id"`
-		SchoolName   string `db:"school_name"`
-		SchoolCounty string `db:"school_county"`
-	}
-	err := s.DB.SelectContext(ctx, &rows, `
-		SELECT `+expenditureColumns+`, u.name AS unit_name, u.national_id AS unit_national_id,
-		       s.name AS school_name, s.county AS school_county
-		  FROM expenditures e
-		  JOIN pledges p ON p.id = e.pledge_id
-		  JOIN units u ON u.id = e.unit_id
-		  JOIN schools s ON s.id = p.school_id
-		 WHERE e.status = 'submitted' AND ($4::bigint = 0 OR (e.submitted_at, e.id) > ($1::timestamptz, $4::bigint))
-		   AND ($2::bigint[] IS NULL OR e.unit_id = ANY($2))
-		 ORDER BY e.submitted_at, e.id LIMIT $3`, after.SubmittedAt, unitScope(actor), limit, after.ID)
-	if err != nil {
-		return nil, database.MapError(err)
-	}
-	list := make([]Expenditure, len(rows))
-	for i := range rows {
-		list[i] = rows[i].Expenditure
-	}
-	if err := withReviews(ctx, s.DB, list); err != nil {
-		return nil, err
-	}
-	items := make([]QueueItem, len(rows))
-	ids := make([]int64, len(rows))
-	at := make(map[int64]int, len(rows))
-	for i, r := range rows {
-		r.Expenditure = list[i]
-		r.Expenditure.Redact(actor)
-		items[i] = QueueItem{
-			Expenditure: r.Expenditure,
-			Unit:        QueueUnit{ID: r.UnitID, Name: r.UnitName, NationalID: r.UnitNID},
-			School:      QueueSchool{ID: r.SchoolID, Name: r.SchoolName, County: r.SchoolCounty},
-			Documents:   []Document{},
-		}
-		ids[i] = r.ID
-		at[r.ID] = i
-	}
-	if len(ids) == 0 {
-		return items, nil
-	}
-	var docs []Document
-	if err := s.DB.SelectContext(ctx, &docs, `SELECT d.expenditure_id, `+documentColumns+`
-		FROM expenditure_documents d WHERE d.expenditure_id = ANY($1) ORDER BY d.id`, pq.Array(ids)); err != nil {
-		return nil, database.MapError(err)
-	}
-	for _, d := range docs {
-		i := at[*d.ExpenditureID]
-		items[i].Documents = append(items[i].Documents, d)
-	}
-	return items, nil
 }

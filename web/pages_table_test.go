@@ -51,6 +51,10 @@ var everyPage = []pageCase{
 	{taahod.RoleAccountant, "/password", "password", 0},
 
 	{taahod.RoleTaxOfficer, "/tax-office", "tax-office-home", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/queue", "tax-office-queue", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/expenditures/{submitted}", "tax-office-review", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/expenditures/{expenditure}", "tax-office-review-decided", 0},
+	{taahod.RoleAccountant, "/tax-office/queue", "tax-office-queue-accountant", http.StatusNotFound},
 
 	{taahod.RoleEducationOfficer, "/education", "education-home", 0},
 	{taahod.RoleSecretariat, "/secretariat", "secretariat-home", 0},
@@ -90,6 +94,7 @@ var notPages = map[string]bool{
 	"/":             true, // redirects to the home or sign-in
 	"/static/*name": true,
 	"/accountant/expenditures/:id/documents/:document": true, // the file itself
+	"/tax-office/expenditures/:id/documents/:document": true,
 }
 
 // TestPagesTableCoversEveryPage fails when a page is added to the web
