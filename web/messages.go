@@ -35,6 +35,7 @@ var messages = map[string]string{
 	"signing_key_missing":       "کلید امضای گواهی روی سرور تنظیم نشده است.",
 	"last_admin":                "آخرین مدیر فعال سامانه را نمی‌توان غیرفعال یا جابه‌جا کرد.",
 	"password_change_required":  "پیش از هر کاری گذرواژه خود را عوض کنید.",
+	"offset_preview_stale":      "ارقام تهاتر پس از پیش‌نمایش تغییر کرده است؛ ارقام تازه را ببینید و دوباره تأیید کنید.",
 
 	// Field codes.
 	"required":                "این خانه را پر کنید.",
@@ -93,6 +94,13 @@ var messages = map[string]string{
 	"signed_out":              "از سامانه خارج شدید.",
 	"password_changed":        "گذرواژه شما عوض شد و نشست‌های دیگرتان بسته شد.",
 	"sign_in_first":           "برای دیدن این صفحه نخست وارد شوید.",
+
+	// The tax office's tax years, policies and certificates.
+	"assessed":            "تشخیص مالیات ثبت شد.",
+	"offset_run":          "تهاتر اجرا شد؛ صورت‌حساب زیر ارقام پس از اجرا است.",
+	"policy_saved":        "سیاست تهاتر ذخیره شد.",
+	"certificate_issued":  "گواهی صادر شد.",
+	"certificate_revoked": "گواهی باطل شد.",
 }
 
 // Message is the Persian sentence of a problem code; a code without one
