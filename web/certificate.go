@@ -25,14 +25,14 @@ func (p *Pages) mountCertificates(tax *gin.RouterGroup) {
 const certificatesPageSize = 50
 
 // certificateStatuses is the order the status filter lists them in.
-var certificateStatuses = []string{string(reports.StatusValid), string(reports.StatusSuperseded), string(reports.StatusRevoked)}
+var certificateStatuses = []reports.Status{reports.StatusValid, reports.StatusSuperseded, reports.StatusRevoked}
 
 // certificatesData is one page of the certificates.
 type certificatesData struct {
 	// FiscalYear, UnitID and Status are the filter as asked (the API's
 	// query parameters), to show it again.
 	FiscalYear, UnitID, Status string
-	Statuses                   []string
+	Statuses                   []reports.Status
 	Rows                       []reports.Record
 	Next, Previous             string
 }
