@@ -115,21 +115,22 @@ func (b *taxBooks) yearPath() string { return taxYearPath(b.unit.ID, 1404) }
 
 // inputValue is the value of the page's input named name.
 func inputValue(a answer, name string) string {
-	for _, n := range findAll(a.doc(), func(n *html.Node) bool {
+	found := findAll(a.doc(), func(n *html.Node) bool {
 		return (n.Data == "input" || n.Data == "textarea") && attr(n, "name") == name
-	}) {
-		if n.Data == "textarea" {
-			return textOf(n)
-		}
-		return attr(n, "value")
+	})
+	switch {
+	case len(found) == 0:
+		return ""
+	case found[0].Data == "textarea":
+		return textOf(found[0])
 	}
-	return ""
+	return attr(found[0], "value")
 }
 
 // byID is the text of the element with the id, "" when there is none.
 func byID(a answer, id string) string {
-	for _, n := range findAll(a.doc(), func(n *html.Node) bool { return attr(n, "id") == id }) {
-		return textOf(n)
+	if found := findAll(a.doc(), func(n *html.Node) bool { return attr(n, "id") == id }); len(found) > 0 {
+		return textOf(found[0])
 	}
 	return ""
 }
