@@ -134,8 +134,11 @@ func (p *Pages) certificatePDF(c *gin.Context) {
 }
 
 // servePDF sends a PDF for the browser to show, never cached: a
-// certificate's status changes.
+// certificate's status changes. The pages' Content-Security-Policy is for
+// HTML; on a PDF its object-src 'none' could keep the browser's own viewer
+// from showing the file inline, so a PDF goes without it.
 func servePDF(c *gin.Context, name string, pdf []byte) {
+	c.Writer.Header().Del("Content-Security-Policy")
 	c.Header("Content-Disposition", `inline; filename="`+name+`"`)
 	c.Header("Cache-Control", "private, no-store")
 	c.Data(http.StatusOK, "application/pdf", pdf)
