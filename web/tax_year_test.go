@@ -254,3 +254,24 @@ func TestTaxOfficePagesAreTheTaxOfficers(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func mustDec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func TestTaxYearsNextPage(t *testing.T) {
+	b := newTaxBooks(t)
+	for i := 0; i <= unitsPageSize; i++ {
+		b.e.mustCreateUnit("واحد آزمون "+itoa(int64(i)), "1012"+strconv.Itoa(100000+i))
+	}
+	br := b.officer(t)
+	first := br.get("/tax-office/tax-years?q=" + url.QueryEscape("آزمون"))
+	next := linkTitled(first, "بعدی")
+	if next == "" || !strings.Contains(next, "q=") || linkTitled(first, "قبلی") != "" {
+		t.Fatalf("first page: «بعدی» %q, «قبلی» %q", next, linkTitled(first, "قبلی"))
+	}
+	second := br.get(next)
+	if second.status != http.StatusOK || !strings.Contains(second.text(), "واحد آزمون "+itoa(unitsPageSize)) ||
+		strings.Contains(second.text(), "فولاد البرز") || linkTitled(second, "بعدی") != "" {
+		t.Fatalf("second page:\n%s", second.text())
+	}
+	if back := linkTitled(second, "قبلی"); back == "" || !strings.Contains(br.get(back).text(), "واحد آزمون 0") {
+		t.Errorf("«قبلی» %q does not lead back to the first page", back)
+	}
+}
