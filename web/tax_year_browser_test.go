@@ -23,7 +23,8 @@ func TestBrowserTaxOfficeYear(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#username"), "tax"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "password-of-tax"),
 		chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("h1")),
+		// Signed in: only then the sign-out button (the sign-in page has an h1 too).
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"] button`)),
 		chromedp.Navigate(b.e.http.URL+"/tax-office/tax-years"),
 		chromedp.WaitVisible(chromedp.CSS("#year-"+unit)),
 		shot("tax-years"),
