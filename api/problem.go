@@ -42,6 +42,7 @@ var statusOf = map[string]int{
 	ledger.ETAXBELOWOFFSET:      http.StatusConflict,
 	ledger.ECERTIFIED:           http.StatusConflict,
 	ledger.EEVIDENCEREQUIRED:    http.StatusConflict,
+	ledger.ESTALEPREVIEW:        http.StatusConflict,
 	reports.ENOOFFSET:           http.StatusConflict,
 	reports.EOFFSETNEEDSRUN:     http.StatusConflict,
 	reports.ENOTVALID:           http.StatusConflict,

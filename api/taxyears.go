@@ -21,7 +21,8 @@ func (s *Server) taxYearRoutes(g *gin.RouterGroup) {
 	g.PUT("/units/:id/tax-years/:year", s.endpoint(taxOfficers, s.assess)...)
 	g.GET("/units/:id/tax-years/:year", s.endpoint(taxReaders, s.statement)...)
 	g.GET("/units/:id/tax-years/:year/assessments", s.endpoint(taxReaders, s.assessments)...)
-	g.POST("/units/:id/tax-years/:year/offset", s.endpoint(taxOfficers, s.runOffset)...)
+	g.GET("/units/:id/tax-years/:year/offset-preview", s.endpoint(taxOfficers, s.previewOffset)...)
+	g.POST("/units/:id/tax-years/:year/offset", s.endpoint(taxOfficers, s.runOffset, "fingerprint")...)
 	g.PUT("/policies/:year", s.endpoint(policySetters, s.setPolicy)...)
 	g.GET("/policies/:year", s.endpoint(anySignedIn, s.getPolicy)...)
 	g.GET("/policies", s.endpoint(anySignedIn, s.listPolicies)...)
@@ -93,11 +94,32 @@ func (s *Server) runOffset(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.ledger.RunOffset(c.Request.Context(), actor(c), unit, year)
+	var st ledger.Statement
+	if fingerprint, previewed := c.GetQuery("fingerprint"); previewed {
+		// Confirmed from a preview: run only what it showed.
+		st, err = s.ledger.RunPreviewedOffset(c.Request.Context(), actor(c), unit, year, fingerprint)
+	} else {
+		st, err = s.ledger.RunOffset(c.Request.Context(), actor(c), unit, year)
+	}
 	if err != nil {
 		return err
 	}
 	return ok(c, st)
+}
+
+// previewOffset answers what running the offset now would do, posting
+// nothing; its fingerprint confirms the run (POST …/offset?fingerprint=).
+func (s *Server) previewOffset(c *gin.Context) error {
+	unit, year, err := unitYear(c)
+	if err != nil {
+		return err
+	}
+	pv, err := s.ledger.PreviewOffset(c.Request.Context(), actor(c), unit, year)
+	if err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "no-store")
+	return ok(c, pv)
 }
 
 func (s *Server) setPolicy(c *gin.Context) error {

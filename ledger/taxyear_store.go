@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -463,6 +464,13 @@ func showExpenditures(ctx context.Context, q sqlx.QueryerContext, ids []int64) (
 // outside the actor's scope, ENOPOLICY without a policy for the year and
 // ENOASSESSMENT without a recorded tax.
 func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, year int) (Statement, error) {
+	return s.runOffset(ctx, actor, unit, year, "")
+}
+
+// runOffset is RunOffset; with a fingerprint (RunPreviewedOffset) it posts
+// only when the run's plan has that fingerprint, and otherwise returns
+// ESTALEPREVIEW having posted nothing.
+func (s *Store) runOffset(ctx context.Context, actor taahod.Actor, unit int64, year int, fingerprint string) (Statement, error) {
 	if err := s.checkUnit(ctx, actor, unit); err != nil {
 		return Statement{}, err
 	}
@@ -471,18 +479,14 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
 		}
-		oldest := cmp.Or(s.runReadsOldest, defaultRunReadsOldest)
-		b, err := readYearBooks(ctx, tx, unit, year, true, oldest)
+		pl, err := s.planOffset(ctx, tx, unit, year)
 		if err != nil {
 			return err
 		}
-		// MatchYear in two steps: the figures from the sums, then the
-		// allocations from as much of the spending as they use.
-		m := matchFigures(b.policy, b.state, b.offer)
-		ran, err := readAllocations(ctx, tx, unit, b, &m)
-		if err != nil {
-			return err
+		if fingerprint != "" && pl.fingerprint() != fingerprint {
+			return taahod.Errorf(ESTALEPREVIEW, "the offset of unit %d in %d would not be what was previewed: its books changed since", unit, year)
 		}
+		b, m, ran := pl.books, pl.match, pl.ran
 		var txID int64
 		if m.OffsetIncrease.IsPositive() || m.UsedIncrease.IsPositive() {
 			postings := make([]Posting, 0, len(m.Allocations)+3)
@@ -515,16 +519,56 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 			"offset": m.Offset, "spending_used": m.Used, "allocations": len(m.Allocations),
 		})
 		// The statement after the run: the books as the run left them.
-		b.taxYear.RunAt = &tx.Now
-		b.state.Applied, b.state.Used = m.Offset, m.Used
-		shown := make([]StatementAllocation, len(ran))
-		for i, a := range ran {
-			shown[i] = a.shown
-		}
-		st, err = statement(ctx, tx, unit, year, b, m.settled(), posted{txID, shown})
+		st, err = pl.after(ctx, tx, unit, year, txID, &tx.Now)
 		return err
 	})
 	return st, err
+}
+
+// offsetPlan is what a run of a unit-year would post, read under the
+// unit's lock: the books before it, the match, and its allocations with
+// their accounts. A run posts it; a preview shows it and posts nothing.
+type offsetPlan struct {
+	books yearBooks
+	match Match
+	ran   []allocated
+}
+
+// planOffset reads a unit-year's books and matches them, as a run does.
+// Call LockUnitBooks first.
+func (s *Store) planOffset(ctx context.Context, tx *database.Tx, unit int64, year int) (offsetPlan, error) {
+	oldest := cmp.Or(s.runReadsOldest, defaultRunReadsOldest)
+	b, err := readYearBooks(ctx, tx, unit, year, true, oldest)
+	if err != nil {
+		return offsetPlan{}, err
+	}
+	// MatchYear in two steps: the figures from the sums, then the
+	// allocations from as much of the spending as they use.
+	m := matchFigures(b.policy, b.state, b.offer)
+	ran, err := readAllocations(ctx, tx, unit, b, &m)
+	if err != nil {
+		return offsetPlan{}, err
+	}
+	return offsetPlan{books: b, match: m, ran: ran}, nil
+}
+
+// shown is what a statement shows of the plan's allocations.
+func (pl offsetPlan) shown() []StatementAllocation {
+	shown := make([]StatementAllocation, len(pl.ran))
+	for i, a := range pl.ran {
+		shown[i] = a.shown
+		shown[i].SpentOnJalali = a.shown.SpentOn.Jalali()
+	}
+	return shown
+}
+
+// after is the statement of the books as the plan leaves them, once posted
+// as transaction txID (0: not posted, a preview) at runAt.
+func (pl offsetPlan) after(ctx context.Context, q sqlx.QueryerContext, unit int64, year int, txID int64, runAt *time.Time) (Statement, error) {
+	b, m := pl.books, pl.match
+	b.taxYear.RunAt = runAt
+	b.state.Applied, b.state.Used = m.Offset, m.Used
+	return statement(ctx, q, unit, year, b, m.settled(), posted{txID, pl.shown()})
 }
 
 // LockedStatement returns a unit-year's statement inside tx, for a caller

@@ -127,6 +127,11 @@ func readTrail(s string) ([]int64, bool) {
 // ones before it kept as its trail; with no cursor, the first page. q is the
 // filter.
 func pageLink(filter url.Values, cursors []int64) string {
+	return pageLinkOn("/accountant/expenditures", filter, cursors)
+}
+
+// pageLinkOn is pageLink for the list at path.
+func pageLinkOn(path string, filter url.Values, cursors []int64) string {
 	q := url.Values{}
 	for k, v := range filter {
 		q[k] = v
@@ -147,5 +152,5 @@ func pageLink(filter url.Values, cursors []int64) string {
 			q.Set("trail", strings.Join(parts, ","))
 		}
 	}
-	return "/accountant/expenditures?" + q.Encode()
+	return path + "?" + q.Encode()
 }

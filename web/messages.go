@@ -35,6 +35,7 @@ var messages = map[string]string{
 	"signing_key_missing":       "کلید امضای گواهی روی سرور تنظیم نشده است.",
 	"last_admin":                "آخرین مدیر فعال سامانه را نمی‌توان غیرفعال یا جابه‌جا کرد.",
 	"password_change_required":  "پیش از هر کاری گذرواژه خود را عوض کنید.",
+	"offset_preview_stale":      "ارقام تهاتر پس از پیش‌نمایش تغییر کرده است؛ ارقام تازه را ببینید و دوباره تأیید کنید.",
 
 	// Field codes.
 	"required":                "این خانه را پر کنید.",
@@ -104,6 +105,12 @@ var messages = map[string]string{
 	"reviewed_rejected":           "تصمیم شما ثبت شد: هزینه رد شد. این مورد بعدی صف است.",
 	"queue_empty":                 "تصمیم شما ثبت شد. صف خالی است.",
 	"approval_reversed":           "تأیید این هزینه برگشت خورد. اگر تهاتر سالی از آن استفاده کرده بود، آن تهاتر هم برگشت خورد و باید دوباره اجرا شود.",
+	// The tax office's tax years, policies and certificates.
+	"assessed":            "تشخیص مالیات ثبت شد.",
+	"offset_run":          "تهاتر اجرا شد؛ صورت‌حساب زیر ارقام پس از اجرا است.",
+	"policy_saved":        "سیاست تهاتر ذخیره شد.",
+	"certificate_issued":  "گواهی صادر شد.",
+	"certificate_revoked": "گواهی باطل شد.",
 }
 
 // Message is the Persian sentence of a problem code; a code without one

@@ -55,6 +55,14 @@ var everyPage = []pageCase{
 	{taahod.RoleTaxOfficer, "/tax-office/expenditures/{submitted}", "tax-office-review", 0},
 	{taahod.RoleTaxOfficer, "/tax-office/expenditures/{expenditure}", "tax-office-review-decided", 0},
 	{taahod.RoleAccountant, "/tax-office/queue", "tax-office-queue-accountant", http.StatusNotFound},
+	{taahod.RoleTaxOfficer, "/tax-office/tax-years", "tax-office-tax-years", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/units/{unit}/tax-years/{year}", "tax-office-tax-year", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/units/{unit}/tax-years/{year}/offset", "tax-office-offset-preview", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/policies", "tax-office-policies", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/policies/new", "tax-office-policy-new", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/policies/{year}", "tax-office-policy", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/certificates", "tax-office-certificates", 0},
+	{taahod.RoleTaxOfficer, "/tax-office/certificates/{certificate}", "tax-office-certificate", 0},
 
 	{taahod.RoleEducationOfficer, "/education", "education-home", 0},
 	{taahod.RoleSecretariat, "/secretariat", "secretariat-home", 0},
@@ -93,8 +101,11 @@ func TestPagesTable(t *testing.T) {
 var notPages = map[string]bool{
 	"/":             true, // redirects to the home or sign-in
 	"/static/*name": true,
-	"/accountant/expenditures/:id/documents/:document": true, // the file itself
-	"/tax-office/expenditures/:id/documents/:document": true,
+	"/accountant/expenditures/:id/documents/:document":            true, // the file itself
+	"/tax-office/expenditures/:id/documents/:document":            true,
+	"/tax-office/units/:unit/tax-years":                           true, // redirects to the year asked for
+	"/tax-office/certificates/:serial/pdf":                        true,
+	"/tax-office/units/:unit/tax-years/:year/certificate-preview": true,
 }
 
 // TestPagesTableCoversEveryPage fails when a page is added to the web
