@@ -32,16 +32,23 @@ func chromium(t *testing.T) string {
 // context; the browser stops with the test.
 func newChrome(t *testing.T) context.Context {
 	t.Helper()
+	// A bound for a hung browser, not a timing assertion.
+	return newChromeWithin(t, 2*time.Minute)
+}
+
+// newChromeWithin is newChrome for a test whose bound for a hung browser is
+// not the two minutes of one flow.
+func newChromeWithin(t *testing.T, bound time.Duration) context.Context {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.WindowSize(1280, 900),
 	)
-	// A bound for a hung browser, not a timing assertion.
-	bound, cancelBound := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancelBound := context.WithTimeout(context.Background(), bound)
 	t.Cleanup(cancelBound)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(bound, opts...)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(cancel)
@@ -118,6 +125,19 @@ func TestBrowserSignIn(t *testing.T) {
 	}
 	if p, status := pagePath(t, ctx), text(t, ctx, `[role="status"]`); p != "/signin" || status != Message("signed_out") {
 		t.Fatalf("after signing out: %s, status %q", p, status)
+	}
+}
+
+// signInSteps signs in through the sign-in form, as a person does, and
+// waits for the signed-in page (the sign-in page has an h1 too).
+func signInSteps(base, username string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/signin"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), username),
+		chromedp.SendKeys(chromedp.CSS("#password"), "password-of-"+username),
+		chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"] button`)),
 	}
 }
 

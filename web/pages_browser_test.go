@@ -19,7 +19,7 @@ import (
 // box).
 func TestPagesInBrowser(t *testing.T) {
 	s := newShowcase(t)
-	ctx := newLongChrome(t)
+	ctx := newChromeForEveryPage(t)
 	var as signedInAs
 	for _, p := range everyPage {
 		t.Run(p.name, func(t *testing.T) {
@@ -36,26 +36,6 @@ func TestPagesInBrowser(t *testing.T) {
 			checkAxe(t, ctx, p.name+" at 360 px")
 		})
 	}
-}
-
-// newLongChrome is newChrome for a test that opens every page of the
-// table: its bound for a hung browser grows with the table (newChrome's
-// two minutes are for one flow).
-func newLongChrome(t *testing.T) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.WindowSize(1280, 900),
-	)
-	bound, cancelBound := context.WithTimeout(context.Background(), time.Duration(len(everyPage))*30*time.Second)
-	t.Cleanup(cancelBound)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(bound, opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(cancel)
-	return ctx
 }
 
 // pageWidths is the width of the page's content and of its window, in
@@ -96,14 +76,7 @@ func (as *signedInAs) open(t *testing.T, ctx context.Context, s *showcase, p pag
 		as.set, as.role = false, ""
 		if p.role != "" {
 			username := usernameOf(t, p.role)
-			err := chromedp.Do(ctx,
-				chromedp.Navigate(s.http.URL+"/signin"),
-				chromedp.WaitVisible(chromedp.CSS("#username")),
-				chromedp.SendKeys(chromedp.CSS("#username"), username),
-				chromedp.SendKeys(chromedp.CSS("#password"), "password-of-"+username),
-				chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type="submit"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)),
-			)
+			err := chromedp.Do(ctx, signInSteps(s.http.URL, username)...)
 			if err != nil {
 				t.Fatalf("sign in as %s: %v", username, err)
 			}
@@ -120,4 +93,11 @@ func (as *signedInAs) open(t *testing.T, ctx context.Context, s *showcase, p pag
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 		t.Fatalf("%s: %v", p.path, err)
 	}
+}
+
+// newChromeForEveryPage is newChrome for a test that opens every page of
+// the table: its bound for a hung browser grows with the table.
+func newChromeForEveryPage(t *testing.T) context.Context {
+	t.Helper()
+	return newChromeWithin(t, time.Duration(len(everyPage))*30*time.Second)
 }

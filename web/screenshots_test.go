@@ -33,7 +33,7 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newShowcase(t)
-	ctx := newLongChrome(t)
+	ctx := newChromeForEveryPage(t)
 	var as signedInAs
 	for _, p := range everyPage {
 		t.Run(p.name, func(t *testing.T) {

@@ -17,14 +17,7 @@ func TestBrowserTaxOfficeYear(t *testing.T) {
 	b.mustPolicy(t)
 	ctx := newChrome(t)
 	unit := itoa(b.unit.ID)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(b.e.http.URL+"/signin"),
-		chromedp.WaitVisible(chromedp.CSS("#username")),
-		chromedp.SendKeys(chromedp.CSS("#username"), "tax"),
-		chromedp.SendKeys(chromedp.CSS("#password"), "password-of-tax"),
-		chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type="submit"]`)),
-		// Signed in: only then the sign-out button (the sign-in page has an h1 too).
-		chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"] button`)),
+	err := chromedp.Do(ctx, append(signInSteps(b.e.http.URL, "tax"),
 		chromedp.Navigate(b.e.http.URL+"/tax-office/tax-years"),
 		chromedp.WaitVisible(chromedp.CSS("#year-"+unit)),
 		shot("tax-years"),
@@ -38,7 +31,7 @@ func TestBrowserTaxOfficeYear(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href$="/offset"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="fingerprint"] + button`)),
 		shot("offset-preview"),
-	)
+	)...)
 	if err != nil {
 		t.Fatalf("to the preview: %v", err)
 	}
