@@ -457,6 +457,9 @@ func (s *Store) ListExpenditures(ctx context.Context, actor taahod.Actor, f Expe
 	if !f.To.IsZero() {
 		q.add("e.spent_on <= " + q.arg(f.To) + "::date")
 	}
+	if f.MissingDocuments {
+		q.add("e.status IN ('submitted', 'rejected') AND NOT EXISTS (SELECT 1 FROM expenditure_documents d WHERE d.expenditure_id = e.id)")
+	}
 	// invoice_key is the folded invoice number (InvoiceKey).
 	q.search(f.Query, "e.invoice_key", "taahod_fold(e.vendor_name)")
 	list := []Expenditure{}

@@ -75,3 +75,48 @@ func auditCount(t *testing.T, db *database.DB) int {
 	}
 	return n
 }
+
+// TestListMissingDocuments lists the submitted and rejected expenditures
+// that have no document, and no other.
+func TestListMissingDocuments(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p := f.pledge("1000")
+	bare, err := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "10", "M-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withDoc, err := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "10", "M-2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.evidence(withDoc.ID)
+	withdrawn, err := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "10", "M-3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.WithdrawExpenditure(ctx, f.accountant, withdrawn.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	list, err := f.store.ListExpenditures(ctx, f.accountant, ledger.ExpenditureFilter{MissingDocuments: true, Limit: 10})
+	if err != nil || len(list) != 1 || list[0].ID != bare.ID {
+		t.Fatalf("missing documents: %+v %v", list, err)
+	}
+}
+
+// TestListTaxYears keeps an accountant to their own units' tax years.
+func TestListTaxYears(t *testing.T) {
+	b := newBooks(t, 2)
+	b.mustAssess(b.units[0], 1404, "100", "")
+	b.mustAssess(b.units[0], 1403, "50", "")
+	b.mustAssess(b.units[1], 1404, "70", "")
+	ctx := context.Background()
+	mine, err := b.store.ListTaxYears(ctx, b.accts[b.units[0]], ledger.TaxYearFilter{Limit: 10})
+	if err != nil || len(mine) != 2 || mine[0].FiscalYear != 1404 || mine[1].FiscalYear != 1403 || mine[0].UnitID != b.units[0] {
+		t.Fatalf("the accountant's tax years: %+v %v", mine, err)
+	}
+	all, err := b.store.ListTaxYears(ctx, b.tax, ledger.TaxYearFilter{FiscalYear: 1404, Limit: 10})
+	if err != nil || len(all) != 2 {
+		t.Fatalf("the tax officer's 1404: %+v %v", all, err)
+	}
+}

@@ -1,0 +1,40 @@
+package ledger
+
+import (
+	"context"
+
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
+)
+
+// TaxYearFilter selects tax years; zero values select all.
+type TaxYearFilter struct {
+	UnitID     int64
+	FiscalYear int
+	Limit      int
+}
+
+// ListTaxYears returns the tax years the actor may see (the units' recorded
+// taxes, one per unit and fiscal year; each has a statement), the latest
+// year first, then by unit, at most f.Limit. An accountant sees their own
+// units' only. It returns EFORBIDDEN for a role that never sees units' tax
+// figures.
+func (s *Store) ListTaxYears(ctx context.Context, actor taahod.Actor, f TaxYearFilter) ([]TaxYear, error) {
+	if !actor.SeesTaxFigures() {
+		return nil, taahod.Errorf(taahod.EFORBIDDEN, "tax years are units' tax figures, which the %s role does not see", actor.Role)
+	}
+	q := placeholders{}
+	if scope := unitScope(actor); scope != nil {
+		q.add("unit_id = ANY(" + q.arg(scope) + ")")
+	}
+	if f.UnitID > 0 {
+		q.add("unit_id = " + q.arg(f.UnitID))
+	}
+	if f.FiscalYear > 0 {
+		q.add("fiscal_year = " + q.arg(f.FiscalYear))
+	}
+	list := []TaxYear{}
+	err := s.DB.SelectContext(ctx, &list, `SELECT `+taxYearColumns+` FROM tax_years WHERE `+q.clause()+
+		` ORDER BY fiscal_year DESC, unit_id LIMIT `+q.arg(f.Limit), q.args...)
+	return list, database.MapError(err)
+}
