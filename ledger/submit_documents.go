@@ -25,7 +25,7 @@ const MaxSubmissionDocuments = 10
 // file by its place and name, with the field "documents" (a file over
 // MaxDocumentSize has the field code file_too_large). The same file
 // twice is kept once. It returns SubmitExpenditure's errors, and EINVALID
-// (field documents, code too_many) for more than MaxSubmissionDocuments
+// (field documents, code too_many_files) for more than MaxSubmissionDocuments
 // files.
 func (s *Store) SubmitExpenditureWithDocuments(ctx context.Context, actor taahod.Actor, in NewExpenditure, docs []NewDocument) (Expenditure, []Document, error) {
 	now := s.DB.Now().UTC().Truncate(time.Microsecond)
@@ -33,7 +33,7 @@ func (s *Store) SubmitExpenditureWithDocuments(ctx context.Context, actor taahod
 		return Expenditure{}, nil, err
 	}
 	if len(docs) > MaxSubmissionDocuments {
-		return Expenditure{}, nil, taahod.Invalid("documents", "too_many",
+		return Expenditure{}, nil, taahod.Invalid("documents", "too_many_files",
 			fmt.Sprintf("at most %d files go with one submission; add the rest to the expenditure afterwards", MaxSubmissionDocuments))
 	}
 	docs = append([]NewDocument(nil), docs...)

@@ -54,3 +54,13 @@ func (f *form) take(err error) string {
 	}
 	return ErrorMessage(err)
 }
+
+// formField is one field of a form, for the templates that write a field's
+// error and attributes (the view's "field-attrs", "field-end").
+type formField struct {
+	Form *form
+	Name string
+}
+
+// fieldOf pairs a form with one of its fields' names.
+func fieldOf(f *form, name string) formField { return formField{Form: f, Name: name} }

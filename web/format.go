@@ -38,6 +38,7 @@ func funcs(st *staticFiles) template.FuncMap {
 		"decision":     DecisionName,
 		"deref":        deref,
 		"isImage":      isImage,
+		"fieldOf":      fieldOf,
 	}
 }
 
