@@ -226,7 +226,9 @@ func readDocuments(c *gin.Context, f *form) ([]ledger.NewDocument, []string) {
 		problems []string
 	)
 	refuse := func(name, code string) {
-		problems = append(problems, "«"+name+"»: "+Message(code))
+		// The name is isolated (FSI … PDI, <bdi> in plain text), so that
+		// a Latin name keeps its place in the Persian sentence.
+		problems = append(problems, "«\u2068"+name+"\u2069»: "+Message(code))
 	}
 	for _, fh := range mf.File["documents"] {
 		if fh.Filename == "" && fh.Size == 0 {

@@ -390,12 +390,19 @@ func TestAddDocumentsLater(t *testing.T) {
 		fieldErrorText(none, "documents") != Message("no_file") {
 		t.Errorf("no file: %d %q", none.status, fieldErrorText(none, "documents"))
 	}
-	a := br.submitFiles(page, page+"/documents", url.Values{}, []upload{{"scan.pdf", testPDF}, {"photo.png", testPNG(t, 40, 30)}})
+	// A scan of 3 MiB: over the API's 1 MiB limit of a JSON body, which
+	// leaves the pages' upload routes to the pages.
+	scan := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("0"), 3<<20)...)
+	a := br.submitFiles(page, page+"/documents", url.Values{}, []upload{{"scan.pdf", scan}, {"photo.png", testPNG(t, 40, 30)}})
 	if a.status != http.StatusSeeOther || a.header.Get("Location") != page+"?m=documents_added" {
 		t.Fatalf("add: %d %q\n%s", a.status, a.header.Get("Location"), a.body)
 	}
-	if docs, _ := b.store.ExpenditureDocuments(ctx, b.acc, b.submitted.ID); len(docs) != 2 {
-		t.Errorf("%d documents, want 2", len(docs))
+	if docs, _ := b.store.ExpenditureDocuments(ctx, b.acc, b.submitted.ID); len(docs) != 2 || docs[0].Size != int64(len(scan)) {
+		t.Errorf("documents %+v, want 2, the scan whole", docs)
+	}
+	if big := br.submitFiles(page, page+"/documents", url.Values{}, []upload{{"huge.pdf", append([]byte("%PDF-1.4\n"), make([]byte, ledger.MaxDocumentSize)...)}}); big.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(fieldErrorText(big, "documents"), "huge.pdf") {
+		t.Errorf("a file over 10 MiB: %d %q", big.status, fieldErrorText(big, "documents"))
 	}
 	home := br.get("/accountant")
 	if hasLink(home, page) {
