@@ -3,9 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"image/png"
 	"mime/multipart"
@@ -58,13 +59,16 @@ func (b *browser) submitFiles(from, path string, form url.Values, files []upload
 	return b.postFiles(path, form, files)
 }
 
-// testPNG is a w×h PNG with a gradient, so that it is a real picture.
+// testPNG is a w×h PNG with a gradient and grain, so that it is a real
+// picture that does not compress to nothing.
 func testPNG(t *testing.T, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8((x ^ y) & 0xff), 255})
+			i := img.PixOffset(x, y)
+			noise := uint32(x)*2654435761 ^ uint32(y)*40503 // as grainy as a photo
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = uint8(x*255/w)^uint8(noise&0x1f), uint8(y*255/h), uint8(noise>>8), 255
 		}
 	}
 	var buf bytes.Buffer
@@ -430,7 +434,7 @@ func TestHomeListsExpendituresMissingDocuments(t *testing.T) {
 func TestThumbnail(t *testing.T) {
 	b := newBooks(t)
 	br := b.signedIn(t)
-	photo := testPNG(t, 1200, 900)
+	photo := testPNG(t, 640, 480)
 	d, _, err := b.store.AddExpenditureDocument(context.Background(), b.acc, b.submitted.ID, ledger.NewDocument{Name: "wide.png", Content: photo})
 	if err != nil {
 		t.Fatal(err)
@@ -451,7 +455,7 @@ func TestThumbnail(t *testing.T) {
 		t.Fatalf("the thumbnail is no JPEG: %v", err)
 	}
 	if got := img.Bounds().Size(); got.X != thumbSize || got.Y != 240 || len(a.body) >= len(photo) {
-		t.Errorf("thumbnail %v, %d bytes (original 1200×900, %d bytes)", got, len(a.body), len(photo))
+		t.Errorf("thumbnail %v, %d bytes (original 640×480, %d bytes)", got, len(a.body), len(photo))
 	}
 	etag := a.header.Get("ETag")
 	if etag == "" || !strings.Contains(a.header.Get("Cache-Control"), "private") || strings.Contains(a.header.Get("Cache-Control"), "no-store") {
@@ -479,13 +483,16 @@ func TestThumbnailBounds(t *testing.T) {
 		}
 	}
 	// An image whose header claims more than maxThumbPixels is never
-	// decoded.
+	// decoded: its IHDR says 10000×10000 (bytes 16–23, the chunk's CRC
+	// after them made anew), its data stays 8×8.
 	huge := testPNG(t, 8, 8)
-	// The IHDR's width and height sit at bytes 16–23; the CRC no longer
-	// matches, which DecodeConfig does not check.
-	copy(huge[16:24], []byte{0, 0, 0x27, 0x10, 0, 0, 0x27, 0x10}) // 10000×10000
-	if _, err := thumbnail(huge); err == nil {
-		t.Error("a 100-megapixel image was decoded")
+	copy(huge[16:24], []byte{0, 0, 0x27, 0x10, 0, 0, 0x27, 0x10})
+	binary.BigEndian.PutUint32(huge[29:33], crc32.ChecksumIEEE(huge[12:29]))
+	if cfg, err := png.DecodeConfig(bytes.NewReader(huge)); err != nil || cfg.Width != 10000 {
+		t.Fatalf("the doctored PNG: %+v %v", cfg, err)
+	}
+	if _, err := thumbnail(huge); err != errImageTooLarge {
+		t.Errorf("a 100-megapixel image: %v", err)
 	}
 }
 

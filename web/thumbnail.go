@@ -35,8 +35,12 @@ const (
 	thumbVersion = "t1"
 )
 
-// errNoThumbnail is an image too large to decode, or not an image.
-var errNoThumbnail = errors.New("no thumbnail for this document")
+// errNoThumbnail is a document that is no image it can decode;
+// errImageTooLarge an image over maxThumbPixels, left undecoded.
+var (
+	errNoThumbnail   = errors.New("no thumbnail for this document")
+	errImageTooLarge = errors.New("the image is too large to decode for a thumbnail")
+)
 
 // expenditureThumbnail serves the thumbnail of an image document of an
 // expenditure, scoped as the document itself: another unit's is the 404
@@ -91,8 +95,11 @@ func matchesETag(header, etag string) bool {
 // read first: an image over maxThumbPixels is never decoded.
 func thumbnail(content []byte) ([]byte, error) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(content))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxThumbPixels {
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, errNoThumbnail
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > maxThumbPixels {
+		return nil, errImageTooLarge
 	}
 	src, _, err := image.Decode(bytes.NewReader(content))
 	if err != nil {
@@ -101,7 +108,7 @@ func thumbnail(content []byte) ([]byte, error) {
 	w, h := thumbBounds(cfg.Width, cfg.Height)
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Over, nil)
+	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Over, nil)
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 82}); err != nil {
 		return nil, err
