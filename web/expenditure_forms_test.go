@@ -11,12 +11,14 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/reports"
 	"golang.org/x/net/html"
 )
 
@@ -543,4 +545,30 @@ func byID(a answer, id string) string {
 		return textOf(n)
 	}
 	return ""
+}
+
+// TestUploadTooLarge: a body declared over maxUploadBody is refused with
+// the Persian 413 page before anything reads it.
+func TestUploadTooLarge(t *testing.T) {
+	e := newEnv(t)
+	p, err := New(e.db, e.auth, Config{Issuer: reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := newRecorderContext()
+	rc.c.Request = httptest.NewRequest("POST", "/accountant/expenditures/new", strings.NewReader("x"))
+	rc.c.Request.ContentLength = maxUploadBody + 1
+	p.limitUpload(rc.c)
+	if !rc.c.IsAborted() || rc.rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rc.rec.Body.String(), Message("upload_too_large")) {
+		t.Errorf("over the limit: %d, aborted %v", rc.rec.Code, rc.c.IsAborted())
+	}
+	ok := newRecorderContext()
+	ok.c.Request = httptest.NewRequest("POST", "/accountant/expenditures/new", strings.NewReader("x"))
+	p.limitUpload(ok.c)
+	if ok.c.IsAborted() {
+		t.Error("a small body was refused")
+	}
+	if got := p.UploadRoutes(); len(got) != 2 {
+		t.Errorf("upload routes %v", got)
+	}
 }
