@@ -65,17 +65,13 @@ func (s *Store) SubmitExpenditureWithDocuments(ctx context.Context, actor taahod
 		tx.Audit(ctx, actor, "expenditure.submit", "expenditure", e.ID, in.auditChanges())
 		kept = make([]Document, 0, len(docs))
 		for _, doc := range docs {
-			d, created, err := storeDocument(ctx, tx, actor, expenditureDocuments, e.ID, doc)
+			d, created, err := addExpenditureDocument(ctx, tx, actor, e.ID, doc)
 			if err != nil {
 				return err
 			}
-			if !created {
-				continue // the same file twice in one submission
+			if created { // the same file twice in one submission is kept once
+				kept = append(kept, d)
 			}
-			kept = append(kept, d)
-			tx.Audit(ctx, actor, "expenditure.document_add", "expenditure", e.ID, map[string]any{
-				"document_id": d.ID, "name": d.Name, "content_type": d.ContentType, "size": d.Size, "sha256": d.SHA256,
-			})
 		}
 		return nil
 	})

@@ -120,3 +120,43 @@ func TestListTaxYears(t *testing.T) {
 		t.Fatalf("the tax officer's 1404: %+v %v", all, err)
 	}
 }
+
+// TestAddExpenditureDocuments keeps all the files or none.
+func TestAddExpenditureDocuments(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p := f.pledge("1000")
+	e, err := f.store.SubmitExpenditure(ctx, f.accountant, newExpenditure(p.ID, "10", "D-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := ledger.NewDocument{Name: "a.pdf", Content: []byte("%PDF-1.4 a")}
+	png := ledger.NewDocument{Name: "b.png", Content: []byte("\x89PNG\r\n\x1a\n b")}
+	_, err = f.store.AddExpenditureDocuments(ctx, f.accountant, e.ID, []ledger.NewDocument{pdf, {Name: "c.txt", Content: []byte("text")}})
+	if taahod.ErrorCode(err) != taahod.EUNSUPPORTEDMEDIA {
+		t.Fatalf("a text file: %v", err)
+	}
+	if docs, _ := f.store.ExpenditureDocuments(ctx, f.accountant, e.ID); len(docs) != 0 {
+		t.Fatalf("a refused file let %d in", len(docs))
+	}
+	kept, err := f.store.AddExpenditureDocuments(ctx, f.accountant, e.ID, []ledger.NewDocument{pdf, png, pdf})
+	if err != nil || len(kept) != 2 {
+		t.Fatalf("kept %+v %v", kept, err)
+	}
+	again, err := f.store.AddExpenditureDocuments(ctx, f.accountant, e.ID, []ledger.NewDocument{png})
+	if err != nil || len(again) != 1 || again[0].ID != kept[1].ID {
+		t.Fatalf("the same file again: %+v %v", again, err)
+	}
+	if _, err := f.store.WithdrawExpenditure(ctx, f.accountant, e.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.AddExpenditureDocuments(ctx, f.accountant, e.ID, []ledger.NewDocument{{Name: "d.pdf", Content: []byte("%PDF-1.4 d")}}); taahod.ErrorCode(err) != taahod.ECONFLICT {
+		t.Fatalf("to a withdrawn expenditure: %v", err)
+	}
+	if _, err := f.store.AddExpenditureDocuments(ctx, f.tax, e.ID, nil); taahod.ErrorCode(err) != taahod.EFORBIDDEN {
+		t.Fatalf("the tax officer: %v", err)
+	}
+	if _, findings, err := database.VerifyAudit(ctx, f.db); err != nil || len(findings) != 0 {
+		t.Fatalf("audit chain: %v %v", findings, err)
+	}
+}

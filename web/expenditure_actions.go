@@ -53,8 +53,8 @@ func (p *Pages) resubmitExpenditure(c *gin.Context) {
 }
 
 // addExpenditureDocuments attaches the files chosen to the expenditure,
-// each through ledger.AddExpenditureDocument; every file is checked first,
-// so that none is kept while one is refused.
+// all or none (ledger.AddExpenditureDocuments); every file is checked
+// first, so that each refused is named beside the field.
 func (p *Pages) addExpenditureDocuments(c *gin.Context) {
 	u, _ := signedIn(c)
 	id, ok := pathID(c, "id")
@@ -71,30 +71,11 @@ func (p *Pages) addExpenditureDocuments(c *gin.Context) {
 		p.expenditureFault(c, id, f, taahod.Errorf(taahod.EINVALID, "no file, or a file refused"))
 		return
 	}
-	for _, doc := range docs {
-		if _, _, err := p.ledger.AddExpenditureDocument(c.Request.Context(), u, id, doc); err != nil {
-			p.expenditureFault(c, id, f, documentsError(err))
-			return
-		}
+	if _, err := p.ledger.AddExpenditureDocuments(c.Request.Context(), u, id, docs); err != nil {
+		p.expenditureFault(c, id, f, err)
+		return
 	}
 	c.Redirect(http.StatusSeeOther, expenditurePath(id)+"?m=documents_added")
-}
-
-// documentsError names the form's field documents for the ledger's file.
-func documentsError(err error) error {
-	e, ok := err.(*taahod.Error)
-	if !ok {
-		return err
-	}
-	out := *e
-	out.Fields = nil
-	for _, fe := range e.Fields {
-		if fe.Field == "file" {
-			fe.Field = "documents"
-		}
-		out.Fields = append(out.Fields, fe)
-	}
-	return &out
 }
 
 // expenditureFault answers a refused action of the expenditure's page: the
