@@ -143,6 +143,19 @@ func TestAccountantTaxYearAndCertificate(t *testing.T) {
 			t.Errorf("after superseding, the page lacks %q:\n%s", want, again)
 		}
 	}
+	// Revoked: the reason is shown, and the PDF is the annulled copy, named
+	// so.
+	if _, err := certs.Revoke(context.Background(), b.tax, next.Serial, reports.RevokeInput{Reason: "صدور نادرست"}); err != nil {
+		t.Fatal(err)
+	}
+	revoked := br.get(yearPath).text()
+	if !strings.Contains(revoked, "باطل‌شده") || !strings.Contains(revoked, "صدور نادرست") || strings.Contains(revoked, "معتبر") {
+		t.Errorf("after revoking, the page says:\n%s", revoked)
+	}
+	if a := br.get("/accountant/certificates/" + next.Serial + "/pdf"); a.status != http.StatusOK ||
+		!strings.Contains(a.header.Get("Content-Disposition"), next.Serial+"-revoked.pdf") || !strings.HasPrefix(a.body, "%PDF-") {
+		t.Errorf("the revoked certificate's PDF: %d %q", a.status, a.header.Get("Content-Disposition"))
+	}
 }
 
 func TestAccountantTaxYearOtherUnitIsNotFound(t *testing.T) {
