@@ -19,7 +19,7 @@ var (
 func (s *Server) expenditureRoutes(g *gin.RouterGroup) {
 	g.POST("/expenditures", s.endpoint(accountants, s.submitExpenditure)...)
 	g.GET("/expenditures", s.endpoint(anySignedIn, s.listExpenditures,
-		paged("unit_id", "pledge_id", "school_id", "status", "fiscal_year", "spent_from", "spent_to", "q")...)...)
+		paged("unit_id", "pledge_id", "school_id", "status", "fiscal_year", "spent_from", "spent_to", "q", "missing_documents")...)...)
 	g.GET("/expenditures/:id", s.endpoint(anySignedIn, s.getExpenditure)...)
 	g.PATCH("/expenditures/:id", s.endpoint(accountants, s.updateExpenditure)...)
 	g.POST("/expenditures/:id/withdraw", s.endpoint(accountants, s.withdrawExpenditure)...)
@@ -71,6 +71,9 @@ func (s *Server) listExpenditures(c *gin.Context) error {
 		To:         queryDate(c, &errs, "spent_to"),
 		Query:      c.Query("q"),
 		AfterID:    p.AfterID, Limit: p.Limit + 1,
+	}
+	if missing := queryBool(c, &errs, "missing_documents"); missing != nil && *missing {
+		f.MissingDocuments = true
 	}
 	if err := errs.Err(); err != nil {
 		return err

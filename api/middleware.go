@@ -83,12 +83,20 @@ func (s *Server) accessLog(c *gin.Context) {
 // JSON bodies are limited to 1 MiB; routes that take files say so.
 const defaultBodyLimit = 1 << 20
 
+// pagesLimitTheirOwn marks, in bodyLimits, a route of the pages that
+// limits its body itself (PagesWithUploads).
+const pagesLimitTheirOwn = -1
+
 // bodyLimit caps the request body: 413 at once when the declared length is
 // over the route's limit, and a reader that stops at the limit otherwise.
 func (s *Server) bodyLimit(c *gin.Context) {
 	limit := int64(defaultBodyLimit)
 	if l, ok := s.bodyLimits[c.FullPath()]; ok {
 		limit = l
+	}
+	if limit == pagesLimitTheirOwn {
+		c.Next()
+		return
 	}
 	if c.Request.ContentLength > limit {
 		s.problem(c, taahod.Errorf(taahod.ETOOLARGE, "the request body is larger than %d bytes", limit))

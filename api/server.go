@@ -52,6 +52,15 @@ type Pages interface {
 	NotFound(c *gin.Context)
 }
 
+// PagesWithUploads is what Pages also implement when some of their forms
+// send files: UploadRoutes names those routes (gin's full paths), whose
+// bodies the pages limit themselves, so that a person sending too much gets
+// the pages' Persian answer rather than a problem document; the API's body
+// limit leaves them alone.
+type PagesWithUploads interface {
+	UploadRoutes() []string
+}
+
 // Server answers the HTTP API.
 type Server struct {
 	db       *database.DB
@@ -178,6 +187,11 @@ func (s *Server) routes() *gin.Engine {
 	s.certificateRoutes(r, public, v1)
 	if s.cfg.Pages != nil {
 		s.cfg.Pages.Mount(r)
+		if up, ok := s.cfg.Pages.(PagesWithUploads); ok {
+			for _, route := range up.UploadRoutes() {
+				s.bodyLimits[route] = pagesLimitTheirOwn
+			}
+		}
 	}
 	return r
 }

@@ -196,31 +196,89 @@ func (s *Store) AddExpenditureDocument(ctx context.Context, actor taahod.Actor, 
 		created bool
 	)
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
-		// FOR SHARE waits for a review in progress, which locks the row
-		// for update, and then reads the status it left.
-		var row struct {
-			UnitID int64  `db:"unit_id"`
-			Status string `db:"status"`
-		}
-		err := tx.GetContext(ctx, &row, `SELECT unit_id, status FROM expenditures WHERE id = $1 FOR SHARE`, expenditureID)
-		if err != nil || !actor.CanSeeUnit(row.UnitID) {
-			return database.NotFound(orNoRows(err), "expenditure", expenditureID)
-		}
-		if !actor.Is(taahod.RoleAccountant) {
-			return taahod.Errorf(taahod.EFORBIDDEN, "only the unit's accountant adds evidence")
-		}
-		if row.Status != StatusSubmitted && row.Status != StatusRejected {
-			return taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; evidence is added while it is submitted or rejected", expenditureID, row.Status)
-		}
-		if d, created, err = storeDocument(ctx, tx, actor, expenditureDocuments, expenditureID, in); err != nil || !created {
+		if err := lockForEvidence(ctx, tx, actor, expenditureID); err != nil {
 			return err
 		}
-		tx.Audit(ctx, actor, "expenditure.document_add", "expenditure", expenditureID, map[string]any{
-			"document_id": d.ID, "name": d.Name, "content_type": d.ContentType, "size": d.Size, "sha256": d.SHA256,
-		})
-		return nil
+		var err error
+		d, created, err = addExpenditureDocument(ctx, tx, actor, expenditureID, in)
+		return err
 	})
 	return d, created, err
+}
+
+// AddExpenditureDocuments attaches several files to an expenditure in one
+// transaction, as AddExpenditureDocument attaches one: every file is
+// checked before anything is written, and either all are kept or none is.
+// It returns the documents as kept (a file already attached, or sent twice,
+// is returned once, as it was). A refused file's error names the field
+// "documents", as SubmitExpenditureWithDocuments names it.
+func (s *Store) AddExpenditureDocuments(ctx context.Context, actor taahod.Actor, expenditureID int64, docs []NewDocument) ([]Document, error) {
+	docs = append([]NewDocument(nil), docs...)
+	for i := range docs {
+		if err := docs[i].Validate(); err != nil {
+			return nil, documentRefused(i, docs[i].Name, err)
+		}
+	}
+	var kept []Document
+	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
+		if err := lockForEvidence(ctx, tx, actor, expenditureID); err != nil {
+			return err
+		}
+		kept = make([]Document, 0, len(docs))
+		seen := map[int64]bool{}
+		for _, doc := range docs {
+			d, _, err := addExpenditureDocument(ctx, tx, actor, expenditureID, doc)
+			if err != nil {
+				return err
+			}
+			if !seen[d.ID] {
+				seen[d.ID] = true
+				kept = append(kept, d)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return kept, nil
+}
+
+// lockForEvidence checks, in tx, that the actor may add evidence to the
+// expenditure now: ENOTFOUND for one the actor cannot see, EFORBIDDEN for
+// anyone but the unit's accountant, ECONFLICT unless it is submitted or
+// rejected.
+func lockForEvidence(ctx context.Context, tx *database.Tx, actor taahod.Actor, expenditureID int64) error {
+	// FOR SHARE waits for a review in progress, which locks the row for
+	// update, and then reads the status it left.
+	var row struct {
+		UnitID int64  `db:"unit_id"`
+		Status string `db:"status"`
+	}
+	err := tx.GetContext(ctx, &row, `SELECT unit_id, status FROM expenditures WHERE id = $1 FOR SHARE`, expenditureID)
+	if err != nil || !actor.CanSeeUnit(row.UnitID) {
+		return database.NotFound(orNoRows(err), "expenditure", expenditureID)
+	}
+	if !actor.Is(taahod.RoleAccountant) {
+		return taahod.Errorf(taahod.EFORBIDDEN, "only the unit's accountant adds evidence")
+	}
+	if row.Status != StatusSubmitted && row.Status != StatusRejected {
+		return taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s; evidence is added while it is submitted or rejected", expenditureID, row.Status)
+	}
+	return nil
+}
+
+// addExpenditureDocument stores a validated file of an expenditure that
+// lockForEvidence admitted, and audits it when it is new.
+func addExpenditureDocument(ctx context.Context, tx *database.Tx, actor taahod.Actor, expenditureID int64, in NewDocument) (Document, bool, error) {
+	d, created, err := storeDocument(ctx, tx, actor, expenditureDocuments, expenditureID, in)
+	if err != nil || !created {
+		return d, created, err
+	}
+	tx.Audit(ctx, actor, "expenditure.document_add", "expenditure", expenditureID, map[string]any{
+		"document_id": d.ID, "name": d.Name, "content_type": d.ContentType, "size": d.Size, "sha256": d.SHA256,
+	})
+	return d, true, nil
 }
 
 // ExpenditureDocuments lists the documents of an expenditure, oldest first.

@@ -290,8 +290,11 @@ type ExpenditureFilter struct {
 	FiscalYear int
 	From, To   taahod.Date
 	Query      string // words each part of the invoice number or the vendor's name, folded
-	AfterID    int64
-	Limit      int
+	// MissingDocuments selects the expenditures that still take evidence
+	// (submitted or rejected) and have no document yet.
+	MissingDocuments bool
+	AfterID          int64
+	Limit            int
 }
 
 // ValidCategory reports whether c is one of Categories.

@@ -37,7 +37,12 @@ var expenditureColumns = `e.id, e.pledge_id, e.unit_id, p.school_id, e.amount, e
 // name comes from the actor, so the answer costs no query for it. Its
 // placeholders are those of submitArgs. It is exported for the benchmark
 // driver, which runs it through pgbench.
-var SubmitSQL = `
+var SubmitSQL = submitCTEs + `, ` + database.StatementAuditSQL("(SELECT e.id::text FROM e)", 15) + submitAnswer
+
+// submitCTEs are SubmitSQL's own steps: the pledge's total moved and the
+// expenditure inserted. submitInTxSQL runs them without the audit entry,
+// inside a transaction that records its entry with Tx.Audit.
+const submitCTEs = `
 	WITH p AS (
 		UPDATE pledges SET submitted_total = submitted_total + $2::numeric
 		 WHERE id = $1::bigint AND unit_id = ANY($3::bigint[]) AND cancelled_at IS NULL AND pledged_on <= $4::date
@@ -50,16 +55,28 @@ var SubmitSQL = `
 		       $11::text, $12::text, 'submitted', p.submitted_total > p.amount, $13::bigint, $14::timestamptz, $14::timestamptz, $14::timestamptz
 		  FROM p
 		RETURNING id, unit_id, exceeds_pledge
-	), ` + database.StatementAuditSQL("(SELECT e.id::text FROM e)", 15) + `
+	)`
+
+const submitAnswer = `
 	SELECT e.id, e.unit_id, p.school_id, e.exceeds_pledge FROM e CROSS JOIN p`
+
+// submitInTxSQL is SubmitSQL without its audit entry; its placeholders are
+// those of submitValues.
+const submitInTxSQL = submitCTEs + submitAnswer
 
 // submitArgs are the values of SubmitSQL's placeholders, audit's last.
 func submitArgs(actor taahod.Actor, in *NewExpenditure, now any, audit database.StatementAudit) []any {
 	args := make([]any, 0, 14+database.StatementAuditArgs)
-	args = append(args, in.PledgeID, in.amount, pq.Array(actor.UnitIDs), in.spentOn, in.spentOn.FiscalYear(),
-		in.InvoiceNo, in.invoiceKey, in.VendorName, in.VendorNationalID, in.vendorKey, in.Category,
-		in.Description, actor.UserID, now)
+	args = append(args, submitValues(actor, in, now)...)
 	return append(args, audit.Args()...)
+}
+
+// submitValues are the values of the placeholders of the submission's own
+// steps (submitCTEs), $1 to $14.
+func submitValues(actor taahod.Actor, in *NewExpenditure, now any) []any {
+	return []any{in.PledgeID, in.amount, pq.Array(actor.UnitIDs), in.spentOn, in.spentOn.FiscalYear(),
+		in.InvoiceNo, in.invoiceKey, in.VendorName, in.VendorNationalID, in.vendorKey, in.Category,
+		in.Description, actor.UserID, now}
 }
 
 // SubmitExpenditure records an expenditure against a pledge of one of the
@@ -439,6 +456,9 @@ func (s *Store) ListExpenditures(ctx context.Context, actor taahod.Actor, f Expe
 	}
 	if !f.To.IsZero() {
 		q.add("e.spent_on <= " + q.arg(f.To) + "::date")
+	}
+	if f.MissingDocuments {
+		q.add("e.status IN ('submitted', 'rejected') AND NOT EXISTS (SELECT 1 FROM expenditure_documents d WHERE d.expenditure_id = e.id)")
 	}
 	// invoice_key is the folded invoice number (InvoiceKey).
 	q.search(f.Query, "e.invoice_key", "taahod_fold(e.vendor_name)")

@@ -8,21 +8,40 @@ import (
 	"github.com/taahod/taahod/internal/database"
 )
 
-// TaxYears returns the recorded tax years of the units, those the actor may
-// see, by unit and then year: what the tax office lists beside each unit.
-// It returns EFORBIDDEN for a role that never sees units' tax figures.
-func (s *Store) TaxYears(ctx context.Context, actor taahod.Actor, units []int64) ([]TaxYear, error) {
+// TaxYearFilter selects tax years; zero values select all.
+type TaxYearFilter struct {
+	UnitID int64
+	// UnitIDs, when set, keeps to these units (the tax office's page of
+	// units lists each one's years).
+	UnitIDs    []int64
+	FiscalYear int
+	Limit      int
+}
+
+// ListTaxYears returns the tax years the actor may see (the units' recorded
+// taxes, one per unit and fiscal year; each has a statement), the latest
+// year first, then by unit, at most f.Limit. An accountant sees their own
+// units' only. It returns EFORBIDDEN for a role that never sees units' tax
+// figures.
+func (s *Store) ListTaxYears(ctx context.Context, actor taahod.Actor, f TaxYearFilter) ([]TaxYear, error) {
 	if !actor.SeesTaxFigures() {
 		return nil, taahod.Errorf(taahod.EFORBIDDEN, "tax years are units' tax figures, which the %s role does not see", actor.Role)
 	}
-	visible := make([]int64, 0, len(units))
-	for _, u := range units {
-		if actor.CanSeeUnit(u) {
-			visible = append(visible, u)
-		}
+	q := placeholders{}
+	if scope := unitScope(actor); scope != nil {
+		q.add("unit_id = ANY(" + q.arg(scope) + ")")
 	}
-	out := []TaxYear{}
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+taxYearColumns+` FROM tax_years WHERE unit_id = ANY($1) ORDER BY unit_id, fiscal_year`,
-		pq.Array(visible))
-	return out, database.MapError(err)
+	if f.UnitID > 0 {
+		q.add("unit_id = " + q.arg(f.UnitID))
+	}
+	if f.UnitIDs != nil {
+		q.add("unit_id = ANY(" + q.arg(pq.Array(f.UnitIDs)) + ")")
+	}
+	if f.FiscalYear > 0 {
+		q.add("fiscal_year = " + q.arg(f.FiscalYear))
+	}
+	list := []TaxYear{}
+	err := s.DB.SelectContext(ctx, &list, `SELECT `+taxYearColumns+` FROM tax_years WHERE `+q.clause()+
+		` ORDER BY fiscal_year DESC, unit_id LIMIT `+q.arg(f.Limit), q.args...)
+	return list, database.MapError(err)
 }

@@ -14,9 +14,32 @@ func (p *Pages) mountAccountant(pages *gin.RouterGroup) {
 	acc := pages.Group("/accountant", p.session(true), p.onlyRole(taahod.RoleAccountant))
 	acc.GET("", p.accountantHome)
 	acc.GET("/expenditures", p.expenditures)
+	acc.GET("/expenditures/new", p.newExpenditurePage)
 	acc.GET("/expenditures/:id", p.expenditure)
+	acc.GET("/expenditures/:id/edit", p.editExpenditurePage)
+	acc.POST("/expenditures/:id/edit", p.editExpenditure)
+	acc.POST("/expenditures/:id/withdraw", p.withdrawExpenditure)
+	acc.POST("/expenditures/:id/resubmit", p.resubmitExpenditure)
 	acc.GET("/expenditures/:id/documents/:document", p.expenditureDocument)
+	acc.GET("/expenditures/:id/documents/:document/thumbnail", p.expenditureThumbnail)
+	acc.GET("/tax-years", p.accountantTaxYears)
+	acc.GET("/units/:unit/tax-years/:year", p.accountantTaxYear)
+	acc.GET("/certificates/:serial/pdf", p.accountantCertificatePDF)
+
+	// The forms that send files limit their bodies before the session
+	// reads the form for its CSRF token (see uploadRoutes).
+	upload := pages.Group("/accountant", p.limitUpload, p.session(true), p.onlyRole(taahod.RoleAccountant))
+	upload.POST("/expenditures/new", p.newExpenditure)
+	upload.POST("/expenditures/:id/documents", p.addExpenditureDocuments)
 }
+
+// uploadRoutes are the routes of the accountant's forms that send files.
+var uploadRoutes = []string{"/accountant/expenditures/new", "/accountant/expenditures/:id/documents"}
+
+// UploadRoutes names the routes whose bodies the pages limit themselves
+// (api.PagesWithUploads), so that the API's 1 MiB limit of a JSON body
+// leaves them alone and a person sending too much reads a Persian page.
+func (p *Pages) UploadRoutes() []string { return uploadRoutes }
 
 // onlyRole answers the 404 page to any other role, as the API answers what
 // lies outside a caller's scope.

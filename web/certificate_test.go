@@ -1,47 +1,13 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 )
-
-// apiPDF fetches a certificate's PDF from the JSON API, signed in there as
-// username.
-func apiPDF(t *testing.T, e *env, username, serial string) []byte {
-	t.Helper()
-	body, _ := json.Marshal(map[string]string{"username": username, "password": "password-of-" + username})
-	res, err := http.Post(e.http.URL+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var login struct {
-		Token string `json:"token"`
-	}
-	err = json.NewDecoder(res.Body).Decode(&login)
-	res.Body.Close()
-	if err != nil || login.Token == "" {
-		t.Fatalf("API sign-in: %d %v", res.StatusCode, err)
-	}
-	req, _ := http.NewRequest("GET", e.http.URL+"/api/v1/certificates/"+serial+"/pdf", nil)
-	req.Header.Set("Authorization", "Bearer "+login.Token)
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	pdf, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("API PDF of %s: %d", serial, res.StatusCode)
-	}
-	return pdf
-}
 
 func TestCertificatesIssueListRevokeSupersede(t *testing.T) {
 	b := newTaxBooks(t)
@@ -95,7 +61,8 @@ func TestCertificatesIssueListRevokeSupersede(t *testing.T) {
 		if web.status != http.StatusOK || web.header.Get("Content-Type") != "application/pdf" {
 			t.Fatalf("PDF %s: %d %s", serial, web.status, web.header.Get("Content-Type"))
 		}
-		if sha256.Sum256([]byte(web.body)) != sha256.Sum256(apiPDF(t, b.e, "tax", serial)) {
+		status, apiPDF := b.e.apiGet(t, "tax", "/api/v1/certificates/"+serial+"/pdf")
+		if status != http.StatusOK || sha256.Sum256([]byte(web.body)) != sha256.Sum256(apiPDF) {
 			t.Errorf("the page's PDF of %s is not the API's", serial)
 		}
 	}

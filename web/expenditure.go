@@ -17,18 +17,27 @@ type expenditureData struct {
 	E         ledger.Expenditure
 	Pledge    ledger.Pledge
 	Documents []ledger.Document
+	// Editable: it may be edited, withdrawn and given more evidence;
+	// Resubmittable: it is rejected and may go back to review.
+	Editable, Resubmittable bool
 }
 
 // expenditure renders /accountant/expenditures/{id}. An unknown id, or
 // another unit's expenditure, is the web's 404 page.
 func (p *Pages) expenditure(c *gin.Context) {
-	u, _ := signedIn(c)
-	ctx := c.Request.Context()
 	id, ok := pathID(c, "id")
 	if !ok {
 		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
+	p.renderExpenditure(c, http.StatusOK, id, page{Status: statusOf(c)})
+}
+
+// renderExpenditure renders the page of expenditure id with status and
+// pg's message and form (a refused action's fault beside its field).
+func (p *Pages) renderExpenditure(c *gin.Context, status int, id int64, pg page) {
+	u, _ := signedIn(c)
+	ctx := c.Request.Context()
 	var d expenditureData
 	var err error
 	if d.E, err = p.ledger.FindExpenditure(ctx, u, id); err != nil {
@@ -43,7 +52,13 @@ func (p *Pages) expenditure(c *gin.Context) {
 		p.storeFailure(c, err)
 		return
 	}
-	p.render(c, http.StatusOK, "expenditure", page{User: &u, CSRF: csrfToken(c), Data: d})
+	d.Editable = editable(d.E)
+	d.Resubmittable = d.E.Status == ledger.StatusRejected
+	pg.User, pg.CSRF, pg.Data = &u, csrfToken(c), d
+	if pg.Form == nil {
+		pg.Form = newForm()
+	}
+	p.render(c, status, "expenditure", pg)
 }
 
 // expenditureDocument sends one document of an expenditure, scoped by the

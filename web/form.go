@@ -54,3 +54,22 @@ func (f *form) take(err error) string {
 	}
 	return ErrorMessage(err)
 }
+
+// formField is one field of a form, for the templates that write a field's
+// error and attributes (the view's "field-attrs", "field-end") or the whole
+// field with its label (the policy page's "policy-rate").
+type formField struct {
+	Form  *form
+	Name  string
+	Label string
+}
+
+// fieldOf pairs a form with one of its fields' names and, optionally, its
+// label: {{template "x" (fieldOf .Form "rate" "نرخ")}}.
+func fieldOf(f *form, name string, label ...string) formField {
+	ff := formField{Form: f, Name: name}
+	if len(label) > 0 {
+		ff.Label = label[0]
+	}
+	return ff
+}

@@ -38,12 +38,12 @@ func funcs(st *staticFiles) template.FuncMap {
 		"decision":     DecisionName,
 		"deref":        deref,
 		"isImage":      isImage,
+		"fieldOf":      fieldOf,
 		// The tax office's (tax_labels.go).
 		"certStatus":     CertificateStatusName,
 		"policyMode":     PolicyModeName,
 		"roundingName":   RoundingName,
 		"optionalAmount": OptionalAmount,
-		"fieldOf":        fieldOf,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -96,6 +97,33 @@ func (e *env) mustCreateUnit(name, nationalPrefix10 string) registry.Unit {
 		e.t.Fatalf("create unit: %v", err)
 	}
 	return u
+}
+
+// apiGet fetches path from the JSON API signed in as username.
+func (e *env) apiGet(t *testing.T, username, path string) (int, []byte) {
+	t.Helper()
+	body := strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, username, "password-of-"+username))
+	res, err := http.Post(e.http.URL+"/api/v1/auth/login", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct {
+		Token string `json:"token"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&login)
+	res.Body.Close()
+	if err != nil || login.Token == "" {
+		t.Fatalf("API sign-in: %d %v", res.StatusCode, err)
+	}
+	req, _ := http.NewRequest("GET", e.http.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+login.Token)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, out
 }
 
 // browser is one browser: its own cookies, following no redirect so that
@@ -202,6 +230,33 @@ func (a answer) csrf() string {
 	return ""
 }
 
+// inputValue is the value of the input or the chosen option of the select
+// named name.
+func inputValue(a answer, name string) string {
+	for _, n := range findAll(a.doc(), func(n *html.Node) bool { return attr(n, "name") == name }) {
+		switch n.Data {
+		case "input":
+			return attr(n, "value")
+		case "select":
+			for _, o := range findAll(n, func(o *html.Node) bool { return o.Data == "option" && hasAttr(o, "selected") }) {
+				return attr(o, "value")
+			}
+			return ""
+		case "textarea":
+			return textOf(n)
+		}
+	}
+	return ""
+}
+
+// byID is the text of the element with the id, "" when there is none.
+func byID(a answer, id string) string {
+	if found := findAll(a.doc(), func(n *html.Node) bool { return attr(n, "id") == id }); len(found) > 0 {
+		return textOf(found[0])
+	}
+	return ""
+}
+
 // text is the page's visible text, spaces collapsed.
 func (a answer) text() string {
 	var b bytes.Buffer
@@ -250,6 +305,15 @@ func attr(n *html.Node, name string) string {
 		}
 	}
 	return ""
+}
+
+func hasAttr(n *html.Node, name string) bool {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return true
+		}
+	}
+	return false
 }
 
 func textOf(n *html.Node) string {

@@ -111,6 +111,19 @@ var messages = map[string]string{
 	"policy_saved":        "سیاست تهاتر ذخیره شد.",
 	"certificate_issued":  "گواهی صادر شد.",
 	"certificate_revoked": "گواهی باطل شد.",
+	// The accountant's forms (expenditure_*.go): field codes and the
+	// statuses their redirects carry.
+	"too_many_files":                  "در یک ارسال دست‌بالا ۱۰ پرونده پذیرفته می‌شود؛ بقیه را پس از ثبت، در صفحه هزینه بیفزایید.",
+	"file_too_large":                  "این پرونده بیش از ۱۰ مگابایت است.",
+	"upload_too_large":                "پرونده‌های این ارسال روی هم بیش از ۴۰ مگابایت‌اند و چیزی ثبت نشد. پرونده‌ها را در چند نوبت، در صفحه هزینه بیفزایید.",
+	"no_file":                         "دست‌کم یک پرونده برگزینید.",
+	"expenditure_submitted":           "هزینه ثبت شد و در انتظار بررسی است.",
+	"expenditure_submitted_exceeds":   "هزینه ثبت شد و در انتظار بررسی است. هشدار: با این هزینه، جمع هزینه‌های تعهد از مبلغ آن بیشتر می‌شود؛ کارشناس اداره مالیات این را می‌بیند.",
+	"expenditure_updated":             "تغییرات هزینه ذخیره شد.",
+	"expenditure_withdrawn":           "هزینه پس گرفته شد.",
+	"expenditure_resubmitted":         "هزینه دوباره برای بررسی فرستاده شد.",
+	"expenditure_resubmitted_exceeds": "هزینه دوباره برای بررسی فرستاده شد. هشدار: با این هزینه، جمع هزینه‌های تعهد از مبلغ آن بیشتر می‌شود.",
+	"documents_added":                 "مدارک به هزینه پیوست شد.",
 }
 
 // Message is the Persian sentence of a problem code; a code without one

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -48,6 +49,10 @@ var everyPage = []pageCase{
 	{taahod.RoleAccountant, "/accountant/expenditures/{expenditure}", "accountant-expenditure", 0},
 	{taahod.RoleAccountant, "/accountant/expenditures/{rejected}", "accountant-expenditure-rejected", 0},
 	{taahod.RoleAccountant, "/accountant/expenditures/{other_unit_expenditure}", "not-found", http.StatusNotFound},
+	{taahod.RoleAccountant, "/accountant/expenditures/new", "accountant-expenditure-new", 0},
+	{taahod.RoleAccountant, "/accountant/expenditures/{submitted}/edit", "accountant-expenditure-edit", 0},
+	{taahod.RoleAccountant, "/accountant/tax-years", "accountant-tax-years", 0},
+	{taahod.RoleAccountant, "/accountant/units/{unit}/tax-years/{year}", "accountant-tax-year", 0},
 	{taahod.RoleAccountant, "/password", "password", 0},
 
 	{taahod.RoleTaxOfficer, "/tax-office", "tax-office-home", 0},
@@ -102,6 +107,8 @@ var notPages = map[string]bool{
 	"/":             true, // redirects to the home or sign-in
 	"/static/*name": true,
 	"/accountant/expenditures/:id/documents/:document":            true, // the file itself
+	"/accountant/expenditures/:id/documents/:document/thumbnail":  true,
+	"/accountant/certificates/:serial/pdf":                        true,
 	"/tax-office/expenditures/:id/documents/:document":            true,
 	"/tax-office/units/:unit/tax-years":                           true, // redirects to the year asked for
 	"/tax-office/certificates/:serial/pdf":                        true,
@@ -147,4 +154,21 @@ func routeShape(path string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// TestEveryPageSignedOut: signed out, every page of the table that needs a
+// role sends the browser to sign in, and comes back to it afterwards.
+func TestEveryPageSignedOut(t *testing.T) {
+	s := newShowcase(t)
+	b := s.browser()
+	for _, p := range everyPage {
+		if p.role == "" {
+			continue
+		}
+		path := s.path(t, p.path)
+		a := b.get(path)
+		if want := "/signin?next=" + url.QueryEscape(path); a.status != http.StatusSeeOther || a.header.Get("Location") != want {
+			t.Errorf("GET %s signed out: %d → %q, want %q", path, a.status, a.header.Get("Location"), want)
+		}
+	}
 }

@@ -42,14 +42,3 @@ func OptionalAmount(d *decimal.Decimal) string {
 	}
 	return Amount(*d)
 }
-
-// fieldArgs is what a template that draws one form field needs: the page
-// (its form, for the value and the error), the field's name and its label.
-type fieldArgs struct {
-	Page  page
-	Name  string
-	Label string
-}
-
-// fieldOf packs fieldArgs for a template call ({{template "x" (fieldOf . "rate" "نرخ")}}).
-func fieldOf(pg page, name, label string) fieldArgs { return fieldArgs{pg, name, label} }

@@ -83,7 +83,8 @@ func (p *Pages) taxYears(c *gin.Context) {
 	for i, un := range units {
 		ids[i] = un.ID
 	}
-	years, err := p.ledger.TaxYears(ctx, u, ids)
+	// A unit has a year or two; the bound is only against the absurd.
+	years, err := p.ledger.ListTaxYears(ctx, u, ledger.TaxYearFilter{UnitIDs: ids, Limit: 100 * unitsPageSize})
 	if err != nil {
 		p.storeFailure(c, err)
 		return

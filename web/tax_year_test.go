@@ -13,7 +13,6 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
-	"golang.org/x/net/html"
 )
 
 // taxBooks is a unit with approved school spending in 1404 and the people
@@ -112,28 +111,6 @@ func (b *taxBooks) transactions(t *testing.T) int {
 }
 
 func (b *taxBooks) yearPath() string { return taxYearPath(b.unit.ID, 1404) }
-
-// inputValue is the value of the page's input named name.
-func inputValue(a answer, name string) string {
-	found := findAll(a.doc(), func(n *html.Node) bool {
-		return (n.Data == "input" || n.Data == "textarea") && attr(n, "name") == name
-	})
-	switch {
-	case len(found) == 0:
-		return ""
-	case found[0].Data == "textarea":
-		return textOf(found[0])
-	}
-	return attr(found[0], "value")
-}
-
-// byID is the text of the element with the id, "" when there is none.
-func byID(a answer, id string) string {
-	if found := findAll(a.doc(), func(n *html.Node) bool { return attr(n, "id") == id }); len(found) > 0 {
-		return textOf(found[0])
-	}
-	return ""
-}
 
 func TestTaxYearsListsUnitsAndTheirYears(t *testing.T) {
 	b := newTaxBooks(t)
