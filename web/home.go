@@ -34,15 +34,9 @@ type homeData struct {
 	Coming []string
 }
 
-// coming says, per role, what its pages will hold (issue 10 for the tax
-// office, the next issue for the others).
+// coming says, per role, what its pages will hold (the next issue builds
+// them).
 var coming = map[taahod.Role][]string{
-	taahod.RoleTaxOfficer: {
-		"صف بررسی هزینه‌ها، قدیمی‌ترین نخست",
-		"ثبت تشخیص مالیات و سیاست‌های تهاتر",
-		"اجرای تهاتر پس از دیدن ارقام آن",
-		"صدور، ابطال و جایگزینی گواهی‌ها",
-	},
 	taahod.RoleEducationOfficer: {
 		"مدرسه‌ها و طرح‌های آموزش و پرورش",
 		"پیگیری تعهدهای واحدها",
