@@ -14,10 +14,9 @@ import (
 // home with 20 pledges ("page") against the JSON endpoints behind the same
 // data ("json": the units, the pledges, the rejected expenditures and
 // those missing documents the page reads, one request each), both
-// in-process through the
-// same gin engine on the real database (bench_setup_test.go). The issue's
-// goal: the page at most 5 ms at the median on one core, and at most twice
-// the JSON:
+// in-process through the same gin engine on the real database
+// (bench_setup_test.go). The goal: the page at most 5 ms at the
+// median on one core, and at most twice the JSON:
 //
 //	scripts/dev-db exec test -- go test -run '^$' -bench AccountantHome -cpu 1 -count 6 ./web/
 func BenchmarkAccountantHome(b *testing.B) {
