@@ -3,7 +3,6 @@ package web
 import (
 	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
@@ -73,13 +72,13 @@ type accountantTaxYearData struct {
 func (p *Pages) accountantTaxYear(c *gin.Context) {
 	u, _ := signedIn(c)
 	ctx := c.Request.Context()
-	unitID, ok := pathID(c, "unit")
-	year, err := strconv.Atoi(taahod.ASCIIDigits(c.Param("year")))
-	if !ok || err != nil || year < 1300 || year > 1500 {
+	unitID, year, ok := pathUnitYear(c)
+	if !ok {
 		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
 	var d accountantTaxYearData
+	var err error
 	if d.Unit, err = p.registry.FindUnit(ctx, u, unitID); err != nil {
 		p.storeFailure(c, err)
 		return

@@ -59,11 +59,8 @@ func (p *Pages) certificates(c *gin.Context) {
 		bad = true
 	}
 	f.FiscalYear = int(year)
-	if f.AfterID, ok = positive(taahod.ASCIIDigits(c.Query("after"))); !ok {
-		bad = true
-	}
-	trail, ok := readTrail(c.Query("trail"))
-	if !ok {
+	var trail []int64
+	if f.AfterID, trail, ok = readPosition(c); !ok {
 		bad = true
 	}
 	if bad {

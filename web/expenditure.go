@@ -25,9 +25,8 @@ type expenditureData struct {
 // expenditure renders /accountant/expenditures/{id}. An unknown id, or
 // another unit's expenditure, is the web's 404 page.
 func (p *Pages) expenditure(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := p.pathIDOr404(c, "id")
 	if !ok {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
 	p.renderExpenditure(c, http.StatusOK, id, page{Status: statusOf(c)})
@@ -63,24 +62,49 @@ func (p *Pages) renderExpenditure(c *gin.Context, status int, id int64, pg page)
 
 // expenditureDocument sends one document of an expenditure, scoped by the
 // store as the API's download is: another unit's document is the 404 page.
-// The type is the one recognised from the content when it was uploaded.
 func (p *Pages) expenditureDocument(c *gin.Context) {
+	if d, ok := p.documentOf(c); ok {
+		sendDocument(c, d, "attachment")
+	}
+}
+
+// documentOf reads the document the path names (":id", ":document") as
+// the signed-in person may see it; when they may not, or it is not there,
+// it has answered the 404 page and reports false.
+func (p *Pages) documentOf(c *gin.Context) (ledger.Document, bool) {
 	u, _ := signedIn(c)
 	id, ok1 := pathID(c, "id")
 	docID, ok2 := pathID(c, "document")
 	if !ok1 || !ok2 {
 		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
-		return
+		return ledger.Document{}, false
 	}
 	d, err := p.ledger.ExpenditureDocument(c.Request.Context(), u, id, docID)
 	if err != nil {
 		p.storeFailure(c, err)
-		return
+		return ledger.Document{}, false
 	}
-	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Name}))
+	return d, true
+}
+
+// sendDocument sends d as it was uploaded, with the type recognised from
+// its content then, never sniffed, never cached; disposition is
+// "attachment" (a download) or "inline" (shown in the page or the browser).
+func sendDocument(c *gin.Context, d ledger.Document, disposition string) {
+	c.Header("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": d.Name}))
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Cache-Control", "private, no-store")
 	c.Data(http.StatusOK, d.ContentType, d.Content)
+}
+
+// pathIDOr404 reads a positive id from the path; when there is none it has
+// answered the 404 page, as for an unknown row, and reports false.
+func (p *Pages) pathIDOr404(c *gin.Context, name string) (int64, bool) {
+	n, ok := pathID(c, name)
+	if !ok {
+		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
+	}
+	return n, ok
 }
 
 // pathID reads a positive id from the path.

@@ -16,9 +16,8 @@ import (
 // (ledger.WithdrawExpenditure).
 func (p *Pages) withdrawExpenditure(c *gin.Context) {
 	u, _ := signedIn(c)
-	id, ok := pathID(c, "id")
+	id, ok := p.pathIDOr404(c, "id")
 	if !ok {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
 	f := newForm()
@@ -35,9 +34,8 @@ func (p *Pages) withdrawExpenditure(c *gin.Context) {
 // (ledger.Resubmit).
 func (p *Pages) resubmitExpenditure(c *gin.Context) {
 	u, _ := signedIn(c)
-	id, ok := pathID(c, "id")
+	id, ok := p.pathIDOr404(c, "id")
 	if !ok {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
 	e, err := p.ledger.Resubmit(c.Request.Context(), u, id)
@@ -57,9 +55,8 @@ func (p *Pages) resubmitExpenditure(c *gin.Context) {
 // first, so that each refused is named beside the field.
 func (p *Pages) addExpenditureDocuments(c *gin.Context) {
 	u, _ := signedIn(c)
-	id, ok := pathID(c, "id")
+	id, ok := p.pathIDOr404(c, "id")
 	if !ok {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
 	f := newForm()

@@ -50,11 +50,8 @@ func (p *Pages) expenditures(c *gin.Context) {
 		bad = true
 	}
 	f.FiscalYear = int(year)
-	if f.AfterID, ok = positive(taahod.ASCIIDigits(c.Query("after"))); !ok {
-		bad = true
-	}
-	trail, ok := readTrail(c.Query("trail"))
-	if !ok {
+	var trail []int64
+	if f.AfterID, trail, ok = readPosition(c); !ok {
 		bad = true
 	}
 	if bad {
@@ -101,6 +98,19 @@ func positive(s string) (int64, bool) {
 // query parameter "trail" ("0,50,100"): the previous page starts after the
 // trail's last cursor. maxTrail bounds it.
 const maxTrail = 200
+
+// readPosition reads a list's place from the query: the after-id cursor
+// ("after", as the API's) and the trail of the earlier ones that «قبلی»
+// goes back along ("trail"); false when either is not what the pages
+// write.
+func readPosition(c *gin.Context) (after int64, trail []int64, ok bool) {
+	after, ok = positive(taahod.ASCIIDigits(c.Query("after")))
+	if !ok {
+		return 0, nil, false
+	}
+	trail, ok = readTrail(c.Query("trail"))
+	return after, trail, ok
+}
 
 // readTrail reads the trail: ids, 0 for the first page.
 func readTrail(s string) ([]int64, bool) {

@@ -22,9 +22,8 @@ import (
 func (p *Pages) reviewDecision(c *gin.Context) {
 	u, _ := signedIn(c)
 	ctx := c.Request.Context()
-	id, ok := pathID(c, "id")
+	id, ok := p.pathIDOr404(c, "id")
 	if !ok {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
 	f := newForm()

@@ -2,14 +2,12 @@ package web
 
 import (
 	"html/template"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/gin-gonic/gin"
-	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 )
@@ -106,9 +104,8 @@ func (p *Pages) reviewPage(c *gin.Context) {
 func (p *Pages) renderReview(c *gin.Context, status int, f *form, posted, alert string) {
 	u, _ := signedIn(c)
 	ctx := c.Request.Context()
-	id, ok := pathID(c, "id")
+	id, ok := p.pathIDOr404(c, "id")
 	if !ok {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
 	d := reviewData{Posted: posted}
@@ -157,20 +154,7 @@ func (p *Pages) renderReview(c *gin.Context, status int, f *form, posted, alert 
 // inline, so that an image shows in the page and a PDF opens in the
 // browser. Its type is the one recognised from the content on upload.
 func (p *Pages) reviewDocument(c *gin.Context) {
-	u, _ := signedIn(c)
-	id, ok1 := pathID(c, "id")
-	docID, ok2 := pathID(c, "document")
-	if !ok1 || !ok2 {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
-		return
+	if d, ok := p.documentOf(c); ok {
+		sendDocument(c, d, "inline")
 	}
-	d, err := p.ledger.ExpenditureDocument(c.Request.Context(), u, id, docID)
-	if err != nil {
-		p.storeFailure(c, err)
-		return
-	}
-	c.Header("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": d.Name}))
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, d.ContentType, d.Content)
 }

@@ -18,9 +18,8 @@ import (
 // shows the reversed expenditure.
 func (p *Pages) reverseApproval(c *gin.Context) {
 	u, _ := signedIn(c)
-	id, ok := pathID(c, "id")
+	id, ok := p.pathIDOr404(c, "id")
 	if !ok {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
 	f := newForm()

@@ -57,9 +57,8 @@ func (p *Pages) taxYears(c *gin.Context) {
 	u, _ := signedIn(c)
 	ctx := c.Request.Context()
 	d := taxYearsData{Q: Text(c.Query("q"))}
-	after, ok := positive(taahod.ASCIIDigits(c.Query("after")))
-	trail, trailOK := readTrail(c.Query("trail"))
-	if !ok || !trailOK {
+	after, trail, ok := readPosition(c)
+	if !ok {
 		p.failure(c, http.StatusBadRequest, Message(taahod.EINVALID))
 		return
 	}
@@ -102,9 +101,8 @@ func (p *Pages) taxYears(c *gin.Context) {
 // openTaxYear answers the form beside each unit that opens one of its years
 // (fiscal_year, as typed): the year's page, recorded or not.
 func (p *Pages) openTaxYear(c *gin.Context) {
-	unit, ok := pathID(c, "unit")
+	unit, ok := p.pathIDOr404(c, "unit")
 	if !ok {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}
 	year, err := strconv.Atoi(strings.TrimSpace(taahod.ASCIIDigits(c.Query("fiscal_year"))))
@@ -121,10 +119,11 @@ func taxYearPath(unit int64, year int) string {
 }
 
 // pathUnitYear reads the unit and the fiscal year of a unit-year's path;
-// false when either names nothing.
+// false when either names nothing. The year may be typed in Persian
+// digits.
 func pathUnitYear(c *gin.Context) (int64, int, bool) {
 	unit, ok := pathID(c, "unit")
-	year, err := strconv.Atoi(c.Param("year"))
+	year, err := strconv.Atoi(taahod.ASCIIDigits(c.Param("year")))
 	return unit, year, ok && err == nil && year >= 1300 && year <= 1500
 }
 

@@ -46,16 +46,8 @@ var (
 // expenditure, scoped as the document itself: another unit's is the 404
 // page. A PDF, or an image too large or broken to decode, has none (404).
 func (p *Pages) expenditureThumbnail(c *gin.Context) {
-	u, _ := signedIn(c)
-	id, ok1 := pathID(c, "id")
-	docID, ok2 := pathID(c, "document")
-	if !ok1 || !ok2 {
-		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
-		return
-	}
-	d, err := p.ledger.ExpenditureDocument(c.Request.Context(), u, id, docID)
-	if err != nil {
-		p.storeFailure(c, err)
+	d, ok := p.documentOf(c)
+	if !ok {
 		return
 	}
 	if !isImage(d.ContentType) {
