@@ -92,14 +92,13 @@ func (p *Pages) Mount(r *gin.Engine) {
 	pages.POST("/signout", p.session(true), p.signOut)
 	pages.GET("/password", p.session(true), p.passwordPage)
 	pages.POST("/password", p.session(true), p.changePassword)
-	for role, path := range homePaths {
-		if role == taahod.RoleAccountant || role == taahod.RoleTaxOfficer {
-			continue // their pages are their own (accountant.go, tax_office.go)
-		}
-		pages.GET(path, p.session(true), p.home(role))
-	}
 	p.mountAccountant(pages)
 	p.mountTaxOffice(pages)
+	p.mountEducation(pages)
+	p.mountSecretariat(pages)
+	p.mountAuditor(pages)
+	p.mountAdmin(pages)
+	p.mountPublic(pages)
 }
 
 // NotFound answers, with the Persian 404 page, a path outside /api/ that
