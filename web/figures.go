@@ -97,7 +97,8 @@ func (p *Pages) figures(c *gin.Context) {
 	d := figuresData{Year: year, Numerator: f.ImplementationRate.Numerator, Denominator: f.ImplementationRate.Denominator,
 		PDF: "/api/v1/public/registry.pdf?year=" + strconv.Itoa(year)}
 	if v := f.ImplementationRate.Value; v != nil {
-		d.Rate = PersianDigits(v.Mul(decimal.NewFromInt(100)).StringFixed(2)) + "٪"
+		// The Persian decimal separator (٫), as the report prints it.
+		d.Rate = strings.Replace(PersianDigits(v.Mul(decimal.NewFromInt(100)).StringFixed(2)), ".", "٫", 1) + "٪"
 	}
 	add := func(name string, n int, indent bool) {
 		d.Lines = append(d.Lines, figureLine{figureTitles[name], n, name, indent})
