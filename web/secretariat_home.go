@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
-	"github.com/taahod/taahod/registry"
 )
 
 // secretariatHomeData is the secretariat's home: the counts of the current
@@ -27,7 +26,7 @@ type secretariatHomeData struct {
 func (p *Pages) secretariatHome(c *gin.Context) {
 	u, _ := signedIn(c)
 	ctx := c.Request.Context()
-	d, err := p.secretariatCounts(ctx, u)
+	d, err := p.secretariatCounts(ctx)
 	if err != nil {
 		p.storeFailure(c, err)
 		return
@@ -35,7 +34,7 @@ func (p *Pages) secretariatHome(c *gin.Context) {
 	p.render(c, http.StatusOK, "secretariat_home", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d})
 }
 
-func (p *Pages) secretariatCounts(ctx context.Context, u taahod.Actor) (secretariatHomeData, error) {
+func (p *Pages) secretariatCounts(ctx context.Context) (secretariatHomeData, error) {
 	d := secretariatHomeData{Year: taahod.Today(p.now()).FiscalYear()}
 	f, err := p.registry.Figures(ctx, d.Year)
 	if err != nil {
@@ -43,11 +42,9 @@ func (p *Pages) secretariatCounts(ctx context.Context, u taahod.Actor) (secretar
 	}
 	d.Sessions = f.Sessions.Total
 	d.Open = f.Resolutions.Total - f.Resolutions.Implemented - f.Resolutions.Cancelled
-	od, err := p.registry.Overdue(ctx, registry.SignedIn(u), 0, 0)
-	if err != nil {
+	if d.Overdue, err = p.registry.CountOverdue(ctx); err != nil {
 		return d, err
 	}
-	d.Overdue = od.Resolutions
 	d.OpenCases, d.Cases, err = p.registry.CountCases(ctx, d.Year)
 	return d, err
 }

@@ -66,8 +66,28 @@ func TestSecretariatHomeCountsAndAreas(t *testing.T) {
 	d.mustCase(t, registry.NewCase{UnitID: &d.steel.ID, Channel: registry.ChannelPhone, Subject: "گاز", OpenedOnJalali: today})
 	d.mustCase(t, registry.NewCase{UnitID: &d.glass.ID, Channel: registry.ChannelPhone, Subject: "برق", OpenedOnJalali: today,
 		Outcome: registry.OutcomeResolved})
+	// Two resolutions past their deadline, one of them implemented since.
+	for i, deadline := range []string{"1404/05/01", "1404/06/01"} {
+		r, err := d.reg.CreateResolution(context.Background(), taahod.System, registry.NewResolution{UnitID: &d.steel.ID,
+			Text: "تمدید تسهیلات", Category: "banking", Agencies: []string{"بانک ملی"}, AdoptedOnJalali: "1404/04/10", DeadlineJalali: deadline})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 {
+			if _, err := d.reg.ChangeStatus(context.Background(), taahod.System, r.ID, registry.StatusChange{Status: registry.StatusImplemented}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	list, err := d.reg.Overdue(context.Background(), registry.SignedIn(taahod.System), 0, 0)
+	if err != nil || list.Resolutions != 1 {
+		t.Fatalf("overdue: %d %v", list.Resolutions, err)
+	}
 	b := d.signedIn(t, "secretariat")
 	a := b.get("/secretariat")
+	if got := linkTitled(a, "۱ مصوبه که مهلتش گذشته"); got != "/secretariat/resolutions/overdue" {
+		t.Errorf("overdue: link %q\n%s", got, a.text())
+	}
 	if a.status != http.StatusOK {
 		t.Fatalf("home: %d", a.status)
 	}
