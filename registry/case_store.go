@@ -291,3 +291,24 @@ func (s *Store) UpdateCase(ctx context.Context, actor taahod.Actor, id int64, pa
 	})
 	return out, err
 }
+
+// CountCases counts the cases still open, of any year, and the cases opened
+// in the fiscal year. It returns EINVALID for a year that does not exist.
+func (s *Store) CountCases(ctx context.Context, year int) (open, inYear int, err error) {
+	first, last, err := YearBounds(year)
+	if err != nil {
+		return 0, 0, err
+	}
+	var n struct {
+		Open   int `db:"open"`
+		InYear int `db:"in_year"`
+	}
+	err = sqlx.GetContext(ctx, s.DB, &n, `
+		SELECT count(*) FILTER (WHERE outcome = 'open') AS open,
+		       count(*) FILTER (WHERE opened_on BETWEEN $1 AND $2) AS in_year
+		  FROM cases`, first, last)
+	if err != nil {
+		return 0, 0, database.MapError(err)
+	}
+	return n.Open, n.InYear, nil
+}

@@ -118,3 +118,17 @@ func overdue(ctx context.Context, q sqlx.QueryerContext, v Viewer, today taahod.
 func daysBetween(a, b taahod.Date) int {
 	return int(b.Time().Sub(a.Time()).Hours() / 24)
 }
+
+// CountOverdue counts the resolutions Overdue(ctx, v, 0, 0) lists, without
+// reading them: the count a home page shows.
+func (s *Store) CountOverdue(ctx context.Context) (int, error) {
+	var n int
+	err := sqlx.GetContext(ctx, s.DB, &n, `
+		SELECT count(*) FROM resolutions r
+		 WHERE r.deadline < $1 AND r.status NOT IN ('implemented', 'cancelled')
+		   AND EXISTS (SELECT 1 FROM resolution_agencies ra WHERE ra.resolution_id = r.id)`, taahod.Today(s.DB.Now()))
+	if err != nil {
+		return 0, database.MapError(err)
+	}
+	return n, nil
+}

@@ -84,8 +84,8 @@ var messages = map[string]string{
 	"invalid_session":         "جلسه درست نیست.",
 	"ambiguous_session":       "جلسه را دقیق‌تر مشخص کنید.",
 	"session_date_mismatch":   "تاریخ با تاریخ جلسه نمی‌خواند.",
-	"referred_needs_referral": "برای ارجاع، مرجع ارجاع را بنویسید.",
-	"open_case_closed":        "این پرونده بسته شده است.",
+	"referred_needs_referral": "فقط پرونده ارجاعی نتیجه «ارجاع شده» دارد؛ استعلامی را که به ستاد رفته با نحوه «ارجاع به ستاد» ثبت کنید.",
+	"open_case_closed":        "پرونده باز تاریخ پایان ندارد: نتیجه را مشخص کنید یا تاریخ پایان را پاک کنید.",
 	"handover_not_complete":   "تحویل هنوز کامل نشده است.",
 	"without_status":          "وضعیت را مشخص کنید.",
 	"not_allowed":             "این مقدار اینجا پذیرفته نیست.",
@@ -124,6 +124,23 @@ var messages = map[string]string{
 	"expenditure_resubmitted":         "هزینه دوباره برای بررسی فرستاده شد.",
 	"expenditure_resubmitted_exceeds": "هزینه دوباره برای بررسی فرستاده شد. هشدار: با این هزینه، جمع هزینه‌های تعهد از مبلغ آن بیشتر می‌شود.",
 	"documents_added":                 "مدارک به هزینه پیوست شد.",
+	// The secretariat's cases, revivals and CSV imports
+	// (secretariat_records*.go, import.go).
+	"case_recorded":    "پرونده ثبت شد.",
+	"case_updated":     "نتیجه پرونده ذخیره شد.",
+	"unit_revived":     "احیای واحد ثبت شد و وضعیت واحد «احیاشده» شد.",
+	"import_refused":   "پرونده ایراد دارد و هیچ ردیفی ثبت نشد. ایراد هر سطر در جدول زیر آمده است.",
+	"import_too_large": "پرونده بیش از ۱۶ مگابایت است و چیزی ثبت نشد. آن را در چند پرونده کوچک‌تر بفرستید.",
+	"import_not_found": "چنین رکوردی ثبت نشده است (واحدی با این شناسه ملی، یا جلسه‌ای با این مشخصات).",
+	"not_utf8":         "پرونده UTF-8 نیست: آن را با قالب «CSV UTF-8» ذخیره کنید.",
+	"malformed_csv":    "پرونده CSV خوانا نیست؛ نقل‌قول‌ها (\") را بررسی کنید.",
+	"unknown_column":   "این سرستون از ستون‌های این پرونده نیست؛ ستون‌ها را با پرونده نمونه مقایسه کنید.",
+	"duplicate_column": "این ستون دو بار آمده است.",
+	"missing_column":   "پرونده این ستون لازم را ندارد.",
+	"no_rows":          "پرونده سرستون دارد ولی هیچ ردیفی ندارد.",
+	"extra_cell":       "در این سطر خانه‌ای زیر هیچ ستونی پر شده است.",
+	"too_many_rows":    "یک پرونده دست‌بالا ۲۰٬۰۰۰ ردیف دارد؛ آن را چند بخش کنید.",
+	"invalid_flag":     "بله یا خیر بنویسید.",
 }
 
 // Message is the Persian sentence of a problem code; a code without one

@@ -71,6 +71,14 @@ var everyPage = []pageCase{
 
 	{taahod.RoleEducationOfficer, "/education", "education-home", 0},
 	{taahod.RoleSecretariat, "/secretariat", "secretariat-home", 0},
+	{taahod.RoleSecretariat, "/secretariat/cases", "secretariat-cases", 0},
+	{taahod.RoleSecretariat, "/secretariat/cases/new", "secretariat-case-new", 0},
+	{taahod.RoleSecretariat, "/secretariat/cases/{case}", "secretariat-case", 0},
+	{taahod.RoleAccountant, "/secretariat/cases/{case}", "secretariat-case-accountant", http.StatusNotFound},
+	{taahod.RoleSecretariat, "/secretariat/revivals", "secretariat-revivals", 0},
+	{taahod.RoleSecretariat, "/secretariat/import", "secretariat-import", 0},
+	{taahod.RoleSecretariat, "/secretariat/figures?year={year}", "secretariat-figures", 0},
+	{taahod.RoleSecretariat, "/secretariat/figures/rows?year={year}&figure=referrals", "secretariat-figure-rows", 0},
 	{taahod.RoleAuditor, "/auditor", "auditor-home", 0},
 	{taahod.RoleAdmin, "/admin", "admin-home", 0},
 }
@@ -113,6 +121,7 @@ var notPages = map[string]bool{
 	"/tax-office/units/:unit/tax-years":                           true, // redirects to the year asked for
 	"/tax-office/certificates/:serial/pdf":                        true,
 	"/tax-office/units/:unit/tax-years/:year/certificate-preview": true,
+	"/secretariat/import/template":                                true, // the CSV template file
 }
 
 // TestPagesTableCoversEveryPage fails when a page is added to the web

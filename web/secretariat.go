@@ -10,7 +10,7 @@ import (
 // scope).
 func (p *Pages) mountSecretariat(pages *gin.RouterGroup) {
 	g := pages.Group(homePaths[taahod.RoleSecretariat], p.session(true), p.onlyRole(taahod.RoleSecretariat))
-	g.GET("", p.home(taahod.RoleSecretariat))
+	g.GET("", p.secretariatHome)
 	p.mountSessions(g)
 	p.mountRegistryRecords(g)
 }
@@ -18,7 +18,3 @@ func (p *Pages) mountSecretariat(pages *gin.RouterGroup) {
 // mountSessions registers the secretariat's sessions, resolutions, their
 // status changes and the overdue resolutions.
 func (p *Pages) mountSessions(g *gin.RouterGroup) {}
-
-// mountRegistryRecords registers the secretariat's cases, revivals, CSV
-// imports and yearly figures.
-func (p *Pages) mountRegistryRecords(g *gin.RouterGroup) {}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/registry"
 	"github.com/taahod/taahod/reports"
 )
 
@@ -171,7 +172,44 @@ func newShowcase(t *testing.T) *showcase {
 	cert, err := certs.Issue(ctx, tax, reports.IssueInput{UnitID: steel.ID, FiscalYear: 1404})
 	must("certificate", err)
 	s.ids["certificate"] = cert.Serial
+	s.registryRecords(t, steel.ID, cement.ID)
 	return s
+}
+
+// registryRecords adds the secretariat's records outside sessions: cases
+// of 1404 (one confidential), a stagnant unit and a revived one; ids
+// "case" (a referral of 1404).
+func (s *showcase) registryRecords(t testing.TB, steel, cement int64) {
+	t.Helper()
+	ctx := context.Background()
+	reg := registry.NewStore(s.db)
+	sec := taahod.Actor{Username: "secretariat", Role: taahod.RoleSecretariat}
+	for i, c := range []registry.NewCase{
+		{UnitID: &steel, Channel: registry.ChannelReferralProvincial, Subject: "تأخیر در صدور پروانه بهره‌برداری", Category: "permits", OpenedOnJalali: "1404/03/12"},
+		{UnitID: &cement, Channel: registry.ChannelPhone, Subject: "قطعی مکرر گاز در فصل سرما", Category: "gas", OpenedOnJalali: "1404/09/02", Outcome: registry.OutcomeResolved, ClosedOnJalali: "1404/09/10"},
+		{UnitID: &steel, Channel: registry.ChannelReferralNational, Subject: "بدهی معوق به تأمین اجتماعی", Category: "social_security", OpenedOnJalali: "1404/10/05", Confidential: true},
+	} {
+		out, err := reg.CreateCase(ctx, sec, c)
+		if err != nil {
+			t.Fatalf("showcase: case %d: %v", i, err)
+		}
+		if i == 0 {
+			s.ids["case"] = fmt.Sprint(out.ID)
+		}
+	}
+	for _, u := range []struct{ name, id string }{{"کارخانه نساجی البرز", "1010333222"}, {"صنایع غذایی الوند", "1010444111"}} {
+		unit, err := reg.CreateUnit(ctx, taahod.System, registry.NewUnit{Name: u.name, NationalID: taahod.MakeLegalEntityID(u.id),
+			County: "قزوین", Status: registry.UnitStagnant})
+		if err != nil {
+			t.Fatalf("showcase: stagnant unit: %v", err)
+		}
+		if u.id == "1010444111" {
+			note := "بازگشت به تولید با تسهیلات رفع موانع"
+			if _, err := reg.ReviveUnit(ctx, sec, unit.ID, registry.NewRevival{RevivedOnJalali: "1404/08/15", Note: &note}); err != nil {
+				t.Fatalf("showcase: revival: %v", err)
+			}
+		}
+	}
 }
 
 // path fills the placeholders of a table's path from the showcase.
