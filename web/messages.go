@@ -124,6 +124,12 @@ var messages = map[string]string{
 	"expenditure_resubmitted":         "هزینه دوباره برای بررسی فرستاده شد.",
 	"expenditure_resubmitted_exceeds": "هزینه دوباره برای بررسی فرستاده شد. هشدار: با این هزینه، جمع هزینه‌های تعهد از مبلغ آن بیشتر می‌شود.",
 	"documents_added":                 "مدارک به هزینه پیوست شد.",
+	// The secretariat's sessions and resolutions (secretariat_sessions*.go,
+	// resolution*.go): the statuses their redirects carry.
+	"session_recorded":            "جلسه و مصوبه‌هایش ثبت شد.",
+	"status_recorded":             "وضعیت تازه ثبت شد و اکنون وضعیت مصوبه است.",
+	"status_recorded_not_current": "تغییر وضعیت در تاریخچه ثبت شد، اما وضعیت کنونی مصوبه نشد: تاریخ آن پیش از تاریخ وضعیت کنونی است.",
+	"too_many_rows":               "در یک نوبت دست‌بالا ۵۰ مصوبه ثبت می‌شود.",
 }
 
 // Message is the Persian sentence of a problem code; a code without one

@@ -15,10 +15,6 @@ func (p *Pages) mountSecretariat(pages *gin.RouterGroup) {
 	p.mountRegistryRecords(g)
 }
 
-// mountSessions registers the secretariat's sessions, resolutions, their
-// status changes and the overdue resolutions.
-func (p *Pages) mountSessions(g *gin.RouterGroup) {}
-
 // mountRegistryRecords registers the secretariat's cases, revivals, CSV
 // imports and yearly figures.
 func (p *Pages) mountRegistryRecords(g *gin.RouterGroup) {}
