@@ -18,6 +18,10 @@ func (p *Pages) mountSessions(g *gin.RouterGroup) {
 	g.GET("/sessions/new", p.newSessionPage)
 	g.POST("/sessions/new", p.newSession)
 	g.GET("/sessions/:id", p.sessionPage)
+	g.GET("/resolutions", p.resolutions)
+	g.GET("/resolutions/overdue", p.overdueResolutions)
+	g.GET("/resolutions/:id", p.resolutionPage)
+	g.POST("/resolutions/:id/status", p.changeResolutionStatus)
 }
 
 // sessionsPageSize is how many sessions one page of the list shows.
