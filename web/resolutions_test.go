@@ -199,7 +199,7 @@ func TestResolutionsOverdue(t *testing.T) {
 		t.Fatalf("GET: %d\n%s", a.status, a.body)
 	}
 	text := a.text()
-	for _, want := range []string{"بانک ملی استان: ۲ مصوبه", "شرکت آب منطقه‌ای: ۱ مصوبه", "جمع بانک ملی استان ۲ مصوبه", "جمع کل: ۲ مصوبه", "تمدید مهلت", "تأمین آب شرب"} {
+	for _, want := range []string{"بانک ملی استان: ۲ مصوبه", "شرکت آب منطقه‌ای: ۱ مصوبه", "جمع ۲ مصوبه سررسید گذشته بانک ملی استان", "جمع کل: ۲ مصوبه", "تمدید مهلت", "تأمین آب شرب"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("overdue page lacks %q:\n%s", want, text)
 		}

@@ -43,23 +43,26 @@ type newSessionData struct {
 	Kinds      []string
 	Categories []string
 	Units      []registry.Unit
+	// Focus is the row whose text takes the focus: the row add_row just
+	// added; -1 for none.
+	Focus int
 }
 
 // newSessionPage renders /secretariat/sessions/new with one empty row.
 func (p *Pages) newSessionPage(c *gin.Context) {
 	f := newForm()
 	f.values["kind"] = registry.KindFormal
-	p.renderNewSession(c, http.StatusOK, "", f, 1)
+	p.renderNewSession(c, http.StatusOK, "", f, 1, -1)
 }
 
-func (p *Pages) renderNewSession(c *gin.Context, status int, alert string, f *form, rows int) {
+func (p *Pages) renderNewSession(c *gin.Context, status int, alert string, f *form, rows, focus int) {
 	u, _ := signedIn(c)
 	units, err := p.registry.ListUnits(c.Request.Context(), u, registry.UnitFilter{Limit: 1000})
 	if err != nil {
 		p.storeFailure(c, err)
 		return
 	}
-	d := newSessionData{Kinds: registry.SessionKinds.Values(), Categories: registry.Categories.Values(), Units: units}
+	d := newSessionData{Kinds: registry.SessionKinds.Values(), Categories: registry.Categories.Values(), Units: units, Focus: focus}
 	for i := range rows {
 		d.Rows = append(d.Rows, i)
 	}
@@ -86,13 +89,14 @@ func (p *Pages) newSession(c *gin.Context) {
 		}
 	}
 	if c.PostForm("add_row") != "" {
-		alert := ""
+		alert, focus := "", -1
 		if rows == maxResolutionRows {
 			alert = Message("too_many_rows")
 		} else {
+			focus = rows
 			rows++
 		}
-		p.renderNewSession(c, http.StatusOK, alert, f, rows)
+		p.renderNewSession(c, http.StatusOK, alert, f, rows, focus)
 		return
 	}
 
@@ -159,7 +163,7 @@ func (p *Pages) newSession(c *gin.Context) {
 			return
 		}
 		alert := takeSessionError(f, err, rowOf)
-		p.renderNewSession(c, formStatus(err), alert, f, rows)
+		p.renderNewSession(c, formStatus(err), alert, f, rows, -1)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/secretariat/sessions/"+idText(s.ID)+"?m=session_recorded")
