@@ -300,3 +300,22 @@ func TestSecretariatNewSessionNeedsCSRF(t *testing.T) {
 		t.Errorf("accountant POST: %d", a.status)
 	}
 }
+
+func TestSecretariatNewSessionRowBounds(t *testing.T) {
+	m := newMinutes(t)
+	br := m.signedIn(t)
+	// The added row takes the focus; the first page's row does not.
+	if a := br.get("/secretariat/sessions/new"); len(findAll(a.doc(), func(n *htmlNode) bool { return hasAttr(n, "autofocus") })) != 0 {
+		t.Errorf("the new form has an autofocus")
+	}
+	a := br.submit("/secretariat/sessions/new", "/secretariat/sessions/new", url.Values{"rows": {"1"}, "add_row": {"1"}})
+	focused := findAll(a.doc(), func(n *htmlNode) bool { return hasAttr(n, "autofocus") })
+	if len(focused) != 1 || attr(focused[0], "name") != "resolutions[1][text]" {
+		t.Errorf("after add_row the focus is on %d fields", len(focused))
+	}
+	// A tampered row count is bounded, and the last row cannot be passed.
+	a = br.submit("/secretariat/sessions/new", "/secretariat/sessions/new", url.Values{"rows": {"100000"}, "add_row": {"1"}})
+	if got := inputValue(a, "rows"); a.status != http.StatusOK || got != fmt.Sprint(maxResolutionRows) || !strings.Contains(a.byRole("alert"), Message("too_many_rows")) {
+		t.Errorf("rows=100000: %d rows %q alert %q", a.status, got, a.byRole("alert"))
+	}
+}
