@@ -12,12 +12,44 @@ func (s *Server) sessionRoutes(g *gin.RouterGroup) {
 	g.PATCH("/sessions/:id", s.endpoint(registryWriters, s.updateSession)...)
 }
 
+// newSitting is a session with, optionally, the resolutions it adopted,
+// recorded together (all or nothing), as the secretariat's page records a
+// sitting.
+// Its session fields are registry.NewSession's, spelled out rather than
+// embedded so that a field of the wrong type is named as the client sent
+// it ("held_on", not "NewSession.held_on").
+type newSitting struct {
+	Kind         string                    `json:"kind"`
+	HeldOn       string                    `json:"held_on"`
+	HeldOnJalali string                    `json:"held_on_jalali"`
+	County       *string                   `json:"county"`
+	Title        *string                   `json:"title"`
+	Chair        *string                   `json:"chair"`
+	Attendees    []string                  `json:"attendees"`
+	Minutes      *string                   `json:"minutes"`
+	Resolutions  *[]registry.NewResolution `json:"resolutions"`
+}
+
+// session is the sitting's session.
+func (n newSitting) session() registry.NewSession {
+	return registry.NewSession{Kind: n.Kind, HeldOn: n.HeldOn, HeldOnJalali: n.HeldOnJalali, County: n.County,
+		Title: n.Title, Chair: n.Chair, Attendees: n.Attendees, Minutes: n.Minutes}
+}
+
 func (s *Server) createSession(c *gin.Context) error {
-	var req registry.NewSession
+	var req newSitting
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	out, err := s.registry.CreateSession(c.Request.Context(), actor(c), req)
+	var (
+		out registry.Session
+		err error
+	)
+	if req.Resolutions == nil {
+		out, err = s.registry.CreateSession(c.Request.Context(), actor(c), req.session())
+	} else {
+		out, _, err = s.registry.CreateSessionWithResolutions(c.Request.Context(), actor(c), req.session(), *req.Resolutions)
+	}
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,13 @@ func funcs(st *staticFiles) template.FuncMap {
 		"policyMode":     PolicyModeName,
 		"roundingName":   RoundingName,
 		"optionalAmount": OptionalAmount,
+		// The secretariat's sessions and resolutions (secretariat_labels.go).
+		"sessionKind": SessionKindName,
+		"resStatus":   ResolutionStatusName,
+		"resCategory": ResolutionCategoryName,
+		"rowField":    resolutionRowField,
+		"rowOf":       resolutionRowOf,
+		"inc":         func(i int) int { return i + 1 },
 	}
 }
 

@@ -141,6 +141,12 @@ var messages = map[string]string{
 	"extra_cell":       "در این سطر خانه‌ای زیر هیچ ستونی پر شده است.",
 	"too_many_rows":    "یک پرونده دست‌بالا ۲۰٬۰۰۰ ردیف دارد؛ آن را چند بخش کنید.",
 	"invalid_flag":     "بله یا خیر بنویسید.",
+	// The secretariat's sessions and resolutions (secretariat_sessions*.go,
+	// resolution*.go): the statuses their redirects carry.
+	"session_recorded":            "جلسه و مصوبه‌هایش ثبت شد.",
+	"status_recorded":             "وضعیت تازه ثبت شد و اکنون وضعیت مصوبه است.",
+	"status_recorded_not_current": "تغییر وضعیت در تاریخچه ثبت شد، اما وضعیت کنونی مصوبه نشد: تاریخ آن پیش از تاریخ وضعیت کنونی است.",
+	"too_many_resolution_rows":    "در یک نوبت دست‌بالا ۵۰ مصوبه ثبت می‌شود.",
 }
 
 // Message is the Persian sentence of a problem code; a code without one

@@ -79,6 +79,13 @@ var everyPage = []pageCase{
 	{taahod.RoleSecretariat, "/secretariat/import", "secretariat-import", 0},
 	{taahod.RoleSecretariat, "/secretariat/figures?year={year}", "secretariat-figures", 0},
 	{taahod.RoleSecretariat, "/secretariat/figures/rows?year={year}&figure=referrals", "secretariat-figure-rows", 0},
+	{taahod.RoleSecretariat, "/secretariat/sessions", "secretariat-sessions", 0},
+	{taahod.RoleSecretariat, "/secretariat/sessions/new", "secretariat-session-new", 0},
+	{taahod.RoleSecretariat, "/secretariat/sessions/{session}", "secretariat-session", 0},
+	{taahod.RoleSecretariat, "/secretariat/resolutions", "secretariat-resolutions", 0},
+	{taahod.RoleSecretariat, "/secretariat/resolutions/{resolution}", "secretariat-resolution", 0},
+	{taahod.RoleSecretariat, "/secretariat/resolutions/overdue", "secretariat-resolutions-overdue", 0},
+	{taahod.RoleAccountant, "/secretariat/resolutions", "secretariat-resolutions-accountant", http.StatusNotFound},
 	{taahod.RoleAuditor, "/auditor", "auditor-home", 0},
 	{taahod.RoleAdmin, "/admin", "admin-home", 0},
 }

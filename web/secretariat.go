@@ -5,16 +5,14 @@ import (
 	"github.com/taahod/taahod"
 )
 
-// mountSecretariat registers the secretariat's pages: sessions and resolutions (secretariat_sessions*.go), cases, revivals, imports and the yearly figures (secretariat_records*.go); each is kept to its role (any other
-// role gets the 404 page, as the API answers what lies outside a caller's
-// scope).
+// mountSecretariat registers the secretariat's pages: the home
+// (secretariat_home.go), sessions and resolutions (secretariat_sessions*.go),
+// cases, revivals, imports and the yearly figures (secretariat_records*.go,
+// import.go, figures.go). Each is kept to the secretariat: any other role
+// gets the 404 page, as the API answers what lies outside a caller's scope.
 func (p *Pages) mountSecretariat(pages *gin.RouterGroup) {
 	g := pages.Group(homePaths[taahod.RoleSecretariat], p.session(true), p.onlyRole(taahod.RoleSecretariat))
 	g.GET("", p.secretariatHome)
 	p.mountSessions(g)
 	p.mountRegistryRecords(g)
 }
-
-// mountSessions registers the secretariat's sessions, resolutions, their
-// status changes and the overdue resolutions.
-func (p *Pages) mountSessions(g *gin.RouterGroup) {}

@@ -173,6 +173,7 @@ func newShowcase(t *testing.T) *showcase {
 	must("certificate", err)
 	s.ids["certificate"] = cert.Serial
 	s.registryRecords(t, steel.ID, cement.ID)
+	s.seedSessions(t, actors[taahod.RoleSecretariat], steel.ID)
 	return s
 }
 
