@@ -33,6 +33,8 @@ type auditRow struct {
 	// and is not.
 	Chained, Broken bool
 	PrevSeq         int64
+	// Role is the actor's role then ("" for a failed sign-in).
+	Role taahod.Role
 }
 
 // auditData is one page of the trail and its filter.
@@ -122,7 +124,7 @@ func (p *Pages) auditTrail(c *gin.Context) {
 		hashOf[e.Seq] = hex.EncodeToString(e.Hash)
 	}
 	for _, e := range entries {
-		r := auditRow{Entry: e, Hash: hex.EncodeToString(e.Hash), PrevHash: hex.EncodeToString(e.PrevHash), PrevSeq: e.Seq - 1}
+		r := auditRow{Entry: e, Hash: hex.EncodeToString(e.Hash), PrevHash: hex.EncodeToString(e.PrevHash), PrevSeq: e.Seq - 1, Role: taahod.Role(e.ActorRole)}
 		if h, ok := hashOf[e.Seq-1]; ok {
 			r.Chained, r.Broken = h == r.PrevHash, h != r.PrevHash
 		}
