@@ -173,8 +173,10 @@ func TestAuditorVerify(t *testing.T) {
 	}
 	a.b.submit("/auditor/verify", "/auditor/verify", url.Values{})
 	page = a.waitVerify(t)
-	broken := findAll(page.doc(), func(n *html.Node) bool { return n.Data == "li" && attr(n, "class") == "check-done" &&
-		len(findAll(n, func(m *html.Node) bool { return m.Data == "ul" })) > 0 })
+	broken := findAll(page.doc(), func(n *html.Node) bool {
+		return n.Data == "li" && attr(n, "class") == "check-done" &&
+			len(findAll(n, func(m *html.Node) bool { return m.Data == "ul" })) > 0
+	})
 	if len(broken) == 0 || !strings.Contains(textOf(broken[0]), verifyCheckNames["audit chain"]) {
 		t.Errorf("the tampered entry is not listed:\n%s", page.text())
 	}
