@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +37,36 @@ var verifyCheckNames = map[string]string{
 	"certificates":  "گواهی‌ها و امضای آن‌ها",
 }
 
+// summaryWords are the words of the checks' summaries ("9 entries, 0
+// postings") in Persian.
+var summaryWords = map[string]string{
+	"entries":               "رویداد",
+	"resolutions":           "مصوبه",
+	"transactions":          "تراکنش",
+	"postings":              "ردیف سند",
+	"accounts":              "حساب",
+	"pledges":               "تعهد",
+	"reviewed expenditures": "هزینه بررسی‌شده",
+	"certificates":          "گواهی",
+	"serial counters":       "شمارنده شماره گواهی",
+}
+
+var summaryPart = regexp.MustCompile(`^(\d+) ([a-z ]+)$`)
+
+// summaryText is a check's summary in Persian ("۹ رویداد"), or "" when
+// it has a word this table lacks (the page then shows the command's own).
+func summaryText(s string) string {
+	var out []string
+	for _, part := range strings.Split(s, ", ") {
+		m := summaryPart.FindStringSubmatch(part)
+		if m == nil || summaryWords[m[2]] == "" {
+			return ""
+		}
+		out = append(out, PersianDigits(m[1])+" "+summaryWords[m[2]])
+	}
+	return strings.Join(out, "، ")
+}
+
 // Check states.
 const (
 	checkWaiting = "waiting"
@@ -47,9 +79,10 @@ const (
 type verifyCheckState struct {
 	Name, Title string
 	State       string
-	// Summary is the command's own summary ("1204 entries").
-	Summary  string
-	Findings []database.Finding
+	// Summary is the command's own summary ("1204 entries"); Persian, its
+	// words in Persian ("۱۲۰۴ رویداد") when summaryWords has them all.
+	Summary, Persian string
+	Findings         []database.Finding
 }
 
 // verifyRun is one run of the checks.
@@ -120,6 +153,7 @@ func (v *verifyRunner) start(db *database.DB, by string, onError func(check stri
 			summary, findings, err := c.Run(ctx, db)
 			v.update(func() {
 				run.Checks[i].Summary, run.Checks[i].Findings, run.Checks[i].State = summary, findings, checkDone
+				run.Checks[i].Persian = summaryText(summary)
 				if err != nil {
 					run.Checks[i].State = checkFailed
 				}
@@ -164,10 +198,14 @@ type verifyData struct {
 func (p *Pages) verifyPage(c *gin.Context) {
 	u, _ := signedIn(c)
 	d := verifyData{Run: p.verifier.snapshot()}
+	status := statusOf(c)
 	if d.Run != nil && d.Run.Running() {
 		d.Refresh = verifyRefreshSeconds
+	} else {
+		// The run the redirect spoke of has ended: the page says how.
+		status = ""
 	}
-	p.render(c, http.StatusOK, "auditor_verify", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d})
+	p.render(c, http.StatusOK, "auditor_verify", page{User: &u, CSRF: csrfToken(c), Status: status, Data: d})
 }
 
 // startVerify starts a run, unless one goes on, and sends the auditor to
