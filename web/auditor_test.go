@@ -143,11 +143,42 @@ func TestAuditorVerify(t *testing.T) {
 		return n
 	}
 	before = count()
+
+	// While a check waits (the audit chain held by a lock), the page says
+	// how far the run has gone and reloads itself; a second start joins it.
+	lock, err := a.db.BeginTxx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.Exec(`LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
 	res := a.b.submit("/auditor/verify", "/auditor/verify", url.Values{})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/auditor/verify?m=verify_started" {
+		t.Fatalf("start: %d %q", res.status, res.header.Get("Location"))
+	}
+	running := a.b.get(res.header.Get("Location"))
+	if !strings.Contains(running.body, `<meta http-equiv="refresh" content="2; url=/auditor/verify">`) ||
+		!strings.Contains(running.byRole("status"), "۰ از ۶ بررسی انجام شده است") || strings.Contains(running.body, `action="/auditor/verify"`) {
+		t.Errorf("a run in progress:\n%s", running.text())
+	}
+	again := a.b.post("/auditor/verify", url.Values{"csrf": {running.csrf()}})
+	if again.header.Get("Location") != "/auditor/verify?m=verify_running" {
+		t.Errorf("a second start: %d %q", again.status, again.header.Get("Location"))
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	page := a.waitVerify(t)
+	if strings.Contains(page.byRole("status"), Message("verify_running")) {
+		t.Errorf("a finished run still says it is running")
+	}
+	before = count()
+	res = a.b.submit("/auditor/verify", "/auditor/verify", url.Values{})
 	if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/auditor/verify?m=verify_") {
 		t.Fatalf("start: %d %q", res.status, res.header.Get("Location"))
 	}
-	page := a.waitVerify(t)
+	page = a.waitVerify(t)
 	items := findAll(page.doc(), func(n *html.Node) bool { return n.Data == "li" && strings.HasPrefix(attr(n, "class"), "check-") })
 	if len(items) != len(verifyCheckNames) {
 		t.Fatalf("%d checks listed, want %d\n%s", len(items), len(verifyCheckNames), page.body)
