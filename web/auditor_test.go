@@ -173,7 +173,9 @@ func TestAuditorVerify(t *testing.T) {
 	if strings.Contains(page.byRole("status"), Message("verify_running")) {
 		t.Errorf("a finished run still says it is running")
 	}
-	before = count()
+	if count() != before {
+		t.Errorf("verify wrote to the audit trail: %d → %d", before, count())
+	}
 	res = a.b.submit("/auditor/verify", "/auditor/verify", url.Values{})
 	if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/auditor/verify?m=verify_") {
 		t.Fatalf("start: %d %q", res.status, res.header.Get("Location"))
