@@ -161,3 +161,23 @@ func Message(code string) string {
 
 // ErrorMessage is the sentence for err as a whole: its code's.
 func ErrorMessage(err error) string { return Message(taahod.ErrorCode(err)) }
+
+// The administrator's pages (admin*.go): the statuses their redirects
+// carry.
+func init() {
+	for code, m := range map[string]string{
+		"user_created":   "کاربر افزوده شد.",
+		"user_updated":   "تغییرات کاربر ذخیره شد.",
+		"user_disabled":  "کاربر غیرفعال شد و نشست‌های باز او بسته شد.",
+		"user_enabled":   "کاربر دوباره فعال شد.",
+		"password_reset": "گذرواژه بازنشانی شد و نشست‌های باز کاربر بسته شد.",
+		"unit_created":   "واحد ثبت شد.",
+		"unit_updated":   "تغییرات واحد ذخیره شد.",
+		// The auditor's pages (auditor*.go).
+		"invalid_actor":  "کاربر را با نام کاربری یا شناسه‌اش بنویسید.",
+		"verify_started": "بررسی آغاز شد؛ این صفحه تا پایان آن خودبه‌خود تازه می‌شود.",
+		"verify_running": "بررسی دیگری در جریان است؛ پیشرفت همان را در زیر می‌بینید.",
+	} {
+		messages[code] = m
+	}
+}

@@ -27,7 +27,7 @@ type pageCase struct {
 	// {expenditure} (approved in part, with a PDF and a photo),
 	// {rejected}, {submitted} (awaiting review), {other_unit_expenditure}
 	// (another unit's), {year} (1404: policy, assessment, offset run) and
-	// {certificate} (its serial).
+	// {certificate} (its serial), {user} (the accountant's user id).
 	path string
 	// name names the screenshots (docs/screenshots/NAME-1280.png) and the
 	// subtests.
@@ -87,7 +87,20 @@ var everyPage = []pageCase{
 	{taahod.RoleSecretariat, "/secretariat/resolutions/overdue", "secretariat-resolutions-overdue", 0},
 	{taahod.RoleAccountant, "/secretariat/resolutions", "secretariat-resolutions-accountant", http.StatusNotFound},
 	{taahod.RoleAuditor, "/auditor", "auditor-home", 0},
+	{taahod.RoleAuditor, "/auditor/audit", "auditor-audit", 0},
+	{taahod.RoleAuditor, "/auditor/audit?actor=tax", "auditor-audit-actor", 0},
+	{taahod.RoleAuditor, "/auditor/verify", "auditor-verify", 0},
+	{taahod.RoleAdmin, "/auditor/audit", "auditor-audit-admin", http.StatusNotFound},
 	{taahod.RoleAdmin, "/admin", "admin-home", 0},
+	{taahod.RoleAdmin, "/admin/users", "admin-users", 0},
+	{taahod.RoleAdmin, "/admin/users?role=accountant", "admin-users-accountants", 0},
+	{taahod.RoleAdmin, "/admin/users/new", "admin-user-new", 0},
+	{taahod.RoleAdmin, "/admin/users/{user}", "admin-user", 0},
+	{taahod.RoleAdmin, "/admin/users/{user}/password", "admin-user-password-gone", http.StatusGone},
+	{taahod.RoleAdmin, "/admin/units", "admin-units", 0},
+	{taahod.RoleAdmin, "/admin/units/new", "admin-unit-new", 0},
+	{taahod.RoleAdmin, "/admin/units/{unit}", "admin-unit", 0},
+	{taahod.RoleAccountant, "/admin/users", "admin-users-accountant", http.StatusNotFound},
 }
 
 // wantStatus is the page's HTTP status.

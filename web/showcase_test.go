@@ -81,6 +81,7 @@ func newShowcase(t *testing.T) *showcase {
 	other := e.mustCreateUser("pharma", "سارا کاظمی", taahod.RoleAccountant, pharma.ID).Actor()
 	acc, tax := actors[taahod.RoleAccountant], actors[taahod.RoleTaxOfficer]
 	s.ids["unit"] = fmt.Sprint(steel.ID)
+	s.ids["user"] = fmt.Sprint(acc.UserID)
 
 	store := ledger.NewStore(e.db)
 	var schools []ledger.School

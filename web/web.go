@@ -47,6 +47,12 @@ type Pages struct {
 	cfg      Config
 	views    *views
 	static   *staticFiles
+	// handoffs keeps the one-time passwords an administrator made until
+	// their page shows them, once (admin_password.go).
+	handoffs *passwordHandoffs
+	// verifier runs the auditor's verify on demand, one run at a time
+	// (auditor_verify.go).
+	verifier *verifyRunner
 }
 
 // New builds the pages over db and the same auth store as the API (so that
@@ -78,6 +84,8 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) (*Pages, error) {
 		cfg:      cfg,
 		views:    v,
 		static:   st,
+		handoffs: newPasswordHandoffs(),
+		verifier: &verifyRunner{},
 	}, nil
 }
 
