@@ -255,6 +255,17 @@ func (s *Store) AddProgress(ctx context.Context, actor taahod.Actor, schoolID in
 	}
 	var r Progress
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
+		var err error
+		r, err = addProgress(ctx, tx, actor, schoolID, &in)
+		return err
+	})
+	return r, err
+}
+
+// addProgress records a validated report in tx, as AddProgress describes.
+func addProgress(ctx context.Context, tx *database.Tx, actor taahod.Actor, schoolID int64, in *NewProgress) (Progress, error) {
+	var r Progress
+	err := func() error {
 		sc, err := lockSchool(ctx, tx, schoolID)
 		if err != nil {
 			return err
@@ -312,7 +323,7 @@ func (s *Store) AddProgress(ctx context.Context, actor taahod.Actor, schoolID in
 			"reported_on": r.ReportedOn, "note": r.Note, "status": map[string]any{"from": sc.Status, "to": status},
 		})
 		return nil
-	})
+	}()
 	return r, err
 }
 

@@ -44,6 +44,11 @@ func funcs(st *staticFiles) template.FuncMap {
 		"policyMode":     PolicyModeName,
 		"roundingName":   RoundingName,
 		"optionalAmount": OptionalAmount,
+		// The education department's (education_labels.go).
+		"schoolStatus": SchoolStatusName,
+		"schoolKind":   SchoolKindName,
+		"progressKind": ProgressKindName,
+		"wholeNumber":  WholeNumber,
 	}
 }
 

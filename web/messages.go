@@ -124,6 +124,14 @@ var messages = map[string]string{
 	"expenditure_resubmitted":         "هزینه دوباره برای بررسی فرستاده شد.",
 	"expenditure_resubmitted_exceeds": "هزینه دوباره برای بررسی فرستاده شد. هشدار: با این هزینه، جمع هزینه‌های تعهد از مبلغ آن بیشتر می‌شود.",
 	"documents_added":                 "مدارک به هزینه پیوست شد.",
+	// The education department's pages (education*.go).
+	"percent_not_number":            "درصد پیشرفت را با عددی درست از ۰ تا ۱۰۰ بنویسید.",
+	"percent_down_needs_note":       "درصد پیشرفت از گزارش پیشین کمتر است؛ چرایش را در یادداشت بنویسید.",
+	"handover_needs_completed":      "تنها مدرسه تکمیل‌شده تحویل می‌شود؛ نخست گزارش پیشرفت ۱۰۰٪ را ثبت کنید.",
+	"timeline_closed":               "این مدرسه تحویل شده است و گزارش تازه‌ای نمی‌پذیرد.",
+	"progress_recorded":             "گزارش پیشرفت ثبت شد.",
+	"progress_recorded_completed":   "گزارش ثبت شد؛ پیشرفت به ۱۰۰٪ رسید و مدرسه تکمیل‌شده است.",
+	"progress_recorded_handed_over": "تحویل مدرسه ثبت شد؛ گاه‌شمار آن اکنون بسته است.",
 }
 
 // Message is the Persian sentence of a problem code; a code without one
