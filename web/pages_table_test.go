@@ -72,7 +72,7 @@ var everyPage = []pageCase{
 
 	{taahod.RoleEducationOfficer, "/education", "education-home", 0},
 	{taahod.RoleEducationOfficer, "/education/schools", "education-schools", 0},
-	{taahod.RoleEducationOfficer, "/education/schools?q=%D9%82%D8%B2%D9%88%D9%8A%D9%86", "education-schools-search", 0},
+	{taahod.RoleEducationOfficer, "/education/schools?q=%D8%A2%D8%A8%D9%8A%DA%A9", "education-schools-search", 0},
 	{taahod.RoleEducationOfficer, "/education/schools/{school}", "education-school", 0},
 	{taahod.RoleAccountant, "/education/schools/{school}", "education-school-accountant", http.StatusNotFound},
 	{taahod.RoleSecretariat, "/secretariat", "secretariat-home", 0},
