@@ -95,4 +95,3 @@ func TestEducationPagesShowNoTaxFigure(t *testing.T) {
 		}
 	}
 }
-
