@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -108,6 +109,12 @@ func (p *Pages) takeProgressError(c *gin.Context, u taahod.Actor, id int64, f *f
 		}
 		delete(f.errors, "reported_on")
 	}
+	if hasFieldCode(err, "before_last_report") {
+		// Say which date the report must not precede.
+		if reports, rerr := p.ledger.SchoolProgress(c.Request.Context(), id); rerr == nil && len(reports) > 0 {
+			f.errors["reported_on_jalali"] = Message("before_last_report") + " آخرین گزارش: " + DateText(reports[len(reports)-1].ReportedOn) + "."
+		}
+	}
 	if _, ok := f.errors["note"]; ok && f.Value("note") == "" && in.Percent != nil {
 		// The only note the ledger asks for is the reason of a percent
 		// lower than the last report's.
@@ -123,4 +130,17 @@ func (p *Pages) takeProgressError(c *gin.Context, u taahod.Actor, id int64, f *f
 		}
 	}
 	return alert
+}
+
+// hasFieldCode reports whether err names code against any field.
+func hasFieldCode(err error, code string) bool {
+	var e *taahod.Error
+	if errors.As(err, &e) {
+		for _, fe := range e.Fields {
+			if fe.Code == code {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -52,7 +52,7 @@ func TestEducationProgressErrorsKeepValuesSaveNothing(t *testing.T) {
 		{"lower without a note", progressForm("30", "1404/05/10", ""), nil, http.StatusUnprocessableEntity,
 			"note", "چرایش را در یادداشت بنویسید"},
 		{"before the last report", progressForm("50", "1404/01/01", ""), nil, http.StatusUnprocessableEntity,
-			"reported_on_jalali", "پیش از آخرین گزارش"},
+			"reported_on_jalali", "پیش از آخرین گزارش است. آخرین گزارش: ۱۵ اردیبهشت ۱۴۰۴."},
 		{"a percent that is no number", progressForm("نیمه", "1404/05/10", ""), nil, http.StatusUnprocessableEntity,
 			"percent", "عددی درست از ۰ تا ۱۰۰"},
 		{"over 100", progressForm("120", "1404/05/10", ""), nil, http.StatusUnprocessableEntity,
