@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
@@ -17,16 +18,27 @@ type SchoolCount struct {
 // OverduePledge is a pledge whose agreed term (its due date) has passed
 // while the school it funds is not yet completed.
 type OverduePledge struct {
-	PledgeID        int64           `db:"pledge_id"`
-	UnitName        string          `db:"unit_name"`
-	SchoolID        int64           `db:"school_id"`
-	SchoolName      string          `db:"school_name"`
-	County          string          `db:"county"`
-	SchoolStatus    string          `db:"school_status"`
-	ProgressPercent int             `db:"progress_percent"`
-	Amount          decimal.Decimal `db:"amount"`
-	PledgedOn       taahod.Date     `db:"pledged_on"`
-	DueOn           taahod.Date     `db:"due_on"`
+	PledgeID        int64           `db:"pledge_id" json:"pledge_id"`
+	UnitID          int64           `db:"unit_id" json:"unit_id"`
+	UnitName        string          `db:"unit_name" json:"unit_name"`
+	SchoolID        int64           `db:"school_id" json:"school_id"`
+	SchoolName      string          `db:"school_name" json:"school_name"`
+	County          string          `db:"county" json:"county"`
+	SchoolStatus    string          `db:"school_status" json:"school_status"`
+	ProgressPercent int             `db:"progress_percent" json:"progress_percent"`
+	Amount          decimal.Decimal `db:"amount" json:"amount"`
+	PledgedOn       taahod.Date     `db:"pledged_on" json:"pledged_on"`
+	DueOn           taahod.Date     `db:"due_on" json:"due_on"`
+}
+
+// MarshalJSON adds the Solar Hijri twins of the dates.
+func (p OverduePledge) MarshalJSON() ([]byte, error) {
+	type plain OverduePledge
+	return json.Marshal(struct {
+		plain
+		PledgedOnJalali string `json:"pledged_on_jalali"`
+		DueOnJalali     string `json:"due_on_jalali"`
+	}{plain(p), p.PledgedOn.Jalali(), p.DueOn.Jalali()})
 }
 
 // SchoolOverview is the education department's view of the school
@@ -40,6 +52,36 @@ type SchoolOverview struct {
 	ByStatus []SchoolCount
 	ByCounty []SchoolCount
 	Overdue  []OverduePledge
+}
+
+// MarshalJSON writes the overview as GET /schools/overview answers it:
+// {total, by_status: [{status, count}], by_county: [{county, count}],
+// overdue: [...]}.
+func (o SchoolOverview) MarshalJSON() ([]byte, error) {
+	type statusCount struct {
+		Status string `json:"status"`
+		Count  int    `json:"count"`
+	}
+	type countyCount struct {
+		County string `json:"county"`
+		Count  int    `json:"count"`
+	}
+	out := struct {
+		Total    int             `json:"total"`
+		ByStatus []statusCount   `json:"by_status"`
+		ByCounty []countyCount   `json:"by_county"`
+		Overdue  []OverduePledge `json:"overdue"`
+	}{Total: o.Total, ByStatus: []statusCount{}, ByCounty: []countyCount{}, Overdue: o.Overdue}
+	for _, c := range o.ByStatus {
+		out.ByStatus = append(out.ByStatus, statusCount{c.Key, c.Count})
+	}
+	for _, c := range o.ByCounty {
+		out.ByCounty = append(out.ByCounty, countyCount{c.Key, c.Count})
+	}
+	if out.Overdue == nil {
+		out.Overdue = []OverduePledge{}
+	}
+	return json.Marshal(out)
 }
 
 // SchoolOverview reads the overview as the actor may see it: every school,
@@ -60,7 +102,7 @@ func (s *Store) SchoolOverview(ctx context.Context, actor taahod.Actor) (SchoolO
 		o.Total += c.Count
 	}
 	if err := s.DB.SelectContext(ctx, &o.Overdue, `
-		SELECT p.id AS pledge_id, u.name AS unit_name, s.id AS school_id, s.name AS school_name, s.county,
+		SELECT p.id AS pledge_id, u.id AS unit_id, u.name AS unit_name, s.id AS school_id, s.name AS school_name, s.county,
 		       s.status AS school_status, COALESCE(pr.percent, 0) AS progress_percent,
 		       p.amount, p.pledged_on, p.due_on
 		  FROM pledges p
