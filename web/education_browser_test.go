@@ -41,6 +41,9 @@ func TestBrowserEducationFindsSchoolAndReports(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#f-q")),
 		chromedp.SendKeys(chromedp.CSS("#f-q"), "قزوين"), // Arabic ي, as some keyboards type it
 		chromedp.Click(chromedp.CSS(`form[action="/education/schools"] button[type="submit"]`)),
+		// The answer's search box carries what was searched (the list
+		// before it had the caption too, so that cannot say it came).
+		chromedp.WaitVisible(chromedp.CSS(`#f-q[value="قزوين"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#schools-caption")),
 		shot("education-search"),
 	)
