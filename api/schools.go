@@ -24,6 +24,7 @@ func (s *Server) commitmentRoutes(g *gin.RouterGroup) {
 func (s *Server) schoolRoutes(g *gin.RouterGroup) {
 	g.POST("/schools", s.endpoint(schoolWriters, s.createSchool)...)
 	g.GET("/schools", s.endpoint(anySignedIn, s.listSchools, paged("county", "status", "kind", "q")...)...)
+	g.GET("/schools/overview", s.endpoint(anySignedIn, s.schoolOverview)...)
 	g.GET("/schools/:id", s.endpoint(anySignedIn, s.getSchool)...)
 	g.PATCH("/schools/:id", s.endpoint(schoolWriters, s.updateSchool)...)
 	g.POST("/schools/:id/progress", s.endpoint(progressWriters, s.addProgress)...)
@@ -44,6 +45,17 @@ func (s *Server) createSchool(c *gin.Context) error {
 		return err
 	}
 	return createdAt(c, resourcePath("schools", sc.ID), sc)
+}
+
+// schoolOverview answers the schools by status and county and the pledges
+// past their due date while their school is not completed (as an
+// accountant may see them: their own units' pledges).
+func (s *Server) schoolOverview(c *gin.Context) error {
+	o, err := s.ledger.SchoolOverview(c.Request.Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	return ok(c, o)
 }
 
 func (s *Server) getSchool(c *gin.Context) error {

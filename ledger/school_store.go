@@ -255,65 +255,73 @@ func (s *Store) AddProgress(ctx context.Context, actor taahod.Actor, schoolID in
 	}
 	var r Progress
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
-		sc, err := lockSchool(ctx, tx, schoolID)
-		if err != nil {
-			return err
-		}
-		if sc.Status == SchoolHandedOver {
-			return taahod.Errorf(taahod.ECONFLICT, "school %d has been handed over; its timeline is closed", schoolID)
-		}
-		var last struct {
-			Percent    int         `db:"percent"`
-			ReportedOn taahod.Date `db:"reported_on"`
-		}
-		err = tx.GetContext(ctx, &last, `SELECT percent, reported_on FROM school_progress WHERE school_id = $1 ORDER BY id DESC LIMIT 1`, schoolID)
-		hasLast := err == nil
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		var p taahod.Problems
-		if hasLast && in.reportedOn.Before(last.ReportedOn) {
-			p.Add("reported_on", "before_last_report", "the timeline's last report is dated "+last.ReportedOn.String()+"; reports are recorded in date order")
-		}
-		if hasLast && *in.Percent < last.Percent && in.Note == nil {
-			p.Add("note", "required", fmt.Sprintf("percent goes down from %d to %d: say why in a note", last.Percent, *in.Percent))
-		}
-		if err := p.Err(); err != nil {
-			return err
-		}
-		status := sc.Status
-		switch {
-		case in.Kind == ProgressHandover:
-			if sc.Status != SchoolCompleted {
-				return taahod.Errorf(taahod.ECONFLICT, "school %d is %s; only a completed school is handed over", schoolID, sc.Status)
-			}
-			status = SchoolHandedOver
-		case *in.Percent == 100:
-			status = SchoolCompleted
-		case sc.Status == SchoolCompleted || (sc.Status == SchoolPlanned && *in.Percent > 0):
-			status = SchoolUnderConstruction
-		}
-		if err := tx.GetContext(ctx, &r, `
-			INSERT INTO school_progress (school_id, kind, milestone, percent, reported_on, note, reported_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			RETURNING id, school_id, kind, milestone, percent, reported_on, note, created_at`,
-			schoolID, in.Kind, in.Milestone, *in.Percent, in.reportedOn, in.Note, nullID(actor.UserID), tx.Now); err != nil {
-			return err
-		}
-		r.ReportedBy = userOf(actor)
-		if status != sc.Status {
-			if _, err := tx.ExecContext(ctx, `UPDATE schools SET status = $2, updated_at = $3 WHERE id = $1`, schoolID, status, tx.Now); err != nil {
-				return err
-			}
-		}
-		r.SchoolStatus = status
-		tx.Audit(ctx, actor, "school.progress", "school", schoolID, map[string]any{
-			"progress_id": r.ID, "kind": r.Kind, "milestone": r.Milestone, "percent": r.Percent,
-			"reported_on": r.ReportedOn, "note": r.Note, "status": map[string]any{"from": sc.Status, "to": status},
-		})
-		return nil
+		var err error
+		r, err = addProgress(ctx, tx, actor, schoolID, &in)
+		return err
 	})
 	return r, err
+}
+
+// addProgress records a validated report in tx, as AddProgress describes.
+func addProgress(ctx context.Context, tx *database.Tx, actor taahod.Actor, schoolID int64, in *NewProgress) (Progress, error) {
+	var r Progress
+	sc, err := lockSchool(ctx, tx, schoolID)
+	if err != nil {
+		return Progress{}, err
+	}
+	if sc.Status == SchoolHandedOver {
+		return Progress{}, taahod.Errorf(taahod.ECONFLICT, "school %d has been handed over; its timeline is closed", schoolID)
+	}
+	var last struct {
+		Percent    int         `db:"percent"`
+		ReportedOn taahod.Date `db:"reported_on"`
+	}
+	err = tx.GetContext(ctx, &last, `SELECT percent, reported_on FROM school_progress WHERE school_id = $1 ORDER BY id DESC LIMIT 1`, schoolID)
+	hasLast := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Progress{}, err
+	}
+	var p taahod.Problems
+	if hasLast && in.reportedOn.Before(last.ReportedOn) {
+		p.Add("reported_on", "before_last_report", "the timeline's last report is dated "+last.ReportedOn.String()+"; reports are recorded in date order")
+	}
+	if hasLast && *in.Percent < last.Percent && in.Note == nil {
+		p.Add("note", "required", fmt.Sprintf("percent goes down from %d to %d: say why in a note", last.Percent, *in.Percent))
+	}
+	if err := p.Err(); err != nil {
+		return Progress{}, err
+	}
+	status := sc.Status
+	switch {
+	case in.Kind == ProgressHandover:
+		if sc.Status != SchoolCompleted {
+			return Progress{}, taahod.Errorf(taahod.ECONFLICT, "school %d is %s; only a completed school is handed over", schoolID, sc.Status)
+		}
+		status = SchoolHandedOver
+	case *in.Percent == 100:
+		status = SchoolCompleted
+	case sc.Status == SchoolCompleted || (sc.Status == SchoolPlanned && *in.Percent > 0):
+		status = SchoolUnderConstruction
+	}
+	if err := tx.GetContext(ctx, &r, `
+		INSERT INTO school_progress (school_id, kind, milestone, percent, reported_on, note, reported_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		RETURNING id, school_id, kind, milestone, percent, reported_on, note, created_at`,
+		schoolID, in.Kind, in.Milestone, *in.Percent, in.reportedOn, in.Note, nullID(actor.UserID), tx.Now); err != nil {
+		return Progress{}, err
+	}
+	r.ReportedBy = userOf(actor)
+	if status != sc.Status {
+		if _, err := tx.ExecContext(ctx, `UPDATE schools SET status = $2, updated_at = $3 WHERE id = $1`, schoolID, status, tx.Now); err != nil {
+			return Progress{}, err
+		}
+	}
+	r.SchoolStatus = status
+	tx.Audit(ctx, actor, "school.progress", "school", schoolID, map[string]any{
+		"progress_id": r.ID, "kind": r.Kind, "milestone": r.Milestone, "percent": r.Percent,
+		"reported_on": r.ReportedOn, "note": r.Note, "status": map[string]any{"from": sc.Status, "to": status},
+	})
+	return r, nil
 }
 
 // SchoolProgress returns a school's timeline, oldest first, with each

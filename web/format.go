@@ -51,6 +51,11 @@ func funcs(st *staticFiles) template.FuncMap {
 		"rowField":    resolutionRowField,
 		"rowOf":       resolutionRowOf,
 		"inc":         func(i int) int { return i + 1 },
+		// The education department's (education_labels.go).
+		"schoolStatus": SchoolStatusName,
+		"schoolKind":   SchoolKindName,
+		"progressKind": ProgressKindName,
+		"wholeNumber":  WholeNumber,
 	}
 }
 

@@ -27,7 +27,9 @@ type pageCase struct {
 	// {expenditure} (approved in part, with a PDF and a photo),
 	// {rejected}, {submitted} (awaiting review), {other_unit_expenditure}
 	// (another unit's), {year} (1404: policy, assessment, offset run) and
-	// {certificate} (its serial), {user} (the accountant's user id).
+	// {certificate} (its serial), {user} (the accountant's user id),
+	// {school} (being built: a timeline and a photo), {session}, {resolution}
+	// and {case} (the secretariat's records).
 	path string
 	// name names the screenshots (docs/screenshots/NAME-1280.png) and the
 	// subtests.
@@ -70,6 +72,10 @@ var everyPage = []pageCase{
 	{taahod.RoleTaxOfficer, "/tax-office/certificates/{certificate}", "tax-office-certificate", 0},
 
 	{taahod.RoleEducationOfficer, "/education", "education-home", 0},
+	{taahod.RoleEducationOfficer, "/education/schools", "education-schools", 0},
+	{taahod.RoleEducationOfficer, "/education/schools?q=%D8%A2%D8%A8%D9%8A%DA%A9", "education-schools-search", 0},
+	{taahod.RoleEducationOfficer, "/education/schools/{school}", "education-school", 0},
+	{taahod.RoleAccountant, "/education/schools/{school}", "education-school-accountant", http.StatusNotFound},
 	{taahod.RoleSecretariat, "/secretariat", "secretariat-home", 0},
 	{taahod.RoleSecretariat, "/secretariat/cases", "secretariat-cases", 0},
 	{taahod.RoleSecretariat, "/secretariat/cases/new", "secretariat-case-new", 0},
@@ -134,14 +140,16 @@ func TestPagesTable(t *testing.T) {
 var notPages = map[string]bool{
 	"/":             true, // redirects to the home or sign-in
 	"/static/*name": true,
-	"/accountant/expenditures/:id/documents/:document":            true, // the file itself
-	"/accountant/expenditures/:id/documents/:document/thumbnail":  true,
-	"/accountant/certificates/:serial/pdf":                        true,
-	"/tax-office/expenditures/:id/documents/:document":            true,
-	"/tax-office/units/:unit/tax-years":                           true, // redirects to the year asked for
-	"/tax-office/certificates/:serial/pdf":                        true,
-	"/tax-office/units/:unit/tax-years/:year/certificate-preview": true,
-	"/secretariat/import/template":                                true, // the CSV template file
+	"/accountant/expenditures/:id/documents/:document":                        true, // the file itself
+	"/accountant/expenditures/:id/documents/:document/thumbnail":              true,
+	"/accountant/certificates/:serial/pdf":                                    true,
+	"/tax-office/expenditures/:id/documents/:document":                        true,
+	"/tax-office/units/:unit/tax-years":                                       true, // redirects to the year asked for
+	"/tax-office/certificates/:serial/pdf":                                    true,
+	"/tax-office/units/:unit/tax-years/:year/certificate-preview":             true,
+	"/secretariat/import/template":                                            true, // the CSV template file
+	"/education/schools/:id/progress/:progress/documents/:document":           true,
+	"/education/schools/:id/progress/:progress/documents/:document/thumbnail": true,
 }
 
 // TestPagesTableCoversEveryPage fails when a page is added to the web

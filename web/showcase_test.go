@@ -117,6 +117,32 @@ func newShowcase(t *testing.T) *showcase {
 	}
 	s.ids["pledge"] = fmt.Sprint(pledges[0].ID)
 
+	// The first school is being built: two progress reports, the second
+	// with a photo, so that its page shows a timeline and a gallery.
+	edu := actors[taahod.RoleEducationOfficer]
+	for _, r := range []struct {
+		percent       int
+		on, milestone string
+		note          string
+		photo         bool
+	}{
+		{15, "1403/09/01", "گودبرداری و فونداسیون", "", false},
+		{40, "1404/02/15", "اسکلت بتنی", "سقف طبقه اول بتن‌ریزی شد", true},
+	} {
+		percent, on := r.percent, r.on
+		in := ledger.NewProgress{Milestone: r.milestone, Percent: &percent, ReportedOnJalali: &on}
+		if r.note != "" {
+			in.Note = &r.note
+		}
+		var docs []ledger.NewDocument
+		if r.photo {
+			docs = []ledger.NewDocument{{Name: "اسکلت.png", Content: showcasePhoto(t)}}
+		}
+		_, err := store.AddProgressWithDocuments(ctx, edu, schools[0].ID, in, docs)
+		must("progress", err)
+	}
+	s.ids["school"] = fmt.Sprint(schools[0].ID)
+
 	spend := func(actor taahod.Actor, pledge int, amount, on, category, invoice, vendor, description string) ledger.Expenditure {
 		t.Helper()
 		x, err := store.SubmitExpenditure(ctx, actor, ledger.NewExpenditure{PledgeID: pledges[pledge].ID,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/ledger"
 	"golang.org/x/image/draw"
 )
 
@@ -46,10 +47,16 @@ var (
 // expenditure, scoped as the document itself: another unit's is the 404
 // page. A PDF, or an image too large or broken to decode, has none (404).
 func (p *Pages) expenditureThumbnail(c *gin.Context) {
-	d, ok := p.documentOf(c)
-	if !ok {
-		return
+	if d, ok := p.documentOf(c); ok {
+		p.sendThumbnail(c, d)
 	}
+}
+
+// sendThumbnail answers the thumbnail of d, a document the caller has
+// already read as the signed-in person may see it (an expenditure's, a
+// progress report's): a PDF, or an image too large or broken to decode,
+// has none (the 404 page).
+func (p *Pages) sendThumbnail(c *gin.Context, d ledger.Document) {
 	if !isImage(d.ContentType) {
 		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
