@@ -44,6 +44,14 @@ func funcs(st *staticFiles) template.FuncMap {
 		"policyMode":     PolicyModeName,
 		"roundingName":   RoundingName,
 		"optionalAmount": OptionalAmount,
+		// The public site's (public_labels.go).
+		"count":       Count,
+		"resStatus":   ResolutionStatusName,
+		"resCategory": ResolutionCategoryName,
+		"sessionKind": SessionKindName,
+		"caseChannel": CaseChannelName,
+		"caseOutcome": CaseOutcomeName,
+		"schoolKind":  SchoolKindName,
 	}
 }
 
@@ -62,6 +70,10 @@ func Number(d decimal.Decimal) string {
 	}
 	return s
 }
+
+// Count writes a whole number as the pages show counts: Persian digits
+// grouped by thousands («۱٬۲۵۰»).
+func Count(n int) string { return Number(decimal.NewFromInt(int64(n))) }
 
 // Amount writes an amount of Rials as the pages show it: Number followed
 // by «ریال» ("۱٬۲۵۰٬۰۰۰ ریال").

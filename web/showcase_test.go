@@ -171,6 +171,7 @@ func newShowcase(t *testing.T) *showcase {
 	cert, err := certs.Issue(ctx, tax, reports.IssueInput{UnitID: steel.ID, FiscalYear: 1404})
 	must("certificate", err)
 	s.ids["certificate"] = cert.Serial
+	seedPublicShowcase(t, s, actors[taahod.RoleSecretariat], steel.ID, pharma.ID)
 	return s
 }
 

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"strconv"
+)
+
+// barChart is a horizontal bar chart drawn on the server as inline SVG
+// (public_home.html's "bar-chart"): no script and no chart library, and
+// nothing the CSP forbids — only SVG presentation attributes and app.css
+// classes, never a style attribute. It reads without colour: each bar
+// carries its label and its count in Persian digits, and its fill is a
+// pattern of its own; the SVG has a <title> and a <desc>, and the page a
+// table with the same numbers.
+type barChart struct {
+	// ID prefixes the ids inside the SVG (title, desc, patterns), unique
+	// on the page.
+	ID    string
+	Title string
+	Desc  string
+	Bars  []bar
+	// Height is the viewBox's height; the width is chartWidth.
+	Height int
+}
+
+// bar is one bar: its label above it, its count at its end.
+type bar struct {
+	Label string
+	Count int
+	// Link is where the bar leads (the figure's rows), "" for none.
+	Link string
+	// Fill is the SVG fill: the url of one of the chart's patterns.
+	Fill string
+	// LabelY, BarY are the baselines of the label and the top of the bar;
+	// BarX and Width its left edge and width; CountX the x of the count's
+	// text, which follows the bar's end to its left (the chart reads right
+	// to left, as the page).
+	LabelY, BarY, BarX, Width, CountX int
+}
+
+// The chart's geometry, in viewBox units: the bars start at the right
+// edge and the longest takes barSpan, leaving room for its count.
+const (
+	chartWidth = 600
+	chartRight = 594
+	barSpan    = 440
+	barHeight  = 18
+	rowHeight  = 50
+)
+
+// chartPatterns is how many fills the charts cycle through
+// (public_home.html defines them per chart: solid, stripes, dots, cross
+// hatch, …), so that neighbouring bars differ without colour.
+const chartPatterns = 6
+
+// newBarChart lays out bars (label, count, link) with the longest bar the
+// largest count.
+func newBarChart(id, title, desc string, bars []bar) barChart {
+	most := 0
+	for _, b := range bars {
+		most = max(most, b.Count)
+	}
+	for i := range bars {
+		b := &bars[i]
+		b.LabelY = i*rowHeight + 18
+		b.BarY = i*rowHeight + 26
+		if most > 0 {
+			b.Width = b.Count * barSpan / most
+		}
+		if b.Count > 0 {
+			b.Width = max(b.Width, 2) // a count above zero shows
+		}
+		b.BarX = chartRight - b.Width
+		b.CountX = b.BarX - 6
+		b.Fill = "url(#" + id + "-p" + strconv.Itoa(i%chartPatterns) + ")"
+	}
+	return barChart{ID: id, Title: title, Desc: desc, Bars: bars, Height: len(bars)*rowHeight + 6}
+}
