@@ -18,8 +18,9 @@ type barChart struct {
 	Title string
 	Desc  string
 	Bars  []bar
-	// Height is the viewBox's height; the width is chartWidth.
-	Height int
+	// Width and Height are the viewBox's; Right is the x of the bars'
+	// common start (the axis), LabelX of the labels' start.
+	Width, Height, Right, LabelX int
 }
 
 // bar is one bar: its label above it, its count at its end.
@@ -39,12 +40,13 @@ type bar struct {
 
 // The chart's geometry, in viewBox units: the bars start at the right
 // edge and the longest takes barSpan, leaving room for its count.
+// The viewBox is narrow so that its text stays readable on a phone, where
+// it is drawn about as wide as the screen.
 const (
-	chartWidth = 600
-	chartRight = 594
-	barSpan    = 440
-	barHeight  = 18
-	rowHeight  = 50
+	chartWidth = 400
+	chartRight = 396
+	barSpan    = 290
+	rowHeight  = 44
 )
 
 // chartPatterns is how many fills the charts cycle through
@@ -61,8 +63,8 @@ func newBarChart(id, title, desc string, bars []bar) barChart {
 	}
 	for i := range bars {
 		b := &bars[i]
-		b.LabelY = i*rowHeight + 18
-		b.BarY = i*rowHeight + 26
+		b.LabelY = i*rowHeight + 16
+		b.BarY = i*rowHeight + 22
 		if most > 0 {
 			b.Width = b.Count * barSpan / most
 		}
@@ -73,5 +75,6 @@ func newBarChart(id, title, desc string, bars []bar) barChart {
 		b.CountX = b.BarX - 6
 		b.Fill = "url(#" + id + "-p" + strconv.Itoa(i%chartPatterns) + ")"
 	}
-	return barChart{ID: id, Title: title, Desc: desc, Bars: bars, Height: len(bars)*rowHeight + 6}
+	return barChart{ID: id, Title: title, Desc: desc, Bars: bars,
+		Width: chartWidth, Height: len(bars)*rowHeight + 4, Right: chartRight, LabelX: chartRight - 6}
 }
