@@ -27,7 +27,8 @@ type barChart struct {
 type bar struct {
 	Label string
 	Count int
-	// Link is where the bar leads (the figure's rows), "" for none.
+	// Link is where the bar's count leads in the chart's table (the
+	// figure's rows), "" for none.
 	Link string
 	// Fill is the SVG fill: the url of one of the chart's patterns.
 	Fill string
