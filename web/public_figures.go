@@ -22,8 +22,6 @@ type publicRowsData struct {
 	// Count is the figure itself; paging through the list yields exactly
 	// that many rows.
 	Count int
-	// First is the number of the page's first row (1 on the first page).
-	First int
 	// Kind is the kind of the figure's records; one of the slices below
 	// holds the page's rows.
 	Kind        registry.RowKind
@@ -59,13 +57,7 @@ func (p *Pages) publicFigureRows(c *gin.Context) {
 		p.storeFailure(c, err)
 		return
 	}
-	d := publicRowsData{Figure: figure, Label: label, Year: year, Count: count,
-		First: publicRowsPageSize*len(trail) + 1, Home: "/?year=" + strconv.Itoa(year)}
-	if after == 0 {
-		d.First = 1
-	} else if len(trail) == 0 {
-		d.First = 0 // a page reached by a bare cursor: its place is unknown
-	}
+	d := publicRowsData{Figure: figure, Label: label, Year: year, Count: count, Home: "/?year=" + strconv.Itoa(year)}
 	path := "/public/figures/" + url.PathEscape(figure)
 	filter := url.Values{"year": {strconv.Itoa(year)}}
 	if after > 0 {
