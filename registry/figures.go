@@ -63,6 +63,11 @@ type ImplementationRate struct {
 	DenominatorFigure string           `json:"denominator_figure"`
 }
 
+// Count is the figure of figureDefs called name (as GET
+// /reports/registry/rows takes it: "resolutions.implemented",
+// "implementation_rate.denominator"), 0 for an unknown name.
+func (f Figures) Count(name string) int { return f.counts[name] }
+
 // ratePlaces is the precision of the implementation rate.
 const ratePlaces = 4
 

@@ -43,6 +43,13 @@ type benchService struct {
 func newBenchService(tb testing.TB) *benchService {
 	tb.Helper()
 	db, dsn := dbtest.NewWithURL(tb)
+	return newBenchServiceOn(tb, db, dsn)
+}
+
+// newBenchServiceOn is newBenchService over a database the benchmark has
+// filled (or found filled) already; dsn is its URL, for the token cache.
+func newBenchServiceOn(tb testing.TB, db *database.DB, dsn string) *benchService {
+	tb.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	authStore := auth.NewStore(db)
 	ctx, cancel := context.WithCancel(context.Background())

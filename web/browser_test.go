@@ -65,7 +65,8 @@ func TestBrowserSignIn(t *testing.T) {
 	ctx := newChrome(t)
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.http.URL+"/"),
+		chromedp.Navigate(e.http.URL+"/"), // signed out: the public home, whose header leads to sign in
+		chromedp.Click(chromedp.CSS(`header a[href="/signin"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
 		shot("signin"),
 		chromedp.SendKeys(chromedp.CSS("#username"), "accountant"),

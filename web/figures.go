@@ -32,27 +32,6 @@ type figureLine struct {
 	Indent bool   // a part of the line above
 }
 
-// figureTitles are the figures' Persian titles, in the report's order.
-var figureTitles = map[string]string{
-	"sessions.total":                   "جلسه‌ها",
-	"sessions.formal":                  "جلسه رسمی",
-	"sessions.field":                   "جلسه میدانی",
-	"sessions.site_visit":              "بازدید چهارشنبه",
-	"resolutions.total":                "مصوبه‌ها",
-	"resolutions.implemented":          "اجرا شده",
-	"resolutions.in_follow_up":         "در حال پیگیری",
-	"resolutions.not_implemented":      "اجرا نشده",
-	"resolutions.notified":             "ابلاغ شده",
-	"resolutions.cancelled":            "لغو شده",
-	"implementation_rate.denominator":  "مصوبه‌ها جز لغوشده‌ها (مخرج نرخ اجرا)",
-	"units_examined":                   "واحدهای بررسی‌شده",
-	"units_examined_in_field_sessions": "واحدهای بررسی‌شده در جلسه‌های میدانی",
-	"cases_resolved_without_session":   "استعلام‌های حل‌شده بی‌نیاز به جلسه",
-	"referrals":                        "ارجاع به ستاد استانی یا ملی",
-	"revived_units":                    "واحدهای احیاشده",
-	"schools_pledged":                  "مدرسه‌های تعهدشده",
-}
-
 // figuresData is the figures page.
 type figuresData struct {
 	Year  int
@@ -100,25 +79,11 @@ func (p *Pages) figures(c *gin.Context) {
 		// The Persian decimal separator (٫), as the report prints it.
 		d.Rate = strings.Replace(PersianDigits(v.Mul(decimal.NewFromInt(100)).StringFixed(2)), ".", "٫", 1) + "٪"
 	}
-	add := func(name string, n int, indent bool) {
-		d.Lines = append(d.Lines, figureLine{figureTitles[name], n, name, indent})
+	// The public site's figures, words and order (public_labels.go): the
+	// secretariat reads the same report.
+	for _, pf := range publicFigures {
+		d.Lines = append(d.Lines, figureLine{pf.Label, f.Count(pf.Name), pf.Name, pf.Part})
 	}
-	add("sessions.total", f.Sessions.Total, false)
-	add("sessions.formal", f.Sessions.Formal, true)
-	add("sessions.field", f.Sessions.Field, true)
-	add("sessions.site_visit", f.Sessions.SiteVisit, true)
-	add("resolutions.total", f.Resolutions.Total, false)
-	add("resolutions.implemented", f.Resolutions.Implemented, true)
-	add("resolutions.in_follow_up", f.Resolutions.InFollowUp, true)
-	add("resolutions.not_implemented", f.Resolutions.NotImplemented, true)
-	add("resolutions.notified", f.Resolutions.Notified, true)
-	add("resolutions.cancelled", f.Resolutions.Cancelled, true)
-	add("units_examined", f.UnitsExamined, false)
-	add("units_examined_in_field_sessions", f.UnitsExaminedInFieldSessions, true)
-	add("cases_resolved_without_session", f.CasesResolvedWithoutSession, false)
-	add("referrals", f.Referrals, false)
-	add("revived_units", f.RevivedUnits, false)
-	add("schools_pledged", f.SchoolsPledged, false)
 	p.render(c, http.StatusOK, "secretariat_figures", page{User: &u, CSRF: csrfToken(c), Data: d})
 }
 
@@ -145,7 +110,7 @@ func (p *Pages) figureRowsPage(c *gin.Context) {
 	u, _ := signedIn(c)
 	year, ok := p.yearOf(c)
 	name := c.Query("figure")
-	title, known := figureTitles[name]
+	title, known := figureLabel(name)
 	after, trail, ok2 := readPosition(c)
 	if !ok || !ok2 {
 		p.failure(c, http.StatusBadRequest, Message(taahod.EINVALID))

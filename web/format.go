@@ -56,6 +56,10 @@ func funcs(st *staticFiles) template.FuncMap {
 		"schoolKind":   SchoolKindName,
 		"progressKind": ProgressKindName,
 		"wholeNumber":  WholeNumber,
+		// The public site's (public_labels.go).
+		"count":       Count,
+		"caseChannel": CaseChannelName,
+		"caseOutcome": CaseOutcomeName,
 	}
 }
 
@@ -74,6 +78,10 @@ func Number(d decimal.Decimal) string {
 	}
 	return s
 }
+
+// Count writes a whole number as the pages show counts: Persian digits
+// grouped by thousands («۱٬۲۵۰»).
+func Count(n int) string { return Number(decimal.NewFromInt(int64(n))) }
 
 // Amount writes an amount of Rials as the pages show it: Number followed
 // by «ریال» ("۱٬۲۵۰٬۰۰۰ ریال").

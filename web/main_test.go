@@ -57,7 +57,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db := dbtest.New(t)
+	return newEnvOn(t, dbtest.New(t))
+}
+
+// newEnvOn is newEnv over a database the test has filled already.
+func newEnvOn(t *testing.T, db *database.DB) *env {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	authStore := auth.NewStore(db)
 	pages, err := New(db, authStore, Config{Logger: log,

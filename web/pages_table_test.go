@@ -29,7 +29,9 @@ type pageCase struct {
 	// (another unit's), {year} (1404: policy, assessment, offset run) and
 	// {certificate} (its serial), {user} (the accountant's user id),
 	// {school} (being built: a timeline and a photo), {session}, {resolution}
-	// and {case} (the secretariat's records).
+	// and {case} (the secretariat's records),
+	// {figure} and {units_figure} (figures of the registry: the public
+	// site's rows).
 	path string
 	// name names the screenshots (docs/screenshots/NAME-1280.png) and the
 	// subtests.
@@ -44,6 +46,11 @@ type pageCase struct {
 var everyPage = []pageCase{
 	{"", "/signin", "signin", 0},
 	{"", "/no-such-page", "not-found-signed-out", http.StatusNotFound},
+	{"", "/", "public-home", 0},
+	{"", "/?year=1404", "public-home-1404", 0},
+	{"", "/public/figures/{figure}?year=1404", "public-figure-resolutions", 0},
+	{"", "/public/figures/{units_figure}?year=1404", "public-figure-units", 0},
+	{"", "/verify?serial=1403", "public-verify-error", http.StatusUnprocessableEntity},
 
 	{taahod.RoleAccountant, "/accountant", "accountant-home", 0},
 	{taahod.RoleAccountant, "/accountant/expenditures", "accountant-expenditures", 0},
@@ -138,7 +145,7 @@ func TestPagesTable(t *testing.T) {
 // notPages are the GET routes of the web application that answer no page
 // of their own, so the table leaves them out: redirects and downloads.
 var notPages = map[string]bool{
-	"/":             true, // redirects to the home or sign-in
+	"/verify":       true, // redirects to the certificate's page (/v/{serial}); its error is public-verify-error
 	"/static/*name": true,
 	"/accountant/expenditures/:id/documents/:document":                        true, // the file itself
 	"/accountant/expenditures/:id/documents/:document/thumbnail":              true,

@@ -201,6 +201,7 @@ func newShowcase(t *testing.T) *showcase {
 	s.ids["certificate"] = cert.Serial
 	s.registryRecords(t, steel.ID, cement.ID)
 	s.seedSessions(t, actors[taahod.RoleSecretariat], steel.ID)
+	seedPublicShowcase(t, s, actors[taahod.RoleSecretariat], steel.ID, pharma.ID)
 	return s
 }
 

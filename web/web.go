@@ -143,11 +143,12 @@ func setSecurityHeaders(c *gin.Context) {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// root sends a signed-in person to their home and anyone else to sign in.
+// root sends a signed-in person to their home and shows anyone else the
+// public home (public_home.go): the working group's figures.
 func (p *Pages) root(c *gin.Context) {
 	if u, ok := signedIn(c); ok {
 		c.Redirect(http.StatusSeeOther, homeOf(u.Role))
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/signin")
+	p.publicHome(c)
 }

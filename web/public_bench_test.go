@@ -1,0 +1,98 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/internal/dbtest"
+)
+
+// publicBenchYear is a year of the generated registry (about 100,000
+// resolutions and 20,000 cases), as the registry's own benchmark reads.
+const publicBenchYear = 1403
+
+// publicBenchDatabase is the registry of scripts/registry_bench_data.sql
+// (1,000,000 resolutions over ten years, 200,000 cases), as
+// registry/figures_bench_test.go reads it: TAAHOD_BENCH_DATABASE_URL when
+// set (filled already), and otherwise a fresh test database that it fills,
+// which takes a minute or two.
+func publicBenchDatabase(b *testing.B) (*database.DB, string) {
+	b.Helper()
+	if url := os.Getenv("TAAHOD_BENCH_DATABASE_URL"); url != "" {
+		db, err := database.Open(context.Background(), url, 8)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db, url
+	}
+	db, dsn := dbtest.NewWithURL(b)
+	script, err := os.ReadFile("../scripts/registry_bench_data.sql")
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := db.Exec(string(script)); err != nil {
+		b.Fatalf("fill the benchmark database: %v", err)
+	}
+	if _, err := db.Exec(`VACUUM ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("public home benchmark: generated 1,000,000 resolutions and 200,000 cases in %s\n", time.Since(start).Round(time.Second))
+	return db, dsn
+}
+
+// BenchmarkPublicHome measures the server time of the public home (the
+// year's and the previous year's figures, the charts of the year by status
+// and by category), signed out, over the 1,000,000-resolution registry of
+// scripts/registry_bench_data.sql, against the JSON figures endpoint (GET
+// /api/v1/public/registry, one year), both in-process through the same gin
+// engine (bench_setup_test.go). The issue's goal: the page at most 50 ms
+// and at most 1.5 times the JSON:
+//
+//	scripts/dev-db exec test -- go test -run '^$' -bench PublicHome -count 6 ./web/
+func BenchmarkPublicHome(b *testing.B) {
+	db, dsn := publicBenchDatabase(b)
+	s := newBenchServiceOn(b, db, dsn)
+	page := fmt.Sprintf("/?year=%d", publicBenchYear)
+	figures := fmt.Sprintf("/api/v1/public/registry?year=%d", publicBenchYear)
+
+	// Both sides count the same year, or the comparison means nothing.
+	var total int
+	first, last := "2024-03-20", "2025-03-20" // 1403
+	if err := db.Get(&total, `SELECT count(*) FROM resolutions WHERE adopted_on BETWEEN $1 AND $2`, first, last); err != nil {
+		b.Fatal(err)
+	}
+	if total == 0 {
+		b.Fatalf("the benchmark database has no resolution in %d", publicBenchYear)
+	}
+	if home := s.serve(b, httptest.NewRequest(http.MethodGet, page, nil)).Body.String(); !strings.Contains(home, `">`+Count(total)+`</a>`) {
+		b.Fatalf("the public home does not show %d resolutions in %d", total, publicBenchYear)
+	}
+	if js := s.serve(b, httptest.NewRequest(http.MethodGet, figures, nil)).Body.String(); !strings.Contains(js, fmt.Sprintf(`"total":%d,`, total)) {
+		b.Fatalf("GET %s does not count %d resolutions:\n%s", figures, total, js)
+	}
+
+	per := map[string]time.Duration{}
+	for _, side := range []struct{ name, path string }{{"page", page}, {"json", figures}} {
+		b.Run(side.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s.serve(b, httptest.NewRequest(http.MethodGet, side.path, nil))
+			}
+			per[side.name] = b.Elapsed() / time.Duration(b.N)
+			b.ReportMetric(float64(per[side.name].Microseconds())/1000, "ms/op")
+		})
+	}
+	if per["json"] > 0 {
+		b.Logf("public home: %s, JSON figures: %s, ratio %.2f (goal ≤ 50 ms and ≤ 1.5)", per["page"], per["json"],
+			float64(per["page"])/float64(per["json"]))
+	}
+}
