@@ -73,7 +73,8 @@ func TestBrowserTaxOfficeYear(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`form[action="/tax-office/certificates"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`#reason`)),
+		// The certificate's page (the year's page has a #reason too).
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/revoke"]`)),
 	)
 	if err != nil {
 		t.Fatalf("issue: %v", err)
