@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -53,19 +52,12 @@ func (p *Pages) adminUnits(c *gin.Context) {
 		p.storeFailure(c, err)
 		return
 	}
-	q := url.Values{}
-	for k, v := range map[string]string{"q": d.Q, "county": d.County, "status": d.Status} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if after > 0 {
-		d.Previous = pageLinkOn("/admin/units", q, trail)
-	}
-	if len(units) > unitsPageSize {
+	more := len(units) > unitsPageSize
+	if more {
 		units = units[:unitsPageSize]
-		d.Next = pageLinkOn("/admin/units", q, append(append(trail[:len(trail):len(trail)], after), units[len(units)-1].ID))
 	}
+	d.Previous, d.Next = listLinks("/admin/units", filterQuery(map[string]string{"q": d.Q, "county": d.County, "status": d.Status}), after, trail, more,
+		func() int64 { return units[len(units)-1].ID })
 	d.Units = units
 	p.render(c, http.StatusOK, "admin_units", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d})
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -49,19 +48,12 @@ func (p *Pages) adminUsers(c *gin.Context) {
 		p.storeFailure(c, err)
 		return
 	}
-	q := url.Values{}
-	for k, v := range map[string]string{"role": d.Role, "disabled": d.Disabled, "q": d.Q} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if after > 0 {
-		d.Previous = pageLinkOn("/admin/users", q, trail)
-	}
-	if len(users) > usersPageSize {
+	more := len(users) > usersPageSize
+	if more {
 		users = users[:usersPageSize]
-		d.Next = pageLinkOn("/admin/users", q, append(append(trail[:len(trail):len(trail)], after), users[len(users)-1].ID))
 	}
+	d.Previous, d.Next = listLinks("/admin/users", filterQuery(map[string]string{"role": d.Role, "disabled": d.Disabled, "q": d.Q}), after, trail, more,
+		func() int64 { return users[len(users)-1].ID })
 	d.Users = users
 	if d.UnitNames, err = p.unitNames(ctx, u); err != nil {
 		p.storeFailure(c, err)

@@ -72,12 +72,7 @@ func (p *Pages) certificates(c *gin.Context) {
 		p.storeFailure(c, err)
 		return
 	}
-	q := url.Values{}
-	for k, v := range map[string]string{"fiscal_year": d.FiscalYear, "unit_id": d.UnitID, "status": d.Status} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
+	q := filterQuery(map[string]string{"fiscal_year": d.FiscalYear, "unit_id": d.UnitID, "status": d.Status})
 	if f.AfterID > 0 {
 		d.Previous = pageLinkOn("/tax-office/certificates", q, trail)
 	}

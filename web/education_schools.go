@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -53,12 +52,7 @@ func (p *Pages) educationSchools(c *gin.Context) {
 		p.storeFailure(c, err)
 		return
 	}
-	q := url.Values{}
-	for k, v := range map[string]string{"q": d.Q, "county": d.County, "kind": d.Kind, "status": d.Status} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
+	q := filterQuery(map[string]string{"q": d.Q, "county": d.County, "kind": d.Kind, "status": d.Status})
 	const path = "/education/schools"
 	if after > 0 {
 		d.Previous = pageLinkOn(path, q, trail)

@@ -67,12 +67,7 @@ func (p *Pages) expenditures(c *gin.Context) {
 		p.storeFailure(c, err)
 		return
 	}
-	q := url.Values{}
-	for k, v := range map[string]string{"status": d.Status, "pledge_id": d.PledgeID, "fiscal_year": d.FiscalYear} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
+	q := filterQuery(map[string]string{"status": d.Status, "pledge_id": d.PledgeID, "fiscal_year": d.FiscalYear})
 	if f.AfterID > 0 {
 		d.Previous = pageLink(q, trail)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -55,19 +54,12 @@ func (p *Pages) renderRevivals(c *gin.Context, status int, alert string, f *form
 		p.storeFailure(c, err)
 		return
 	}
-	q := url.Values{}
-	for k, v := range map[string]string{"unit_id": d.UnitID, "year": d.Year} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if after > 0 {
-		d.Previous = pageLinkOn("/secretariat/revivals", q, trail)
-	}
-	if len(rows) > recordsPageSize {
+	more := len(rows) > recordsPageSize
+	if more {
 		rows = rows[:recordsPageSize]
-		d.Next = pageLinkOn("/secretariat/revivals", q, append(append(trail[:len(trail):len(trail)], after), rows[len(rows)-1].ID))
 	}
+	d.Previous, d.Next = listLinks("/secretariat/revivals", filterQuery(map[string]string{"unit_id": d.UnitID, "year": d.Year}), after, trail, more,
+		func() int64 { return rows[len(rows)-1].ID })
 	d.Rows = rows
 	pg := page{User: &u, CSRF: csrfToken(c), Alert: alert, Form: f, Data: d}
 	if alert == "" {

@@ -62,12 +62,7 @@ func (p *Pages) sessions(c *gin.Context) {
 		p.storeFailure(c, err)
 		return
 	}
-	q := url.Values{}
-	for k, v := range map[string]string{"kind": d.Kind, "county": d.County, "year": d.Year} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
+	q := filterQuery(map[string]string{"kind": d.Kind, "county": d.County, "year": d.Year})
 	d.Previous, d.Next = listLinks("/secretariat/sessions", q, f.AfterID, trail, len(d.Rows) > sessionsPageSize, func() int64 {
 		return d.Rows[sessionsPageSize-1].ID
 	})
@@ -75,6 +70,17 @@ func (p *Pages) sessions(c *gin.Context) {
 		d.Rows = d.Rows[:sessionsPageSize]
 	}
 	p.render(c, http.StatusOK, "secretariat_sessions", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d})
+}
+
+// filterQuery is a list's filters as its links carry them: the ones set.
+func filterQuery(filters map[string]string) url.Values {
+	q := url.Values{}
+	for k, v := range filters {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q
 }
 
 // listLinks are the «قبلی» and «بعدی» links of a list at path after the
