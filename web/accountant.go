@@ -24,7 +24,7 @@ func (p *Pages) mountAccountant(pages *gin.RouterGroup) {
 	acc.GET("/expenditures/:id/documents/:document/thumbnail", p.expenditureThumbnail)
 	acc.GET("/tax-years", p.accountantTaxYears)
 	acc.GET("/units/:unit/tax-years/:year", p.accountantTaxYear)
-	acc.GET("/certificates/:serial/pdf", p.accountantCertificatePDF)
+	acc.GET("/certificates/:serial/pdf", p.certificatePDF("attachment"))
 
 	// The forms that send files limit their bodies before the session
 	// reads the form for its CSRF token (see uploadRoutes).

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"mime"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -92,25 +91,4 @@ func (p *Pages) accountantTaxYear(c *gin.Context) {
 		return
 	}
 	p.render(c, http.StatusOK, "accountant_tax_year", page{User: &u, CSRF: csrfToken(c), Data: d})
-}
-
-// accountantCertificatePDF serves a certificate's PDF exactly as the API's
-// GET /api/v1/certificates/{serial}/pdf does (reports.Store.PDF: the issued
-// bytes while valid, the annulled copy after), to download under its
-// serial.
-func (p *Pages) accountantCertificatePDF(c *gin.Context) {
-	u, _ := signedIn(c)
-	pdf, r, err := p.certs.PDF(c.Request.Context(), u, c.Param("serial"))
-	if err != nil {
-		p.storeFailure(c, err)
-		return
-	}
-	name := r.Serial + ".pdf"
-	if r.Status != reports.StatusValid {
-		name = r.Serial + "-" + string(r.Status) + ".pdf"
-	}
-	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	c.Header("X-Certificate-Status", string(r.Status))
-	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "application/pdf", pdf)
 }

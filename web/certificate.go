@@ -1,6 +1,7 @@
 package web
 
 import (
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,7 +17,7 @@ func (p *Pages) mountCertificates(tax *gin.RouterGroup) {
 	tax.GET("/certificates", p.certificates)
 	tax.POST("/certificates", p.issueCertificate)
 	tax.GET("/certificates/:serial", p.certificate)
-	tax.GET("/certificates/:serial/pdf", p.certificatePDF)
+	tax.GET("/certificates/:serial/pdf", p.certificatePDF("inline"))
 	tax.POST("/certificates/:serial/revoke", p.revokeCertificate)
 	tax.GET("/units/:unit/tax-years/:year/certificate-preview", p.certificatePreview)
 }
@@ -108,30 +109,36 @@ func (p *Pages) renderCertificate(c *gin.Context, status int, f *form, alert str
 	p.render(c, status, "certificate", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Alert: alert, Form: f, Data: d})
 }
 
-// certificatePDF serves the certificate's PDF as the API does, the same
-// bytes (reports.Store.PDF): the issued file while valid, the annulled copy
-// after.
-func (p *Pages) certificatePDF(c *gin.Context) {
-	u, _ := signedIn(c)
-	pdf, r, err := p.certs.PDF(c.Request.Context(), u, c.Param("serial"))
-	if err != nil {
-		p.storeFailure(c, err)
-		return
+// certificatePDF serves the certificate of the path as the API does, the
+// same bytes (reports.Store.PDF, scoped to the signed-in person: an
+// accountant gets only their units'): the issued file while valid, the
+// annulled copy after, named by its serial and status. disposition is
+// "inline" for the tax office (the browser's viewer) or "attachment" for
+// the accountant (a download to keep).
+func (p *Pages) certificatePDF(disposition string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, _ := signedIn(c)
+		pdf, r, err := p.certs.PDF(c.Request.Context(), u, c.Param("serial"))
+		if err != nil {
+			p.storeFailure(c, err)
+			return
+		}
+		name := r.Serial + ".pdf"
+		if r.Status != reports.StatusValid {
+			name = r.Serial + "-" + string(r.Status) + ".pdf"
+		}
+		c.Header("X-Certificate-Status", string(r.Status))
+		servePDF(c, disposition, name, pdf)
 	}
-	name := r.Serial + ".pdf"
-	if r.Status != reports.StatusValid {
-		name = r.Serial + "-" + string(r.Status) + ".pdf"
-	}
-	servePDF(c, name, pdf)
 }
 
-// servePDF sends a PDF for the browser to show, never cached: a
-// certificate's status changes. The pages' Content-Security-Policy is for
-// HTML; on a PDF its object-src 'none' could keep the browser's own viewer
-// from showing the file inline, so a PDF goes without it.
-func servePDF(c *gin.Context, name string, pdf []byte) {
+// servePDF sends a PDF, never cached: a certificate's status changes. The
+// pages' Content-Security-Policy is for HTML; on a PDF its object-src
+// 'none' could keep the browser's own viewer from showing the file inline,
+// so a PDF goes without it.
+func servePDF(c *gin.Context, disposition, name string, pdf []byte) {
 	c.Writer.Header().Del("Content-Security-Policy")
-	c.Header("Content-Disposition", `inline; filename="`+name+`"`)
+	c.Header("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": name}))
 	c.Header("Cache-Control", "private, no-store")
 	c.Data(http.StatusOK, "application/pdf", pdf)
 }
@@ -151,7 +158,7 @@ func (p *Pages) certificatePreview(c *gin.Context) {
 		p.taxFailure(c, err)
 		return
 	}
-	servePDF(c, "certificate-preview-"+strconv.FormatInt(unit, 10)+"-"+strconv.Itoa(year)+".pdf", pdf)
+	servePDF(c, "inline", "certificate-preview-"+strconv.FormatInt(unit, 10)+"-"+strconv.Itoa(year)+".pdf", pdf)
 }
 
 // issueCertificate issues the certificate of a unit-year (the API's

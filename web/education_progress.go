@@ -48,9 +48,7 @@ func (p *Pages) addProgressReport(c *gin.Context) {
 		// Nothing is recorded; the ledger's own check of the fields
 		// still names every other fault at once.
 		check := in
-		if err = check.Validate(taahod.Today(p.now())); err == nil {
-			err = taahod.Errorf(taahod.EINVALID, "the form has faults")
-		}
+		err = p.formFaults(check.Validate)
 	} else {
 		r, err = p.ledger.AddProgressWithDocuments(c.Request.Context(), u, id, in, docs)
 	}

@@ -61,9 +61,7 @@ func (p *Pages) editExpenditure(c *gin.Context) {
 	var err error
 	if f.failed() {
 		check := patch
-		if err = check.Validate(taahod.Today(p.now())); err == nil {
-			err = taahod.Errorf(taahod.EINVALID, "the form has faults")
-		}
+		err = p.formFaults(check.Validate)
 	} else {
 		_, err = p.ledger.UpdateExpenditure(c.Request.Context(), u, e.ID, patch)
 	}

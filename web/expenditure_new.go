@@ -68,9 +68,7 @@ func (p *Pages) newExpenditure(c *gin.Context) {
 		// Nothing is submitted; the ledger's own check of the fields
 		// still names every other fault at once.
 		check := in
-		if err = check.Validate(taahod.Today(p.now())); err == nil {
-			err = taahod.Errorf(taahod.EINVALID, "the form has faults")
-		}
+		err = p.formFaults(check.Validate)
 	} else {
 		e, _, err = p.ledger.SubmitExpenditureWithDocuments(c.Request.Context(), u, in, docs)
 	}

@@ -73,3 +73,14 @@ func fieldOf(f *form, name string, label ...string) formField {
 	}
 	return ff
 }
+
+// formFaults is the error of a form some of whose fields could not be
+// read: the domain's own check (validate, given today) of what could be,
+// so that every other fault is named at the same time, or a plain
+// EINVALID when that check finds nothing more. Nothing is written.
+func (p *Pages) formFaults(validate func(today taahod.Date) error) error {
+	if err := validate(taahod.Today(p.now())); err != nil {
+		return err
+	}
+	return taahod.Errorf(taahod.EINVALID, "the form has faults")
+}

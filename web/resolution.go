@@ -82,9 +82,7 @@ func (p *Pages) changeResolutionStatus(c *gin.Context) {
 	if f.failed() {
 		check := in
 		check.On = ""
-		if err = check.Validate(taahod.Today(p.now())); err == nil {
-			err = taahod.Errorf(taahod.EINVALID, "the form has faults")
-		}
+		err = p.formFaults(check.Validate)
 	} else {
 		res, err = p.registry.ChangeStatus(c.Request.Context(), u, id, in)
 	}

@@ -191,9 +191,7 @@ func (p *Pages) newCase(c *gin.Context) {
 	)
 	if f.failed() {
 		check := in
-		if err = check.Validate(taahod.Today(p.now())); err == nil {
-			err = taahod.Errorf(taahod.EINVALID, "the form has faults")
-		}
+		err = p.formFaults(check.Validate)
 	} else {
 		out, err = p.registry.CreateCase(c.Request.Context(), u, in)
 	}
