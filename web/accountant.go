@@ -44,14 +44,7 @@ func (p *Pages) UploadRoutes() []string { return uploadRoutes }
 // onlyRole answers the 404 page to any other role, as the API answers what
 // lies outside a caller's scope.
 func (p *Pages) onlyRole(role taahod.Role) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if u, ok := signedIn(c); !ok || u.Role != role {
-			p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
-			c.Abort()
-			return
-		}
-		c.Next()
-	}
+	return p.onlyRoles(role)
 }
 
 // storeFailure answers a store's error with the error page: not found as

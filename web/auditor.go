@@ -7,10 +7,11 @@ import (
 	"github.com/taahod/taahod"
 )
 
-// mountAuditor registers the auditor's read-only pages: the audit trail
-// and verify on demand; each is kept to its role (any other role gets the
-// 404 page, as the API answers what lies outside a caller's scope). The
-// only form, verify's, starts checks that read.
+// mountAuditor registers the auditor's own pages: the audit trail and
+// verify on demand; each is kept to its role (any other role gets the 404
+// page, as the API answers what lies outside a caller's scope). The only
+// form, verify's, starts checks that read. The auditor also reads the
+// other roles' pages that only show (see area).
 func (p *Pages) mountAuditor(pages *gin.RouterGroup) {
 	g := pages.Group(homePaths[taahod.RoleAuditor], p.session(true), p.onlyRole(taahod.RoleAuditor))
 	g.GET("", p.auditorHome)

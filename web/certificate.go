@@ -13,13 +13,13 @@ import (
 )
 
 // mountCertificates registers the tax office's certificate pages.
-func (p *Pages) mountCertificates(tax *gin.RouterGroup) {
-	tax.GET("/certificates", p.certificates)
-	tax.POST("/certificates", p.issueCertificate)
-	tax.GET("/certificates/:serial", p.certificate)
-	tax.GET("/certificates/:serial/pdf", p.certificatePDF("inline"))
-	tax.POST("/certificates/:serial/revoke", p.revokeCertificate)
-	tax.GET("/units/:unit/tax-years/:year/certificate-preview", p.certificatePreview)
+func (p *Pages) mountCertificates(tax area) {
+	tax.read.GET("/certificates", p.certificates)
+	tax.write.POST("/certificates", p.issueCertificate)
+	tax.read.GET("/certificates/:serial", p.certificate)
+	tax.read.GET("/certificates/:serial/pdf", p.certificatePDF("inline"))
+	tax.write.POST("/certificates/:serial/revoke", p.revokeCertificate)
+	tax.write.GET("/units/:unit/tax-years/:year/certificate-preview", p.certificatePreview)
 }
 
 // certificatesPageSize is how many certificates one page lists.

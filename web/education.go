@@ -9,9 +9,9 @@ import (
 // overview, the schools, each school's page with its timeline and photos,
 // and the progress report form; each is kept to its role (any other role
 // gets the 404 page, as the API answers what lies outside a caller's
-// scope).
+// scope) but for the auditor, who reads those that only show (see area).
 func (p *Pages) mountEducation(pages *gin.RouterGroup) {
-	g := pages.Group(homePaths[taahod.RoleEducationOfficer], p.session(true), p.onlyRole(taahod.RoleEducationOfficer))
+	g := p.newArea(pages, homePaths[taahod.RoleEducationOfficer], taahod.RoleEducationOfficer).read
 	g.GET("", p.educationHome)
 	g.GET("/schools", p.educationSchools)
 	g.GET("/schools/:id", p.educationSchool)

@@ -13,12 +13,12 @@ import (
 // mountPolicies registers the offset policies' pages. The API lets admins
 // set policies too; their pages come with the admin's, and these are the
 // tax office's.
-func (p *Pages) mountPolicies(tax *gin.RouterGroup) {
-	tax.GET("/policies", p.policies)
-	tax.GET("/policies/new", p.newPolicy)
-	tax.POST("/policies", p.createPolicy)
-	tax.GET("/policies/:year", p.policy)
-	tax.POST("/policies/:year", p.editPolicy)
+func (p *Pages) mountPolicies(tax area) {
+	tax.read.GET("/policies", p.policies)
+	tax.write.GET("/policies/new", p.newPolicy)
+	tax.write.POST("/policies", p.createPolicy)
+	tax.read.GET("/policies/:year", p.policy)
+	tax.write.POST("/policies/:year", p.editPolicy)
 }
 
 // policyFields are the policy form's text fields, the API's names.

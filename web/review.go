@@ -14,13 +14,13 @@ import (
 // mountReviews registers the tax office's home, its review queue, the
 // review of one expenditure (its documents, the decision) and the reversal
 // of an approval.
-func (p *Pages) mountReviews(tax *gin.RouterGroup) {
-	tax.GET("", p.taxOfficeHome)
-	tax.GET("/queue", p.reviewQueue)
-	tax.GET("/expenditures/:id", p.reviewPage)
-	tax.GET("/expenditures/:id/documents/:document", p.reviewDocument)
-	tax.POST("/expenditures/:id/review", p.reviewDecision)
-	tax.POST("/expenditures/:id/reverse", p.reverseApproval)
+func (p *Pages) mountReviews(tax area) {
+	tax.read.GET("", p.taxOfficeHome)
+	tax.read.GET("/queue", p.reviewQueue)
+	tax.read.GET("/expenditures/:id", p.reviewPage)
+	tax.read.GET("/expenditures/:id/documents/:document", p.reviewDocument)
+	tax.write.POST("/expenditures/:id/review", p.reviewDecision)
+	tax.write.POST("/expenditures/:id/reverse", p.reverseApproval)
 }
 
 // queueFilter is the review queue's filter as typed into the queue's form

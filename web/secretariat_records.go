@@ -17,17 +17,17 @@ import (
 // figures*.go's.
 
 // mountRegistryRecords registers the secretariat's cases, revivals, CSV
-// imports and yearly figures under g (/secretariat, the secretariat only).
-func (p *Pages) mountRegistryRecords(g *gin.RouterGroup) {
-	g.GET("/cases", p.cases)
-	g.GET("/cases/new", p.newCasePage)
-	g.POST("/cases/new", p.newCase)
-	g.GET("/cases/:id", p.casePage)
-	g.POST("/cases/:id/outcome", p.caseOutcome)
-	g.GET("/revivals", p.revivals)
-	g.POST("/revivals", p.revive)
-	p.mountImport(g)
-	p.mountFigures(g)
+// imports and yearly figures under g (/secretariat).
+func (p *Pages) mountRegistryRecords(g area) {
+	g.read.GET("/cases", p.cases)
+	g.write.GET("/cases/new", p.newCasePage)
+	g.write.POST("/cases/new", p.newCase)
+	g.read.GET("/cases/:id", p.casePage)
+	g.write.POST("/cases/:id/outcome", p.caseOutcome)
+	g.read.GET("/revivals", p.revivals)
+	g.write.POST("/revivals", p.revive)
+	p.mountImport(g.write)
+	p.mountFigures(g.read)
 }
 
 func init() {

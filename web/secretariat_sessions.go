@@ -13,15 +13,15 @@ import (
 
 // mountSessions registers the secretariat's sessions, resolutions, their
 // status changes and the overdue resolutions.
-func (p *Pages) mountSessions(g *gin.RouterGroup) {
-	g.GET("/sessions", p.sessions)
-	g.GET("/sessions/new", p.newSessionPage)
-	g.POST("/sessions/new", p.newSession)
-	g.GET("/sessions/:id", p.sessionPage)
-	g.GET("/resolutions", p.resolutions)
-	g.GET("/resolutions/overdue", p.overdueResolutions)
-	g.GET("/resolutions/:id", p.resolutionPage)
-	g.POST("/resolutions/:id/status", p.changeResolutionStatus)
+func (p *Pages) mountSessions(g area) {
+	g.read.GET("/sessions", p.sessions)
+	g.write.GET("/sessions/new", p.newSessionPage)
+	g.write.POST("/sessions/new", p.newSession)
+	g.read.GET("/sessions/:id", p.sessionPage)
+	g.read.GET("/resolutions", p.resolutions)
+	g.read.GET("/resolutions/overdue", p.overdueResolutions)
+	g.read.GET("/resolutions/:id", p.resolutionPage)
+	g.write.POST("/resolutions/:id/status", p.changeResolutionStatus)
 }
 
 // sessionsPageSize is how many sessions one page of the list shows.

@@ -16,13 +16,13 @@ import (
 
 // mountTaxYears registers the pages of units' tax years: assessments,
 // offset policies, offset runs and statements.
-func (p *Pages) mountTaxYears(tax *gin.RouterGroup) {
-	tax.GET("/tax-years", p.taxYears)
-	tax.GET("/units/:unit/tax-years", p.openTaxYear)
-	tax.GET("/units/:unit/tax-years/:year", p.taxYear)
-	tax.POST("/units/:unit/tax-years/:year", p.assess)
-	tax.GET("/units/:unit/tax-years/:year/offset", p.offsetPreview)
-	tax.POST("/units/:unit/tax-years/:year/offset", p.runOffset)
+func (p *Pages) mountTaxYears(tax area) {
+	tax.read.GET("/tax-years", p.taxYears)
+	tax.read.GET("/units/:unit/tax-years", p.openTaxYear)
+	tax.read.GET("/units/:unit/tax-years/:year", p.taxYear)
+	tax.write.POST("/units/:unit/tax-years/:year", p.assess)
+	tax.write.GET("/units/:unit/tax-years/:year/offset", p.offsetPreview)
+	tax.write.POST("/units/:unit/tax-years/:year/offset", p.runOffset)
 	p.mountPolicies(tax)
 }
 

@@ -64,6 +64,13 @@ type page struct {
 	Data any
 }
 
+// ReadOnly reports whether the page is shown to someone who may read it but
+// not act on it (the auditor, on another role's pages): its templates then
+// leave out their forms and the links to forms.
+func (pg page) ReadOnly() bool {
+	return pg.User != nil && pg.User.Role == taahod.RoleAuditor
+}
+
 // render writes the view with status. The whole page is rendered before
 // anything is sent, so a template error is a clean 500, never half a page.
 // No page is ever cached: each shows the person signed in or a form token.
