@@ -80,8 +80,12 @@ func TestBrowserEducationFindsSchoolAndReports(t *testing.T) {
 			t.Errorf("the timeline lacks %q: %q", want, timeline)
 		}
 	}
-	// The thumbnail loaded: the browser decoded a picture.
-	loaded, err := chromedp.Run(chrome, chromedp.Evaluate[bool](`(() => { const i = document.querySelector('.gallery img'); return i.complete && i.naturalWidth > 0 })()`))
+	// The thumbnail loaded: the browser decoded a picture. It is lazy: it
+	// is brought into view, and given until the test's deadline to arrive.
+	if _, err := chromedp.Run(chrome, chromedp.ScrollIntoView(".gallery img")); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := chromedp.Run(chrome, chromedp.Poll[bool](`(() => { const i = document.querySelector('.gallery img'); return i.complete && i.naturalWidth > 0 })()`))
 	if err != nil || !loaded {
 		t.Errorf("the gallery's thumbnail did not load (%v)", err)
 	}

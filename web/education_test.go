@@ -198,7 +198,8 @@ func TestEducationOtherRolesNotFound(t *testing.T) {
 		b := s.browser()
 		b.signIn(usernameOf(t, role))
 		for _, path := range []string{"/education", "/education/schools", "/education/schools/" + s.ids["school"]} {
-			if a := b.get(path); a.status != http.StatusNotFound {
+			// The auditor reads them (auditor_read_test.go) but posts no report.
+			if a := b.get(path); a.status != http.StatusNotFound && role != taahod.RoleAuditor {
 				t.Errorf("%s GET %s: %d, want 404", role, path, a.status)
 			}
 		}

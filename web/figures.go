@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/registry"
 )
@@ -76,8 +75,7 @@ func (p *Pages) figures(c *gin.Context) {
 	d := figuresData{Year: year, Numerator: f.ImplementationRate.Numerator, Denominator: f.ImplementationRate.Denominator,
 		PDF: "/api/v1/public/registry.pdf?year=" + strconv.Itoa(year)}
 	if v := f.ImplementationRate.Value; v != nil {
-		// The Persian decimal separator (٫), as the report prints it.
-		d.Rate = strings.Replace(PersianDigits(v.Mul(decimal.NewFromInt(100)).StringFixed(2)), ".", "٫", 1) + "٪"
+		d.Rate = Percent(*v)
 	}
 	// The public site's figures, words and order (public_labels.go): the
 	// secretariat reads the same report.

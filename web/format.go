@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
@@ -26,6 +27,7 @@ func funcs(st *staticFiles) template.FuncMap {
 		"dateTable":    DateTable,
 		"timeTable":    TimeTable,
 		"bdi":          Isolate,
+		"fileName":     FileName,
 		"roleName":     RoleName,
 		"message":      Message,
 		"homeOf":       homeOf,
@@ -83,6 +85,13 @@ func Number(d decimal.Decimal) string {
 // grouped by thousands («۱٬۲۵۰»).
 func Count(n int) string { return Number(decimal.NewFromInt(int64(n))) }
 
+// Percent writes a rate (0.8846…) as the pages and the yearly report show
+// it: a percentage with two decimals, the Persian decimal separator and
+// sign («۸۸٫۴۶٪»).
+func Percent(rate decimal.Decimal) string {
+	return strings.Replace(PersianDigits(rate.Mul(decimal.NewFromInt(100)).StringFixed(2)), ".", "٫", 1) + "٪"
+}
+
 // Amount writes an amount of Rials as the pages show it: Number followed
 // by «ریال» ("۱٬۲۵۰٬۰۰۰ ریال").
 func Amount(d decimal.Decimal) string { return Number(d) + " ریال" }
@@ -123,6 +132,25 @@ func TimeTable(t time.Time) string {
 // id) in <bdi>, so that it reads left to right, whole, inside Persian text.
 func Isolate(s string) template.HTML {
 	return template.HTML("<bdi>" + template.HTMLEscapeString(s) + "</bdi>")
+}
+
+// FileName writes a document's name to read left to right whole, as file
+// names are written, even when it mixes Persian words and Latin digits
+// («فاکتور 1404-0931.pdf»): a left-to-right isolate with a left-to-right
+// mark before each run of digits, so that digits after a Persian word keep
+// their order and stay with the extension after them.
+func FileName(name string) template.HTML {
+	var b strings.Builder
+	digit := false
+	for _, r := range name {
+		d := unicode.IsDigit(r)
+		if d && !digit {
+			b.WriteRune('\u200e')
+		}
+		digit = d
+		b.WriteString(template.HTMLEscapeString(string(r)))
+	}
+	return template.HTML(`<bdi dir="ltr">` + b.String() + `</bdi>`)
 }
 
 // roleNames are the roles as people in the province call them.

@@ -72,3 +72,16 @@ func TestPersianDigitsAndIsolate(t *testing.T) {
 		t.Errorf("RoleName")
 	}
 }
+
+// TestPercentAndFileName: one way to write a rate, one to write a file's
+// name.
+func TestPercentAndFileName(t *testing.T) {
+	for in, want := range map[string]string{"0.8846153846": "۸۸٫۴۶٪", "1": "۱۰۰٫۰۰٪", "0": "۰٫۰۰٪", "0.33335": "۳۳٫۳۴٪"} {
+		if got := Percent(decimal.RequireFromString(in)); got != want {
+			t.Errorf("Percent(%s) = %q, want %q", in, got, want)
+		}
+	}
+	if got := string(FileName("اسکلت <1>.png")); got != "<bdi dir=\"ltr\">اسکلت &lt;\u200e1&gt;.png</bdi>" {
+		t.Errorf("FileName = %q", got)
+	}
+}

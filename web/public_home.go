@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
-	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/registry"
 )
@@ -146,7 +145,6 @@ func (p *Pages) publicFigures(ctx context.Context, year int) (publicHomeData, er
 		}
 		d.Lines = append(d.Lines, line)
 	}
-	hundred := decimal.NewFromInt(100)
 	for i, f := range figs {
 		r := f.ImplementationRate
 		d.Rate[i] = rateCell{
@@ -154,7 +152,7 @@ func (p *Pages) publicFigures(ctx context.Context, year int) (publicHomeData, er
 			Denominator: figureCell{Count: r.Denominator, Link: figureLink(r.DenominatorFigure, f.Year)},
 		}
 		if r.Value != nil {
-			d.Rate[i].Percent = Number(r.Value.Mul(hundred)) + "٪"
+			d.Rate[i].Percent = Percent(*r.Value)
 		}
 	}
 

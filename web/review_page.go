@@ -1,11 +1,9 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod/ledger"
@@ -72,25 +70,6 @@ func (d reviewData) QueueLink() string { return d.Filter.with("/tax-office/queue
 // DocumentLink is the path of one of the expenditure's documents.
 func (d reviewData) DocumentLink(doc ledger.Document) string {
 	return "/tax-office/expenditures/" + strconv.FormatInt(d.E.ID, 10) + "/documents/" + strconv.FormatInt(doc.ID, 10)
-}
-
-// FileName writes a document's name to read left to right whole, as file
-// names are written, even when it mixes Persian words and Latin digits
-// («فاکتور 1404-0931.pdf»): a left-to-right isolate with a left-to-right
-// mark before each run of digits, so that digits after a Persian word keep
-// their order and stay with the extension after them.
-func (reviewData) FileName(name string) template.HTML {
-	var b strings.Builder
-	digit := false
-	for _, r := range name {
-		d := unicode.IsDigit(r)
-		if d && !digit {
-			b.WriteRune('\u200e')
-		}
-		digit = d
-		b.WriteString(template.HTMLEscapeString(string(r)))
-	}
-	return template.HTML(`<bdi dir="ltr">` + b.String() + `</bdi>`)
 }
 
 // reviewPage renders /tax-office/expenditures/{id}.

@@ -212,11 +212,17 @@ func TestTaxOfficePagesAreTheTaxOfficers(t *testing.T) {
 	b := newTaxBooks(t)
 	b.mustPolicy(t)
 	b.mustAssess(t, "1000")
+	reads := map[string]bool{"/tax-office/tax-years": true, b.yearPath(): true, "/tax-office/policies": true,
+		"/tax-office/policies/1404": true, "/tax-office/certificates": true}
 	for _, who := range []string{"acc", "aud", "boss"} {
 		br := b.e.browser()
 		br.signIn(who)
 		for _, path := range []string{"/tax-office/tax-years", b.yearPath(), b.yearPath() + "/offset", "/tax-office/policies",
 			"/tax-office/policies/1404", "/tax-office/certificates", b.yearPath() + "/certificate-preview"} {
+			// The auditor reads the pages that only show (auditor_read_test.go).
+			if who == "aud" && reads[path] {
+				continue
+			}
 			if a := br.get(path); a.status != http.StatusNotFound {
 				t.Errorf("%s GET %s: %d", who, path, a.status)
 			}
