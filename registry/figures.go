@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -104,23 +105,49 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(tx *database.Tx) error
 }
 
 func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, error) {
+	f, _, err := yearFigures(ctx, q, year, false)
+	return f, err
+}
+
+// figuresByCategory is figures with the year's resolutions by category and
+// latest status, counted in the same pass over the year's resolutions
+// (figuresByCategoryQuery).
+func figuresByCategory(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, []CategoryCount, error) {
+	return yearFigures(ctx, q, year, true)
+}
+
+func yearFigures(ctx context.Context, q sqlx.QueryerContext, year int, withCategories bool) (Figures, []CategoryCount, error) {
 	first, last, err := YearBounds(year)
 	if err != nil {
-		return Figures{}, err
+		return Figures{}, nil, err
 	}
 	values := make([]int, len(figureDefs))
-	dest := make([]any, 0, len(figureDefs))
+	dest := make([]any, 0, len(figureDefs)+1)
 	for i, f := range figureDefs {
 		if f.source != fromSchools {
 			dest = append(dest, &values[i])
 		}
 	}
-	if err := q.QueryRowxContext(ctx, figuresQuery, first, last).Scan(dest...); err != nil {
-		return Figures{}, fmt.Errorf("count the figures of %d: %w", year, err)
+	query := figuresQuery
+	var categoryJSON []byte
+	if withCategories {
+		query = figuresByCategoryQuery
+		dest = append(dest, &categoryJSON)
+	}
+	if err := q.QueryRowxContext(ctx, query, first, last).Scan(dest...); err != nil {
+		return Figures{}, nil, fmt.Errorf("count the figures of %d: %w", year, err)
+	}
+	var byCategory []CategoryCount
+	if withCategories {
+		var rows []categoryStatusCount
+		if err := json.Unmarshal(categoryJSON, &rows); err != nil {
+			return Figures{}, nil, fmt.Errorf("read the resolutions of %d by category: %w", year, err)
+		}
+		byCategory = groupByCategory(rows)
 	}
 	schools, err := schoolsPledged(ctx, q, first, last)
 	if err != nil {
-		return Figures{}, fmt.Errorf("count schools pledged in %d: %w", year, err)
+		return Figures{}, nil, fmt.Errorf("count schools pledged in %d: %w", year, err)
 	}
 	counts := make(map[string]int, len(figureDefs))
 	for i, f := range figureDefs {
@@ -143,7 +170,7 @@ func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, err
 		RevivedUnits:                 v("revived_units"),
 		SchoolsPledged:               schools,
 		ImplementationRate:           implementationRate(v("resolutions.implemented"), v("implementation_rate.denominator")),
-	}, nil
+	}, byCategory, nil
 }
 
 // figuresQuery counts every figure but schools_pledged in one statement with
@@ -152,7 +179,17 @@ func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, err
 // cases): the resolutions are grouped by unit in the same pass that counts
 // them by status, so the distinct-unit figures cost no second scan. Its
 // columns are the figures in figureDefs order.
-var figuresQuery = func() string {
+var figuresQuery = figuresSQL(false)
+
+// figuresByCategoryQuery is figuresQuery with one more column: the year's
+// resolutions counted by category and latest status, as a JSON array of
+// {category, status, n}. The pass over the year's resolutions groups them
+// two ways at once (GROUPING SETS: by unit, and by category and status, in
+// two hash tables), so that the public home and the yearly report, which
+// show both, read the year's resolutions once and not twice.
+var figuresByCategoryQuery = figuresSQL(true)
+
+func figuresSQL(withCategories bool) string {
 	var cols, sess, perUnit, res, cases, revived []string
 	for i, f := range figureDefs {
 		col := fmt.Sprintf("f%d", i)
@@ -175,16 +212,27 @@ var figuresQuery = func() string {
 		cols = append(cols, col)
 	}
 	j := func(s []string) string { return strings.Join(s, ", ") }
-	return `
-	SELECT ` + j(cols) + `
+	others := `
 	  FROM (SELECT ` + j(sess) + ` FROM sessions s WHERE s.held_on BETWEEN $1 AND $2) s,
-	       (SELECT ` + j(res) + `
-	          FROM (SELECT r.unit_id, ` + j(perUnit) + `
-	                  FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2
-	                 GROUP BY r.unit_id) x) r,
+	       %s,
 	       (SELECT ` + j(cases) + ` FROM cases c WHERE c.opened_on BETWEEN $1 AND $2) c,
 	       (SELECT ` + j(revived) + ` FROM revivals v WHERE v.revived_on BETWEEN $1 AND $2) v`
-}()
+	if !withCategories {
+		return `
+	SELECT ` + j(cols) + fmt.Sprintf(others, `(SELECT `+j(res)+`
+	          FROM (SELECT r.unit_id, `+j(perUnit)+`
+	                  FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2
+	                 GROUP BY r.unit_id) x) r`)
+	}
+	// GROUPING(r.unit_id) is 1 on the rows grouped by category and status.
+	return `
+	WITH x AS (SELECT r.unit_id, r.category, r.status, GROUPING(r.unit_id) AS by_category, count(*) AS n, ` + j(perUnit) + `
+	             FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2
+	            GROUP BY GROUPING SETS ((r.unit_id), (r.category, r.status)))
+	SELECT ` + j(cols) + `,
+	       (SELECT COALESCE(json_agg(json_build_object('category', x.category, 'status', x.status, 'n', x.n)), '[]')
+	          FROM x WHERE x.by_category = 1)` + fmt.Sprintf(others, `(SELECT `+j(res)+` FROM x WHERE x.by_category = 0) r`)
+}
 
 // schoolsPledged counts the figure schools_pledged: distinct school projects
 // with at least one pledge dated in the year (first to last). A cancelled

@@ -128,3 +128,50 @@ func TestVerify(t *testing.T) {
 		t.Fatalf("%s: %v %v", summary, findings, err)
 	}
 }
+
+// TestFiguresByCategory: the one-pass read the public home makes gives the
+// same figures as Figures and the same counts as a plain GROUP BY, for a
+// year with resolutions, one with a unit-less resolution, and an empty one.
+func TestFiguresByCategory(t *testing.T) {
+	s, db := fixture(t)
+	ctx := context.Background()
+	for _, year := range []int{1404, 1403, 1399} {
+		want, err := s.Figures(ctx, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, byCategory, err := s.FiguresByCategory(ctx, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Resolutions != want.Resolutions || got.Sessions != want.Sessions || got.UnitsExamined != want.UnitsExamined ||
+			got.UnitsExaminedInFieldSessions != want.UnitsExaminedInFieldSessions || got.ImplementationRate.Denominator != want.ImplementationRate.Denominator {
+			t.Errorf("%d: FiguresByCategory's figures %+v, Figures %+v", year, got, want)
+		}
+		first, last, _ := registry.YearBounds(year)
+		var rows []struct {
+			Category string `db:"category"`
+			Status   string `db:"status"`
+			N        int    `db:"n"`
+		}
+		if err := db.Select(&rows, `SELECT category, status, count(*) AS n FROM resolutions WHERE adopted_on BETWEEN $1 AND $2 GROUP BY 1, 2`, first, last); err != nil {
+			t.Fatal(err)
+		}
+		counted := map[[2]string]int{}
+		for _, r := range rows {
+			counted[[2]string{r.Category, r.Status}] = r.N
+		}
+		if len(byCategory) != len(registry.Categories) {
+			t.Fatalf("%d: %d categories, want all %d", year, len(byCategory), len(registry.Categories))
+		}
+		for _, c := range byCategory {
+			st := c.Statuses
+			for status, n := range map[string]int{registry.StatusImplemented: st.Implemented, registry.StatusInFollowUp: st.InFollowUp,
+				registry.StatusNotImplemented: st.NotImplemented, registry.StatusNotified: st.Notified, registry.StatusCancelled: st.Cancelled} {
+				if n != counted[[2]string{c.Category, status}] {
+					t.Errorf("%d %s %s: %d, GROUP BY counts %d", year, c.Category, status, n, counted[[2]string{c.Category, status}])
+				}
+			}
+		}
+	}
+}
