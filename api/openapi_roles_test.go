@@ -44,7 +44,9 @@ func TestOpenAPIRolesMatchGuards(t *testing.T) {
 	param := regexp.MustCompile(`[:*]([a-z_]+)`)
 	routes := e.srv.Routes()
 	// Signing out ends the session the probes use: last.
-	sort.SliceStable(routes, func(i, j int) bool { return !strings.HasSuffix(routes[i].Path, "/logout") && strings.HasSuffix(routes[j].Path, "/logout") })
+	sort.SliceStable(routes, func(i, j int) bool {
+		return !strings.HasSuffix(routes[i].Path, "/logout") && strings.HasSuffix(routes[j].Path, "/logout")
+	})
 	dump := os.Getenv("TAAHOD_DUMP_ROLES") != ""
 	for _, rt := range routes {
 		path := param.ReplaceAllString(rt.Path, "{$1}")
