@@ -33,7 +33,7 @@ func runMatrix(ctx context.Context, s *suite) error {
 		return err
 	}
 	defer e.close()
-	ops, err := operations(ctx, e.srv.base())
+	ops, _, err := operations(ctx, e.srv.base())
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import "context"
 
-func runBadInput(ctx context.Context, s *suite) error    { return nil }
 func runConcurrency(ctx context.Context, s *suite) error { return nil }
 func runKill9(ctx context.Context, s *suite) error       { return nil }
 func runPGRestart(ctx context.Context, s *suite) error   { return nil }
