@@ -2,6 +2,5 @@ package main
 
 import "context"
 
-func runConcurrency(ctx context.Context, s *suite) error { return nil }
 func runKill9(ctx context.Context, s *suite) error       { return nil }
 func runPGRestart(ctx context.Context, s *suite) error   { return nil }
