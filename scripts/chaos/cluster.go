@@ -159,8 +159,8 @@ func (c *cluster) url(name string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, name)
 }
 
-// createDB makes an empty database for one scenario; serve migrates it.
-func (c *cluster) createDB(ctx context.Context, name string) (string, error) {
+// createDB makes a database, a copy of template unless that is "".
+func (c *cluster) createDB(ctx context.Context, name, template string) (string, error) {
 	admin, err := sqlx.Open("postgres", c.url("postgres"))
 	if err != nil {
 		return "", err
@@ -168,7 +168,11 @@ func (c *cluster) createDB(ctx context.Context, name string) (string, error) {
 	defer admin.Close()
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if _, err := admin.ExecContext(cctx, `CREATE DATABASE `+name); err != nil {
+	q := `CREATE DATABASE ` + name
+	if template != "" {
+		q += ` TEMPLATE ` + template
+	}
+	if _, err := admin.ExecContext(cctx, q); err != nil {
 		return "", fmt.Errorf("create database %s: %w", name, err)
 	}
 	return c.url(name), nil

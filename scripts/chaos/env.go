@@ -22,7 +22,12 @@ type env struct {
 // newEnv creates database taahod_chaos_NAME, starts the server on a free
 // port (which migrates it), loads the demo data and signs every demo user in.
 func (s *suite) newEnv(ctx context.Context, name string) (*env, error) {
-	dbURL, err := s.cluster.createDB(ctx, "taahod_chaos_"+name)
+	if s.passwords == nil {
+		if err := s.makeTemplate(ctx); err != nil {
+			return nil, fmt.Errorf("the demo template: %w", err)
+		}
+	}
+	dbURL, err := s.cluster.createDB(ctx, "taahod_chaos_"+name, templateDB)
 	if err != nil {
 		return nil, err
 	}
@@ -36,10 +41,7 @@ func (s *suite) newEnv(ctx context.Context, name string) (*env, error) {
 	if err := e.srv.start(ctx); err != nil {
 		return nil, err
 	}
-	if e.passwords, err = e.srv.seedDemo(ctx); err != nil {
-		e.close()
-		return nil, err
-	}
+	e.passwords = s.passwords
 	for u, p := range e.passwords {
 		if e.tokens[u], err = login(ctx, e.srv.base(), u, p); err != nil {
 			e.close()
@@ -59,6 +61,24 @@ func (e *env) close() {
 	if e.db != nil {
 		e.db.Close()
 	}
+}
+
+// templateDB is the database every scenario's is copied from: migrated,
+// with the demo data, made once by `taahod migrate` and `taahod seed-demo`.
+const templateDB = "taahod_chaos_template"
+
+// makeTemplate makes templateDB and keeps the demo users' passwords.
+func (s *suite) makeTemplate(ctx context.Context) error {
+	dbURL, err := s.cluster.createDB(ctx, templateDB, "")
+	if err != nil {
+		return err
+	}
+	tpl := &server{binary: s.binary, dbURL: dbURL, key: s.key}
+	if _, err := tpl.command(ctx, "", "migrate"); err != nil {
+		return err
+	}
+	s.passwords, err = tpl.seedDemo(ctx)
+	return err
 }
 
 // url is the server's URL of path.

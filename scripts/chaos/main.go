@@ -36,6 +36,8 @@ type suite struct {
 	key       string
 	stuckWait time.Duration
 	failures  []string
+	passwords map[string]string // the demo users', from seed-demo
+
 }
 
 // scenario is one fault and its check.

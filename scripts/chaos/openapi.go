@@ -60,7 +60,7 @@ func operations(ctx context.Context, base string) ([]operation, *spec, error) {
 	}
 	var doc struct {
 		Paths      map[string]map[string]any `yaml:"paths"`
-		Components spec `yaml:"components"`
+		Components spec                      `yaml:"components"`
 	}
 	if err := yaml.Unmarshal(r.body, &doc); err != nil {
 		return nil, nil, fmt.Errorf("openapi.yaml: %w", err)
