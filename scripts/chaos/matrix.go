@@ -151,6 +151,8 @@ func (ids recordIDs) fill(path string) string {
 		key := parent + "/" + seg
 		if v, ok := ids[key]; ok {
 			segs[i] = v
+		} else if v, ok := ids[seg]; ok {
+			segs[i] = v
 		} else if seg == "{year}" {
 			segs[i] = "1404"
 		} else {
