@@ -35,8 +35,10 @@ type suite struct {
 	cluster   *cluster
 	key       string
 	stuckWait time.Duration
-	failures  []string
-	passwords map[string]string // the demo users', from seed-demo
+	// pgStuckWait is stuckWait for the PostgreSQL restart scenario.
+	pgStuckWait time.Duration
+	failures    []string
+	passwords   map[string]string // the demo users', from seed-demo
 
 }
 
@@ -59,6 +61,7 @@ func main() {
 		binary    = flag.String("binary", "", "taahod binary to test (default: build ./cmd/taahod into a temporary folder)")
 		only      = flag.String("only", "", "comma-separated scenarios to run (default all: matrix,badinput,concurrency,kill9,pgrestart)")
 		stuckWait = flag.Duration("stuck-wait", time.Minute, "how long kill9 lets a retried Idempotency-Key stay in use before counting it stuck")
+		pgStuck   = flag.Duration("pg-stuck-wait", 30*time.Second, "the same for pgrestart")
 		keep      = flag.Bool("keep", false, "keep the temporary folder (cluster, server logs)")
 		timeout   = flag.Duration("timeout", 6*time.Minute, "the whole suite's limit")
 	)
@@ -68,7 +71,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	start := time.Now()
-	s := &suite{stuckWait: *stuckWait}
+	s := &suite{stuckWait: *stuckWait, pgStuckWait: *pgStuck}
 	code := s.main(ctx, *binary, *only, *keep)
 	fmt.Printf("chaos: %s in %s\n", map[int]string{0: "PASS", 1: "FAIL"}[code], time.Since(start).Round(time.Second))
 	os.Exit(code)
