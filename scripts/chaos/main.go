@@ -8,7 +8,7 @@
 // of figures, and ends with `taahod verify`; the suite exits 1 when any
 // figure is not what it must be.
 //
-//	go run ./scripts/chaos [-binary bin/taahod] [-only matrix,badinput] [-stuck-wait 60s] [-keep]
+//	go run ./scripts/chaos [-binary bin/taahod] [-only matrix,badinput] [-stuck-wait 60s] [-pg-stuck-wait 30s] [-keep]
 //
 // It is a main program rather than a test so that its figures print as they
 // come, one line each, without the test runner's buffering and framing, and
