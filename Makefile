@@ -18,7 +18,7 @@ REDOCLY     := @redocly/cli@2.77.0
 SPECTRAL    := @stoplight/spectral-cli@6.16.3
 LINT_STAMP  := $(TOOLS)/installed-$(subst /,_,$(REDOCLY)-$(SPECTRAL))
 
-.PHONY: build run test lint lint-openapi migrate bench screenshots clean db-start db-stop db-status db-reset psql
+.PHONY: build run test chaos lint lint-openapi migrate bench screenshots clean db-start db-stop db-status db-reset psql
 
 ## build: compile bin/taahod
 build:
@@ -32,6 +32,14 @@ run: build
 test:
 	scripts/need-tools
 	$(DEVDB) exec test -- $(GO) test -race -count=1 ./...
+
+## chaos: the fault suite (scripts/chaos): builds bin/taahod, starts a
+## PostgreSQL cluster of its own in a temporary folder (never the test
+## cluster), and drives the binary over loopback through kill -9, PostgreSQL
+## restarts, concurrency, the role × route matrix and a bad-input sweep;
+## one line of figures per scenario, non-zero on any failure (≤ 4 minutes)
+chaos: build
+	$(GO) run ./scripts/chaos -binary $(BIN)
 
 ## lint: gofmt, go vet, staticcheck, then the OpenAPI linters (lint-openapi)
 lint:

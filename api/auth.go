@@ -67,11 +67,15 @@ func actor(c *gin.Context) taahod.Actor {
 	return a
 }
 
+// roleRefused is the detail of require's 403, by which a test tells the
+// guard's refusal from a handler's.
+const roleRefused = "your role may not do this"
+
 // require admits only the given roles; others get 403.
 func (s *Server) require(roles ...taahod.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if !actor(c).Is(roles...) {
-			s.problem(c, taahod.Errorf(taahod.EFORBIDDEN, "your role may not do this"))
+			s.problem(c, taahod.Errorf(taahod.EFORBIDDEN, roleRefused))
 			return
 		}
 		c.Next()

@@ -61,6 +61,13 @@ type Problem struct {
 	Errors []taahod.FieldError `json:"errors"`
 }
 
+// unavailableRetryAfter is the Retry-After, in seconds, of a 503
+// `unavailable`: a restarted PostgreSQL takes about that long to accept
+// connections again, and the pool reconnects by itself, so a client that
+// waits that long and retries (with its Idempotency-Key) usually gets
+// through.
+const unavailableRetryAfter = 2
+
 // retryAfter is implemented by errors that tell the client when to retry.
 type retryAfter interface{ RetryAfter() time.Duration }
 
@@ -99,6 +106,8 @@ func (s *Server) problem(c *gin.Context, err error) {
 	if errors.As(err, &ra) {
 		secs := int(ra.RetryAfter().Round(time.Second) / time.Second)
 		c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
+	} else if code == taahod.EUNAVAILABLE {
+		c.Header("Retry-After", strconv.Itoa(unavailableRetryAfter))
 	}
 	c.Header("Content-Type", "application/problem+json")
 	c.Status(status)

@@ -2,9 +2,11 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"syscall"
 
@@ -55,7 +57,11 @@ func MapError(err error) error {
 		case codeAppendOnly:
 			return fmt.Errorf("append-only table touched: %w", err)
 		}
-		if pe.Code.Class() == "08" || (pe.Code.Class() == "57" && pe.Code != codeQueryCanceled) {
+		// 08: connection exceptions; 57: the server is shutting down or
+		// starting (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
+		// cannot_connect_now), except a cancelled query; 53: out of
+		// resources, such as too many connections while it restarts.
+		if c := pe.Code.Class(); c == "08" || c == "53" || (c == "57" && pe.Code != codeQueryCanceled) {
 			return &taahod.Error{Code: taahod.EUNAVAILABLE, Message: "the database is unavailable"}
 		}
 		return err
@@ -77,8 +83,12 @@ func IsRetryable(err error) bool {
 }
 
 func isConnectionError(err error) bool {
+	// lib/pq answers io.EOF or io.ErrUnexpectedEOF when the server closes
+	// the connection under a query (PostgreSQL restarted), and
+	// database/sql ErrConnDone for a transaction on such a connection.
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, sql.ErrConnDone) {
 		return true
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
