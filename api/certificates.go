@@ -1,12 +1,10 @@
 package api
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/reports"
 )
@@ -23,7 +21,7 @@ func (s *Server) certificateRoutes(root *gin.Engine, public, v1 *gin.RouterGroup
 	public.GET("/verify/key", s.handle(s.verifyKey))
 	public.GET("/verify/:serial", s.handle(s.verifyCertificate, "code", "p", "s"))
 	// The page a certificate's QR code opens: short, outside the API.
-	root.GET("/v/:serial", s.handle(s.verifyPage, "p", "s"))
+	root.GET("/v/:serial", s.handle(s.verifyPage, "code", "p", "s"))
 	root.GET("/v/fonts/:file", s.handle(verifyPageFont))
 }
 
@@ -109,94 +107,12 @@ func (s *Server) previewCertificate(c *gin.Context) error {
 	return nil
 }
 
-// publicCertificate is what anyone may learn of a certificate by its
-// serial: the contract's fields, and no tax figure but the certified
-// amount.
-type publicCertificate struct {
-	Serial         string          `json:"serial"`
-	Status         reports.Status  `json:"status"`
-	UnitName       string          `json:"unit_name"`
-	FiscalYear     int             `json:"fiscal_year"`
-	OffsetAmount   decimal.Decimal `json:"offset_amount"`
-	IssuedOn       taahod.Date     `json:"issued_on"`
-	IssuedOnJalali string          `json:"issued_on_jalali"`
-	SHA256         string          `json:"sha256"`
-	SupersededBy   string          `json:"superseded_by,omitempty"`
-}
-
-func (s *Server) verifyCertificate(c *gin.Context) error {
-	r, err := s.certificates.Lookup(c.Request.Context(), c.Param("serial"))
-	if err != nil {
-		return err
-	}
-	p := publicCertificate{
-		Serial: r.Serial, Status: r.Status, UnitName: r.Printed.Unit.Name, FiscalYear: r.FiscalYear,
-		OffsetAmount: r.OffsetAmount, IssuedOn: r.IssuedOn, IssuedOnJalali: r.IssuedOn.Jalali(), SHA256: r.SHA256,
-	}
-	if r.SupersededBy != nil {
-		p.SupersededBy = *r.SupersededBy
-	}
-	// A status changes: let no cache keep an old one.
-	c.Header("Cache-Control", "no-store")
-	return ok(c, p)
-}
-
 func (s *Server) verifyKey(c *gin.Context) error {
 	signer := s.certificates.Issuer.Signer
 	if signer == nil {
 		return taahod.Errorf(reports.ENOSIGNINGKEY, "no signing key is configured (TAAHOD_SIGNING_KEY), so there is no public key to give")
 	}
 	c.Data(http.StatusOK, "application/x-pem-file", signer.PublicKeyPEM())
-	return nil
-}
-
-// verifyPage answers the Persian page a certificate's QR code opens: the
-// certificate's status and what it certifies, and whether the signed facts
-// in the URL (p and s) are genuine and this certificate's.
-func (s *Server) verifyPage(c *gin.Context) error {
-	serial := c.Param("serial")
-	var page bytes.Buffer
-	r, err := s.certificates.Lookup(c.Request.Context(), serial)
-	status := http.StatusOK
-	switch {
-	case taahod.ErrorCode(err) == taahod.ENOTFOUND:
-		status = http.StatusNotFound
-		if err := reports.RenderVerifyNotFound(&page, serial); err != nil {
-			return err
-		}
-	case err != nil:
-		return err
-	default:
-		facts, err := reports.ParseFactsPayload(r.FactsPayload)
-		if err != nil {
-			return err
-		}
-		v := reports.VerifyView{
-			Serial: r.Serial, Status: r.Status, SupersededBy: deref(r.SupersededBy), Supersedes: deref(r.Supersedes),
-			StatusReason: deref(r.StatusReason),
-			UnitName:     r.Printed.Unit.Name, FiscalYear: r.FiscalYear, OffsetAmount: r.OffsetAmount, IssuedOn: r.IssuedOn,
-			PayloadSHA256: r.FactsSHA256(), KeyURL: "/api/v1/verify/key",
-		}
-		if r.StatusAt != nil {
-			v.StatusOn = taahod.Today(*r.StatusAt)
-		}
-		p, sig := c.Query("p"), c.Query("s")
-		if signer := s.certificates.Issuer.Signer; signer != nil {
-			v.QR, _ = reports.CheckQR(signer.PublicKey(), p, sig, facts)
-		} else if p != "" || sig != "" {
-			v.QR = reports.QRUnchecked
-		}
-		if err := reports.RenderVerifyPage(&page, v); err != nil {
-			return err
-		}
-	}
-	h := c.Writer.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	// The page has its style inline and nothing else to load.
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-	h.Set("Referrer-Policy", "no-referrer")
-	c.Data(status, "text/html; charset=utf-8", page.Bytes())
 	return nil
 }
 

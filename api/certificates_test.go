@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -95,6 +96,16 @@ func pdfText(t *testing.T, pdf []byte) string {
 		t.Fatalf("pdftotext (install poppler-utils; make test does): %v", err)
 	}
 	return readable(string(out))
+}
+
+// sortedKeys lists an answer's fields in order.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func readable(s string) string {
@@ -198,28 +209,117 @@ func TestCertificateLifecycle(t *testing.T) {
 		}
 	})
 
-	t.Run("public verification tells no other figure", func(t *testing.T) {
+	t.Run("public verification by serial alone tells no figure", func(t *testing.T) {
 		r := w.do("GET", "/api/v1/verify/QZV-1404-000001", "", nil)
 		if r.status != 200 {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
 		m := r.json()
-		var keys []string
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		want := []string{"fiscal_year", "issued_on", "issued_on_jalali", "offset_amount", "serial", "sha256", "status", "unit_name"}
-		if !slices.Equal(keys, want) {
+		want := []string{"fiscal_year", "issued_on", "issued_on_jalali", "serial", "status"}
+		if keys := sortedKeys(m); !slices.Equal(keys, want) {
 			t.Fatalf("keys %v, want %v", keys, want)
 		}
-		if m["offset_amount"] != "1234567890.5" || m["sha256"] != cert["sha256"] || m["unit_name"] != w.unitA.Name || m["status"] != "valid" {
+		if m["status"] != "valid" || fmt.Sprint(m["fiscal_year"]) != "1404" || m["issued_on_jalali"] != "1404/09/05" {
 			t.Fatalf("%s", r.body)
 		}
-		for _, serial := range []string{"QZV-1404-000099", "nonsense", "qzv-1404-000001"} {
+		for _, secret := range []string{"1234567890.5", w.unitA.Name, cert["sha256"].(string)} {
+			if strings.Contains(string(r.body), secret) {
+				t.Errorf("the answer by serial alone tells %q", secret)
+			}
+		}
+		// Serials match in any case.
+		if r := w.do("GET", "/api/v1/verify/qzv-1404-000001", "", nil); r.status != 200 || r.json()["serial"] != "QZV-1404-000001" {
+			t.Errorf("lower-case serial: %d %s", r.status, r.body)
+		}
+		for _, serial := range []string{"QZV-1404-000099", "nonsense"} {
 			if r := w.do("GET", "/api/v1/verify/"+serial, "", nil); r.status != 404 || r.problemCode() != taahod.ENOTFOUND {
 				t.Errorf("%s: %d %s", serial, r.status, r.body)
 			}
+		}
+	})
+
+	code := cert["verification_code"].(string)
+	t.Run("the verification code is printed beside the serial", func(t *testing.T) {
+		if !regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}$`).MatchString(code) {
+			t.Fatalf("verification_code %q", code)
+		}
+		if got := w.get("/api/v1/certificates/QZV-1404-000001", w.accA)["verification_code"]; got != code {
+			t.Errorf("the accountant reads the code %v, issued %q", got, code)
+		}
+		pdf := w.do("GET", "/api/v1/certificates/QZV-1404-000001/pdf", w.tax, nil)
+		text := pdfText(t, pdf.body)
+		if !strings.Contains(text, code) || !strings.Contains(text, readable("کد تصدیق")) {
+			t.Errorf("the PDF does not print the code %s:\n%s", code, text)
+		}
+	})
+
+	t.Run("the code or the QR's signed facts open the figures", func(t *testing.T) {
+		u, _ := url.Parse(cert["qr_url"].(string))
+		p, s := u.Query().Get("p"), u.Query().Get("s")
+		persian := strings.NewReplacer("0", "۰", "1", "۱", "2", "۲", "3", "۳", "4", "۴", "5", "۵", "6", "۶", "7", "۷", "8", "۸", "9", "۹").Replace(code)
+		for _, query := range []string{
+			"code=" + url.QueryEscape(code),
+			"code=" + url.QueryEscape(strings.ToLower(code)),
+			"code=" + strings.ReplaceAll(code, "-", ""),
+			"code=" + url.QueryEscape(persian),
+			"code=" + url.QueryEscape(" "+strings.ReplaceAll(code, "-", " ")+" "),
+			"p=" + p + "&s=" + s,
+		} {
+			r := w.do("GET", "/api/v1/verify/QZV-1404-000001?"+query, "", nil)
+			if r.status != 200 {
+				t.Errorf("%s: %d %s", query, r.status, r.body)
+				continue
+			}
+			m := r.json()
+			want := []string{"fiscal_year", "issued_on", "issued_on_jalali", "offset_amount", "serial", "sha256", "status", "unit_name"}
+			if keys := sortedKeys(m); !slices.Equal(keys, want) {
+				t.Errorf("%s: keys %v, want %v", query, keys, want)
+			}
+			if m["offset_amount"] != "1234567890.5" || m["sha256"] != cert["sha256"] || m["unit_name"] != w.unitA.Name || m["status"] != "valid" {
+				t.Errorf("%s: %s", query, r.body)
+			}
+		}
+	})
+
+	t.Run("a wrong code or foreign signed facts are refused", func(t *testing.T) {
+		u, _ := url.Parse(cert["qr_url"].(string))
+		p, s := u.Query().Get("p"), u.Query().Get("s")
+		wrong := "0000-0000-00"
+		if code == wrong {
+			wrong = "0000-0000-01"
+		}
+		for _, tc := range []struct {
+			query, field string
+			status       int
+			code         string
+		}{
+			{"code=" + wrong, "code", 403, reports.ECODEMISMATCH},
+			{"p=" + p + "&s=" + p, "p", 403, reports.ECODEMISMATCH},
+			{"p=" + reports.EncodeQRParam([]byte("taahod-certificate-v1\n")) + "&s=" + s, "p", 403, reports.ECODEMISMATCH},
+			{"code=" + url.QueryEscape(code) + "&p=" + p + "&s=" + p, "p", 403, reports.ECODEMISMATCH},
+			{"code=12345", "code", 422, taahod.EINVALID},
+			{"code=7KQ4-M2XD-9U", "code", 422, taahod.EINVALID},
+			{"p=" + p, "s", 422, taahod.EINVALID},
+			{"s=" + s, "p", 422, taahod.EINVALID},
+		} {
+			r := w.do("GET", "/api/v1/verify/QZV-1404-000001?"+tc.query, "", nil)
+			if r.status != tc.status || r.problemCode() != tc.code || r.fieldErrors()[tc.field] == "" {
+				t.Errorf("%s: %d %s", tc.query, r.status, r.body)
+			}
+			for _, secret := range []string{"1234567890", w.unitA.Name, cert["sha256"].(string)} {
+				if strings.Contains(string(r.body), secret) {
+					t.Errorf("%s: the refusal tells %q", tc.query, secret)
+				}
+			}
+		}
+		// A wrong code tells nothing more of a serial no certificate has
+		// than the serial alone does: 404 either way.
+		if r := w.do("GET", "/api/v1/verify/QZV-1404-000099?code="+wrong, "", nil); r.status != 404 {
+			t.Errorf("a wrong code for an unknown serial: %d %s", r.status, r.body)
+		}
+		// Another certificate's code is no key to this one.
+		if r := w.do("GET", "/api/v1/verify/QZV-1404-000099?code="+url.QueryEscape(code), "", nil); r.status != 404 {
+			t.Errorf("the code for an unknown serial: %d %s", r.status, r.body)
 		}
 	})
 
@@ -231,24 +331,35 @@ func TestCertificateLifecycle(t *testing.T) {
 		p, s := u.Query().Get("p"), u.Query().Get("s")
 		tamperedPayload, _ := reports.DecodeQRParam(p)
 		tamperedPayload = bytes.Replace(tamperedPayload, []byte("offset_amount=1234567890.5"), []byte("offset_amount=9234567890.5"), 1)
+		figures := []string{w.unitA.Name, "۱٬۲۳۴٬۵۶۷٬۸۹۰٫۵", cert["facts_sha256"].(string)}
 		for _, tc := range []struct {
 			name, query string
+			status      int
+			disclosed   bool
 			want        []string
 		}{
-			{"genuine code", "?p=" + p + "&s=" + s, []string{"این گواهی معتبر است.", "امضای دیجیتال این نشانی معتبر است"}},
-			{"no code", "", []string{"این گواهی معتبر است.", "امضای دیجیتال همراه ندارد"}},
-			{"altered amount", "?p=" + reports.EncodeQRParam(tamperedPayload) + "&s=" + s, []string{"امضای دیجیتال این نشانی نامعتبر است"}},
-			{"broken code", "?p=" + p + "&s=abc", []string{"ناقص یا خراب"}},
+			{"genuine QR", "?p=" + p + "&s=" + s, 200, true, []string{"این گواهی معتبر است.", "امضای دیجیتال این نشانی معتبر است"}},
+			{"the code", "?code=" + url.QueryEscape(strings.ToLower(code)), 200, true, []string{"این گواهی معتبر است.", "امضای دیجیتال همراه ندارد"}},
+			{"no code", "", 200, false, []string{"این گواهی معتبر است.", "امضای دیجیتال همراه ندارد", `name="code"`}},
+			{"altered amount", "?p=" + reports.EncodeQRParam(tamperedPayload) + "&s=" + s, 200, false, []string{"امضای دیجیتال این نشانی نامعتبر است"}},
+			{"broken QR", "?p=" + p + "&s=abc", 200, false, []string{"ناقص یا خراب"}},
+			{"wrong code", "?code=0000-0000-0Z", 403, false, []string{`id="code-error"`, "با این گواهی نمی‌خواند", `value="0000-0000-0Z"`}},
+			{"not a code", "?code=%D8%B3%D9%84%D8%A7%D9%85", 422, false, []string{`id="code-error"`, "ده نویسه است"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				r := w.do("GET", "/v/QZV-1404-000001"+tc.query, "", nil)
-				if r.status != 200 || r.header.Get("Content-Type") != "text/html; charset=utf-8" {
+				if r.status != tc.status || r.header.Get("Content-Type") != "text/html; charset=utf-8" {
 					t.Fatalf("%d %s", r.status, r.header.Get("Content-Type"))
 				}
 				page := string(r.body)
-				for _, want := range append(tc.want, `dir="rtl"`, w.unitA.Name, "۱٬۲۳۴٬۵۶۷٬۸۹۰٫۵", cert["facts_sha256"].(string)) {
+				for _, want := range append(tc.want, `dir="rtl"`, "QZV-1404-000001", "۵ آذر ۱۴۰۴") {
 					if !strings.Contains(page, want) {
 						t.Errorf("page lacks %q", want)
+					}
+				}
+				for _, f := range figures {
+					if strings.Contains(page, f) != tc.disclosed {
+						t.Errorf("page shows %q: %v, want %v", f, !tc.disclosed, tc.disclosed)
 					}
 				}
 				if strings.Contains(page, "۳۰٬۰۰۰٬۰۰۰٬۰۰۰") {
@@ -335,8 +446,18 @@ func TestCertificateLifecycle(t *testing.T) {
 		if text := pdfText(t, pdf.body); !strings.Contains(text, readable("باطل شد")) || !strings.Contains(text, readable("اشتباه در برگ تشخیص")) {
 			t.Errorf("the revoked copy lacks the watermark or the reason")
 		}
-		if pub := w.do("GET", "/api/v1/verify/QZV-1404-000002", "", nil).json(); pub["status"] != "revoked" {
+		if pub := w.do("GET", "/api/v1/verify/QZV-1404-000002", "", nil).json(); pub["status"] != "revoked" || pub["revocation_reason"] != nil || pub["revoked_on"] != nil {
 			t.Errorf("public: %v", pub)
+		}
+		code := r.json()["verification_code"].(string)
+		held := w.do("GET", "/api/v1/verify/QZV-1404-000002?code="+code, "", nil).json()
+		if held["status"] != "revoked" || held["revocation_reason"] != "اشتباه در برگ تشخیص" || held["revoked_on"] != "2025-11-26" ||
+			held["revoked_on_jalali"] != "1404/09/05" || held["offset_amount"] != "1734567890.5" {
+			t.Errorf("the holder's answer: %v", held)
+		}
+		page := string(w.do("GET", "/v/QZV-1404-000002", "", nil).body)
+		if !strings.Contains(page, "باطل شده است") || strings.Contains(page, "اشتباه در برگ تشخیص") {
+			t.Errorf("the public page of the revoked one without its code:\n%s", page)
 		}
 		// The policy stays frozen; the books may change again.
 		if r := w.do("PUT", "/api/v1/policies/1404", w.tax, creditPolicy1404); r.status != 409 {

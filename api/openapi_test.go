@@ -59,6 +59,13 @@ var optionalResponseFields = map[string]bool{
 	"#/components/schemas/Statement/properties/deduction":                       true, // deduction policies only
 	"#/components/schemas/Progress/properties/school_status":                    true, // the answer of a new report only
 	"GET /api/v1/verify/{serial} 200 application/json/properties/superseded_by": true, // superseded only
+	// What a certificate certifies, only to its holder (?code= or ?p=&s=).
+	"GET /api/v1/verify/{serial} 200 application/json/properties/unit_name":         true,
+	"GET /api/v1/verify/{serial} 200 application/json/properties/offset_amount":     true,
+	"GET /api/v1/verify/{serial} 200 application/json/properties/sha256":            true,
+	"GET /api/v1/verify/{serial} 200 application/json/properties/revoked_on":        true,
+	"GET /api/v1/verify/{serial} 200 application/json/properties/revoked_on_jalali": true,
+	"GET /api/v1/verify/{serial} 200 application/json/properties/revocation_reason": true,
 }
 
 // TestOpenAPIResponsesAreExact fails when a response schema of

@@ -47,6 +47,7 @@ var statusOf = map[string]int{
 	reports.EOFFSETNEEDSRUN:     http.StatusConflict,
 	reports.ENOTVALID:           http.StatusConflict,
 	reports.ENOSIGNINGKEY:       http.StatusServiceUnavailable,
+	reports.ECODEMISMATCH:       http.StatusForbidden,
 }
 
 const codeMethodNotAllowed = "method_not_allowed"

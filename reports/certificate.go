@@ -102,6 +102,11 @@ type Certificate struct {
 	// PayloadSHA256 is the hex SHA-256 of the signed facts payload
 	// (SHA256Hex of FactsPayload); required unless previewing.
 	PayloadSHA256 string `json:"payload_sha256"`
+	// VerificationCode is the code printed beside the serial that lets the
+	// public verification show what the certificate certifies
+	// (VerificationCode). Certificates issued before codes were printed
+	// have none here, and render as they were issued.
+	VerificationCode string `json:"verification_code,omitempty"`
 }
 
 // CertificateUnit is the production unit a certificate is issued to.
@@ -166,12 +171,15 @@ type IssuedCertificate struct {
 	DocumentSignature string
 	// QRURL is the URL in the QR code.
 	QRURL string
+	// VerificationCode is the code printed beside the serial, derived from
+	// FactsSignature.
+	VerificationCode string
 }
 
-// Issue signs the certificate's facts, fills in QRURL and PayloadSHA256,
-// renders the final PDF and signs the document payload. Because Ed25519 and
-// the rendering are deterministic, issuing the same certificate again with
-// the same key gives the same bytes. It returns an EINVALID *taahod.Error
+// Issue signs the certificate's facts, fills in QRURL, PayloadSHA256 and
+// VerificationCode, renders the final PDF and signs the document payload.
+// Because Ed25519 and the rendering are deterministic, issuing the same
+// certificate again with the same key gives the same bytes. It returns an EINVALID *taahod.Error
 // for facts that cannot be signed or text that cannot be printed, and
 // another error if rendering fails.
 func Issue(c Certificate, signer *Signer) (*IssuedCertificate, error) {
@@ -183,7 +191,10 @@ func Issue(c Certificate, signer *Signer) (*IssuedCertificate, error) {
 	if out.QRURL, err = QRURL(c.PublicURL, c.Serial, facts, out.FactsSignature); err != nil {
 		return nil, err
 	}
-	c.QRURL, c.PayloadSHA256 = out.QRURL, out.FactsSHA256
+	if out.VerificationCode, err = VerificationCode(out.FactsSignature); err != nil {
+		return nil, err
+	}
+	c.QRURL, c.PayloadSHA256, c.VerificationCode = out.QRURL, out.FactsSHA256, out.VerificationCode
 	c.Status, c.StatusReason, c.StatusOn, c.SupersededBy = StatusValid, "", taahod.Date{}, ""
 	if out.PDF, err = RenderCertificate(c, ModeFinal); err != nil {
 		return nil, err
@@ -424,6 +435,9 @@ func (r *certRenderer) header() float64 {
 	// A fixed label column makes the block read as a form.
 	const block = 62.0
 	yl := d.labelledWidth(marginX, y, block, 18, "شماره:", c.serialText(r.mode), r.mode != ModePreview)
+	if r.mode != ModePreview && c.VerificationCode != "" {
+		yl = d.labelledWidth(marginX, yl, block, 18, "کد تصدیق:", c.VerificationCode, true)
+	}
 	yl = d.labelledWidth(marginX, yl, block, 18, "تاریخ:", fa.JalaliDate(jy, jm, jd), false)
 	yl = d.labelledWidth(marginX, yl, block, 18, "محل صدور:", c.IssuePlace, false)
 	y = max(yr, yl) + 1.5
@@ -531,9 +545,13 @@ func (r *certRenderer) verification(y float64) float64 {
 		yy = d.paragraph(tx, yy, textW,
 			"این نسخه پیش‌نویس است و اعتبار ندارد: شماره، امضای دیجیتال و کد QR هنگام صدور گواهی افزوده می‌شوند.", alignStart)
 	} else {
-		yy = d.paragraph(tx, yy, textW,
-			"اصالت و وضعیت این گواهی را در نشانی زیر بررسی کنید. کد QR متن امضاشدهٔ گواهی و امضای دیجیتال آن را در بر دارد "+
-				"و بدون اتصال به اینترنت نیز با کلید عمومی منتشرشده در نشانی دوم بررسی‌پذیر است.", alignStart)
+		text := "اصالت و وضعیت این گواهی را در نشانی زیر بررسی کنید. کد QR متن امضاشدهٔ گواهی و امضای دیجیتال آن را در بر دارد " +
+			"و بدون اتصال به اینترنت نیز با کلید عمومی منتشرشده در نشانی دوم بررسی‌پذیر است."
+		if c.VerificationCode != "" {
+			// Certificates issued before codes were printed keep their text.
+			text += " نام واحد و مبلغ گواهی در آن نشانی با کد تصدیق کنار شمارهٔ گواهی نشان داده می‌شود."
+		}
+		yy = d.paragraph(tx, yy, textW, text, alignStart)
 		yy = d.labelledWidth(tx, yy, textW, 24, "نشانی بررسی:", c.VerifyURL(), true)
 		yy = d.labelledWidth(tx, yy, textW, 24, "کلید عمومی:", c.KeyURL(), true)
 		yy = d.labelledWidth(tx, yy, textW, 24, "چکیدهٔ SHA-256:", c.PayloadSHA256, true)

@@ -178,6 +178,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 		Signature      string          `json:"signature"`
 		FactsPayload   string          `json:"facts_payload"`
 		FactsSignature string          `json:"facts_signature"`
+		Code           string          `json:"verification_code"`
 		QRURL          string          `json:"qr_url"`
 		VerifyURL      string          `json:"verify_url"`
 		Supersedes     *string         `json:"supersedes"`
@@ -191,7 +192,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 		r.Serial, r.Status, r.UnitID, r.Printed.Unit.Name, r.Printed.Unit.NationalID, r.FiscalYear,
 		r.TaxDue, r.SpendingUsed, r.OffsetAmount, r.Printed.LegalBasis, r.Printed.PolicyMode,
 		r.IssuedOn, r.IssuedOn.Jalali(), r.IssuedAt, jalaliTime(&r.IssuedAt), r.IssuedBy, r.Printed.Officer,
-		r.SHA256, r.FactsSHA256(), r.Payload, r.Signature, r.FactsPayload, r.FactsSignature,
+		r.SHA256, r.FactsSHA256(), r.Payload, r.Signature, r.FactsPayload, r.FactsSignature, r.VerificationCode(),
 		r.Printed.QRURL, r.VerifyURL(), r.Supersedes, r.SupersededBy,
 		r.StatusAt, jalaliTime(r.StatusAt), r.StatusBy, r.StatusReason, exps,
 	})
@@ -428,7 +429,7 @@ func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (R
 		if err != nil {
 			return err
 		}
-		c.QRURL, c.PayloadSHA256 = issued.QRURL, issued.FactsSHA256
+		c.QRURL, c.PayloadSHA256, c.VerificationCode = issued.QRURL, issued.FactsSHA256, issued.VerificationCode
 		content, err := json.Marshal(c)
 		if err != nil {
 			return err

@@ -37,6 +37,7 @@ func TestCertificatePDF(t *testing.T) {
 			"https://taahod.example/v/QZV-1404-000017",
 			"https://taahod.example/api/v1/verify/key",
 			issued.FactsSHA256,
+			"کد تصدیق", issued.VerificationCode, // beside the serial
 			"دفتر فنی مهندسان مشاور طرح‌نو",
 			"INV-1404-0117", "۱۴۰۴/۰۸/۰۲", "۷۵٬۰۰۲٬۴۵۸",
 			c.Officer,

@@ -118,6 +118,10 @@ func checkRecord(r Record, pdf []byte, pub ed25519.PublicKey) []string {
 			bad("the facts payload states other figures than the certificate printed")
 		}
 	}
+	if code := r.Printed.VerificationCode; code != "" && code != r.VerificationCode() {
+		// The codes themselves stay out of the report: they unlock the figures.
+		bad("the certificate printed another verification code than its facts signature gives")
+	}
 	if r.Printed.PayloadSHA256 != SHA256Hex([]byte(r.FactsPayload)) {
 		bad("the certificate printed the digest %s, not its facts payload's %s", r.Printed.PayloadSHA256, SHA256Hex([]byte(r.FactsPayload)))
 	}

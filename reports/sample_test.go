@@ -96,7 +96,7 @@ func issuedSample(t testing.TB) (Certificate, *IssuedCertificate) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.QRURL, c.PayloadSHA256 = out.QRURL, out.FactsSHA256
+	c.QRURL, c.PayloadSHA256, c.VerificationCode = out.QRURL, out.FactsSHA256, out.VerificationCode
 	return c, out
 }
 

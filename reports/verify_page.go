@@ -14,7 +14,9 @@ import (
 )
 
 // VerifyView is what the public page /v/{serial} shows about a certificate.
-// It carries no tax figure beyond the offset amount: the page is public.
+// It carries no tax figure beyond the offset amount, and the page shows
+// even that, the unit, the digest and the status's reason and date only
+// when Disclosed: to the holder of the certificate.
 type VerifyView struct {
 	Serial string
 	Status Status
@@ -41,6 +43,37 @@ type VerifyView struct {
 	// KeyURL is where the public key is published, for example
 	// "/api/v1/verify/key".
 	KeyURL string
+
+	// Disclosed is true when the visitor proved to hold the certificate
+	// (its verification code, or the signed facts of its QR code): the
+	// page then shows what it certifies. Otherwise it shows only whether
+	// the certificate stands, its year and date of issue, and a field for
+	// the code.
+	Disclosed bool
+	// Code is the verification code as the visitor typed it, given back
+	// in the field; CodeFault says what is wrong with it.
+	Code      string
+	CodeFault CodeFault
+}
+
+// CodeFault is what is wrong with a verification code typed on the page.
+type CodeFault int
+
+const (
+	// CodeFine: no code, or the right one.
+	CodeFine CodeFault = iota
+	// CodeMalformed: the text cannot be a code.
+	CodeMalformed
+	// CodeMismatch: a code, but not this certificate's.
+	CodeMismatch
+)
+
+// codeFaultText is told beside the code's field; the same sentences as
+// the web pages' messages for invalid_verification_code and
+// verification_code_mismatch.
+var codeFaultText = map[CodeFault]string{
+	CodeMalformed: "کد تصدیق ده نویسه است، مانند 7KQ4-M2XD-9P؛ آن را همان‌گونه که کنار شمارهٔ گواهی چاپ شده بنویسید.",
+	CodeMismatch:  "این کد تصدیق با این گواهی نمی‌خواند. کد چاپ‌شده کنار شمارهٔ گواهی را دوباره بنویسید.",
 }
 
 // RenderVerifyPage writes the Persian, right-to-left HTML page for a
@@ -52,17 +85,23 @@ func RenderVerifyPage(w io.Writer, v VerifyView) error {
 	p := verifyPage{
 		Title:      "راستی‌آزمایی گواهی " + v.Serial,
 		Serial:     v.Serial,
-		UnitName:   v.UnitName,
+		Disclosed:  v.Disclosed,
 		FiscalYear: fa.Digits(strconv.Itoa(v.FiscalYear)),
-		Amount:     amountFigure(v.OffsetAmount),
-		AmountText: amountWords(v.OffsetAmount) + " ریال",
 		IssuedOn:   fa.LongDate(jy, jm, jd),
-		Digest:     v.PayloadSHA256,
 		KeyURL:     v.KeyURL,
-		Supersedes: v.Supersedes,
+		Href:       verifyHref(v.Serial),
+		Code:       v.Code,
+		CodeError:  codeFaultText[v.CodeFault],
 	}
-	if v.Supersedes != "" {
-		p.SupersedesHref = verifyHref(v.Supersedes)
+	if v.Disclosed {
+		p.UnitName, p.Digest, p.Supersedes = v.UnitName, v.PayloadSHA256, v.Supersedes
+		p.Amount, p.AmountText = amountFigure(v.OffsetAmount), amountWords(v.OffsetAmount)+" ریال"
+		if v.Supersedes != "" {
+			p.SupersedesHref = verifyHref(v.Supersedes)
+		}
+	} else {
+		// When and why it was annulled is the holder's to read.
+		v.StatusOn, v.StatusReason = taahod.Date{}, ""
 	}
 	on := ""
 	if !v.StatusOn.IsZero() {
@@ -144,6 +183,8 @@ type verifyPage struct {
 	IssuedOn                       string
 	Digest, KeyURL                 string
 	QRClass, QRText                string
+	Disclosed                      bool
+	Href, Code, CodeError          string
 }
 
 var verifyTemplate = template.Must(template.New("verify").Parse(`
@@ -171,6 +212,9 @@ dt{color:#5a5a5a}
 dd{margin:0;font-weight:bold}
 .ltr{direction:ltr;unicode-bidi:isolate;font-family:ui-monospace,Consolas,monospace;word-break:break-all}
 small{color:#5a5a5a}
+input{font:inherit;padding:.3rem .5rem;border:1px solid #90a4ae;border-radius:4px;min-width:12rem}
+button{font:inherit;padding:.3rem 1rem}
+.field-error{color:#b71c1c;font-weight:bold}
 </style>
 </head>
 <body>
@@ -196,6 +240,7 @@ small{color:#5a5a5a}
 <p>گواهی جایگزین: <a href="{{.SupersededByHref}}"><bdi class="ltr">{{.SupersededBy}}</bdi></a></p>
 {{- end}}
 </section>
+{{- if .Disclosed}}
 <section class="box">
 <h2>آنچه این گواهی تأیید می‌کند</h2>
 <dl>
@@ -208,11 +253,33 @@ small{color:#5a5a5a}
 {{- end}}
 </dl>
 </section>
+{{- else}}
+<section class="box">
+<dl>
+<dt>سال مالی</dt><dd>{{.FiscalYear}}</dd>
+<dt>تاریخ صدور</dt><dd>{{.IssuedOn}}</dd>
+</dl>
+</section>
+<section class="box{{if .CodeError}} bad{{end}}">
+<h2>آنچه این گواهی تأیید می‌کند</h2>
+<p>نام واحد و مبلغ گواهی فقط به دارندهٔ گواهی نشان داده می‌شود: کد تصدیق چاپ‌شده کنار شمارهٔ گواهی را بنویسید یا کد QR روی گواهی را بخوانید.</p>
+<form method="get" action="{{.Href}}" novalidate>
+<p><label for="code">کد تصدیق</label><br>
+<input id="code" name="code" type="text" dir="ltr" autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="7KQ4-M2XD-9P" value="{{.Code}}"{{if .CodeError}} aria-invalid="true" aria-describedby="code-error"{{end}}>
+<button type="submit">نمایش</button></p>
+{{- if .CodeError}}
+<p class="field-error" id="code-error">{{.CodeError}}</p>
+{{- end}}
+</form>
+</section>
+{{- end}}
 <section class="box {{.QRClass}}">
 <h2>امضای دیجیتال</h2>
 <p>{{.QRText}}</p>
 <dl>
+{{- if .Digest}}
 <dt>چکیدهٔ SHA-256 متن امضاشده</dt><dd class="ltr">{{.Digest}}</dd>
+{{- end}}
 {{- if .KeyURL}}
 <dt>کلید عمومی (Ed25519)</dt><dd><a class="ltr" href="{{.KeyURL}}">{{.KeyURL}}</a></dd>
 {{- end}}

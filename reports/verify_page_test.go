@@ -20,6 +20,7 @@ func sampleView(t *testing.T) VerifyView {
 		PayloadSHA256: strings.Repeat("ab", 32),
 		QR:            QRMatches,
 		KeyURL:        "/api/v1/verify/key",
+		Disclosed:     true,
 	}
 }
 
@@ -80,6 +81,51 @@ func TestRenderVerifyPage(t *testing.T) {
 				}
 			}
 			for _, w := range tt.notWant {
+				if strings.Contains(page, w) {
+					t.Errorf("page has %q", w)
+				}
+			}
+		})
+	}
+
+	// By serial alone the page is the status, the year and the date, and a
+	// field for the code: no unit, no amount, no digest, no reason.
+	secret := []string{"شرکت صنایع غذایی نوین‌دشت قزوین", "۱٬۲۳۴٬۵۶۷٬۸۹۰٫۵", "میلیارد", strings.Repeat("ab", 32),
+		"اشتباه در مبلغ", "۲ دی ۱۴۰۴", "QZV-1404-000009"}
+	for _, tt := range []struct {
+		name    string
+		edit    func(*VerifyView)
+		want    []string
+		notWant []string
+	}{
+		{"valid", func(*VerifyView) {}, []string{"این گواهی معتبر است.", `name="code"`, `action="/v/QZV-1404-000017"`, "۵ آذر ۱۴۰۴", "۱۴۰۴"},
+			[]string{`id="code-error"`}},
+		{"revoked, without when or why", func(v *VerifyView) {
+			v.Status, v.StatusReason, v.StatusOn = StatusRevoked, "اشتباه در مبلغ", jalali(t, 1404, 10, 2)
+		}, []string{"این گواهی باطل شده است و اعتبار ندارد."}, nil},
+		{"superseded links to its replacement", func(v *VerifyView) {
+			v.Status, v.StatusReason, v.SupersededBy = StatusSuperseded, "اصلاح برگ تشخیص", "QZV-1404-000031"
+		}, []string{`<a href="/v/QZV-1404-000031">`}, []string{"اصلاح برگ تشخیص"}},
+		{"a wrong code is told beside the field", func(v *VerifyView) { v.Code, v.CodeFault = "7kq4-m2xd-9p", CodeMismatch },
+			[]string{`id="code-error"`, "با این گواهی نمی‌خواند", `value="7kq4-m2xd-9p"`, `aria-invalid="true"`}, nil},
+		{"a malformed code is told beside the field", func(v *VerifyView) { v.Code, v.CodeFault = "12", CodeMalformed },
+			[]string{`id="code-error"`, "ده نویسه است"}, []string{"نمی‌خواند"}},
+	} {
+		t.Run("undisclosed/"+tt.name, func(t *testing.T) {
+			v := sampleView(t)
+			v.Disclosed, v.QR = false, QRAbsent
+			tt.edit(&v)
+			var b bytes.Buffer
+			if err := RenderVerifyPage(&b, v); err != nil {
+				t.Fatal(err)
+			}
+			page := b.String()
+			for _, w := range tt.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, w := range append(tt.notWant, secret...) {
 				if strings.Contains(page, w) {
 					t.Errorf("page has %q", w)
 				}

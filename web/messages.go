@@ -37,6 +37,10 @@ var messages = map[string]string{
 	"password_change_required":  "پیش از هر کاری گذرواژه خود را عوض کنید.",
 	"offset_preview_stale":      "ارقام تهاتر پس از پیش‌نمایش تغییر کرده است؛ ارقام تازه را ببینید و دوباره تأیید کنید.",
 
+	// The public verification of a certificate (reports/verification_code.go).
+	"verification_code_mismatch": "این کد تصدیق با این گواهی نمی‌خواند. کد چاپ‌شده کنار شمارهٔ گواهی را دوباره بنویسید.",
+	"invalid_verification_code":  "کد تصدیق ده نویسه است، مانند 7KQ4-M2XD-9P؛ آن را همان‌گونه که کنار شمارهٔ گواهی چاپ شده بنویسید.",
+
 	// Field codes.
 	"required":                "این خانه را پر کنید.",
 	"invalid_choice":          "یکی از گزینه‌ها را برگزینید.",

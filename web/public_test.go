@@ -16,9 +16,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/dbtest"
 	"github.com/taahod/taahod/registry"
+	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/reports/fa"
 )
 
 // The public site's tests run over the demo's registry (cmd/taahod's
@@ -229,20 +232,76 @@ func TestPublicVerifyBox(t *testing.T) {
 	}
 	// The verification page is the API's own (reports.RenderVerifyPage,
 	// with its own CSP): read as it is, not held to the web pages' checks.
-	res, err := http.Get(e.http.URL + "/v/QZV-1403-000001")
+	page := func(path string) (int, string) {
+		t.Helper()
+		res, err := http.Get(e.http.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res.StatusCode, string(body)
+	}
+	var cert struct {
+		Sig    string          `db:"facts_signature"`
+		Amount decimal.Decimal `db:"offset_amount"`
+		Unit   string          `db:"name"`
+	}
+	if err := e.db.GetContext(context.Background(), &cert, `SELECT c.facts_signature, c.offset_amount, u.name
+		FROM certificates c JOIN units u ON u.id = c.unit_id WHERE c.serial = 'QZV-1403-000001'`); err != nil {
+		t.Fatal(err)
+	}
+	code, err := reports.VerificationCode(cert.Sig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "QZV-1403-000001") {
-		t.Errorf("the verification page of the demo certificate: %d", res.StatusCode)
+	figure := fa.GroupAmount(taahod.FormatAmount(cert.Amount))
+	// By serial alone: whether it stands, and a field for the code; neither
+	// the unit nor the amount is anywhere in the HTML.
+	status, body := page("/v/QZV-1403-000001")
+	if status != http.StatusOK || !strings.Contains(body, "QZV-1403-000001") || !strings.Contains(body, `name="code"`) {
+		t.Errorf("the verification page of the demo certificate: %d", status)
 	}
+	if strings.Contains(body, cert.Unit) || strings.Contains(body, figure) {
+		t.Errorf("the page by serial alone shows the unit %q or the amount %q", cert.Unit, figure)
+	}
+
+	// With the code (typed in the box as people type it) the box leads to
+	// the page with the code, and the page shows both.
+	persian := strings.NewReplacer("0", "۰", "1", "۱", "2", "۲", "3", "۳", "4", "۴", "5", "۵", "6", "۶", "7", "۷", "8", "۸", "9", "۹").Replace(code)
+	for _, typed := range []string{code, strings.ToLower(strings.ReplaceAll(code, "-", "")), persian} {
+		a := b.get("/verify?serial=QZV-1403-000001&code=" + url.QueryEscape(typed))
+		if a.status != http.StatusSeeOther || a.header.Get("Location") != "/v/QZV-1403-000001?code="+code {
+			t.Errorf("code %q: %d → %q", typed, a.status, a.header.Get("Location"))
+			continue
+		}
+		status, body := page(a.header.Get("Location"))
+		if status != http.StatusOK || !strings.Contains(body, cert.Unit) || !strings.Contains(body, figure) {
+			t.Errorf("code %q: %d, the page lacks the unit or the amount", typed, status)
+		}
+	}
+	// A wrong code: the Persian error beside the field, no figure.
+	wrong := "0000-0000-00"
+	if code == wrong {
+		wrong = "0000-0000-01"
+	}
+	status, body = page("/v/QZV-1403-000001?code=" + wrong)
+	if status != http.StatusForbidden || !strings.Contains(body, `id="code-error"`) || !strings.Contains(body, "با این گواهی نمی‌خواند") ||
+		strings.Contains(body, cert.Unit) || strings.Contains(body, figure) {
+		t.Errorf("a wrong code: %d\n%s", status, body)
+	}
+
 	for typed, want := range map[string]string{"": "این خانه را پر کنید.", "1403-1": Message("invalid_serial")} {
 		a := b.get("/verify?serial=" + url.QueryEscape(typed))
 		if a.status != http.StatusUnprocessableEntity || byID(a, "serial-error") != want || inputValue(a, "serial") != typed {
 			t.Errorf("serial %q: %d, error %q, value %q", typed, a.status, byID(a, "serial-error"), inputValue(a, "serial"))
 		}
+	}
+	// A code that cannot be one is told on the home, beside its field.
+	a := b.get("/verify?serial=QZV-1403-000001&code=12")
+	if a.status != http.StatusUnprocessableEntity || byID(a, "code-error") != Message("invalid_verification_code") ||
+		inputValue(a, "code") != "12" || inputValue(a, "serial") != "QZV-1403-000001" {
+		t.Errorf("a malformed code: %d, error %q", a.status, byID(a, "code-error"))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/reports"
 )
 
 // serialShape is a certificate serial as the contract fixes it,
@@ -26,22 +27,35 @@ func readSerial(s string) (string, bool) {
 }
 
 // publicVerify answers the home's "verify a certificate" box (GET
-// /verify?serial=): a redirect to the certificate's public verification
-// page, /v/{serial}, the same page its QR code opens. A serial that is
-// not one is the home again (422) with the error beside the field.
+// /verify?serial=&code=): a redirect to the certificate's public
+// verification page, /v/{serial}, the same page its QR code opens, with the
+// verification code if one was typed (the page shows what the certificate
+// certifies only with it). A serial that is not one, or a code that cannot
+// be one, is the home again (422) with the error beside the field; whether
+// a well-formed code is the certificate's, the verification page tells.
 func (p *Pages) publicVerify(c *gin.Context) {
-	typed := c.Query("serial")
+	typed, typedCode := c.Query("serial"), c.Query("code")
 	serial, ok := readSerial(typed)
-	if !ok {
+	code, codeOK := reports.ReadVerificationCode(typedCode)
+	blankCode := strings.TrimSpace(typedCode) == ""
+	if !ok || !(codeOK || blankCode) {
 		f := newForm()
-		f.values["serial"] = typed
-		if strings.TrimSpace(typed) == "" {
+		f.values["serial"], f.values["code"] = typed, typedCode
+		switch {
+		case strings.TrimSpace(typed) == "":
 			f.fail("serial", "required")
-		} else {
+		case !ok:
 			f.fail("serial", "invalid_serial")
+		}
+		if !codeOK && !blankCode {
+			f.fail("code", "invalid_verification_code")
 		}
 		p.renderPublicHome(c, http.StatusUnprocessableEntity, f)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/v/"+url.PathEscape(serial))
+	to := "/v/" + url.PathEscape(serial)
+	if !blankCode {
+		to += "?code=" + url.QueryEscape(code)
+	}
+	c.Redirect(http.StatusSeeOther, to)
 }

@@ -137,6 +137,9 @@ func seedDemoCommand(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := loadDemo(ctx, db, issuer, stdout); err != nil {
 		return err
 	}
+	if err := printDemoCertificate(ctx, db, issuer, stdout); err != nil {
+		return err
+	}
 	printDemoUsers(stdout)
 	return nil
 }

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/url"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/registry"
 	"github.com/taahod/taahod/reports"
 )
@@ -89,4 +92,26 @@ func recordDemoEconomicCode(ctx context.Context, d *demo, unit int64) error {
 	_, err := d.registry.UpdateUnit(ctx, taahod.System, unit, registry.UnitPatch{
 		EconomicCode: taahod.Optional[string]{Set: true, Value: demoEconomicCode}})
 	return err
+}
+
+// printDemoCertificate tells how to verify the demo certificate in public:
+// by serial alone the page shows only its status; the unit and the amount
+// need its verification code, which the paper prints beside the serial.
+// Nothing is printed when the demo has no certificates (no signing key).
+func printDemoCertificate(ctx context.Context, db *database.DB, issuer reports.Issuer, w io.Writer) error {
+	r, err := reports.NewStore(db, issuer)
+	if err != nil {
+		return err
+	}
+	serial := issuer.Province + "-1403-000001"
+	c, err := r.Lookup(ctx, serial)
+	if taahod.ErrorCode(err) == taahod.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	code := c.VerificationCode()
+	fmt.Fprintf(w, "\nDemo certificate %s, verification code %s (printed beside the serial on its PDF):\n  %s/v/%s?code=%s\n",
+		serial, code, issuer.PublicURL, serial, url.QueryEscape(code))
+	return nil
 }

@@ -64,9 +64,27 @@ func TestDemoCertificates(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "demo: skipped certificates: TAAHOD_SIGNING_KEY is not set") {
 		t.Fatalf("seed-demo without a key: %d %q %q", code, out, stderr)
 	}
+	if strings.Contains(out, "verification code") {
+		t.Errorf("seed-demo without certificates names a verification code:\n%s", out)
+	}
 	writeSigningKey(t)
-	if code, out, stderr := runTaahod(t, "", "seed-demo"); code != 0 || !strings.Contains(out, "demo: loaded certificates") {
+	code, out, stderr = runTaahod(t, "", "seed-demo")
+	if code != 0 || !strings.Contains(out, "demo: loaded certificates") {
 		t.Fatalf("seed-demo with a key: %d %q %q", code, out, stderr)
+	}
+	// It says how to verify the demo certificate in public, with its code,
+	// before the users' table.
+	var sig string
+	if err := db.Get(&sig, `SELECT facts_signature FROM certificates WHERE serial = 'QZV-1403-000001'`); err != nil {
+		t.Fatal(err)
+	}
+	vcode, err := reports.VerificationCode(sig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := "http://localhost:8080/v/QZV-1403-000001?code=" + vcode
+	if i := strings.Index(out, line); i < 0 || !strings.Contains(out, "verification code "+vcode) || i > strings.Index(out, "Demo users") {
+		t.Errorf("seed-demo does not print %s before the users:\n%s", line, out)
 	}
 	var states []string
 	if err := db.Select(&states, `SELECT serial || ' ' || status FROM certificates ORDER BY id`); err != nil {

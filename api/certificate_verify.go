@@ -1,0 +1,205 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/reports"
+)
+
+// The public verification answers anyone by serial, and serials are
+// sequential: so by serial alone it tells only whether a certificate
+// stands (status, year, date of issue, what replaced it). What the
+// certificate certifies (the unit, the amount, the PDF's digest, why it was
+// revoked) needs a proof of holding it: the verification code printed
+// beside the serial (?code=) or the signed facts its QR code carries
+// (?p=&s=).
+
+// publicCertificate is what anyone may learn of a certificate by its
+// serial alone.
+type publicCertificate struct {
+	Serial         string         `json:"serial"`
+	Status         reports.Status `json:"status"`
+	FiscalYear     int            `json:"fiscal_year"`
+	IssuedOn       taahod.Date    `json:"issued_on"`
+	IssuedOnJalali string         `json:"issued_on_jalali"`
+	SupersededBy   string         `json:"superseded_by,omitempty"`
+}
+
+// heldCertificate is what the holder of a certificate learns: the public
+// facts and what it certifies, and, for a revoked one, when and why.
+type heldCertificate struct {
+	publicCertificate
+	UnitName         string          `json:"unit_name"`
+	OffsetAmount     decimal.Decimal `json:"offset_amount"`
+	SHA256           string          `json:"sha256"`
+	RevokedOn        *taahod.Date    `json:"revoked_on,omitempty"`
+	RevokedOnJalali  string          `json:"revoked_on_jalali,omitempty"`
+	RevocationReason string          `json:"revocation_reason,omitempty"`
+}
+
+// holderProof is what a public verification was given to prove that the
+// caller holds the certificate.
+type holderProof struct {
+	// Code is the verification code as ReadVerificationCode reads it; ""
+	// when none was given.
+	Code string
+	// P and S are the QR URL's signed facts and signature, base64url.
+	P, S string
+	// Typed is the code as it was typed, for the page to give back.
+	Typed string
+}
+
+// given reports whether any proof was given.
+func (h holderProof) given() bool { return h.Code != "" || h.P != "" || h.S != "" }
+
+// readHolderProof reads ?code=, ?p= and ?s=. It returns EINVALID naming
+// code for a code that cannot be one (another length, a letter outside the
+// alphabet), and naming p or s when only one of them is given: neither
+// depends on the serial, so the refusal tells nothing of it.
+func readHolderProof(c *gin.Context) (holderProof, error) {
+	h := holderProof{Typed: c.Query("code"), P: c.Query("p"), S: c.Query("s")}
+	var p taahod.Problems
+	if strings.TrimSpace(h.Typed) != "" {
+		code, ok := reports.ReadVerificationCode(h.Typed)
+		if !ok {
+			p.Add("code", "invalid_verification_code", "a verification code is the 10 characters printed beside the serial, such as 7KQ4-M2XD-9P")
+		}
+		h.Code = code
+	}
+	switch {
+	case h.P != "" && h.S == "":
+		p.Add("s", "required", "s, the signature, comes with p, the signed facts, as the certificate's QR code gives them")
+	case h.S != "" && h.P == "":
+		p.Add("p", "required", "p, the signed facts, comes with s, their signature, as the certificate's QR code gives them")
+	}
+	return h, p.Err()
+}
+
+// check reports whether the proof shows that the caller holds r. It
+// returns ECODEMISMATCH, naming the field at fault, for a proof that is
+// not r's: a wrong code, or signed facts that are not r's.
+func (h holderProof) check(r reports.Record) (bool, error) {
+	if !h.given() {
+		return false, nil
+	}
+	if h.Code != "" && !r.HasCode(h.Code) {
+		return false, &taahod.Error{Code: reports.ECODEMISMATCH, Message: "the verification code is not this certificate's",
+			Fields: []taahod.FieldError{{Field: "code", Code: reports.ECODEMISMATCH, Message: "is not the code printed on this certificate"}}}
+	}
+	if h.P != "" && !r.HasSignedFacts(h.P, h.S) {
+		return false, &taahod.Error{Code: reports.ECODEMISMATCH, Message: "the signed facts are not this certificate's",
+			Fields: []taahod.FieldError{{Field: "p", Code: reports.ECODEMISMATCH, Message: "p and s are not the facts and signature this certificate's QR code carries"}}}
+	}
+	return true, nil
+}
+
+// lookupPublic finds a certificate for the public verification; serials
+// match in any case.
+func (s *Server) lookupPublic(c *gin.Context) (reports.Record, error) {
+	return s.certificates.Lookup(c.Request.Context(), strings.ToUpper(c.Param("serial")))
+}
+
+func (s *Server) verifyCertificate(c *gin.Context) error {
+	proof, err := readHolderProof(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.lookupPublic(c)
+	if err != nil {
+		return err
+	}
+	// A status changes: let no cache keep an old one.
+	c.Header("Cache-Control", "no-store")
+	p := publicCertificate{
+		Serial: r.Serial, Status: r.Status, FiscalYear: r.FiscalYear,
+		IssuedOn: r.IssuedOn, IssuedOnJalali: r.IssuedOn.Jalali(), SupersededBy: deref(r.SupersededBy),
+	}
+	held, err := proof.check(r)
+	if err != nil {
+		return err
+	}
+	if !held {
+		return ok(c, p)
+	}
+	full := heldCertificate{publicCertificate: p, UnitName: r.Printed.Unit.Name, OffsetAmount: r.OffsetAmount, SHA256: r.SHA256}
+	if r.Status == reports.StatusRevoked {
+		full.RevocationReason = deref(r.StatusReason)
+		if r.StatusAt != nil {
+			on := taahod.Today(*r.StatusAt)
+			full.RevokedOn, full.RevokedOnJalali = &on, on.Jalali()
+		}
+	}
+	return ok(c, full)
+}
+
+// verifyPage answers the Persian page a certificate's QR code opens. By
+// serial alone it shows whether the certificate stands and a field for its
+// verification code; with the right code, or the signed facts of its QR
+// code, also what it certifies. It says whether the signed facts in the
+// URL (p and s) are genuine and this certificate's; a code that is not the
+// certificate's is told beside the field (403), and one that cannot be a
+// code likewise (422).
+func (s *Server) verifyPage(c *gin.Context) error {
+	var page bytes.Buffer
+	status := http.StatusOK
+	// The page tells a bad code beside its field; a p without s is told in
+	// the signature's box (CheckQR).
+	proof, _ := readHolderProof(c)
+	r, err := s.lookupPublic(c)
+	switch {
+	case taahod.ErrorCode(err) == taahod.ENOTFOUND:
+		status = http.StatusNotFound
+		if err := reports.RenderVerifyNotFound(&page, c.Param("serial")); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		facts, err := reports.ParseFactsPayload(r.FactsPayload)
+		if err != nil {
+			return err
+		}
+		v := reports.VerifyView{
+			Serial: r.Serial, Status: r.Status, SupersededBy: deref(r.SupersededBy), Supersedes: deref(r.Supersedes),
+			StatusReason: deref(r.StatusReason),
+			UnitName:     r.Printed.Unit.Name, FiscalYear: r.FiscalYear, OffsetAmount: r.OffsetAmount, IssuedOn: r.IssuedOn,
+			PayloadSHA256: r.FactsSHA256(), KeyURL: "/api/v1/verify/key",
+			Code: proof.Typed,
+		}
+		if r.StatusAt != nil {
+			v.StatusOn = taahod.Today(*r.StatusAt)
+		}
+		if signer := s.certificates.Issuer.Signer; signer != nil {
+			v.QR, _ = reports.CheckQR(signer.PublicKey(), proof.P, proof.S, facts)
+		} else if proof.P != "" || proof.S != "" {
+			v.QR = reports.QRUnchecked
+		}
+		switch {
+		case proof.Code == "" && strings.TrimSpace(proof.Typed) != "":
+			status, v.CodeFault = http.StatusUnprocessableEntity, reports.CodeMalformed
+		case proof.Code != "" && !r.HasCode(proof.Code):
+			status, v.CodeFault = http.StatusForbidden, reports.CodeMismatch
+		default:
+			// A QR URL whose facts are not this certificate's is told in
+			// the signature's box; only the held ones open the figures.
+			v.Disclosed = proof.Code != "" || r.HasSignedFacts(proof.P, proof.S)
+		}
+		if err := reports.RenderVerifyPage(&page, v); err != nil {
+			return err
+		}
+	}
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	// The page has its style inline and nothing else to load; its one form
+	// (the verification code) comes back to it.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	c.Data(status, "text/html; charset=utf-8", page.Bytes())
+	return nil
+}
