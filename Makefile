@@ -31,7 +31,7 @@ run: build
 ## test: all tests with -race against a private test cluster (or DATABASE_URL)
 test:
 	scripts/need-tools
-	$(DEVDB) exec test -- $(GO) test -race -count=1 ./...
+	$(DEVDB) exec test -- $(GO) test -race -count=1 -timeout 30m ./...
 
 ## chaos: the fault suite (scripts/chaos): builds bin/taahod, starts a
 ## PostgreSQL cluster of its own in a temporary folder (never the test
