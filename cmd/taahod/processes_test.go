@@ -164,15 +164,10 @@ func together(n int, servers []*server, do func(i int, s *server) answer) []answ
 	return out
 }
 
-// seededServers seeds the demo (with a signing key, so that it has
-// certificates) and starts two servers on the database.
+// seededServers starts two servers on a copy of the seeded demo.
 func seededServers(t *testing.T) (*database.DB, []*server) {
 	t.Helper()
-	db := newCommandDB(t)
-	writeSigningKey(t)
-	if code, _, stderr := runTaahod(t, "", "seed-demo"); code != 0 {
-		t.Fatalf("seed-demo: %d %s", code, stderr)
-	}
+	db, _ := seededDatabase(t)
 	return db, []*server{startServer(t, "A"), startServer(t, "B")}
 }
 
