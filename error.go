@@ -24,6 +24,10 @@ const (
 	EIDEMPOTENCYREUSED   = "idempotency_key_reused" // same key, other body (422)
 	EIDEMPOTENCYINFLIGHT = "idempotency_key_in_use" // same key, first request still running (409)
 	EBADCREDENTIALS      = "invalid_credentials"    // sign-in refused (401)
+	// EIDEMPOTENCYLOST: the key's request was carried out, but its answer was
+	// lost (the server died between the commit and storing it); the problem
+	// names the record it wrote and Location says where it is (409).
+	EIDEMPOTENCYLOST = "idempotency_response_lost"
 )
 
 // Codes lists every code above, so the api can check that each has a status.
@@ -31,6 +35,7 @@ var Codes = []string{
 	ECONFLICT, EFORBIDDEN, EINTERNAL, EINVALID, EMALFORMED, ENOTFOUND,
 	EUNAUTHORIZED, ETOOLARGE, EUNSUPPORTEDMEDIA, ERATELIMITED, EUNAVAILABLE,
 	EIDEMPOTENCYREUSED, EIDEMPOTENCYINFLIGHT, EBADCREDENTIALS,
+	EIDEMPOTENCYLOST,
 }
 
 // RegisterCode adds a domain-specific code (such as "no_offset_policy") to

@@ -38,12 +38,26 @@ const (
 	IdempotencyRetention = 48 * time.Hour
 )
 
+// answerLostAfter is how long a key whose work committed may go without its
+// stored response before a retry is told the response was lost: longer than
+// the few seconds between a commit and the store, however slowly the
+// handler renders or the database answers (storeAnswer retries for about
+// 6 s).
+const answerLostAfter = 30 * time.Second
+
 // idempotency makes a POST, PUT or PATCH with an Idempotency-Key happen once
-// per user and key. The first request claims the key (a committed row without
-// a response) and runs; its response is stored unless it failed on our side
-// (5xx), in which case the claim is released so that a retry can run. A later
-// request with the key and the same method, path and body replays the stored
-// response; with another body it is 422; while the first still runs it is 409.
+// per user and key. A request whose key is known replays the stored response
+// (422 when the key was used for another request). A new key travels in the
+// request's context as a database.Claim: the handler's first writing
+// transaction records it together with its change (internal/database
+// claim.go), so that a crash or a database fault can never leave a key
+// claimed without its work, nor work done without its key. The handler's
+// answer is held back until the key's row has it, and then sent; if the
+// process dies in between, a retry finds the work committed without an
+// answer and is told where the work went (409 idempotency_response_lost with
+// Location) once answerLostAfter has passed, 409 idempotency_key_in_use
+// before. A request that changed nothing stores its answer (a 422, say) under
+// the key unless it failed on our side (5xx), which leaves the key free.
 func (s *Server) idempotency(c *gin.Context) {
 	key := c.GetHeader(idempotencyHeader)
 	if key == "" || c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
@@ -65,62 +79,111 @@ func (s *Server) idempotency(c *gin.Context) {
 
 	ctx := c.Request.Context()
 	user := actor(c).UserID
-	claimed, err := s.claimKey(ctx, user, key, hash)
-	if err != nil {
+	if known, err := s.keyKnown(ctx, user, key); err != nil {
 		s.problem(c, err)
 		return
-	}
-	if !claimed {
+	} else if known {
 		s.replay(c, user, key, hash)
 		return
 	}
-	w := &capture{ResponseWriter: c.Writer}
+
+	claim := &database.Claim{UserID: user, Key: key, Hash: hash}
+	c.Request = c.Request.WithContext(database.WithClaim(ctx, claim))
+	real := c.Writer
+	w := newHeldAnswer(real)
 	c.Writer = w
-	done := false
-	defer func() {
-		if !done { // the handler panicked: release the key for a retry
-			s.releaseKey(user, key)
-		}
-	}()
+	defer func() { c.Writer = real }()
 	c.Next()
-	done = true
-	if w.Status() >= 500 {
-		s.releaseKey(user, key)
+	c.Writer = real
+
+	switch claim.State() {
+	case database.ClaimTaken:
+		// Another request with the key committed first; this one's
+		// transaction rolled back: answer as that one did.
+		s.replay(c, user, key, hash)
 		return
-	}
-	answer := w.body.Bytes()
-	if kept, ok := c.Get(replayBodyKey); ok {
-		answer = kept.([]byte)
-	}
-	headers := map[string]string{}
-	for _, h := range replayedHeaders {
-		if v := w.Header().Get(h); v != "" {
-			headers[h] = v
+	case database.ClaimCommitted:
+		if w.Status() < 500 {
+			s.storeAnswer(c, user, key, w)
+		}
+	case database.ClaimOpen:
+		if w.Status() < 500 {
+			stored, err := s.storeUnchangedAnswer(c, user, key, hash, w)
+			if err != nil {
+				s.log.Error("store idempotent response", "request_id", requestID(c), "error", err)
+			} else if !stored {
+				s.replay(c, user, key, hash)
+				return
+			}
 		}
 	}
-	keptHeaders, _ := json.Marshal(headers) // a map of strings always encodes
-	_, err = s.db.ExecContext(context.WithoutCancel(ctx), `
-		UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5, headers = $6, completed_at = $7
-		 WHERE user_id = $1 AND key = $2`,
-		user, key, w.Status(), w.Header().Get("Content-Type"), answer, string(keptHeaders), s.db.Now())
-	if err != nil {
-		s.log.Error("store idempotent response", "request_id", requestID(c), "error", err)
-	}
+	// ClaimBusy: the handler's answer is the 409 idempotency_key_in_use, and
+	// nothing is stored.
+	w.send()
 }
 
-// claimKey inserts the key; it reports false when the key was there already.
-// A key older than the retention is forgotten first.
-func (s *Server) claimKey(ctx context.Context, user int64, key string, hash []byte) (bool, error) {
-	now := s.db.Now()
+// keyKnown reports whether the user's key has a row; a row older than the
+// retention is forgotten first.
+func (s *Server) keyKnown(ctx context.Context, user int64, key string) (bool, error) {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < $3`,
-		user, key, now.Add(-IdempotencyRetention)); err != nil {
+		user, key, s.db.Now().Add(-IdempotencyRetention)); err != nil {
 		return false, database.MapError(err)
 	}
-	res, err := s.db.ExecContext(ctx, `
-		INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (user_id, key) DO NOTHING`, user, key, hash, now)
+	var known bool
+	err := s.db.GetContext(ctx, &known, `SELECT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND key = $2)`, user, key)
+	return known, database.MapError(err)
+}
+
+// answerOf is what the key keeps of an answer: its status, type, body (the
+// one without a once-shown secret where the handler left one) and the
+// headers a replay repeats.
+func answerOf(c *gin.Context, w *heldAnswer) (status int, contentType string, body []byte, headers string) {
+	body = w.body.Bytes()
+	if kept, ok := c.Get(replayBodyKey); ok {
+		body = kept.([]byte)
+	}
+	kept := map[string]string{}
+	for _, h := range replayedHeaders {
+		if v := w.Header().Get(h); v != "" {
+			kept[h] = v
+		}
+	}
+	raw, _ := json.Marshal(kept) // a map of strings always encodes
+	return w.Status(), w.Header().Get("Content-Type"), body, string(raw)
+}
+
+// storeAnswer puts the answer of committed work into its key's row before
+// the client sees it, retrying for a few seconds through a database fault
+// (the client is still waiting); should it fail for good, the row stays
+// without an answer and a later retry learns where the work went.
+func (s *Server) storeAnswer(c *gin.Context, user int64, key string, w *heldAnswer) {
+	status, contentType, body, headers := answerOf(c, w)
+	ctx := context.WithoutCancel(c.Request.Context())
+	var err error
+	for attempt, wait := 1, 50*time.Millisecond; attempt <= 7; attempt, wait = attempt+1, wait*2 {
+		_, err = s.db.ExecContext(ctx, `
+			UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5, headers = $6, completed_at = $7
+			 WHERE user_id = $1 AND key = $2 AND status IS NULL`,
+			user, key, status, contentType, body, headers, s.db.Now())
+		if err == nil {
+			return
+		}
+		time.Sleep(wait)
+	}
+	s.log.Error("store idempotent response", "request_id", requestID(c), "error", err)
+}
+
+// storeUnchangedAnswer keeps the answer of a request that changed nothing
+// under its key; it reports false when the key was taken meanwhile.
+func (s *Server) storeUnchangedAnswer(c *gin.Context, user int64, key string, hash []byte, w *heldAnswer) (bool, error) {
+	status, contentType, body, headers := answerOf(c, w)
+	now := s.db.Now()
+	res, err := s.db.ExecContext(context.WithoutCancel(c.Request.Context()), `
+		INSERT INTO idempotency_keys (user_id, key, request_hash, created_at, status, content_type, body, headers, completed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4) ON CONFLICT (user_id, key) DO NOTHING`,
+		user, key, hash, now, status, contentType, body, headers)
 	if err != nil {
-		return false, database.MapError(err)
+		return false, err
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
@@ -133,13 +196,17 @@ func (s *Server) replay(c *gin.Context, user int64, key string, hash []byte) {
 		ContentType sql.NullString `db:"content_type"`
 		Body        []byte         `db:"body"`
 		Headers     []byte         `db:"headers"`
+		CreatedAt   time.Time      `db:"created_at"`
+		TargetType  sql.NullString `db:"target_type"`
+		TargetID    sql.NullString `db:"target_id"`
 	}
 	err := s.db.GetContext(c.Request.Context(), &row, `
-		SELECT request_hash, status, content_type, body, headers FROM idempotency_keys WHERE user_id = $1 AND key = $2`, user, key)
+		SELECT request_hash, status, content_type, body, headers, created_at, target_type, target_id
+		  FROM idempotency_keys WHERE user_id = $1 AND key = $2`, user, key)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		// Released between our claim and this read: the first request failed.
-		s.problem(c, taahod.Errorf(taahod.EIDEMPOTENCYINFLIGHT, "a request with this Idempotency-Key just failed; send it again"))
+		// Forgotten past the retention between the two reads.
+		s.problem(c, taahod.Errorf(taahod.EIDEMPOTENCYINFLIGHT, "the first request with this Idempotency-Key has just expired; send it again"))
 		return
 	case err != nil:
 		s.problem(c, database.MapError(err))
@@ -147,8 +214,11 @@ func (s *Server) replay(c *gin.Context, user int64, key string, hash []byte) {
 	case !bytes.Equal(row.Hash, hash):
 		s.problem(c, taahod.Errorf(taahod.EIDEMPOTENCYREUSED, "this Idempotency-Key was used for a different request"))
 		return
-	case !row.Status.Valid:
+	case !row.Status.Valid && s.db.Now().Sub(row.CreatedAt) < answerLostAfter:
 		s.problem(c, taahod.Errorf(taahod.EIDEMPOTENCYINFLIGHT, "the first request with this Idempotency-Key is still running"))
+		return
+	case !row.Status.Valid:
+		s.answerLost(c, row.TargetType.String, row.TargetID.String)
 		return
 	}
 	var headers map[string]string
@@ -166,16 +236,6 @@ func (s *Server) replay(c *gin.Context, user int64, key string, hash []byte) {
 	c.Header(replayedHeader, "true")
 	c.Data(int(row.Status.Int32), row.ContentType.String, row.Body)
 	c.Abort()
-}
-
-// releaseKey forgets a claim whose request did not finish, whatever the
-// request's own context says.
-func (s *Server) releaseKey(user int64, key string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL`, user, key); err != nil {
-		s.log.Error("release idempotency key", "error", err)
-	}
 }
 
 // PurgeIdempotencyKeys removes keys past the retention and returns how many.
@@ -225,22 +285,6 @@ func printableASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// capture keeps a copy of what the handler writes.
-type capture struct {
-	gin.ResponseWriter
-	body bytes.Buffer
-}
-
-func (w *capture) Write(b []byte) (int, error) {
-	w.body.Write(b)
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *capture) WriteString(s string) (int, error) {
-	w.body.WriteString(s)
-	return w.ResponseWriter.WriteString(s)
 }
 
 type readCloser struct{ *bytes.Reader }

@@ -26,6 +26,7 @@ var statusOf = map[string]int{
 	codeMethodNotAllowed:        http.StatusMethodNotAllowed,
 	taahod.ECONFLICT:            http.StatusConflict,
 	taahod.EIDEMPOTENCYINFLIGHT: http.StatusConflict,
+	taahod.EIDEMPOTENCYLOST:     http.StatusConflict,
 	taahod.ETOOLARGE:            http.StatusRequestEntityTooLarge,
 	taahod.EUNSUPPORTEDMEDIA:    http.StatusUnsupportedMediaType,
 	taahod.EINVALID:             http.StatusUnprocessableEntity,

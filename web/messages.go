@@ -22,6 +22,7 @@ var messages = map[string]string{
 	taahod.EIDEMPOTENCYREUSED:   "این درخواست پیش‌تر با محتوای دیگری فرستاده شده است.",
 	taahod.EIDEMPOTENCYINFLIGHT: "درخواست پیشین هنوز در حال انجام است.",
 	taahod.EBADCREDENTIALS:      "نام کاربری یا گذرواژه نادرست است.",
+	taahod.EIDEMPOTENCYLOST:     "درخواست پیشین انجام شد اما پاسخ آن از دست رفت؛ نتیجه را در صفحه رکورد ببینید.",
 	"no_offset_policy":          "برای این سال سیاست تهاتری ثبت نشده است.",
 	"policy_frozen":             "این سیاست تهاتر به کار رفته و دیگر تغییر نمی‌کند.",
 	"no_tax_assessment":         "برای این سال مالیاتی تشخیص مالیات ثبت نشده است.",

@@ -40,7 +40,9 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 // TransactWith runs fn in a transaction and commits it when fn returns nil.
 // It rolls back when fn returns an error or panics (the panic goes on), checks
 // the commit, and runs fn again from the start after a serialization failure
-// or a deadlock. The audit entries fn recorded are appended to the chain just
+// or a deadlock. When ctx carries an open idempotency Claim and the
+// transaction is not read-only, the key is checked first and recorded in the
+// same transaction as fn's change (see claim.go). The audit entries fn recorded are appended to the chain just
 // before the commit, so that the chain's lock is held as briefly as possible.
 // Errors come back through MapError.
 func (db *DB) TransactWith(ctx context.Context, opts Options, fn func(tx *Tx) error) error {
@@ -75,8 +77,23 @@ func (db *DB) transactOnce(ctx context.Context, opts Options, fn func(tx *Tx) er
 			_ = raw.Rollback()
 		}
 	}()
+	claim := openClaim(ctx)
+	if opts.ReadOnly {
+		claim = nil
+	}
+	if claim != nil {
+		if err = checkClaim(ctx, tx, claim); err != nil {
+			return err
+		}
+	}
 	if err = fn(tx); err != nil {
 		return err
+	}
+	recorded := false
+	if claim != nil {
+		if recorded, err = recordClaim(ctx, tx, claim); err != nil {
+			return err
+		}
 	}
 	for _, e := range tx.audit {
 		if err = appendEntry(ctx, tx, e); err != nil {
@@ -85,6 +102,9 @@ func (db *DB) transactOnce(ctx context.Context, opts Options, fn func(tx *Tx) er
 	}
 	if err = raw.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if recorded {
+		claim.set(ClaimCommitted)
 	}
 	return nil
 }

@@ -24,10 +24,30 @@ var (
 	setupErr error
 )
 
+// afterAll holds what AfterAll registered.
+var (
+	afterAllMu sync.Mutex
+	afterAll   []func()
+)
+
+// AfterAll registers f to run once the package's tests have finished, before
+// Main drops the template: the clean-up of a database or file that several
+// tests of a package share.
+func AfterAll(f func()) {
+	afterAllMu.Lock()
+	afterAll = append(afterAll, f)
+	afterAllMu.Unlock()
+}
+
 // Main runs a package's tests and drops the template database afterwards.
 // Call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	afterAllMu.Lock()
+	for _, f := range afterAll {
+		f()
+	}
+	afterAllMu.Unlock()
 	if template != "" {
 		if admin, err := adminDB(); err == nil {
 			_, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + template + ` WITH (FORCE)`)
