@@ -8,7 +8,7 @@
 // of figures, and ends with `taahod verify`; the suite exits 1 when any
 // figure is not what it must be.
 //
-//	go run ./scripts/chaos [-binary bin/taahod] [-only matrix,badinput] [-stuck-wait 60s] [-pg-stuck-wait 30s] [-keep]
+//	go run ./scripts/chaos [-binary bin/taahod] [-only matrix,badinput] [-stuck-wait 60s] [-pg-stuck-wait 45s] [-keep]
 //
 // It is a main program rather than a test so that its figures print as they
 // come, one line each, without the test runner's buffering and framing, and
@@ -61,7 +61,7 @@ func main() {
 		binary    = flag.String("binary", "", "taahod binary to test (default: build ./cmd/taahod into a temporary folder)")
 		only      = flag.String("only", "", "comma-separated scenarios to run (default all: matrix,badinput,concurrency,kill9,pgrestart)")
 		stuckWait = flag.Duration("stuck-wait", time.Minute, "how long kill9 lets a retried Idempotency-Key stay in use before counting it stuck")
-		pgStuck   = flag.Duration("pg-stuck-wait", 30*time.Second, "the same for pgrestart")
+		pgStuck   = flag.Duration("pg-stuck-wait", 45*time.Second, "the same for pgrestart")
 		keep      = flag.Bool("keep", false, "keep the temporary folder (cluster, server logs)")
 		timeout   = flag.Duration("timeout", 6*time.Minute, "the whole suite's limit")
 	)

@@ -86,7 +86,7 @@ func runPGRestart(ctx context.Context, s *suite) error {
 			time.Sleep(500 * time.Millisecond)
 		}
 	}
-	// Its own bound (-pg-stuck-wait, 30 s), shorter than kill -9's minute
+	// Its own bound (-pg-stuck-wait, 45 s), shorter than kill -9's minute
 	// so that the suite stays within its four minutes even when keys do
 	// stick; the figure names it.
 	bound := s.pgStuckWait

@@ -55,6 +55,16 @@ func (l *ledgerOfSubmissions) send(ctx context.Context, e *env, token string, s 
 		l.acked[s.invoice] = id
 		delete(l.pending, s.invoice)
 		return true
+	case r.status == http.StatusConflict && fmt.Sprint(r.object()["code"]) == "idempotency_response_lost":
+		// Done once, its answer lost in a crash: the record is where
+		// Location says, and the key is not stuck.
+		loc := r.header.Get("Location")
+		id, err := strconv.ParseInt(loc[strings.LastIndexByte(loc, '/')+1:], 10, 64)
+		if err == nil {
+			l.acked[s.invoice] = id
+			delete(l.pending, s.invoice)
+			return true
+		}
 	case r.status == http.StatusServiceUnavailable:
 		if r.header.Get("Retry-After") == "" {
 			l.noRetryAfter++
