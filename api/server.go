@@ -36,6 +36,12 @@ type Config struct {
 	// may call the API from a browser (TAAHOD_CORS_ORIGINS). None, the
 	// default, sends no CORS header at all.
 	CORSOrigins []string
+	// TrustedProxies are the addresses and networks ("10.0.0.5",
+	// "10.1.0.0/16") of the proxies whose X-Forwarded-For names the client
+	// (TAAHOD_TRUSTED_PROXIES). None, the default, takes the client's
+	// address from the connection alone. The sign-in limits and the public
+	// rate limit count by that address, on the API and the pages alike.
+	TrustedProxies []string
 	// Pages, when set, is the web application served on the same engine
 	// (cmd/taahod passes a *web.Pages): its routes are registered after the
 	// API's and share its middleware, and a path outside /api/ that nothing
@@ -154,6 +160,12 @@ func (s *Server) routes() *gin.Engine {
 	// otherwise answer 301 (or 307) to a corrected path, with an HTML body.
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
+	// c.ClientIP() is the connection's address, or X-Forwarded-For's
+	// when (and only when) the connection comes from a trusted proxy.
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		panic("api.New: trusted proxies: " + err.Error())
+	}
 	r.Use(withRequestID, noSniff, s.crossOrigin, s.recovery, s.accessLog, s.bodyLimit)
 	notFound := s.handle(func(c *gin.Context) error {
 		return taahod.Errorf(taahod.ENOTFOUND, "no such resource: %s", c.Request.URL.Path)
