@@ -12,6 +12,7 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/internal/ratelimit"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 	"github.com/taahod/taahod/reports"
@@ -42,6 +43,10 @@ type Config struct {
 	// address from the connection alone. The sign-in limits and the public
 	// rate limit count by that address, on the API and the pages alike.
 	TrustedProxies []string
+	// PublicRate is how many requests a minute each client address may
+	// make to the routes anyone may call (public_rate.go), in bursts of as
+	// many (TAAHOD_PUBLIC_RATE); 0 takes ratelimit.DefaultPerMinute.
+	PublicRate int
 	// Pages, when set, is the web application served on the same engine
 	// (cmd/taahod passes a *web.Pages): its routes are registered after the
 	// API's and share its middleware, and a path outside /api/ that nothing
@@ -81,6 +86,11 @@ type Server struct {
 	engine     *gin.Engine
 	bodyLimits map[string]int64 // routes that take more than defaultBodyLimit
 	cors       map[string]bool  // the allowed origins of Config.CORSOrigins
+
+	// publicLimiter counts the public routes' requests per client address;
+	// publicPaths are those routes, true for the pages'.
+	publicLimiter *ratelimit.Limiter
+	publicPaths   map[string]bool
 }
 
 // New wires the server over db. An empty Province or PublicURL takes the
@@ -112,6 +122,9 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 		cfg:          cfg,
 		bodyLimits:   map[string]int64{},
 		cors:         map[string]bool{},
+
+		publicLimiter: ratelimit.New(cfg.PublicRate),
+		publicPaths:   map[string]bool{},
 	}
 	for _, o := range cfg.CORSOrigins {
 		s.cors[o] = true
@@ -166,7 +179,7 @@ func (s *Server) routes() *gin.Engine {
 	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		panic("api.New: trusted proxies: " + err.Error())
 	}
-	r.Use(withRequestID, noSniff, s.crossOrigin, s.recovery, s.accessLog, s.bodyLimit)
+	r.Use(withRequestID, noSniff, s.crossOrigin, s.recovery, s.accessLog, s.bodyLimit, s.publicRate)
 	notFound := s.handle(func(c *gin.Context) error {
 		return taahod.Errorf(taahod.ENOTFOUND, "no such resource: %s", c.Request.URL.Path)
 	})
@@ -204,6 +217,14 @@ func (s *Server) routes() *gin.Engine {
 				s.bodyLimits[route] = pagesLimitTheirOwn
 			}
 		}
+		if pp, ok := s.cfg.Pages.(PagesWithPublicRoutes); ok {
+			for _, route := range pp.PublicRoutes() {
+				s.publicPaths[route] = true
+			}
+		}
+	}
+	for _, route := range publicRoutes {
+		s.publicPaths[route] = false
 	}
 	return r
 }
