@@ -177,3 +177,14 @@ func auditedName(username string) string {
 	}
 	return "(not a user name)"
 }
+
+// PurgeSignInAttempts removes counted attempts older than any limit looks
+// back (a day), which new attempts of the same name or address would
+// otherwise trim, and returns how many.
+func PurgeSignInAttempts(ctx context.Context, db *database.DB) (int64, error) {
+	res, err := db.ExecContext(ctx, `DELETE FROM signin_attempts WHERE attempted_at < $1`, db.Now().Add(-attemptRetention))
+	if err != nil {
+		return 0, database.MapError(err)
+	}
+	return res.RowsAffected()
+}
