@@ -102,7 +102,7 @@ func (s *Server) login(c *gin.Context) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	sess, err := s.auth.Login(c.Request.Context(), req.Username, req.Password)
+	sess, err := s.auth.LoginFrom(c.Request.Context(), req.Username, req.Password, c.ClientIP())
 	if err != nil {
 		return err
 	}

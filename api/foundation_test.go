@@ -144,7 +144,7 @@ func TestLoginThrottle(t *testing.T) {
 		t.Fatal("acc2 could not sign in")
 	}
 	// Once the failures leave the window, acc1 may sign in again.
-	mustExec(t, e.db.DB.DB, `UPDATE login_failures SET failed_at = failed_at - interval '6 minutes' WHERE username = 'acc1'`)
+	mustExec(t, e.db.DB.DB, `UPDATE signin_attempts SET attempted_at = attempted_at - interval '6 minutes' WHERE username = 'acc1'`)
 	if tok := e.login("acc1"); tok == "" {
 		t.Fatal("acc1 could not sign in after the window")
 	}

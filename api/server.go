@@ -12,6 +12,7 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/internal/ratelimit"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 	"github.com/taahod/taahod/reports"
@@ -36,6 +37,16 @@ type Config struct {
 	// may call the API from a browser (TAAHOD_CORS_ORIGINS). None, the
 	// default, sends no CORS header at all.
 	CORSOrigins []string
+	// TrustedProxies are the addresses and networks ("10.0.0.5",
+	// "10.1.0.0/16") of the proxies whose X-Forwarded-For names the client
+	// (TAAHOD_TRUSTED_PROXIES). None, the default, takes the client's
+	// address from the connection alone. The sign-in limits and the public
+	// rate limit count by that address, on the API and the pages alike.
+	TrustedProxies []string
+	// PublicRate is how many requests a minute each client address may
+	// make to the routes anyone may call (public_rate.go), in bursts of as
+	// many (TAAHOD_PUBLIC_RATE); 0 takes ratelimit.DefaultPerMinute.
+	PublicRate int
 	// Pages, when set, is the web application served on the same engine
 	// (cmd/taahod passes a *web.Pages): its routes are registered after the
 	// API's and share its middleware, and a path outside /api/ that nothing
@@ -75,6 +86,11 @@ type Server struct {
 	engine     *gin.Engine
 	bodyLimits map[string]int64 // routes that take more than defaultBodyLimit
 	cors       map[string]bool  // the allowed origins of Config.CORSOrigins
+
+	// publicLimiter counts the public routes' requests per client address;
+	// publicPaths are those routes, true for the pages'.
+	publicLimiter *ratelimit.Limiter
+	publicPaths   map[string]bool
 }
 
 // New wires the server over db. An empty Province or PublicURL takes the
@@ -106,6 +122,9 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 		cfg:          cfg,
 		bodyLimits:   map[string]int64{},
 		cors:         map[string]bool{},
+
+		publicLimiter: ratelimit.New(cfg.PublicRate),
+		publicPaths:   map[string]bool{},
 	}
 	for _, o := range cfg.CORSOrigins {
 		s.cors[o] = true
@@ -154,7 +173,13 @@ func (s *Server) routes() *gin.Engine {
 	// otherwise answer 301 (or 307) to a corrected path, with an HTML body.
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
-	r.Use(withRequestID, noSniff, s.crossOrigin, s.recovery, s.accessLog, s.bodyLimit)
+	// c.ClientIP() is the connection's address, or X-Forwarded-For's
+	// when (and only when) the connection comes from a trusted proxy.
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		panic("api.New: trusted proxies: " + err.Error())
+	}
+	r.Use(withRequestID, noSniff, s.crossOrigin, s.recovery, s.accessLog, s.bodyLimit, s.publicRate)
 	notFound := s.handle(func(c *gin.Context) error {
 		return taahod.Errorf(taahod.ENOTFOUND, "no such resource: %s", c.Request.URL.Path)
 	})
@@ -192,6 +217,14 @@ func (s *Server) routes() *gin.Engine {
 				s.bodyLimits[route] = pagesLimitTheirOwn
 			}
 		}
+		if pp, ok := s.cfg.Pages.(PagesWithPublicRoutes); ok {
+			for _, route := range pp.PublicRoutes() {
+				s.publicPaths[route] = true
+			}
+		}
+	}
+	for _, route := range publicRoutes {
+		s.publicPaths[route] = false
 	}
 	return r
 }

@@ -84,7 +84,7 @@ func (p *Pages) signIn(c *gin.Context) {
 		again(http.StatusUnprocessableEntity, Message(taahod.EINVALID))
 		return
 	}
-	sess, err := p.auth.Login(c.Request.Context(), username, password)
+	sess, err := p.auth.LoginFrom(c.Request.Context(), username, password, c.ClientIP())
 	if err != nil {
 		status := http.StatusInternalServerError
 		switch code := taahod.ErrorCode(err); code {

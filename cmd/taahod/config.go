@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/internal/ratelimit"
 	"github.com/taahod/taahod/reports"
 )
 
@@ -33,6 +35,13 @@ type config struct {
 	// CORSOrigins are the origins whose pages may call the API from a
 	// browser (TAAHOD_CORS_ORIGINS, comma-separated); none by default.
 	CORSOrigins []string
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client
+	// (TAAHOD_TRUSTED_PROXIES, comma-separated addresses or networks); none
+	// by default.
+	TrustedProxies []string
+	// PublicRate is the public endpoints' requests a minute per client
+	// address (TAAHOD_PUBLIC_RATE).
+	PublicRate int
 }
 
 func loadConfig() (config, error) {
@@ -67,6 +76,21 @@ func loadConfig() (config, error) {
 			return c, fmt.Errorf("TAAHOD_CORS_ORIGINS: %w", err)
 		}
 		c.CORSOrigins = origins
+	}
+	if s := os.Getenv("TAAHOD_TRUSTED_PROXIES"); s != "" {
+		proxies, err := parseProxies(s)
+		if err != nil {
+			return c, fmt.Errorf("TAAHOD_TRUSTED_PROXIES: %w", err)
+		}
+		c.TrustedProxies = proxies
+	}
+	c.PublicRate = ratelimit.DefaultPerMinute
+	if s := os.Getenv("TAAHOD_PUBLIC_RATE"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100_000 {
+			return c, fmt.Errorf("TAAHOD_PUBLIC_RATE must be a whole number of requests a minute from 1 to 100000, not %q", s)
+		}
+		c.PublicRate = n
 	}
 	if s := os.Getenv("TAAHOD_LOG_LEVEL"); s != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(s)); err != nil {
@@ -103,6 +127,28 @@ func parseOrigins(list string) ([]string, error) {
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no origin in %q", list)
+	}
+	return out, nil
+}
+
+// parseProxies reads a comma-separated list of IP addresses and networks
+// ("10.0.0.5, 10.1.0.0/16, ::1") in the forms gin's SetTrustedProxies takes.
+func parseProxies(list string) ([]string, error) {
+	var out []string
+	for item := range strings.SplitSeq(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if _, err := netip.ParsePrefix(item); err != nil {
+			if _, err := netip.ParseAddr(item); err != nil {
+				return nil, fmt.Errorf("%q is not an IP address or network such as 10.0.0.5 or 10.1.0.0/16", item)
+			}
+		}
+		out = append(out, item)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no address in %q", list)
 	}
 	return out, nil
 }

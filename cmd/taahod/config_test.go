@@ -27,3 +27,35 @@ func TestCORSOrigins(t *testing.T) {
 		t.Fatalf("unset: %q %v", cfg.CORSOrigins, err)
 	}
 }
+
+func TestTrustedProxiesAndPublicRate(t *testing.T) {
+	t.Setenv("TAAHOD_TRUSTED_PROXIES", " 10.0.0.5, 10.1.0.0/16,::1 ")
+	t.Setenv("TAAHOD_PUBLIC_RATE", "")
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"10.0.0.5", "10.1.0.0/16", "::1"}; !slices.Equal(cfg.TrustedProxies, want) {
+		t.Fatalf("%q", cfg.TrustedProxies)
+	}
+	if cfg.PublicRate != 60 {
+		t.Fatalf("default public rate %d", cfg.PublicRate)
+	}
+	for _, bad := range []string{"proxy.example.org", "10.0.0.0/33", ",", "*"} {
+		t.Setenv("TAAHOD_TRUSTED_PROXIES", bad)
+		if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), "TAAHOD_TRUSTED_PROXIES") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	t.Setenv("TAAHOD_TRUSTED_PROXIES", "")
+	t.Setenv("TAAHOD_PUBLIC_RATE", "600")
+	if cfg, err := loadConfig(); err != nil || cfg.PublicRate != 600 || cfg.TrustedProxies != nil {
+		t.Fatalf("rate %d, proxies %q: %v", cfg.PublicRate, cfg.TrustedProxies, err)
+	}
+	for _, bad := range []string{"0", "-5", "many", "1.5"} {
+		t.Setenv("TAAHOD_PUBLIC_RATE", bad)
+		if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), "TAAHOD_PUBLIC_RATE") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

@@ -78,7 +78,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	server := api.New(db, authStore, api.Config{Logger: log, Province: issuer.Province, PublicURL: issuer.PublicURL,
 		ProvinceName: issuer.ProvinceName, IssuePlace: issuer.IssuePlace, Signer: issuer.Signer, CORSOrigins: cfg.CORSOrigins,
-		Pages: pages})
+		TrustedProxies: cfg.TrustedProxies, PublicRate: cfg.PublicRate, Pages: pages})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -117,8 +117,8 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return nil
 }
 
-// janitor removes idempotency keys past their retention and expired sign-in
-// tokens, hourly.
+// janitor removes idempotency keys past their retention, expired sign-in
+// tokens and old sign-in attempts, hourly.
 func janitor(ctx context.Context, db *database.DB, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -130,6 +130,9 @@ func janitor(ctx context.Context, db *database.DB, log *slog.Logger) {
 		}
 		if _, err := auth.PurgeExpiredTokens(ctx, db); err != nil {
 			log.Warn("purge expired tokens", "error", err)
+		}
+		if _, err := auth.PurgeSignInAttempts(ctx, db); err != nil {
+			log.Warn("purge sign-in attempts", "error", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -23,8 +23,19 @@ const AuthChannel = "taahod_auth"
 // notification of AuthChannel, and is not used at all while its listener is
 // not connected and listening; a logout also forgets its own token at once.
 // An entry lives at most ttl and never past its token's expiry.
+//
+// A listener can also die quietly (its server stopped, a network cut that
+// no packet reports): nothing tells the cache, and notifications simply stop.
+// So, with a lease, the cache answers only while its listener has answered
+// a ping sent less than lease ago: a notification sent before that ping has
+// reached the cache, so no change made on another server is missed for
+// longer than lease (MaxCacheStaleness).
 type tokenCache struct {
-	ttl     time.Duration
+	ttl time.Duration
+	// lease, when not zero, is how long a ping's answer vouches for the
+	// listener; proof is when the last answered ping was sent.
+	lease   time.Duration
+	proof   time.Time
 	mu      sync.Mutex
 	entries map[[32]byte]cacheEntry
 	// gen counts the flushes. A lookup remembers it before it reads the
@@ -46,7 +57,7 @@ const maxCacheEntries = 100_000
 func (c *tokenCache) get(key [32]byte, now time.Time) (User, uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.live.Load() {
+	if !c.live.Load() || (c.lease > 0 && time.Since(c.proof) > c.lease) {
 		return User{}, c.gen, false
 	}
 	e, ok := c.entries[key]
@@ -84,6 +95,15 @@ func (c *tokenCache) invalidate() {
 	c.entries = map[[32]byte]cacheEntry{}
 }
 
+// proved records that the listener answered a ping sent at sent.
+func (c *tokenCache) proved(sent time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if sent.After(c.proof) {
+		c.proof = sent
+	}
+}
+
 // flush empties the cache and says whether it may be used from now on.
 func (c *tokenCache) flush(live bool) {
 	c.mu.Lock()
@@ -93,12 +113,23 @@ func (c *tokenCache) flush(live bool) {
 	c.live.Store(live)
 }
 
+// MaxCacheStaleness bounds how long a change made through another server
+// (a token revoked, a user disabled) can go unseen by this server's token
+// cache when its listener has died without a word: the cache's lease. With
+// the listener well, notifications take milliseconds.
+const MaxCacheStaleness = 800 * time.Millisecond
+
+// leasePing is how often the listener is pinged to renew the lease: often
+// enough that a slow answer or two does not let the lease lapse.
+const leasePing = MaxCacheStaleness / 5
+
 // CacheTokens makes Authenticate remember live tokens for up to ttl, kept
-// correct by a listener on AuthChannel over its own connection to dsn. It
-// returns once the listener listens (or with its error) and stops it when ctx
-// ends. Without a call, every request reads the database.
+// correct by a listener on AuthChannel over its own connection to dsn and
+// a lease of MaxCacheStaleness renewed by pinging it. It returns once the
+// listener listens (or with its error) and stops it when ctx ends. Without
+// a call, every request reads the database.
 func (s *Store) CacheTokens(ctx context.Context, dsn string, ttl time.Duration, log *slog.Logger) error {
-	c := &tokenCache{ttl: ttl, entries: map[[32]byte]cacheEntry{}}
+	c := &tokenCache{ttl: ttl, lease: MaxCacheStaleness, entries: map[[32]byte]cacheEntry{}}
 	events := func(ev pq.ListenerEventType, err error) {
 		switch ev {
 		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
@@ -113,12 +144,40 @@ func (s *Store) CacheTokens(ctx context.Context, dsn string, ttl time.Duration, 
 		l.Close()
 		return err
 	}
+	c.proved(time.Now())
 	c.flush(true)
 	s.cache = c
+	// The lease is renewed apart from the notifications' loop, so that a
+	// ping that never returns (the quiet death it is there for) holds up
+	// nothing but itself.
+	go func() {
+		tick := time.NewTicker(leasePing)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				sent := time.Now()
+				if err := l.Ping(); err != nil {
+					// No connection: stop trusting the cache until the
+					// listener is back (its nil notification).
+					c.flush(false)
+				} else if ctx.Err() == nil {
+					c.proved(sent)
+					if !c.live.Load() {
+						// Connected and listening again (pq sets the
+						// connection it pings only after it listens
+						// again); the cache was emptied when it went off,
+						// and what is committed from now on is notified.
+						c.flush(true)
+					}
+				}
+			}
+		}
+	}()
 	go func() {
 		defer l.Close()
-		ping := time.NewTicker(5 * time.Second)
-		defer ping.Stop()
 		for {
 			select {
 			case <-ctx.Done():
@@ -132,11 +191,6 @@ func (s *Store) CacheTokens(ctx context.Context, dsn string, ttl time.Duration, 
 					log.Info("sign-in cache on again")
 				}
 				c.flush(true)
-			case <-ping.C:
-				// A connection that died quietly shows here.
-				if err := l.Ping(); err != nil {
-					c.flush(false)
-				}
 			}
 		}
 	}()

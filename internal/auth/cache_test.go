@@ -150,7 +150,7 @@ func TestTokenCacheKeepsRevocationCorrect(t *testing.T) {
 		token := signIn()
 		// Cut the listener's connection, and revoke while it is away.
 		if _, err := db.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-			WHERE datname = current_database() AND query ILIKE 'listen%'`); err != nil {
+			WHERE datname = current_database() AND (query ILIKE 'listen%' OR query = '')`); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Exec(`UPDATE auth_tokens SET revoked_at = now() WHERE revoked_at IS NULL`); err != nil {

@@ -3,6 +3,7 @@ package auth
 import (
 	"crypto/rand"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/taahod/taahod"
@@ -22,9 +23,31 @@ const MinPasswordLength = 12
 // maxPasswordBytes is bcrypt's limit: it reads only the first 72 bytes.
 const maxPasswordBytes = 72
 
-// dummyHash is compared against when the user name is unknown, so that a
-// sign-in takes as long whether or not the user exists.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("taahod-no-such-user"), bcrypt.MinCost)
+// standIn holds the hash compared against when the user name is unknown,
+// so that a sign-in takes as long whether or not the user exists: a hash of
+// a random password at the cost real hashes have (BcryptCost, which tests
+// lower), made again whenever that cost changes.
+var standIn struct {
+	sync.Mutex
+	hash string
+	cost int
+}
+
+// standInHash returns the stand-in hash at the present BcryptCost.
+func standInHash() string {
+	standIn.Lock()
+	defer standIn.Unlock()
+	if standIn.hash == "" || standIn.cost != BcryptCost {
+		h, err := bcrypt.GenerateFromPassword([]byte(rand.Text()), BcryptCost)
+		if err != nil {
+			// Only a cost out of bcrypt's range fails, and then no
+			// password could be hashed either.
+			panic("auth: stand-in hash: " + err.Error())
+		}
+		standIn.hash, standIn.cost = string(h), BcryptCost
+	}
+	return standIn.hash
+}
 
 // HashPassword checks the password's rules and returns its bcrypt hash.
 func HashPassword(password string) (string, error) {

@@ -42,19 +42,19 @@ func (s *Store) ChangePassword(ctx context.Context, actor taahod.Actor, token, c
 	} else if err != nil {
 		return database.MapError(err)
 	}
-	if wait, err := s.throttle(ctx, row.Username, s.DB.Now()); err != nil {
+	a, err := s.countAttempt(ctx, actor, "user.change_password_refused", row.Username, "")
+	if err != nil {
 		return err
-	} else if wait > 0 {
-		return &ThrottledError{
-			Err:  &taahod.Error{Code: taahod.ERATELIMITED, Message: "too many wrong passwords for this user; try again later"},
-			Wait: wait,
-		}
 	}
 	if !passwordMatches(row.Hash, current) {
-		if err := s.recordPasswordFailure(ctx, actor, row.Username); err != nil {
+		if err := s.recordPasswordFailure(ctx, actor); err != nil {
 			return err
 		}
 		return taahod.Invalid("current_password", "wrong_password", "the current password is wrong")
+	}
+	// The current password was right: this was no guess.
+	if err := s.DB.Transact(ctx, func(tx *database.Tx) error { return a.takeBack(ctx, tx) }); err != nil {
+		return err
 	}
 	if err := checkNewPassword(row.Username, current, next); err != nil {
 		return err
@@ -87,13 +87,10 @@ func (s *Store) ChangePassword(ctx context.Context, actor taahod.Actor, token, c
 	return err
 }
 
-// recordPasswordFailure counts a wrong current password as a failed sign-in
-// of the user and audits it (without the password).
-func (s *Store) recordPasswordFailure(ctx context.Context, actor taahod.Actor, username string) error {
+// recordPasswordFailure audits a wrong current password (without the
+// password); its attempt stays counted as a failed sign-in of the user.
+func (s *Store) recordPasswordFailure(ctx context.Context, actor taahod.Actor) error {
 	return s.DB.Transact(ctx, func(tx *database.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (username, failed_at) VALUES ($1, $2)`, username, tx.Now); err != nil {
-			return err
-		}
 		tx.Audit(ctx, actor, "user.change_password_failed", "user", actor.UserID, map[string]any{})
 		return nil
 	})

@@ -16,14 +16,6 @@ import (
 	"github.com/taahod/taahod/internal/database"
 )
 
-// Sign-in throttling: after MaxFailures failed sign-ins for one user name
-// within FailureWindow, further attempts are refused until the oldest of them
-// leaves the window.
-const (
-	MaxFailures   = 5
-	FailureWindow = 5 * time.Minute
-)
-
 // Session is a successful sign-in: the opaque token (shown once, stored only
 // as its hash), when it expires, and who it belongs to.
 type Session struct {
@@ -51,90 +43,79 @@ func (e *ThrottledError) Unwrap() error { return e.Err }
 
 var errBadCredentials = &taahod.Error{Code: taahod.EBADCREDENTIALS, Message: "the user name or the password is wrong"}
 
-// Login checks a user name and password and opens a session. It returns
-// EBADCREDENTIALS for a wrong name or password or a disabled user (without
-// saying which), and a *ThrottledError (ERATELIMITED) after too many
-// failures.
+// Login is LoginFrom without a client address (the command line, tests):
+// only the per-name limit applies.
 func (s *Store) Login(ctx context.Context, username, password string) (Session, error) {
+	return s.LoginFrom(ctx, username, password, "")
+}
+
+// anonymous is the actor of sign-in attempts: nobody is signed in yet.
+var anonymous = taahod.Actor{Username: "anonymous"}
+
+// LoginFrom checks a user name and password sent from a client address and
+// opens a session. It returns EBADCREDENTIALS for a wrong name or password
+// or a disabled user (without saying which, and in the same time: one
+// bcrypt comparison at the configured cost each), and a *ThrottledError
+// (ERATELIMITED) when a sign-in limit (limit.go) is reached. Failed and
+// refused attempts are audited with the name tried and the address, never
+// the password.
+func (s *Store) LoginFrom(ctx context.Context, username, password, address string) (Session, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	if username == "" || password == "" || len(username) > 64 {
 		return Session{}, errBadCredentials
 	}
-	now := s.DB.Now()
-	if wait, err := s.throttle(ctx, username, now); err != nil {
+	a, err := s.countAttempt(ctx, anonymous, "auth.login_refused", username, address)
+	if err != nil {
 		return Session{}, err
-	} else if wait > 0 {
-		return Session{}, &ThrottledError{
-			Err:  &taahod.Error{Code: taahod.ERATELIMITED, Message: "too many failed sign-ins for this user; try again later"},
-			Wait: wait,
-		}
 	}
 	var row struct {
 		User
 		PasswordHash string `db:"password_hash"`
 	}
-	err := s.DB.GetContext(ctx, &row, `
+	err = s.DB.GetContext(ctx, &row, `
 		SELECT `+userColumns+`, password_hash
 		  FROM users WHERE username = $1`, username)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Session{}, database.MapError(err)
 	}
 	found := err == nil
-	hash := string(dummyHash)
+	hash := standInHash()
 	if found {
 		hash = row.PasswordHash
 	}
-	if !passwordMatches(hash, password) || !found || row.Disabled {
-		if err := s.recordFailure(ctx, username, row.User, found); err != nil {
+	matches := passwordMatches(hash, password)
+	if !matches || !found || row.Disabled {
+		outcome := "wrong_password"
+		switch {
+		case !found:
+			outcome = "unknown_user"
+		case row.Disabled:
+			outcome = "disabled"
+		}
+		if err := s.recordFailure(ctx, username, address, row.ID, outcome); err != nil {
 			return Session{}, err
 		}
 		return Session{}, errBadCredentials
 	}
-	return s.openSession(ctx, row.User)
+	return s.openSession(ctx, row.User, a)
 }
 
-// throttle returns how long username must wait before another attempt.
-func (s *Store) throttle(ctx context.Context, username string, now time.Time) (time.Duration, error) {
-	var recent []time.Time
-	err := s.DB.SelectContext(ctx, &recent, `
-		SELECT failed_at FROM login_failures
-		 WHERE username = $1 AND failed_at > $2
-		 ORDER BY failed_at DESC LIMIT $3`, username, now.Add(-FailureWindow), MaxFailures)
-	if err != nil {
-		return 0, database.MapError(err)
-	}
-	if len(recent) < MaxFailures {
-		return 0, nil
-	}
-	// The oldest of the last MaxFailures failures frees a place when it
-	// leaves the window.
-	wait := recent[len(recent)-1].Add(FailureWindow).Sub(now)
-	if wait < time.Second {
-		wait = time.Second
-	}
-	return wait, nil
-}
-
-func (s *Store) recordFailure(ctx context.Context, username string, u User, found bool) error {
+// recordFailure audits a failed sign-in; its attempt stays counted. Every
+// kind of failure does the same work, so that none takes longer than
+// another.
+func (s *Store) recordFailure(ctx context.Context, username, address string, userID int64, outcome string) error {
 	return s.DB.Transact(ctx, func(tx *database.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (username, failed_at) VALUES ($1, $2)`, username, tx.Now); err != nil {
-			return err
+		var target any = ""
+		if userID != 0 {
+			target = userID
 		}
-		// Old failures serve no purpose; trim this user's as we go.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE username = $1 AND failed_at < $2`,
-			username, tx.Now.Add(-24*time.Hour)); err != nil {
-			return err
-		}
-		if found {
-			// Only failures against real users are audited, so that a
-			// password typed into the user name field is never kept.
-			tx.Audit(ctx, taahod.Actor{Username: "anonymous", Role: ""}, "auth.login_failed", "user", u.ID, map[string]any{})
-		}
+		tx.Audit(ctx, anonymous, "auth.login_failed", "user", target, map[string]any{
+			"username": auditedName(username), "address": address, "outcome": outcome})
 		return nil
 	})
 }
 
-func (s *Store) openSession(ctx context.Context, u User) (Session, error) {
+func (s *Store) openSession(ctx context.Context, u User, a attempt) (Session, error) {
 	token, hash, err := newToken()
 	if err != nil {
 		return Session{}, err
@@ -150,7 +131,7 @@ func (s *Store) openSession(ctx context.Context, u User) (Session, error) {
 			hash, u.ID, tx.Now, expires); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE username = $1`, u.Username); err != nil {
+		if err := a.takeBack(ctx, tx); err != nil {
 			return err
 		}
 		tx.Audit(ctx, u.Actor(), "auth.login", "user", u.ID, map[string]any{"expires_at": expires})
