@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"database/sql"
+	"strconv"
 	"testing"
 	"time"
 
@@ -104,4 +106,42 @@ func TestIdempotencyKeyFreeAfterRollback(t *testing.T) {
 	if n := e.count("units"); n != 1 {
 		t.Fatalf("%d units, want 1", n)
 	}
+}
+
+// TestIdempotencyKeyCommitsWithSubmission: an expenditure's submission,
+// which writes with one statement of its own (ledger.SubmitSQL), records its
+// Idempotency-Key in the transaction of that statement, naming the
+// expenditure; so a crash after its commit leaves a key that tells the retry
+// where the expenditure went, never a free key that lets the retry run into
+// its own invoice (409 conflict) for ever. (The fault suite's kill -9 found
+// that: the key was stored only with the answer, after the commit.)
+func TestIdempotencyKeyCommitsWithSubmission(t *testing.T) {
+	w := newWorld(t)
+	body := expenditure(w.pledgeA, "1500000")
+	first := w.do("POST", "/api/v1/expenditures", w.accA, body, "Idempotency-Key", "submit-lost-1")
+	id := w.mustID(first)
+	var target struct {
+		Type sql.NullString `db:"target_type"`
+		ID   sql.NullString `db:"target_id"`
+	}
+	if err := w.db.Get(&target, `SELECT target_type, target_id FROM idempotency_keys WHERE key = $1`, "submit-lost-1"); err != nil {
+		t.Fatal(err)
+	}
+	if target.Type.String != "expenditure" || target.ID.String != strconv.FormatInt(id, 10) {
+		t.Fatalf("the key names %q %q, want the expenditure %d: it was not written with the submission", target.Type.String, target.ID.String, id)
+	}
+	// The answer lost after the commit, as in a kill -9 between the two.
+	if _, err := w.db.Exec(`UPDATE idempotency_keys SET status = NULL, content_type = NULL, body = NULL, headers = NULL,
+		completed_at = NULL, created_at = $2 WHERE key = $1`, "submit-lost-1", theNow.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	r := w.do("POST", "/api/v1/expenditures", w.accA, body, "Idempotency-Key", "submit-lost-1")
+	if want := "/api/v1/expenditures/" + strconv.FormatInt(id, 10); r.status != 409 || r.problemCode() != taahod.EIDEMPOTENCYLOST || r.header.Get("Location") != want {
+		t.Fatalf("retry after the lost answer: %d Location %q (want %q) %s", r.status, r.header.Get("Location"), want, r.body)
+	}
+	if n := w.count("expenditures"); n != 1 {
+		t.Fatalf("%d expenditures, want 1", n)
+	}
+	// Without a key the submission stays one statement, and still writes.
+	w.mustID(w.do("POST", "/api/v1/expenditures", w.accA, expenditure(w.pledgeA, "2000000")))
 }

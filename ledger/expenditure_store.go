@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,8 +108,21 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 	// even if the client goes away: a context that cannot be cancelled
 	// spares database/sql and lib/pq the goroutine each starts per query to
 	// watch for cancellation, which is a good part of this path's CPU.
-	err = s.DB.QueryRowContext(context.WithoutCancel(ctx), SubmitSQL, submitArgs(actor, &in, now, audit)...).
-		Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge)
+	if database.HasOpenClaim(ctx) {
+		// An Idempotency-Key commits with the change it guards: the same
+		// statement, in a transaction that also records the key.
+		err = s.DB.Transact(ctx, func(tx *database.Tx) error {
+			err := tx.QueryRowContext(ctx, SubmitSQL, submitArgs(actor, &in, now, audit)...).
+				Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge)
+			if err == nil {
+				tx.Wrote("expenditure", strconv.FormatInt(e.ID, 10))
+			}
+			return err
+		})
+	} else {
+		err = s.DB.QueryRowContext(context.WithoutCancel(ctx), SubmitSQL, submitArgs(actor, &in, now, audit)...).
+			Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge)
+	}
 	switch {
 	case err == nil:
 		return e, nil

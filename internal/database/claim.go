@@ -88,6 +88,12 @@ func WithClaim(ctx context.Context, c *Claim) context.Context {
 	return context.WithValue(ctx, claimKey{}, c)
 }
 
+// HasOpenClaim reports whether ctx carries an idempotency claim that no
+// transaction has settled yet: a store that writes with one autocommitted
+// statement must then write in a transaction (TransactWith), so that the key
+// commits with the change.
+func HasOpenClaim(ctx context.Context) bool { return openClaim(ctx) != nil }
+
 // openClaim returns the context's claim while no transaction has settled it.
 func openClaim(ctx context.Context) *Claim {
 	c, _ := ctx.Value(claimKey{}).(*Claim)
@@ -151,8 +157,11 @@ func recordClaim(ctx context.Context, tx *Tx, c *Claim) (bool, error) {
 		}
 	}
 	var targetType, targetID *string
-	if len(tx.audit) > 0 {
+	switch {
+	case len(tx.audit) > 0:
 		targetType, targetID = &tx.audit[0].TargetType, &tx.audit[0].TargetID
+	case tx.target != nil:
+		targetType, targetID = &tx.target[0], &tx.target[1]
 	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO idempotency_keys (user_id, key, request_hash, created_at, target_type, target_id)

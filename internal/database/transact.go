@@ -23,6 +23,17 @@ type Tx struct {
 	// truncated to the microseconds PostgreSQL keeps.
 	Now   time.Time
 	audit []Entry
+	// target names the record a statement's own audit entry (a
+	// StatementAudit, not in audit) wrote: see Wrote.
+	target *[2]string
+}
+
+// Wrote names the record that a statement of the transaction wrote with its
+// own audit entry (StatementAuditSQL), which the transaction's audit list
+// does not hold: the idempotency key the transaction records names it, so
+// that a retry whose answer was lost learns where the record went.
+func (tx *Tx) Wrote(targetType, targetID string) {
+	tx.target = &[2]string{targetType, targetID}
 }
 
 // Options tune a transaction.

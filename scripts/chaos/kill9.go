@@ -47,7 +47,7 @@ func runKill9(ctx context.Context, s *suite) error {
 		l.submitted, len(l.acked), inFlight, lost, dups, len(stuck), settled, s.stuckWait, l.statuses)
 	s.check(lost == 0, "kill9", "%d acknowledged submissions lost", lost)
 	s.check(dups == 0, "kill9", "%d duplicate writes", dups)
-	s.check(len(stuck) == 0, "kill9", "%d keys still refused after %s", len(stuck), s.stuckWait)
+	s.check(len(stuck) == 0, "kill9", "%d keys still refused after %s: %v", len(stuck), s.stuckWait, l.why(stuck, 3))
 	s.check(len(l.serverErrors) == 0, "kill9", "%d answers 5xx: %v", len(l.serverErrors), first(l.serverErrors, 3))
 	s.verify(ctx, e)
 	return nil

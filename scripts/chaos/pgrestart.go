@@ -105,7 +105,7 @@ func runPGRestart(ctx context.Context, s *suite) error {
 	s.check(recovered, "pgrestart", "the server did not recover within 20 s of the restarts")
 	s.check(lost == 0, "pgrestart", "%d acknowledged submissions lost", lost)
 	s.check(dups == 0, "pgrestart", "%d duplicate writes", dups)
-	s.check(len(stuck) == 0, "pgrestart", "%d keys still refused after %s", len(stuck), bound)
+	s.check(len(stuck) == 0, "pgrestart", "%d keys still refused after %s: %v", len(stuck), bound, l.why(stuck, 3))
 	s.verify(ctx, e)
 	return nil
 }

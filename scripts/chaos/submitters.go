@@ -31,10 +31,13 @@ type ledgerOfSubmissions struct {
 	noRetryAfter int
 	serverErrors []string // 500s and other 5xx but 503
 	submitted    int
+	// last is the last answer to each submission still pending (status and
+	// problem code), to say why a key stayed refused.
+	last map[string]string
 }
 
 func newLedgerOfSubmissions() *ledgerOfSubmissions {
-	return &ledgerOfSubmissions{acked: map[string]int64{}, pending: map[string]submission{}, statuses: statusCount{}}
+	return &ledgerOfSubmissions{acked: map[string]int64{}, pending: map[string]submission{}, statuses: statusCount{}, last: map[string]string{}}
 }
 
 // send posts one submission and records the outcome; it reports whether
@@ -46,9 +49,11 @@ func (l *ledgerOfSubmissions) send(ctx context.Context, e *env, token string, s 
 	if err != nil {
 		l.statuses[0]++
 		l.pending[s.invoice] = s
+		l.last[s.invoice] = "no answer: " + err.Error()
 		return false
 	}
 	l.statuses[r.status]++
+	l.last[s.invoice] = fmt.Sprintf("%d %v (%v)", r.status, r.object()["code"], r.object()["detail"])
 	switch {
 	case r.status == http.StatusCreated:
 		id, _ := strconv.ParseInt(fmt.Sprint(r.object()["id"]), 10, 64)
@@ -146,4 +151,18 @@ func (l *ledgerOfSubmissions) audit(ctx context.Context, e *env, prefix string) 
 		return 0, 0, err
 	}
 	return int64(len(ids)) - present, duplicates, nil
+}
+
+// why lists the last answer to each of the submissions (at most n).
+func (l *ledgerOfSubmissions) why(subs []submission, n int) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, s := range subs {
+		if len(out) == n {
+			break
+		}
+		out = append(out, s.key+": "+l.last[s.invoice])
+	}
+	return out
 }
