@@ -24,7 +24,7 @@ import (
 
 func (p *Pages) mountImport(g *gin.RouterGroup) {
 	g.GET("/import", p.importPage)
-	g.POST("/import", p.limitImport, p.importFile)
+	g.POST("/import", p.limitImport, p.checkUploadText, p.importFile)
 	g.GET("/import/template", p.importTemplate)
 }
 
