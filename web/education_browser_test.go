@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/taahod/taahod"
@@ -80,9 +81,19 @@ func TestBrowserEducationFindsSchoolAndReports(t *testing.T) {
 			t.Errorf("the timeline lacks %q: %q", want, timeline)
 		}
 	}
-	// The thumbnail loaded: the browser decoded a picture.
-	loaded, err := chromedp.Run(chrome, chromedp.Evaluate[bool](`(() => { const i = document.querySelector('.gallery img'); return i.complete && i.naturalWidth > 0 })()`))
-	if err != nil || !loaded {
+	// The thumbnail loaded: the browser decoded a picture. It is made on
+	// the server when asked for, which under -race on a busy machine may
+	// take a while after the page itself has loaded: wait for it, up to
+	// 10 s.
+	var loaded bool
+	var err2 error
+	for deadline := time.Now().Add(10 * time.Second); !loaded && err2 == nil && time.Now().Before(deadline); {
+		loaded, err2 = chromedp.Run(chrome, chromedp.Evaluate[bool](`(() => { const i = document.querySelector('.gallery img'); return i.complete && i.naturalWidth > 0 })()`))
+		if !loaded {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if err := err2; err != nil || !loaded {
 		t.Errorf("the gallery's thumbnail did not load (%v)", err)
 	}
 }
