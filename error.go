@@ -59,6 +59,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// Total is how many field errors were found when Fields lists only the
+	// first of them (see Limit); 0 when Fields lists them all.
+	Total int
 }
 
 func (e *Error) Error() string {

@@ -7,11 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// Text checks a text field of a request: it trims it, and records a problem
+// Text checks a text field of a request: it trims it, makes its line
+// breaks LF (a browser sends a textarea's as CR LF), and records a problem
 // when it is required and empty, is not UTF-8, holds control characters
 // other than newline and tab, or has more than max characters.
 func (p *Problems) Text(field string, s *string, required bool, max int) {
 	*s = strings.TrimSpace(*s)
+	if strings.Contains(*s, "\r\n") {
+		*s = strings.ReplaceAll(*s, "\r\n", "\n")
+	}
 	switch {
 	case *s == "" && required:
 		p.Add(field, "required", field+" is required")

@@ -71,11 +71,7 @@ func (s *Server) updateCase(c *gin.Context) error {
 }
 
 func (s *Server) importCases(c *gin.Context) error {
-	data, source, err := readCSVBody(c)
-	if err != nil {
-		return err
-	}
-	rows, err := registry.ParseCasesCSV(data)
+	rows, source, err := readCSVImport(c, registry.ReadCasesCSV)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,8 @@ import (
 // decodeJSON reads the request body into dst strictly: a JSON object of
 // known fields, in UTF-8, with nothing after it. Syntax errors and unknown
 // fields are 400, a value of the wrong type is 422 naming the field, a body
-// over the limit is 413.
+// over the limit is 413, and a string with a control character (outside
+// the multi-line fields' line breaks) is 422 naming it (checkJSONText).
 func decodeJSON(c *gin.Context, dst any) error {
 	if ct := c.GetHeader("Content-Type"); ct != "" {
 		mt, params, err := mime.ParseMediaType(ct)
@@ -47,7 +48,7 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return taahod.Errorf(taahod.EMALFORMED, "the request body has data after the JSON object")
 	}
-	return nil
+	return checkJSONText(body)
 }
 
 // readBody reads the whole body, within the limit the body-limit middleware

@@ -13,10 +13,16 @@ import (
 // turns it into a gin handler that writes every error as a problem document.
 type handler func(c *gin.Context) error
 
-// handle also checks the query against the parameters the route declares
-// (query): any other is a 400 before h runs (checkQuery).
+// handle also checks the path's parameters and the query against the
+// parameters the route declares (query): a path parameter that is not text
+// is a 404, any other query parameter or a value that is not text a 400,
+// before h runs (checkPathText, checkQuery).
 func (s *Server) handle(h handler, query ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if err := checkPathText(c); err != nil {
+			s.problem(c, err)
+			return
+		}
 		if err := checkQuery(c, query); err != nil {
 			s.problem(c, err)
 			return

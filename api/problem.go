@@ -61,6 +61,9 @@ type Problem struct {
 	Detail string              `json:"detail"`
 	Code   string              `json:"code"`
 	Errors []taahod.FieldError `json:"errors"`
+	// ErrorsTotal counts the field errors when Errors lists only the first
+	// taahod.MaxFieldErrors of them.
+	ErrorsTotal int `json:"errors_total,omitempty"`
 }
 
 // unavailableRetryAfter is the Retry-After, in seconds, of a 503
@@ -94,7 +97,11 @@ func (s *Server) problem(c *gin.Context, err error) {
 	}
 	var te *taahod.Error
 	if errors.As(err, &te) && te.Fields != nil {
-		p.Errors = te.Fields
+		// Copied before it is cut to its first errors: the error may be a
+		// shared value.
+		limited := *te
+		limited.Limit()
+		p.Errors, p.ErrorsTotal = limited.Fields, limited.Total
 	}
 	if status >= 500 {
 		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",

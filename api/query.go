@@ -3,6 +3,7 @@ package api
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -25,7 +26,7 @@ func paged(filters ...string) []string {
 
 // checkQuery answers a 400 malformed_request when the request's query has a
 // parameter the route does not declare (each named in errors[] with code
-// unknown_parameter), and when a list's cursor is not one this list gave
+// unknown_parameter), when a value is not text (checkQueryText), and when a list's cursor is not one this list gave
 // for these filters (invalid_cursor). A request that matched no route
 // (FullPath "") is left to the 404 or 405 that follows.
 func checkQuery(c *gin.Context, declared []string) error {
@@ -47,6 +48,9 @@ func checkQuery(c *gin.Context, declared []string) error {
 				Message: name + " is not a parameter of this route; see the OpenAPI description"})
 		}
 		return e
+	}
+	if err := checkQueryText(query); err != nil {
+		return err
 	}
 	if slices.Contains(declared, "cursor") {
 		if _, err := cursorPosition(c); err != nil {
@@ -128,4 +132,41 @@ func cursorPosition(c *gin.Context) (string, error) {
 func invalidCursor(msg string) error {
 	return &taahod.Error{Code: taahod.EMALFORMED, Message: "the cursor cannot be used here",
 		Fields: []taahod.FieldError{{Field: "cursor", Code: "invalid_cursor", Message: msg}}}
+}
+
+// checkQueryText refuses, with a 400 naming each parameter (code
+// invalid_text), a query value that is not UTF-8 or holds a control
+// character: no filter, search or id is better for one, and the database
+// refuses a NUL or a byte that is not UTF-8 with an error of its own, which
+// would otherwise be a 500.
+func checkQueryText(query url.Values) error {
+	var p taahod.Problems
+	for name, values := range query {
+		for _, v := range values {
+			if fe := taahod.EdgeText(name, v, false); fe != nil {
+				p.Fields = append(p.Fields, *fe)
+				break
+			}
+		}
+	}
+	if len(p.Fields) == 0 {
+		return nil
+	}
+	sort.Slice(p.Fields, func(i, j int) bool { return p.Fields[i].Field < p.Fields[j].Field })
+	return &taahod.Error{Code: taahod.EMALFORMED, Message: "the query has a value that is not text", Fields: p.Fields}
+}
+
+// checkPathText answers 404 for an API path whose parameters (a serial, a
+// year) are not text: such a value names no record. The public pages
+// outside /api/ (/v/{serial}) answer their own 404 page.
+func checkPathText(c *gin.Context) error {
+	if !strings.HasPrefix(c.FullPath(), "/api/") {
+		return nil
+	}
+	for _, p := range c.Params {
+		if taahod.EdgeText(p.Key, p.Value, false) != nil {
+			return taahod.Errorf(taahod.ENOTFOUND, "no record is named by this %s", p.Key)
+		}
+	}
+	return nil
 }

@@ -1,11 +1,6 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"mime"
-	"strings"
-
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/registry"
@@ -95,11 +90,7 @@ func (s *Server) changeResolutionStatus(c *gin.Context) error {
 }
 
 func (s *Server) importResolutions(c *gin.Context) error {
-	data, source, err := readCSVBody(c)
-	if err != nil {
-		return err
-	}
-	rows, err := registry.ParseResolutionsCSV(data)
+	rows, source, err := readCSVImport(c, registry.ReadResolutionsCSV)
 	if err != nil {
 		return err
 	}
@@ -120,26 +111,4 @@ func (s *Server) listAgencies(c *gin.Context) error {
 		return err
 	}
 	return ok(c, pageAnswer(out, pg, func(x registry.Agency) int64 { return x.ID }))
-}
-
-// readCSVBody reads an import's body: CSV text (text/csv, or no content
-// type) in UTF-8, within the import's body limit. It returns the bytes and
-// the source the audit entry names: the file's SHA-256.
-func readCSVBody(c *gin.Context) ([]byte, string, error) {
-	if ct := c.GetHeader("Content-Type"); ct != "" {
-		mt, params, err := mime.ParseMediaType(ct)
-		okType := err == nil && (mt == "text/csv" || mt == "application/csv" || mt == "text/plain")
-		if !okType {
-			return nil, "", taahod.Errorf(taahod.EUNSUPPORTEDMEDIA, "send the file as CSV with the header Content-Type: text/csv")
-		}
-		if cs, has := params["charset"]; has && !strings.EqualFold(cs, "utf-8") {
-			return nil, "", taahod.Errorf(taahod.EUNSUPPORTEDMEDIA, "send the file in UTF-8 (save it as \"CSV UTF-8\")")
-		}
-	}
-	data, err := readBody(c)
-	if err != nil {
-		return nil, "", err
-	}
-	sum := sha256.Sum256(data)
-	return data, "csv sha256:" + hex.EncodeToString(sum[:]), nil
 }

@@ -119,24 +119,29 @@ func (n *NewDocument) Validate() error {
 }
 
 // documentName keeps the last element of a client's file name, without
-// control characters, at most 200 characters; a name that is empty or not
-// UTF-8 becomes "document" with the extension of its type.
+// control characters, at most 200 characters. The stored name is shown and
+// sent back in Content-Disposition, and a client may save the file under
+// it: it never holds a path separator or a control character, and a name
+// that is empty, not UTF-8 or only dots ("..", ".") becomes "document"
+// with the extension of its type.
 func documentName(name, contentType string) string {
-	name = strings.ReplaceAll(name, `\`, "/")
-	name = strings.TrimSpace(path.Base(name))
-	if !utf8.ValidString(name) || name == "." || name == "/" {
+	if !utf8.ValidString(name) {
 		name = ""
 	}
+	// Control characters go first, so that none can hide a separator or
+	// a dot-only name from the steps below ("..\x00" is "..").
 	name = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return -1
 		}
 		return r
 	}, name)
+	name = strings.ReplaceAll(name, `\`, "/")
+	name = strings.TrimSpace(path.Base(name))
 	if r := []rune(name); len(r) > 200 {
-		name = string(r[len(r)-200:])
+		name = strings.TrimSpace(string(r[len(r)-200:]))
 	}
-	if strings.TrimSpace(name) == "" {
+	if strings.Trim(name, ". /") == "" {
 		switch contentType {
 		case TypePDF:
 			return "document.pdf"

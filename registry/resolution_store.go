@@ -274,18 +274,25 @@ func prepareResolutions(ctx context.Context, tx *database.Tx, rows []ResolutionR
 // namedProblems joins the problems of rows, in row order, naming each field
 // with name. Only the first problem of a field is kept: a cell that could
 // not be read is not also reported as missing or not found.
+//
+// At most taahod.MaxFieldErrors are listed, with the total of all: a file
+// of many bad rows makes a small answer.
 func namedProblems(problems []taahod.Problems, name func(i int, field string) string) error {
-	var all taahod.Problems
+	var all importProblems
 	for i, p := range problems {
 		seen := map[string]bool{}
 		for _, f := range p.Fields {
 			if !seen[f.Field] {
 				seen[f.Field] = true
-				all.Add(name(i, f.Field), f.Code, f.Message)
+				if len(all.fields) < taahod.MaxFieldErrors {
+					all.add(name(i, f.Field), f.Code, f.Message)
+				} else {
+					all.total++
+				}
 			}
 		}
 	}
-	return all.Err()
+	return all.err()
 }
 
 // lookUpSessions finds the sessions named by id and by (date, kind).

@@ -28,7 +28,7 @@ func (p *Pages) mountAccountant(pages *gin.RouterGroup) {
 
 	// The forms that send files limit their bodies before the session
 	// reads the form for its CSRF token (see uploadRoutes).
-	upload := pages.Group("/accountant", p.limitUpload, p.session(true), p.onlyRole(taahod.RoleAccountant))
+	upload := pages.Group("/accountant", p.limitUpload, p.checkUploadText, p.session(true), p.onlyRole(taahod.RoleAccountant))
 	upload.POST("/expenditures/new", p.newExpenditure)
 	upload.POST("/expenditures/:id/documents", p.addExpenditureDocuments)
 }

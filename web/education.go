@@ -20,7 +20,7 @@ func (p *Pages) mountEducation(pages *gin.RouterGroup) {
 
 	// The report form sends photos: its body is limited before the session
 	// reads the form for its CSRF token (see uploadRoutes).
-	upload := pages.Group(homePaths[taahod.RoleEducationOfficer], p.limitUpload, p.session(true), p.onlyRole(taahod.RoleEducationOfficer))
+	upload := pages.Group(homePaths[taahod.RoleEducationOfficer], p.limitUpload, p.checkUploadText, p.session(true), p.onlyRole(taahod.RoleEducationOfficer))
 	upload.POST("/schools/:id/progress", p.addProgressReport)
 }
 

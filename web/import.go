@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -24,7 +25,7 @@ import (
 
 func (p *Pages) mountImport(g *gin.RouterGroup) {
 	g.GET("/import", p.importPage)
-	g.POST("/import", p.limitImport, p.importFile)
+	g.POST("/import", p.limitImport, p.checkUploadText, p.importFile)
 	g.GET("/import/template", p.importTemplate)
 }
 
@@ -65,6 +66,9 @@ type importData struct {
 	Kinds    []importKind
 	Columns  []columnHelp
 	Problems []importProblem
+	// More is how many problems there are beyond those in Problems (the
+	// registry lists the first taahod.MaxFieldErrors).
+	More int
 	// FileName is the file that came back with problems.
 	FileName string
 	// Imported is how many rows the last import recorded, and ImportedKind
@@ -135,7 +139,7 @@ func (p *Pages) importFile(c *gin.Context) {
 	if !ok {
 		f.fail("kind", "invalid_choice")
 	}
-	data, name, err := readImportFile(c)
+	file, name, err := openImportFile(c)
 	d.FileName = name
 	switch {
 	case errors.Is(err, errNoFile):
@@ -152,19 +156,26 @@ func (p *Pages) importFile(c *gin.Context) {
 		p.renderImport(c, http.StatusUnprocessableEntity, Message(taahod.EINVALID), f, d)
 		return
 	}
-	sum := sha256.Sum256(data)
-	source := "csv sha256:" + hex.EncodeToString(sum[:])
+	defer file.Close()
+	// The file is read as a stream (the registry holds its rows, not its
+	// bytes) and hashed on the way for the audit entry's source.
+	hash := sha256.New()
+	in := io.TeeReader(file, hash)
+	source := func() string {
+		_, _ = io.Copy(hash, file) // what the parser left unread
+		return "csv sha256:" + hex.EncodeToString(hash.Sum(nil))
+	}
 	ctx := c.Request.Context()
 	var res registry.ImportResult
 	if kind.Value == "resolutions" {
 		var rows []registry.ResolutionRow
-		if rows, err = registry.ParseResolutionsCSV(data); err == nil {
-			res, err = p.registry.ImportResolutions(ctx, u, rows, source)
+		if rows, err = registry.ReadResolutionsCSV(in); err == nil {
+			res, err = p.registry.ImportResolutions(ctx, u, rows, source())
 		}
 	} else {
 		var rows []registry.CaseRow
-		if rows, err = registry.ParseCasesCSV(data); err == nil {
-			res, err = p.registry.ImportCases(ctx, u, rows, source)
+		if rows, err = registry.ReadCasesCSV(in); err == nil {
+			res, err = p.registry.ImportCases(ctx, u, rows, source())
 		}
 	}
 	if err != nil {
@@ -172,7 +183,7 @@ func (p *Pages) importFile(c *gin.Context) {
 			p.storeFailure(c, err)
 			return
 		}
-		d.Problems = importProblems(err, kind.columns)
+		d.Problems, d.More = importProblems(err, kind.columns)
 		p.renderImport(c, http.StatusUnprocessableEntity, Message("import_refused"), f, d)
 		return
 	}
@@ -181,8 +192,8 @@ func (p *Pages) importFile(c *gin.Context) {
 
 var errNoFile = errors.New("no file chosen")
 
-// readImportFile reads the form's file "file" whole.
-func readImportFile(c *gin.Context) ([]byte, string, error) {
+// openImportFile opens the form's file "file".
+func openImportFile(c *gin.Context) (multipart.File, string, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -195,12 +206,7 @@ func readImportFile(c *gin.Context) ([]byte, string, error) {
 		return nil, "", errNoFile
 	}
 	r, err := fh.Open()
-	if err != nil {
-		return nil, fh.Filename, err
-	}
-	defer r.Close()
-	data, err := io.ReadAll(r)
-	return data, fh.Filename, err
+	return r, fh.Filename, err
 }
 
 // importField reads the registry's names of a problem's place: "line 7:
@@ -208,11 +214,16 @@ func readImportFile(c *gin.Context) ([]byte, string, error) {
 var importField = regexp.MustCompile(`^line (\d+)(?:: (.*))?$`)
 
 // importProblems turns the import's problems into the table's rows, in
-// the order the registry gives them (by line).
-func importProblems(err error, columns []registry.CSVColumn) []importProblem {
+// the order the registry gives them (by line), and says how many more
+// there are than it lists.
+func importProblems(err error, columns []registry.CSVColumn) ([]importProblem, int) {
 	var e *taahod.Error
 	if !errors.As(err, &e) {
-		return nil
+		return nil, 0
+	}
+	more := 0
+	if e.Total > len(e.Fields) {
+		more = e.Total - len(e.Fields)
 	}
 	var out []importProblem
 	for _, fe := range e.Fields {
@@ -225,7 +236,7 @@ func importProblems(err error, columns []registry.CSVColumn) []importProblem {
 		}
 		out = append(out, pr)
 	}
-	return out
+	return out, more
 }
 
 // importMessage is the Persian sentence of a problem of an imported file.

@@ -198,3 +198,26 @@ func TestImportTemplates(t *testing.T) {
 		t.Errorf("unknown kind: %d", a.status)
 	}
 }
+
+// TestImportListsTheFirstProblems: a file with more problems than the
+// registry lists shows the first 100 in the table and how many more there
+// are, «و N خطای دیگر».
+func TestImportListsTheFirstProblems(t *testing.T) {
+	d := newRegistryDesk(t)
+	b := d.signedIn(t, "secretariat")
+	var data strings.Builder
+	data.WriteString("unit_national_id,channel,subject,opened_on\n")
+	for i := range 150 { // each with a date that does not exist
+		fmt.Fprintf(&data, "%s,phone_inquiry,x%d,1404/13/01\n", d.steel.NationalID, i)
+	}
+	a := importCSV(b, "cases", "many.csv", []byte(data.String()))
+	if a.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad file: %d\n%s", a.status, a.text())
+	}
+	if rows := problemRows(a); len(rows) != taahod.MaxFieldErrors {
+		t.Errorf("%d problems listed, want %d", len(rows), taahod.MaxFieldErrors)
+	}
+	if !strings.Contains(a.text(), "و ۵۰ خطای دیگر") {
+		t.Errorf("the page does not say how many more: %s", a.text())
+	}
+}

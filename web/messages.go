@@ -146,6 +146,8 @@ var messages = map[string]string{
 	"no_rows":          "پرونده سرستون دارد ولی هیچ ردیفی ندارد.",
 	"extra_cell":       "در این سطر خانه‌ای زیر هیچ ستونی پر شده است.",
 	"too_many_rows":    "یک پرونده دست‌بالا ۲۰٬۰۰۰ ردیف دارد؛ آن را چند بخش کنید.",
+	"too_many_columns": "یک سطر پرونده دست‌بالا ۶۴ ستون دارد؛ ستون‌های زیادی را پاک کنید.",
+	"line_too_long":    "این سطر بیش از ۶۴ کیلوبایت است.",
 	"invalid_flag":     "بله یا خیر بنویسید.",
 	// The secretariat's sessions and resolutions (secretariat_sessions*.go,
 	// resolution*.go): the statuses their redirects carry.

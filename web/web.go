@@ -93,7 +93,7 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) (*Pages, error) {
 func (p *Pages) Mount(r *gin.Engine) {
 	r.GET("/static/*name", p.serveStatic)
 
-	pages := r.Group("/", p.securityHeaders)
+	pages := r.Group("/", p.securityHeaders, p.checkText)
 	pages.GET("/", p.session(false), p.root)
 	pages.GET("/signin", p.session(false), p.signInPage)
 	pages.POST("/signin", p.signIn)

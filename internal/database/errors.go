@@ -25,6 +25,13 @@ const (
 	codeDeadlockDetected     = "40P01"
 	codeAppendOnly           = "55000"
 	codeQueryCanceled        = "57014"
+	// Text the database cannot store: not UTF-8 or a NUL, longer than its
+	// column, or too long for an index. The edges refuse such text first
+	// (taahod.EdgeText); these stay client errors should any slip past.
+	codeCharacterNotInRepertoire = "22021"
+	codeUntranslatableCharacter  = "22P05"
+	codeStringTooLong            = "22001"
+	codeProgramLimitExceeded     = "54000"
 )
 
 // MapError turns a driver error into a domain one by SQLSTATE, never by
@@ -54,6 +61,10 @@ func MapError(err error) error {
 				what = pe.Column
 			}
 			return &taahod.Error{Code: taahod.EINVALID, Message: "the database refused the values (" + what + ")"}
+		case codeCharacterNotInRepertoire, codeUntranslatableCharacter:
+			return &taahod.Error{Code: taahod.EINVALID, Message: "the request has text that is not UTF-8 or holds a NUL character"}
+		case codeStringTooLong, codeProgramLimitExceeded:
+			return &taahod.Error{Code: taahod.EINVALID, Message: "a text of the request is too long to be stored"}
 		case codeAppendOnly:
 			return fmt.Errorf("append-only table touched: %w", err)
 		}
