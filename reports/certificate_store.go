@@ -485,9 +485,9 @@ func (s *Store) serial(year, seq int) string {
 // issue stores the unit-year's certificate in one transaction: d if the
 // locked reads make the same certificate, else errDraftStale while
 // useDraftOnly is set, or else (and without a draft) the certificate
-// rendered with the locks held. The
-// serial is the last thing it takes, so the counter's row, which every
-// issue of the province-year waits for, stays locked only for the writes.
+// rendered with the locks held. The serial is the last thing it takes, so
+// the counter's row, which every issue of the province-year waits for,
+// stays locked only for the writes.
 func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Unit, officer string, year int, reason string,
 	d *certificateDraft, useDraftOnly bool) (int64, error) {
 	var id int64
