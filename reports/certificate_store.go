@@ -2,8 +2,11 @@ package reports
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,7 +38,11 @@ type Store struct {
 	DB *database.DB
 	// Issuer is the configuration the certificates print; NewStore resolves
 	// its defaults.
-	Issuer   Issuer
+	Issuer Issuer
+	// Rendered, if set, is called right after each rendering of a
+	// certificate being issued; tests use it to see which locks are held
+	// then.
+	Rendered func()
 	ledger   *ledger.Store
 	registry *registry.Store
 }
@@ -363,11 +370,19 @@ func storedPDF(ctx context.Context, q sqlx.QueryerContext, id int64) ([]byte, er
 	return pdf, database.MapError(err)
 }
 
-// Issue issues a certificate for a unit-year whose offset has been run: in
-// one transaction it locks the unit's books, reads the statement, takes
-// the province-year's next serial, renders and signs the PDF, stores it,
-// and supersedes the unit-year's valid certificate if there is one. It
-// returns ENOSIGNINGKEY without a signing key; EINVALID for a bad input;
+// Issue issues a certificate for a unit-year whose offset has been run. It
+// drafts the certificate first, holding no lock: it reads the statement,
+// the valid certificate it would supersede and the province-year's next
+// serial, and renders and signs the PDF. Then, in one transaction, it locks
+// the unit's books, reads the statement again, takes the serial and, if
+// the certificate those locked reads make is the one drafted, stores the
+// draft and supersedes the unit-year's valid certificate if there is one.
+// The locks are held for the writes only, not for rendering. If anything
+// moved in between (most often another issue of the province-year took the
+// serial), the transaction rolls back, giving the serial back, and Issue
+// drafts again; after maxDrafts drafts it renders with the locks held, as
+// the last resort, so that an issue always ends. It returns ENOSIGNINGKEY
+// without a signing key; EINVALID for a bad input;
 // ENOTFOUND (naming unit_id) for an unknown unit or one outside the actor's
 // scope; ledger.ENOASSESSMENT and ledger.ENOPOLICY for a year without a
 // recorded tax or a policy; EOFFSETNEEDSRUN when the offset was never run
@@ -389,11 +404,98 @@ func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (R
 		return Record{}, err
 	}
 	var id int64
-	err = s.DB.Transact(ctx, func(tx *database.Tx) error {
+	for drafts := 0; ; drafts++ {
+		var d *certificateDraft
+		if drafts < maxDrafts {
+			d = s.draft(ctx, actor, unit, officer, in.FiscalYear)
+		}
+		id, err = s.issue(ctx, actor, unit, officer, in.FiscalYear, reason, d, drafts < maxDrafts)
+		if !errors.Is(err, errDraftStale) {
+			break
+		}
+	}
+	if err != nil {
+		return Record{}, err
+	}
+	list, err := loadRecords(ctx, s.DB, recordSelect+` WHERE c.id = $1`, id)
+	if err != nil {
+		return Record{}, database.MapError(err)
+	}
+	return list[0], nil
+}
+
+// maxDrafts is how many times Issue drafts a certificate before it renders
+// one with the locks held. A draft goes stale when another issue of the
+// province-year takes the serial first; each stale draft means that one
+// other certificate was stored, so the province keeps issuing.
+const maxDrafts = 4
+
+// errDraftStale rolls back an issue whose draft differs from what the
+// locked reads make of the certificate.
+var errDraftStale = errors.New("the certificate's draft is stale")
+
+// certificateDraft is a certificate rendered and signed before its
+// transaction took any lock.
+type certificateDraft struct {
+	c      Certificate
+	issued *IssuedCertificate
+}
+
+// draft renders and signs the certificate that issuing now would store, on
+// reads that take no lock: the unit-year's statement, the valid certificate
+// it would supersede and the counter's next serial. It returns nil when it
+// cannot make one (the statement is not certifiable, a read failed): the
+// locked reads of the issue will say why, or render it then.
+func (s *Store) draft(ctx context.Context, actor taahod.Actor, unit registry.Unit, officer string, year int) *certificateDraft {
+	st, err := s.ledger.Statement(ctx, actor, unit.ID, year)
+	if err != nil || certifiable(st) != nil {
+		return nil
+	}
+	var prev []string
+	if err := s.DB.SelectContext(ctx, &prev, `
+		SELECT serial FROM certificates WHERE unit_id = $1 AND fiscal_year = $2 AND status = 'valid'`, unit.ID, year); err != nil {
+		return nil
+	}
+	var last int
+	err = s.DB.GetContext(ctx, &last, `
+		SELECT last_seq FROM certificate_counters WHERE province = $1 AND fiscal_year = $2`, s.Issuer.Province, year)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	c := s.certificate(unit, st, officer, taahod.Today(s.DB.Now().UTC().Truncate(time.Microsecond)))
+	c.Serial = s.serial(year, last+1)
+	if len(prev) > 0 {
+		c.Supersedes = prev[0]
+	}
+	issued, err := Issue(c, s.Issuer.Signer)
+	if err != nil {
+		return nil
+	}
+	if s.Rendered != nil {
+		s.Rendered()
+	}
+	return &certificateDraft{c: c, issued: issued}
+}
+
+// serial is the printed serial of a province-year's seq-th certificate.
+func (s *Store) serial(year, seq int) string {
+	return fmt.Sprintf("%s-%d-%06d", s.Issuer.Province, year, seq)
+}
+
+// issue stores the unit-year's certificate in one transaction: d if the
+// locked reads make the same certificate, else errDraftStale while
+// useDraftOnly is set, or else (and without a draft) the certificate
+// rendered with the locks held. The serial is the last thing it takes, so
+// the counter's row, which every issue of the province-year waits for,
+// stays locked only for the writes.
+func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Unit, officer string, year int, reason string,
+	d *certificateDraft, useDraftOnly bool) (int64, error) {
+	var id int64
+	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		if err := ledger.LockUnitBooks(ctx, tx, unit.ID); err != nil {
 			return err
 		}
-		st, err := ledger.LockedStatement(ctx, tx, unit.ID, in.FiscalYear)
+		st, err := ledger.LockedStatement(ctx, tx, unit.ID, year)
 		if err != nil {
 			return err
 		}
@@ -406,7 +508,7 @@ func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (R
 		}
 		if err := tx.SelectContext(ctx, &prev, `
 			SELECT id, serial FROM certificates WHERE unit_id = $1 AND fiscal_year = $2 AND status = 'valid' FOR UPDATE`,
-			unit.ID, in.FiscalYear); err != nil {
+			unit.ID, year); err != nil {
 			return err
 		}
 
@@ -417,17 +519,29 @@ func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (R
 		if err := tx.GetContext(ctx, &seq, `
 			INSERT INTO certificate_counters (province, fiscal_year, last_seq) VALUES ($1, $2, 1)
 			ON CONFLICT (province, fiscal_year) DO UPDATE SET last_seq = certificate_counters.last_seq + 1
-			RETURNING last_seq`, s.Issuer.Province, in.FiscalYear); err != nil {
+			RETURNING last_seq`, s.Issuer.Province, year); err != nil {
 			return err
 		}
 		c := s.certificate(unit, st, officer, taahod.Today(tx.Now))
-		c.Serial = fmt.Sprintf("%s-%d-%06d", s.Issuer.Province, in.FiscalYear, seq)
+		c.Serial = s.serial(year, seq)
 		if len(prev) > 0 {
 			c.Supersedes = prev[0].Serial
 		}
-		issued, err := Issue(c, s.Issuer.Signer)
-		if err != nil {
-			return err
+		var issued *IssuedCertificate
+		switch {
+		case d != nil && reflect.DeepEqual(d.c, c):
+			// The PDF is a function of c alone, so the draft is the
+			// certificate these reads make, byte for byte.
+			issued = d.issued
+		case d != nil && useDraftOnly:
+			return errDraftStale
+		default:
+			if issued, err = Issue(c, s.Issuer.Signer); err != nil {
+				return err
+			}
+			if s.Rendered != nil {
+				s.Rendered()
+			}
 		}
 		c.QRURL, c.PayloadSHA256, c.VerificationCode = issued.QRURL, issued.FactsSHA256, issued.VerificationCode
 		content, err := json.Marshal(c)
@@ -453,13 +567,13 @@ func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (R
 			            offset_amount, issued_on, issued_at, issued_by, content, facts_payload, facts_signature,
 			            payload, signature, pdf, pdf_sha256, supersedes)
 			VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, decode($19, 'hex'), $20)`,
-			id, c.Serial, s.Issuer.Province, seq, unit.ID, in.FiscalYear, st.TaxDue, st.SpendingUsed,
+			id, c.Serial, s.Issuer.Province, seq, unit.ID, year, st.TaxDue, st.SpendingUsed,
 			st.OffsetAmount, c.IssuedOn, tx.Now, actorRef(actor), string(content), issued.FactsPayload, issued.FactsSignature,
 			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes); err != nil {
 			return err
 		}
 		changes := map[string]any{
-			"unit_id": unit.ID, "fiscal_year": in.FiscalYear, "tax_due": st.TaxDue, "spending_used": st.SpendingUsed,
+			"unit_id": unit.ID, "fiscal_year": year, "tax_due": st.TaxDue, "spending_used": st.SpendingUsed,
 			"offset_amount": st.OffsetAmount, "sha256": issued.PDFSHA256, "facts_sha256": issued.FactsSHA256,
 		}
 		if len(prev) > 0 {
@@ -469,14 +583,7 @@ func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (R
 		tx.Audit(ctx, actor, "certificate.issue", "certificate", c.Serial, changes)
 		return nil
 	})
-	if err != nil {
-		return Record{}, err
-	}
-	list, err := loadRecords(ctx, s.DB, recordSelect+` WHERE c.id = $1`, id)
-	if err != nil {
-		return Record{}, database.MapError(err)
-	}
-	return list[0], nil
+	return id, err
 }
 
 // certifiable refuses a statement that no certificate may state: one that

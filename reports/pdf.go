@@ -86,30 +86,15 @@ func newDocument(info docInfo) (*document, error) {
 	if info.date.IsZero() {
 		return nil, fmt.Errorf("document %q has no date", info.title)
 	}
-	pdf := gofpdf.NewCustom(&gofpdf.InitType{
-		OrientationStr: "P",
-		UnitStr:        "mm",
-		Size:           gofpdf.SizeType{Wd: pageWidth, Ht: pageHeight},
-	})
-	pdf.SetCatalogSort(true)
+	pdf := newPDF()
 	// Noon UTC keeps the date itself the same in every time zone a reader
 	// might display it in.
 	stamp := info.date.Time().Add(12 * 60 * 60 * 1e9)
 	pdf.SetCreationDate(stamp)
 	pdf.SetModificationDate(stamp)
-	pdf.SetProducer("Taahod", false)
-	pdf.SetCreator("Taahod", false)
 	pdf.SetTitle(info.title, true)
 	pdf.SetSubject(info.subject, false)
-	pdf.SetCompression(true)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetMargins(marginX, marginTop, marginX)
-	// Each document gets its own copy of the font: gofpdf reads it through
-	// sub-slices and, when it writes the subset, appends padding to them,
-	// which writes into the bytes past each table. The bytes it writes are
-	// the zeros already there, but on a shared slice that is a data race
-	// between concurrent documents.
-	pdf.AddUTF8FontFromBytes(faces.regular.family, "", bytes.Clone(faces.regular.ttf))
+	faces.regular.addTo(pdf)
 	d := &document{pdf: pdf, faces: faces}
 	pdf.AddPage()
 	d.setFont(false, 10)
@@ -118,6 +103,23 @@ func newDocument(info docInfo) (*document, error) {
 		return nil, fmt.Errorf("start document: %w", err)
 	}
 	return d, nil
+}
+
+// newPDF makes an empty gofpdf document with the settings of every
+// document, before its metadata and fonts.
+func newPDF() *gofpdf.Fpdf {
+	pdf := gofpdf.NewCustom(&gofpdf.InitType{
+		OrientationStr: "P",
+		UnitStr:        "mm",
+		Size:           gofpdf.SizeType{Wd: pageWidth, Ht: pageHeight},
+	})
+	pdf.SetCatalogSort(true)
+	pdf.SetProducer("Taahod", false)
+	pdf.SetCreator("Taahod", false)
+	pdf.SetCompression(true)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetMargins(marginX, marginTop, marginX)
+	return pdf
 }
 
 // setFont selects Vazirmatn at size points, bold or not.

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -23,6 +24,27 @@ type face struct {
 	family string
 	// ttf is Vazirmatn cut down to the glyphs of drawable.
 	ttf []byte
+	// parsed is ttf as gofpdf parses it, made once; nil if it could not be
+	// (see parsedFont).
+	parsed *parsedFont
+}
+
+// parseFontsOnce is false only in tests that compare documents made with
+// the font parsed once against documents that parse it themselves.
+var parseFontsOnce = true
+
+// addTo embeds the face in a new document made by newPDF.
+func (f face) addTo(pdf *gofpdf.Fpdf) {
+	if f.parsed != nil && parseFontsOnce {
+		f.parsed.addTo(pdf)
+		return
+	}
+	// Each document gets its own copy of the font: gofpdf reads it through
+	// sub-slices and, when it writes the subset, appends padding to them,
+	// which writes into the bytes past each table. The bytes it writes are
+	// the zeros already there, but on a shared slice that is a data race
+	// between concurrent documents.
+	pdf.AddUTF8FontFromBytes(f.family, "", bytes.Clone(f.ttf))
 }
 
 // typefaces are the fonts of every document, prepared once per process.
@@ -122,7 +144,8 @@ func cutTypefaces() (*typefaces, error) {
 		} else if len(missing) > 0 {
 			return nil, fmt.Errorf("%s lost the glyphs of %s when cut", f.name, runeList(missing))
 		}
-		*f.dst = face{name: f.name, family: "taa" + strings.ToLower(f.name), ttf: cut}
+		family := "taa" + strings.ToLower(f.name)
+		*f.dst = face{name: f.name, family: family, ttf: cut, parsed: prepareParsedFont(newPDF, family, cut)}
 	}
 	return tf, nil
 }
