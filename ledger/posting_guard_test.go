@@ -63,7 +63,7 @@ func TestPostingsGuardedPerStatement(t *testing.T) {
 		name       string
 		statements []string
 		args       [][]any
-		code       pq.ErrorCode
+		code       string
 	}{
 		{"a posting on an account that does not exist", []string{newTx},
 			[][]any{{pq.Array([]int64{due, 999999}), pq.Array([]string{"-1", "1"})}}, "23503"},
@@ -107,7 +107,7 @@ func TestPostingsGuardedPerStatement(t *testing.T) {
 				err = tx.Commit()
 			}
 			var pe *pq.Error
-			if !errors.As(err, &pe) || pe.Code != c.code {
+			if !errors.As(err, &pe) || string(pe.Code) != c.code {
 				t.Fatalf("got %v, want SQLSTATE %s", err, c.code)
 			}
 		})
