@@ -208,6 +208,15 @@ func TestVerifyNamesTampering(t *testing.T) {
 			},
 		},
 		{
+			// Postings are refused by set when their transaction does not
+			// exist, not by a foreign key: verify names those left behind.
+			name:   "a transaction deleted, its postings left",
+			victim: `SELECT max(id) FROM ledger_transactions WHERE kind = 'offset'`,
+			change: func(id string) ([]string, string) {
+				return []string{`DELETE FROM ledger_transactions WHERE id = ` + id}, "ledger postings"
+			},
+		},
+		{
 			name:   "a reversal's posting",
 			victim: `SELECT p.id FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id WHERE t.kind = 'reversal' ORDER BY p.id LIMIT 1`,
 			change: func(id string) ([]string, string) {

@@ -205,6 +205,17 @@ func (v *verifier) walkPostings(ctx context.Context, db *database.DB) error {
 	if cur >= 0 {
 		v.closeTransaction(cur, h, lines)
 	}
+	// The walk reaches postings from their transactions: look for the
+	// others, postings of a transaction that does not exist (the database
+	// refuses them as they are written, by set rather than by foreign key).
+	var orphans int
+	if err := db.GetContext(ctx, &orphans, `
+		SELECT count(*) FROM ledger_postings p WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = p.transaction_id)`); err != nil {
+		return fmt.Errorf("read ledger postings: %w", err)
+	}
+	if orphans > 0 {
+		v.report("ledger balance", "ledger postings", "%d postings name a transaction that does not exist", orphans)
+	}
 	return nil
 }
 
