@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -105,49 +104,23 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(tx *database.Tx) error
 }
 
 func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, error) {
-	f, _, err := yearFigures(ctx, q, year, false)
-	return f, err
-}
-
-// figuresByCategory is figures with the year's resolutions by category and
-// latest status, counted in the same pass over the year's resolutions
-// (figuresByCategoryQuery).
-func figuresByCategory(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, []CategoryCount, error) {
-	return yearFigures(ctx, q, year, true)
-}
-
-func yearFigures(ctx context.Context, q sqlx.QueryerContext, year int, withCategories bool) (Figures, []CategoryCount, error) {
 	first, last, err := YearBounds(year)
 	if err != nil {
-		return Figures{}, nil, err
+		return Figures{}, err
 	}
 	values := make([]int, len(figureDefs))
-	dest := make([]any, 0, len(figureDefs)+1)
+	dest := make([]any, 0, len(figureDefs))
 	for i, f := range figureDefs {
 		if f.source != fromSchools {
 			dest = append(dest, &values[i])
 		}
 	}
-	query := figuresQuery
-	var categoryJSON []byte
-	if withCategories {
-		query = figuresByCategoryQuery
-		dest = append(dest, &categoryJSON)
-	}
-	if err := q.QueryRowxContext(ctx, query, first, last).Scan(dest...); err != nil {
-		return Figures{}, nil, fmt.Errorf("count the figures of %d: %w", year, err)
-	}
-	var byCategory []CategoryCount
-	if withCategories {
-		var rows []categoryStatusCount
-		if err := json.Unmarshal(categoryJSON, &rows); err != nil {
-			return Figures{}, nil, fmt.Errorf("read the resolutions of %d by category: %w", year, err)
-		}
-		byCategory = groupByCategory(rows)
+	if err := q.QueryRowxContext(ctx, figuresQuery, first, last).Scan(dest...); err != nil {
+		return Figures{}, fmt.Errorf("count the figures of %d: %w", year, err)
 	}
 	schools, err := schoolsPledged(ctx, q, first, last)
 	if err != nil {
-		return Figures{}, nil, fmt.Errorf("count schools pledged in %d: %w", year, err)
+		return Figures{}, fmt.Errorf("count schools pledged in %d: %w", year, err)
 	}
 	counts := make(map[string]int, len(figureDefs))
 	for i, f := range figureDefs {
@@ -170,7 +143,7 @@ func yearFigures(ctx context.Context, q sqlx.QueryerContext, year int, withCateg
 		RevivedUnits:                 v("revived_units"),
 		SchoolsPledged:               schools,
 		ImplementationRate:           implementationRate(v("resolutions.implemented"), v("implementation_rate.denominator")),
-	}, byCategory, nil
+	}, nil
 }
 
 // figuresQuery counts every figure but schools_pledged in one statement with
@@ -179,17 +152,7 @@ func yearFigures(ctx context.Context, q sqlx.QueryerContext, year int, withCateg
 // cases): the resolutions are grouped by unit in the same pass that counts
 // them by status, so the distinct-unit figures cost no second scan. Its
 // columns are the figures in figureDefs order.
-var figuresQuery = figuresSQL(false)
-
-// figuresByCategoryQuery is figuresQuery with one more column: the year's
-// resolutions counted by category and latest status, as a JSON array of
-// {category, status, n}. The pass over the year's resolutions groups them
-// two ways at once (GROUPING SETS: by unit, and by category and status, in
-// two hash tables), so that the public home and the yearly report, which
-// show both, read the year's resolutions once and not twice.
-var figuresByCategoryQuery = figuresSQL(true)
-
-func figuresSQL(withCategories bool) string {
+var figuresQuery = func() string {
 	var cols, sess, perUnit, res, cases, revived []string
 	for i, f := range figureDefs {
 		col := fmt.Sprintf("f%d", i)
@@ -212,27 +175,16 @@ func figuresSQL(withCategories bool) string {
 		cols = append(cols, col)
 	}
 	j := func(s []string) string { return strings.Join(s, ", ") }
-	others := `
+	return `
+	SELECT ` + j(cols) + `
 	  FROM (SELECT ` + j(sess) + ` FROM sessions s WHERE s.held_on BETWEEN $1 AND $2) s,
-	       %s,
+	       (SELECT ` + j(res) + `
+	          FROM (SELECT r.unit_id, ` + j(perUnit) + `
+	                  FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2
+	                 GROUP BY r.unit_id) x) r,
 	       (SELECT ` + j(cases) + ` FROM cases c WHERE c.opened_on BETWEEN $1 AND $2) c,
 	       (SELECT ` + j(revived) + ` FROM revivals v WHERE v.revived_on BETWEEN $1 AND $2) v`
-	if !withCategories {
-		return `
-	SELECT ` + j(cols) + fmt.Sprintf(others, `(SELECT `+j(res)+`
-	          FROM (SELECT r.unit_id, `+j(perUnit)+`
-	                  FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2
-	                 GROUP BY r.unit_id) x) r`)
-	}
-	// GROUPING(r.unit_id) is 1 on the rows grouped by category and status.
-	return `
-	WITH x AS (SELECT r.unit_id, r.category, r.status, GROUPING(r.unit_id) AS by_category, count(*) AS n, ` + j(perUnit) + `
-	             FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2
-	            GROUP BY GROUPING SETS ((r.unit_id), (r.category, r.status)))
-	SELECT ` + j(cols) + `,
-	       (SELECT COALESCE(json_agg(json_build_object('category', x.category, 'status', x.status, 'n', x.n)), '[]')
-	          FROM x WHERE x.by_category = 1)` + fmt.Sprintf(others, `(SELECT `+j(res)+` FROM x WHERE x.by_category = 0) r`)
-}
+}()
 
 // schoolsPledged counts the figure schools_pledged: distinct school projects
 // with at least one pledge dated in the year (first to last). A cancelled

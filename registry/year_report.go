@@ -2,7 +2,9 @@ package registry
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
 )
@@ -35,7 +37,11 @@ type CategoryCount struct {
 func (s *Store) YearReport(ctx context.Context, v Viewer, year int) (YearReport, error) {
 	var rep YearReport
 	err := s.readSnapshot(ctx, func(tx *database.Tx) error {
-		f, byCategory, err := figuresByCategory(ctx, tx, year)
+		f, err := figures(ctx, tx, year)
+		if err != nil {
+			return err
+		}
+		byCategory, err := categoryCounts(ctx, tx, year)
 		if err != nil {
 			return err
 		}
@@ -49,35 +55,43 @@ func (s *Store) YearReport(ctx context.Context, v Viewer, year int) (YearReport,
 	return rep, err
 }
 
-// FiguresByCategory computes the year's figures, as Figures does, and the
-// year's resolutions of each category of Categories (in that order, those
-// with none too) by latest status, as the yearly report does, in one read
-// of the year's resolutions (figuresByCategoryQuery). It returns EINVALID
+// ResolutionsByCategory counts the year's resolutions of each category of
+// Categories (in that order, those with none too) by latest status, as the
+// yearly report does, without the rest of the report. It returns EINVALID
 // (field year) for a year outside the calendar.
-func (s *Store) FiguresByCategory(ctx context.Context, year int) (Figures, []CategoryCount, error) {
-	var (
-		f          Figures
-		byCategory []CategoryCount
-	)
+func (s *Store) ResolutionsByCategory(ctx context.Context, year int) ([]CategoryCount, error) {
+	var out []CategoryCount
 	err := s.readSnapshot(ctx, func(tx *database.Tx) error {
+		// Over a year of a large registry the planner splits this count
+		// among workers and sorts to merge them, two to three times slower
+		// than one index-only pass into a hash (measured over 1,000,000
+		// resolutions: about 160 ms against 50–70 ms).
+		if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+			return fmt.Errorf("count the resolutions of %d by category: %w", year, err)
+		}
 		var err error
-		f, byCategory, err = figuresByCategory(ctx, tx, year)
+		out, err = categoryCounts(ctx, tx, year)
 		return err
 	})
-	return f, byCategory, err
+	return out, err
 }
 
-// categoryStatusCount is how many of the year's resolutions of a category
-// have a latest status.
-type categoryStatusCount struct {
-	Category string `json:"category"`
-	Status   string `json:"status"`
-	N        int    `json:"n"`
-}
-
-// groupByCategory lays the counts out by Categories, in that order, those
-// with none too.
-func groupByCategory(rows []categoryStatusCount) []CategoryCount {
+func categoryCounts(ctx context.Context, q sqlx.QueryerContext, year int) ([]CategoryCount, error) {
+	first, last, err := YearBounds(year)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Category string `db:"category"`
+		Status   string `db:"status"`
+		N        int    `db:"n"`
+	}
+	err = sqlx.SelectContext(ctx, q, &rows, `
+		SELECT category, status, count(*) AS n FROM resolutions
+		 WHERE adopted_on BETWEEN $1 AND $2 GROUP BY category, status`, first, last)
+	if err != nil {
+		return nil, fmt.Errorf("count the resolutions of %d by category: %w", year, err)
+	}
 	byCategory := make([]CategoryCount, len(Categories))
 	for i, c := range Categories {
 		byCategory[i] = CategoryCount{Category: c.Value, Title: c.Title}
@@ -87,7 +101,7 @@ func groupByCategory(rows []categoryStatusCount) []CategoryCount {
 			}
 		}
 	}
-	return byCategory
+	return byCategory, nil
 }
 
 func (c *StatusCounts) add(status string, n int) {

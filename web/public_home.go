@@ -117,21 +117,21 @@ func (p *Pages) renderPublicHome(c *gin.Context, status int, f *form) {
 func (p *Pages) publicFigures(ctx context.Context, year int) (publicHomeData, error) {
 	d := publicHomeData{Year: year, Previous: year - 1,
 		PDF: [2]string{reportPDFLink(year), reportPDFLink(year - 1)}}
-	// The two reads are independent and each is a scan of a year of the
-	// registry (the year's figures and its resolutions by category come
-	// from one pass: FiguresByCategory), so they run side by side, each in
-	// its own read-only snapshot: the page takes about as long as the
-	// slower, not the sum (BenchmarkPublicHome). A record written in
-	// between may be in one read and not the other, as it would be between
-	// two requests.
+	// The three reads are independent and each is a scan of a year of the
+	// registry, so they run side by side, each in its own read-only
+	// snapshot: the page takes about as long as the slowest, not the sum
+	// (BenchmarkPublicHome). A record written in between may be in one
+	// read and not another, as it would be between two requests.
 	var (
 		figs       [2]registry.Figures
 		categories []registry.CategoryCount
-		errs       [2]error
+		errs       [3]error
 		wg         sync.WaitGroup
 	)
-	wg.Go(func() { figs[0], categories, errs[0] = p.registry.FiguresByCategory(ctx, year) })
-	wg.Go(func() { figs[1], errs[1] = p.registry.Figures(ctx, year-1) })
+	for i, y := range []int{year, year - 1} {
+		wg.Go(func() { figs[i], errs[i] = p.registry.Figures(ctx, y) })
+	}
+	wg.Go(func() { categories, errs[2] = p.registry.ResolutionsByCategory(ctx, year) })
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
