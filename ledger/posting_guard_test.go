@@ -13,7 +13,7 @@ import (
 
 // TestPostingsGuardedPerStatement holds the database's guard of the ledger
 // to its promises now that postings are checked by statement (migration
-// 0014): nothing fires per posting, yet what the foreign keys and the check
+// 0012): nothing fires per posting, yet what the foreign keys and the check
 // at commit refused is still refused, by the database, whatever the
 // application sends.
 func TestPostingsGuardedPerStatement(t *testing.T) {
