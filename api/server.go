@@ -53,6 +53,10 @@ type Config struct {
 	// answers gets its Persian 404 page instead of a problem document. The
 	// API never imports the pages.
 	Pages Pages
+	// Background is the context of the work the server goes on with after
+	// answering (a province's year-end offset run, offset_runs.go): its
+	// end stops that work. nil is context.Background().
+	Background context.Context
 }
 
 // Pages is what the server needs of the web application.
@@ -209,6 +213,7 @@ func (s *Server) routes() *gin.Engine {
 	s.registryRoutes(public, v1)
 	s.commitmentRoutes(v1)
 	s.taxYearRoutes(v1)
+	s.offsetRunRoutes(v1)
 	s.certificateRoutes(r, public, v1)
 	if s.cfg.Pages != nil {
 		s.cfg.Pages.Mount(r)

@@ -471,10 +471,20 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 // only when the run's plan has that fingerprint, and otherwise returns
 // ESTALEPREVIEW having posted nothing.
 func (s *Store) runOffset(ctx context.Context, actor taahod.Actor, unit int64, year int, fingerprint string) (Statement, error) {
+	st, _, err := s.runOffsetAdding(ctx, actor, unit, year, fingerprint)
+	return st, err
+}
+
+// runOffsetAdding is runOffset that also returns the match the run posted,
+// whose increases are what it added (a province's run sums them).
+func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit int64, year int, fingerprint string) (Statement, Match, error) {
 	if err := s.checkUnit(ctx, actor, unit); err != nil {
-		return Statement{}, err
+		return Statement{}, Match{}, err
 	}
-	var st Statement
+	var (
+		st    Statement
+		added Match
+	)
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
@@ -487,6 +497,7 @@ func (s *Store) runOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 			return taahod.Errorf(ESTALEPREVIEW, "the offset of unit %d in %d would not be what was previewed: its books changed since", unit, year)
 		}
 		b, m, ran := pl.books, pl.match, pl.ran
+		added = m
 		var txID int64
 		if m.OffsetIncrease.IsPositive() || m.UsedIncrease.IsPositive() {
 			postings := make([]Posting, 0, len(m.Allocations)+3)
@@ -522,7 +533,7 @@ func (s *Store) runOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 		st, err = pl.after(ctx, tx, unit, year, txID, &tx.Now)
 		return err
 	})
-	return st, err
+	return st, added, err
 }
 
 // offsetPlan is what a run of a unit-year would post, read under the
