@@ -242,7 +242,7 @@ func (r *ProvinceRun) Execute(ctx context.Context) (OffsetRun, error) {
 	for range max(OffsetRunWorkers, 1) {
 		wg.Go(func() {
 			for unit := range units {
-				_, m, err := r.store.runOffsetAdding(ctx, r.actor, unit, r.FiscalYear, "")
+				_, m, err := r.store.runOffsetAdding(ctx, r.actor, unit, r.FiscalYear, "", false)
 				if err != nil && ctx.Err() != nil {
 					return // stopped: the unit is not done, nor failed
 				}
