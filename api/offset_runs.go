@@ -46,7 +46,7 @@ func (s *Server) startOffsetRun(c *gin.Context) error {
 	if bg == nil {
 		bg = context.Background()
 	}
-	go func() {
+	s.background.Go(func() {
 		ended, err := run.Execute(bg)
 		if err != nil {
 			s.log.Error("offset run", slog.Int64("run", run.ID), slog.String("error", err.Error()))
@@ -54,7 +54,7 @@ func (s *Server) startOffsetRun(c *gin.Context) error {
 		}
 		s.log.Info("offset run ended", slog.Int64("run", ended.ID), slog.Int("fiscal_year", ended.FiscalYear),
 			slog.String("status", ended.Status), slog.Int("units_done", ended.UnitsDone), slog.Int("units_failed", ended.UnitsFailed))
-	}()
+	})
 	c.Header("Location", offsetRunPath(year, run.ID))
 	return writeJSON(c, http.StatusAccepted, run.OffsetRun)
 }
@@ -74,4 +74,17 @@ func (s *Server) getOffsetRun(c *gin.Context) error {
 	}
 	c.Header("Cache-Control", "no-store")
 	return ok(c, run)
+}
+
+// Wait waits until the work the server goes on with after answering (the
+// offset runs it started) has ended, or ctx ends. End Config.Background
+// first, or a run goes on to its end: a stopped run then records that it
+// stopped, rather than being taken for abandoned a minute later.
+func (s *Server) Wait(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { s.background.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
@@ -95,6 +96,10 @@ type Server struct {
 	// publicPaths are those routes, true for the pages'.
 	publicLimiter *ratelimit.Limiter
 	publicPaths   map[string]bool
+
+	// background counts the work going on after its answer (offset runs):
+	// Wait waits for it.
+	background sync.WaitGroup
 }
 
 // New wires the server over db. An empty Province or PublicURL takes the

@@ -113,6 +113,8 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// Offset runs in the background stopped with ctx: let them record it.
+	server.Wait(shutdownCtx)
 	log.Info("stopped")
 	return nil
 }
