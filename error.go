@@ -149,3 +149,7 @@ func Invalid(field, code, message string) *Error {
 	return &Error{Code: EINVALID, Message: "the request has invalid fields",
 		Fields: []FieldError{{Field: field, Code: code, Message: message}}}
 }
+
+// EOFFSETRUNINPROGRESS: a year-end offset run of the province is already
+// running for that fiscal year; the problem names it (409).
+var EOFFSETRUNINPROGRESS = RegisterCode("offset_run_in_progress")

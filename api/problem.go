@@ -49,6 +49,7 @@ var statusOf = map[string]int{
 	reports.ENOTVALID:           http.StatusConflict,
 	reports.ENOSIGNINGKEY:       http.StatusServiceUnavailable,
 	reports.ECODEMISMATCH:       http.StatusForbidden,
+	taahod.EOFFSETRUNINPROGRESS: http.StatusConflict,
 }
 
 const codeMethodNotAllowed = "method_not_allowed"

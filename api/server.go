@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
@@ -53,6 +54,10 @@ type Config struct {
 	// answers gets its Persian 404 page instead of a problem document. The
 	// API never imports the pages.
 	Pages Pages
+	// Background is the context of the work the server goes on with after
+	// answering (a province's year-end offset run, offset_runs.go): its
+	// end stops that work. nil is context.Background().
+	Background context.Context
 }
 
 // Pages is what the server needs of the web application.
@@ -91,6 +96,10 @@ type Server struct {
 	// publicPaths are those routes, true for the pages'.
 	publicLimiter *ratelimit.Limiter
 	publicPaths   map[string]bool
+
+	// background counts the work going on after its answer (offset runs):
+	// Wait waits for it.
+	background sync.WaitGroup
 }
 
 // New wires the server over db. An empty Province or PublicURL takes the
@@ -209,6 +218,7 @@ func (s *Server) routes() *gin.Engine {
 	s.registryRoutes(public, v1)
 	s.commitmentRoutes(v1)
 	s.taxYearRoutes(v1)
+	s.offsetRunRoutes(v1)
 	s.certificateRoutes(r, public, v1)
 	if s.cfg.Pages != nil {
 		s.cfg.Pages.Mount(r)

@@ -471,10 +471,21 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 // only when the run's plan has that fingerprint, and otherwise returns
 // ESTALEPREVIEW having posted nothing.
 func (s *Store) runOffset(ctx context.Context, actor taahod.Actor, unit int64, year int, fingerprint string) (Statement, error) {
+	st, _, err := s.runOffsetAdding(ctx, actor, unit, year, fingerprint, true)
+	return st, err
+}
+
+// runOffsetAdding is runOffset that also returns the match the run posted,
+// whose increases are what it added (a province's run sums them); without
+// statement it returns no statement and spares the reading of one.
+func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit int64, year int, fingerprint string, statement bool) (Statement, Match, error) {
 	if err := s.checkUnit(ctx, actor, unit); err != nil {
-		return Statement{}, err
+		return Statement{}, Match{}, err
 	}
-	var st Statement
+	var (
+		st    Statement
+		added Match
+	)
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
@@ -487,6 +498,7 @@ func (s *Store) runOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 			return taahod.Errorf(ESTALEPREVIEW, "the offset of unit %d in %d would not be what was previewed: its books changed since", unit, year)
 		}
 		b, m, ran := pl.books, pl.match, pl.ran
+		added = m
 		var txID int64
 		if m.OffsetIncrease.IsPositive() || m.UsedIncrease.IsPositive() {
 			postings := make([]Posting, 0, len(m.Allocations)+3)
@@ -518,11 +530,14 @@ func (s *Store) runOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 			// its digest protects; the entry names how many.
 			"offset": m.Offset, "spending_used": m.Used, "allocations": len(m.Allocations),
 		})
+		if !statement {
+			return nil
+		}
 		// The statement after the run: the books as the run left them.
 		st, err = pl.after(ctx, tx, unit, year, txID, &tx.Now)
 		return err
 	})
-	return st, err
+	return st, added, err
 }
 
 // offsetPlan is what a run of a unit-year would post, read under the

@@ -36,6 +36,7 @@ var messages = map[string]string{
 	"signing_key_missing":       "کلید امضای گواهی روی سرور تنظیم نشده است.",
 	"last_admin":                "آخرین مدیر فعال سامانه را نمی‌توان غیرفعال یا جابه‌جا کرد.",
 	"password_change_required":  "پیش از هر کاری گذرواژه خود را عوض کنید.",
+	"offset_run_in_progress":    "اجرای تهاتر سراسری این سال هنوز در جریان است؛ پایان آن را ببینید و سپس دوباره آغاز کنید.",
 	"offset_preview_stale":      "ارقام تهاتر پس از پیش‌نمایش تغییر کرده است؛ ارقام تازه را ببینید و دوباره تأیید کنید.",
 
 	// The public verification of a certificate (reports/verification_code.go).

@@ -78,7 +78,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	server := api.New(db, authStore, api.Config{Logger: log, Province: issuer.Province, PublicURL: issuer.PublicURL,
 		ProvinceName: issuer.ProvinceName, IssuePlace: issuer.IssuePlace, Signer: issuer.Signer, CORSOrigins: cfg.CORSOrigins,
-		TrustedProxies: cfg.TrustedProxies, PublicRate: cfg.PublicRate, Pages: pages})
+		TrustedProxies: cfg.TrustedProxies, PublicRate: cfg.PublicRate, Pages: pages, Background: ctx})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -113,6 +113,8 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// Offset runs in the background stopped with ctx: let them record it.
+	server.Wait(shutdownCtx)
 	log.Info("stopped")
 	return nil
 }
