@@ -143,11 +143,13 @@ func checkClaim(ctx context.Context, tx *Tx, c *Claim) error {
 }
 
 // recordClaim writes the key's row in the transaction, if the transaction
-// changed anything; it reports whether it did. The row names the record of
+// changed anything (it has audit entries, or a statement named what it
+// wrote with Tx.Wrote: either spares asking the database); it reports
+// whether it did. The row names the record of
 // the first audit entry, so that a retry can say where the work went even if
 // the response is never stored.
 func recordClaim(ctx context.Context, tx *Tx, c *Claim) (bool, error) {
-	if len(tx.audit) == 0 {
+	if len(tx.audit) == 0 && tx.target == nil {
 		var wrote bool
 		if err := tx.GetContext(ctx, &wrote, `SELECT txid_current_if_assigned() IS NOT NULL`); err != nil {
 			return false, fmt.Errorf("did the transaction write: %w", err)
