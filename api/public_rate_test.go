@@ -14,7 +14,7 @@ import (
 // Retry-After past it, and leaves other addresses and the signed-in routes
 // alone. Issue 12, item 8's rate limit.
 func TestPublicRateLimit(t *testing.T) {
-	e := newSignInEnv(t, func(c *Config) {
+	e := newEnvWithConfig(t, func(c *Config) {
 		c.PublicRate = 6
 		c.TrustedProxies = []string{"127.0.0.1"}
 	})

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -17,23 +15,7 @@ import (
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
-	"github.com/taahod/taahod/internal/dbtest"
 )
-
-// newSignInEnv is newEnv with the server's configuration changed by adjust
-// (trusted proxies, for the tests that play several client addresses).
-func newSignInEnv(t *testing.T, adjust func(*Config)) *env {
-	t.Helper()
-	db := dbtest.New(t)
-	var logs bytes.Buffer
-	cfg := Config{Logger: slog.New(slog.NewJSONHandler(&syncWriter{w: &logs}, nil)), Province: "QZV",
-		PublicURL: "http://taahod.test", Signer: testSigner}
-	adjust(&cfg)
-	srv := New(db, auth.NewStore(db), cfg)
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	return &env{t: t, db: db, srv: srv, http: hs, logBuf: &logs}
-}
 
 // signInAs posts a sign-in with the given password, from the client
 // address from when it is not "" (as X-Forwarded-For: the tests' server
@@ -216,7 +198,7 @@ func TestSignInTimingHidesUserNames(t *testing.T) {
 // stay limited; X-Forwarded-For counts only from a trusted proxy; failed and
 // refused sign-ins are audited without the password. Issue 12, item 3.
 func TestSignInLimitsPerAddress(t *testing.T) {
-	e := newSignInEnv(t, func(c *Config) { c.TrustedProxies = []string{"127.0.0.1"} })
+	e := newEnvWithConfig(t, func(c *Config) { c.TrustedProxies = []string{"127.0.0.1"} })
 	e.mustCreateUser("acc1", taahod.RoleAuditor)
 	e.mustCreateUser("acc2", taahod.RoleAuditor)
 	const (
