@@ -18,20 +18,15 @@ func runKill9(ctx context.Context, s *suite) error {
 		return err
 	}
 	defer e.close()
-	_, pledge, err := secondUnitPledge(ctx, e)
+	acc := e.tokens["accountant"]
+	l, err := startSubmitters(ctx, e, "K9")
 	if err != nil {
 		return err
 	}
-	acc := e.tokens["accountant"]
-	l := newLedgerOfSubmissions()
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() { l.load(ctx, e, acc, pledge, "K9", 8, stop); close(done) }()
 	time.Sleep(1500 * time.Millisecond)
 	e.srv.kill9()
 	time.Sleep(300 * time.Millisecond)
-	close(stop)
-	<-done
+	l.halt()
 	inFlight := len(l.pending)
 	if err := e.srv.start(ctx); err != nil {
 		return fmt.Errorf("restart after kill -9: %w", err)

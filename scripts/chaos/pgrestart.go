@@ -20,15 +20,11 @@ func runPGRestart(ctx context.Context, s *suite) error {
 		return err
 	}
 	defer e.close()
-	_, pledge, err := secondUnitPledge(ctx, e)
+	acc := e.tokens["accountant"]
+	l, err := startSubmitters(ctx, e, "PG")
 	if err != nil {
 		return err
 	}
-	acc := e.tokens["accountant"]
-	l := newLedgerOfSubmissions()
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() { l.load(ctx, e, acc, pledge, "PG", 8, stop); close(done) }()
 	reads := statusCount{}
 	var readErrors []string
 	readsNoRetryAfter := 0
@@ -37,7 +33,7 @@ func runPGRestart(ctx context.Context, s *suite) error {
 		defer close(readsDone)
 		for i := 0; i < 5000; i++ {
 			select {
-			case <-stop:
+			case <-l.stop:
 				return
 			default:
 			}
@@ -67,8 +63,7 @@ func runPGRestart(ctx context.Context, s *suite) error {
 		}
 	}
 	time.Sleep(2 * time.Second)
-	close(stop)
-	<-done
+	l.halt()
 	<-readsDone
 	if restartErr != nil {
 		return restartErr
@@ -79,7 +74,7 @@ func runPGRestart(ctx context.Context, s *suite) error {
 	for time.Now().Before(deadline) && !recovered {
 		r, err := call(ctx, "GET", e.url("/readyz"), "", nil, "")
 		if err == nil && r.status == http.StatusOK {
-			_, err := submitExpenditure(ctx, e, acc, pledge, "PG-AFTER", "pg-after", "1000")
+			_, err := submitExpenditure(ctx, e, acc, l.pledge, "PG-AFTER", "pg-after", "1000")
 			recovered = err == nil
 		}
 		if !recovered {

@@ -166,3 +166,28 @@ func (l *ledgerOfSubmissions) why(subs []submission, n int) []string {
 	}
 	return out
 }
+
+// submitters are 8 clients submitting expenditures on the second unit's
+// pledge until stop is closed; done is closed once they have all returned.
+type submitters struct {
+	*ledgerOfSubmissions
+	pledge     int64
+	stop, done chan struct{}
+}
+
+// startSubmitters starts them, their invoices prefixed with prefix.
+func startSubmitters(ctx context.Context, e *env, prefix string) (*submitters, error) {
+	_, pledge, err := secondUnitPledge(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	s := &submitters{ledgerOfSubmissions: newLedgerOfSubmissions(), pledge: pledge, stop: make(chan struct{}), done: make(chan struct{})}
+	go func() { s.load(ctx, e, e.tokens["accountant"], pledge, prefix, 8, s.stop); close(s.done) }()
+	return s, nil
+}
+
+// halt stops the clients and waits for them.
+func (s *submitters) halt() {
+	close(s.stop)
+	<-s.done
+}
