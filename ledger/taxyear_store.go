@@ -65,18 +65,18 @@ func (s *Store) Assess(ctx context.Context, actor taahod.Actor, unit int64, year
 			    taxable_income = EXCLUDED.taxable_income, income_source = EXCLUDED.income_source,
 			    updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
 			RETURNING `+taxYearColumns,
-			unit, year, a.taxDue, a.taxableIncome, a.incomeSource, tx.Now, actorRef(actor))
+			unit, year, a.taxDue, a.taxableIncome, a.incomeSource, tx.Now, actor.UserKey())
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO tax_year_assessments (unit_id, fiscal_year, tax_due, taxable_income, income_source, recorded_at, recorded_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			unit, year, a.taxDue, a.taxableIncome, a.incomeSource, tx.Now, actorRef(actor)); err != nil {
+			unit, year, a.taxDue, a.taxableIncome, a.incomeSource, tx.Now, actor.UserKey()); err != nil {
 			return err
 		}
 		if delta := a.taxDue.Sub(before.TaxDue); !delta.IsZero() {
-			_, err := post(ctx, tx, actorRef(actor), Transaction{
+			_, err := post(ctx, tx, actor.UserKey(), Transaction{
 				Kind: TxAssessment, UnitID: unit, FiscalYear: year, Memo: "tax assessment",
 				Postings: []Posting{{taxAssessed(unit, year), delta.Neg()}, {taxDue(unit, year), delta}},
 			})
@@ -515,13 +515,13 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 				Posting{used, m.UsedIncrease},
 				Posting{due, m.OffsetIncrease.Neg()},
 				Posting{offset, m.OffsetIncrease})
-			if txID, err = post(ctx, tx, actorRef(actor), Transaction{Kind: TxOffset, UnitID: unit, FiscalYear: year,
+			if txID, err = post(ctx, tx, actor.UserKey(), Transaction{Kind: TxOffset, UnitID: unit, FiscalYear: year,
 				Memo: "Article 172 offset run", Postings: postings}); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE tax_years SET run_at = $3, run_by = $4 WHERE unit_id = $1 AND fiscal_year = $2`,
-			unit, year, tx.Now, actorRef(actor)); err != nil {
+			unit, year, tx.Now, actor.UserKey()); err != nil {
 			return err
 		}
 		tx.Audit(ctx, actor, "tax_year.offset", "tax_year", taxYearTarget(unit, year), map[string]any{

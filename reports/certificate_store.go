@@ -75,7 +75,7 @@ func (in IssueInput) validate() (reason string, err error) {
 	if in.UnitID <= 0 {
 		p.Add("unit_id", "required", "unit_id must name a unit")
 	}
-	if in.FiscalYear < 1300 || in.FiscalYear > 1500 {
+	if !taahod.ValidFiscalYear(in.FiscalYear) {
 		p.Add("fiscal_year", "out_of_range", "fiscal_year must be a Solar Hijri year such as 1404")
 	}
 	reason = defaultSupersedeReason
@@ -558,7 +558,7 @@ func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Uni
 			supersedes = &prev[0].ID
 			if _, err := tx.ExecContext(ctx, `
 				UPDATE certificates SET status = 'superseded', superseded_by = $2, status_at = $3, status_by = $4, status_reason = $5
-				 WHERE id = $1`, prev[0].ID, id, tx.Now, actorRef(actor), reason); err != nil {
+				 WHERE id = $1`, prev[0].ID, id, tx.Now, actor.UserKey(), reason); err != nil {
 				return err
 			}
 		}
@@ -568,7 +568,7 @@ func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Uni
 			            payload, signature, pdf, pdf_sha256, supersedes)
 			VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, decode($19, 'hex'), $20)`,
 			id, c.Serial, s.Issuer.Province, seq, unit.ID, year, st.TaxDue, st.SpendingUsed,
-			st.OffsetAmount, c.IssuedOn, tx.Now, actorRef(actor), string(content), issued.FactsPayload, issued.FactsSignature,
+			st.OffsetAmount, c.IssuedOn, tx.Now, actor.UserKey(), string(content), issued.FactsPayload, issued.FactsSignature,
 			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes); err != nil {
 			return err
 		}
@@ -732,7 +732,7 @@ func (s *Store) Revoke(ctx context.Context, actor taahod.Actor, serial string, i
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE certificates SET status = 'revoked', status_at = $2, status_by = $3, status_reason = $4 WHERE id = $1`,
-			r.ID, tx.Now, actorRef(actor), reason); err != nil {
+			r.ID, tx.Now, actor.UserKey(), reason); err != nil {
 			return err
 		}
 		tx.Audit(ctx, actor, "certificate.revoke", "certificate", serial, map[string]any{
@@ -745,14 +745,4 @@ func (s *Store) Revoke(ctx context.Context, actor taahod.Actor, serial string, i
 		return Record{}, err
 	}
 	return s.Lookup(ctx, serial)
-}
-
-// actorRef is the user id of an actor for a foreign key, or nil for the
-// system.
-func actorRef(a taahod.Actor) *int64 {
-	if a.UserID == 0 {
-		return nil
-	}
-	id := a.UserID
-	return &id
 }
