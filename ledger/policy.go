@@ -235,5 +235,5 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		UpdatedAtJalali *string `json:"updated_at_jalali"`
-	}{plain(p), jalaliTime(&p.UpdatedAt)})
+	}{plain(p), taahod.JalaliTimePtr(&p.UpdatedAt)})
 }

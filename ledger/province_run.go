@@ -208,8 +208,8 @@ func (s *Store) FindOffsetRun(ctx context.Context, year int, id int64) (OffsetRu
 	if err != nil {
 		return OffsetRun{}, err
 	}
-	r.StartedAtJalali = jalaliTime(&r.StartedAt)
-	r.FinishedAtJalali = jalaliTime(r.FinishedAt)
+	r.StartedAtJalali = taahod.JalaliTimePtr(&r.StartedAt)
+	r.FinishedAtJalali = taahod.JalaliTimePtr(r.FinishedAt)
 	return r, nil
 }
 

@@ -198,15 +198,12 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	}{
 		r.Serial, r.Status, r.UnitID, r.Printed.Unit.Name, r.Printed.Unit.NationalID, r.FiscalYear,
 		r.TaxDue, r.SpendingUsed, r.OffsetAmount, r.Printed.LegalBasis, r.Printed.PolicyMode,
-		r.IssuedOn, r.IssuedOn.Jalali(), r.IssuedAt, jalaliTime(&r.IssuedAt), r.IssuedBy, r.Printed.Officer,
+		r.IssuedOn, r.IssuedOn.Jalali(), r.IssuedAt, taahod.JalaliTimePtr(&r.IssuedAt), r.IssuedBy, r.Printed.Officer,
 		r.SHA256, r.FactsSHA256(), r.Payload, r.Signature, r.FactsPayload, r.FactsSignature, r.VerificationCode(),
 		r.Printed.QRURL, r.VerifyURL(), r.Supersedes, r.SupersededBy,
-		r.StatusAt, jalaliTime(r.StatusAt), r.StatusBy, r.StatusReason, exps,
+		r.StatusAt, taahod.JalaliTimePtr(r.StatusAt), r.StatusBy, r.StatusReason, exps,
 	})
 }
-
-// jalaliTime is the *_jalali twin of an instant (taahod.JalaliTimePtr).
-func jalaliTime(t *time.Time) *string { return taahod.JalaliTimePtr(t) }
 
 // annulled is the certificate as its annulled copy prints it: as issued,
 // with its status, the reason and the date it changed.
