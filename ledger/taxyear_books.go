@@ -1,19 +1,15 @@
 package ledger
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
-	"github.com/taahod/taahod/internal/database"
 )
 
 // yearBooks is what matching a unit-year reads: its policy and tax year, its
@@ -73,19 +69,31 @@ func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int,
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, taahod.Errorf(ENOPOLICY, "no offset policy is stored for %d: store one with PUT /policies/%d first", year, year)
 	} else if err != nil {
-		return b, err
+		return b, fmt.Errorf("read the offset policy of %d: %w", year, err)
 	}
 	b.policy = p
 	err = sqlx.GetContext(ctx, q, &b.taxYear, `SELECT `+taxYearColumns+` FROM tax_years WHERE unit_id = $1 AND fiscal_year = $2`+suffix, unit, year)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, taahod.Errorf(ENOASSESSMENT, "no tax is recorded for unit %d in %d: record it with PUT /units/%d/tax-years/%d first (0 when nothing is due)", unit, year, unit, year)
 	} else if err != nil {
-		return b, err
+		return b, fmt.Errorf("read the tax year of unit %d year %d: %w", unit, year, err)
 	}
 
-	// The years whose spending may be offered: this one under its own
-	// policy, and the earlier ones within its carry-forward whose own
-	// offset has been run, each under the policy it was offered under.
+	if b.carriedYears, b.carriedCategories, err = readCarried(ctx, q, unit, year, p); err != nil {
+		return b, err
+	}
+	if err := readFigures(ctx, q, &b, unit, year, oldest); err != nil {
+		return b, err
+	}
+	b.state.FiscalYear, b.state.TaxDue, b.state.TaxableIncome = year, b.taxYear.TaxDue, b.taxYear.TaxableIncome
+	return b, nil
+}
+
+// readCarried returns the earlier years' (year, category) pairs whose
+// spending the year takes in: the years within its policy's carry-forward
+// whose own offset has been run, each with the categories of the policy it
+// was offered under.
+func readCarried(ctx context.Context, q sqlx.QueryerContext, unit int64, year int, p Policy) (years []int64, categories []string, err error) {
 	type yearPolicy struct {
 		Year       int            `db:"fiscal_year"`
 		Categories pq.StringArray `db:"eligible_categories"`
@@ -97,17 +105,23 @@ func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int,
 			  FROM tax_years t JOIN offset_policies o ON o.fiscal_year = t.fiscal_year
 			 WHERE t.unit_id = $1 AND t.fiscal_year BETWEEN $2 AND $3 AND t.run_at IS NOT NULL`,
 			unit, year-p.CarryForwardYears, year-1); err != nil {
-			return b, err
+			return nil, nil, fmt.Errorf("read the years carried into unit %d year %d: %w", unit, year, err)
 		}
 	}
-	b.carriedYears, b.carriedCategories = []int64{}, []string{}
+	years, categories = []int64{}, []string{}
 	for _, c := range carried {
 		for _, category := range c.Categories {
-			b.carriedYears = append(b.carriedYears, int64(c.Year))
-			b.carriedCategories = append(b.carriedCategories, category)
+			years = append(years, int64(c.Year))
+			categories = append(categories, category)
 		}
 	}
+	return years, categories, nil
+}
 
+// readFigures reads into b the year's accounts, its approved eligible
+// spending and the sums of its candidates, and beside them the oldest
+// candidates, up to oldest of them.
+func readFigures(ctx context.Context, q sqlx.ExtContext, b *yearBooks, unit int64, year int, oldest int) error {
 	// The figures: the year's accounts, its approved eligible spending,
 	// and the sums of its candidates; and, beside them, the oldest
 	// candidates. The candidates are read once, by a hash join over the
@@ -127,7 +141,7 @@ func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int,
 		                    AND status IN ('approved', 'partially_approved')), 0) AS eligible,
 		       count(*) AS candidates, COALESCE(sum(balance), 0) AS available,
 		       COALESCE(sum(balance) FILTER (WHERE fiscal_year < $2), 0) AS carried_in`
-	args := []any{unit, year, pq.Array(p.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories),
+	args := []any{unit, year, pq.Array(b.policy.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories),
 		taxOffset(unit, year).Code(), usedSpending(unit, year).Code(), taxDue(unit, year).Code()}
 	var query string
 	if oldest > 0 {
@@ -146,7 +160,7 @@ func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int,
 		          FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
 		         WHERE ` + candidatesWhere + `) candidate`
 	}
-	err = withHashJoins(ctx, q, func() error {
+	err := withHashJoins(ctx, q, func() error {
 		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
@@ -175,10 +189,9 @@ func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int,
 		return rows.Err()
 	})
 	if err != nil {
-		return b, err
+		return fmt.Errorf("read the books of unit %d year %d: %w", unit, year, err)
 	}
-	b.state.FiscalYear, b.state.TaxDue, b.state.TaxableIncome = year, b.taxYear.TaxDue, b.taxYear.TaxableIncome
-	return b, nil
+	return nil
 }
 
 // withHashJoins runs fn, whose statements join a unit's expenditures with

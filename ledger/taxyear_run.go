@@ -3,15 +3,12 @@ package ledger
 import (
 	"cmp"
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
 )
@@ -155,7 +152,10 @@ func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, y
 // ESTALEPREVIEW having posted nothing.
 func (s *Store) runOffset(ctx context.Context, actor taahod.Actor, unit int64, year int, fingerprint string) (Statement, error) {
 	st, _, err := s.runOffsetAdding(ctx, actor, unit, year, fingerprint, true)
-	return st, err
+	if err != nil {
+		return st, fmt.Errorf("run offset unit %d year %d: %w", unit, year, err)
+	}
+	return st, nil
 }
 
 // runOffsetAdding is runOffset that also returns the match the run posted,

@@ -1,16 +1,12 @@
 package ledger
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
@@ -91,7 +87,10 @@ func (s *Store) Assess(ctx context.Context, actor taahod.Actor, unit int64, year
 		tx.Audit(ctx, actor, "tax_year.assess", "tax_year", taxYearTarget(unit, year), changes)
 		return nil
 	})
-	return ty, err
+	if err != nil {
+		return ty, fmt.Errorf("assess unit %d year %d: %w", unit, year, err)
+	}
+	return ty, nil
 }
 
 func taxYearTarget(unit int64, year int) string {
