@@ -67,3 +67,13 @@ func (a Actor) CanSeeUnit(unitID int64) bool {
 func (a Actor) SeesTaxFigures() bool {
 	return a.Is(RoleAdmin, RoleTaxOfficer, RoleAuditor, RoleAccountant)
 }
+
+// UserKey is the actor's user id for a foreign key column (who made a
+// record): nil for the system actor, which is no user.
+func (a Actor) UserKey() *int64 {
+	if a.UserID == 0 {
+		return nil
+	}
+	id := a.UserID
+	return &id
+}

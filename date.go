@@ -167,11 +167,27 @@ func FromJalali(y, m, d int) (Date, error) {
 	return Date{gy, gm, gd}, nil
 }
 
+// The fiscal years this service keeps, the one range every check uses: wide
+// enough for any record of the working group, and every day of them is a
+// Date.
+const (
+	FirstFiscalYear = 1300
+	LastFiscalYear  = 1500
+)
+
+// ValidFiscalYear reports whether year is a fiscal year this service keeps.
+func ValidFiscalYear(year int) bool {
+	return year >= FirstFiscalYear && year <= LastFiscalYear
+}
+
 // FiscalYearBounds returns the first (1 Farvardin) and last (29 or 30
 // Esfand) days of the Solar Hijri fiscal year. Both are zero when the year
-// lies outside the supported range; callers that take a year from outside
-// check IsZero.
+// is not a ValidFiscalYear; callers that take a year from outside check
+// IsZero.
 func FiscalYearBounds(year int) (first, last Date) {
+	if !ValidFiscalYear(year) {
+		return Date{}, Date{}
+	}
 	first, err := FromJalali(year, 1, 1)
 	if err != nil {
 		return Date{}, Date{}

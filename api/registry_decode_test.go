@@ -10,8 +10,10 @@ import (
 
 // FuzzRegistryBodies feeds arbitrary bodies to the decoding and validation
 // of the registry's JSON bodies (sessions, resolutions, status changes,
-// cases, revivals): they never panic, every refusal is a domain error whose
-// code has a status, and an accepted date is a real day.
+// cases, revivals): they never panic, and every refusal is a domain error
+// whose code has a status. That an accepted date is a real day is checked
+// where dates are read (registry's FuzzParseDateCell, taahod's
+// FuzzParseDate and FuzzParseJalali).
 func FuzzRegistryBodies(f *testing.F) {
 	for _, seed := range []string{
 		`{"kind":"field","held_on_jalali":"1404/02/10","county":"آوج","attendees":["اداره كل"]}`,

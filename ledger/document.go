@@ -85,7 +85,7 @@ func (d Document) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		CreatedAtJalali *string `json:"created_at_jalali"`
-	}{plain(d), jalaliTime(&d.CreatedAt)})
+	}{plain(d), taahod.JalaliTimePtr(&d.CreatedAt)})
 }
 
 // NewDocument is an uploaded file: the name the client gave it and its bytes.

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
 )
 
 // MarshalJSON writes the expenditure with the Solar Hijri twins of its
@@ -86,17 +87,17 @@ func (e Expenditure) MarshalJSON() ([]byte, error) {
 	b = append(b, `,"spent_on_jalali":`...)
 	b = appendString(b, e.SpentOn.Jalali())
 	b = append(b, `,"reviewed_at_jalali":`...)
-	b = appendStringPtr(b, jalaliTime(e.ReviewedAt))
+	b = appendStringPtr(b, taahod.JalaliTimePtr(e.ReviewedAt))
 	b = append(b, `,"reversed_at_jalali":`...)
-	b = appendStringPtr(b, jalaliTime(e.ReversedAt))
+	b = appendStringPtr(b, taahod.JalaliTimePtr(e.ReversedAt))
 	b = append(b, `,"withdrawn_at_jalali":`...)
-	b = appendStringPtr(b, jalaliTime(e.WithdrawnAt))
+	b = appendStringPtr(b, taahod.JalaliTimePtr(e.WithdrawnAt))
 	b = append(b, `,"submitted_at_jalali":`...)
-	b = appendStringPtr(b, jalaliTime(&e.SubmittedAt))
+	b = appendStringPtr(b, taahod.JalaliTimePtr(&e.SubmittedAt))
 	b = append(b, `,"created_at_jalali":`...)
-	b = appendStringPtr(b, jalaliTime(&e.CreatedAt))
+	b = appendStringPtr(b, taahod.JalaliTimePtr(&e.CreatedAt))
 	b = append(b, `,"updated_at_jalali":`...)
-	b = appendStringPtr(b, jalaliTime(&e.UpdatedAt))
+	b = appendStringPtr(b, taahod.JalaliTimePtr(&e.UpdatedAt))
 	return append(b, '}'), nil
 }
 

@@ -55,8 +55,8 @@ func TestExpenditureJSON(t *testing.T) {
 			SubmittedAtJalali *string `json:"submitted_at_jalali"`
 			CreatedAtJalali   *string `json:"created_at_jalali"`
 			UpdatedAtJalali   *string `json:"updated_at_jalali"`
-		}{plain(e), e.SpentOn.Jalali(), jalaliTime(e.ReviewedAt), jalaliTime(e.ReversedAt), jalaliTime(e.WithdrawnAt),
-			jalaliTime(&e.SubmittedAt), jalaliTime(&e.CreatedAt), jalaliTime(&e.UpdatedAt)})
+		}{plain(e), e.SpentOn.Jalali(), taahod.JalaliTimePtr(e.ReviewedAt), taahod.JalaliTimePtr(e.ReversedAt), taahod.JalaliTimePtr(e.WithdrawnAt),
+			taahod.JalaliTimePtr(&e.SubmittedAt), taahod.JalaliTimePtr(&e.CreatedAt), taahod.JalaliTimePtr(&e.UpdatedAt)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestExpenditureJSON(t *testing.T) {
 			want, err := json.Marshal(struct {
 				plain
 				AtJalali *string `json:"at_jalali"`
-			}{plain(r), jalaliTime(&r.At)})
+			}{plain(r), taahod.JalaliTimePtr(&r.At)})
 			if err != nil {
 				t.Fatal(err)
 			}

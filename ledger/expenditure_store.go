@@ -325,8 +325,8 @@ func (s *Store) UpdateExpenditure(ctx context.Context, actor taahod.Actor, id in
 		if p.Cancelled {
 			return cancelledPledge(e.PledgeID)
 		}
-		changes := map[string]any{}
-		change := func(name string, from, to any) { changes[name] = map[string]any{"from": from, "to": to} }
+		changes := taahod.Changes{}
+		change := changes.Record
 		old := e.Amount
 		if patch.Amount.Set && !patch.amount.Equal(e.Amount) {
 			change("amount", e.Amount, patch.amount)
@@ -340,31 +340,11 @@ func (s *Store) UpdateExpenditure(ctx context.Context, actor taahod.Actor, id in
 			e.SpentOn = patch.spentOn
 			e.FiscalYear = e.SpentOn.FiscalYear()
 		}
-		setText := func(name string, o taahod.Optional[string], dst *string) {
-			if o.Set && o.Value != *dst {
-				change(name, *dst, o.Value)
-				*dst = o.Value
-			}
-		}
-		setNullable := func(name string, o taahod.Optional[string], dst **string) {
-			if !o.Set {
-				return
-			}
-			var next *string
-			if !o.Null {
-				v := o.Value
-				next = &v
-			}
-			if !samePtr(*dst, next) {
-				change(name, *dst, next)
-				*dst = next
-			}
-		}
-		setText("invoice_no", patch.InvoiceNo, &e.InvoiceNo)
-		setText("vendor_name", patch.VendorName, &e.VendorName)
-		setText("category", patch.Category, &e.Category)
-		setNullable("vendor_national_id", patch.VendorNationalID, &e.VendorNationalID)
-		setNullable("description", patch.Description, &e.Description)
+		taahod.Apply(changes, "invoice_no", patch.InvoiceNo, &e.InvoiceNo)
+		taahod.Apply(changes, "vendor_name", patch.VendorName, &e.VendorName)
+		taahod.Apply(changes, "category", patch.Category, &e.Category)
+		taahod.ApplyNullable(changes, "vendor_national_id", patch.VendorNationalID, &e.VendorNationalID)
+		taahod.ApplyNullable(changes, "description", patch.Description, &e.Description)
 		if len(changes) == 0 {
 			e, err = answer(ctx, tx, actor, e)
 			return err
@@ -445,40 +425,40 @@ func (s *Store) WithdrawExpenditure(ctx context.Context, actor taahod.Actor, id 
 // ListExpenditures returns the expenditures the actor may see that match f,
 // by id, at most f.Limit, redacted for the actor.
 func (s *Store) ListExpenditures(ctx context.Context, actor taahod.Actor, f ExpenditureFilter) ([]Expenditure, error) {
-	q := placeholders{}
-	q.add("e.id > " + q.arg(f.AfterID))
+	q := database.Filter{}
+	q.Where("e.id > " + q.Arg(f.AfterID))
 	if scope := unitScope(actor); scope != nil {
-		q.add("e.unit_id = ANY(" + q.arg(scope) + ")")
+		q.Where("e.unit_id = ANY(" + q.Arg(scope) + ")")
 	}
 	if f.UnitID > 0 {
-		q.add("e.unit_id = " + q.arg(f.UnitID))
+		q.Where("e.unit_id = " + q.Arg(f.UnitID))
 	}
 	if f.PledgeID > 0 {
-		q.add("e.pledge_id = " + q.arg(f.PledgeID))
+		q.Where("e.pledge_id = " + q.Arg(f.PledgeID))
 	}
 	if f.SchoolID > 0 {
-		q.add("p.school_id = " + q.arg(f.SchoolID))
+		q.Where("p.school_id = " + q.Arg(f.SchoolID))
 	}
 	if f.Status != "" {
-		q.add("e.status = " + q.arg(f.Status))
+		q.Where("e.status = " + q.Arg(f.Status))
 	}
 	if f.FiscalYear != 0 {
-		q.add("e.fiscal_year = " + q.arg(f.FiscalYear))
+		q.Where("e.fiscal_year = " + q.Arg(f.FiscalYear))
 	}
 	if !f.From.IsZero() {
-		q.add("e.spent_on >= " + q.arg(f.From) + "::date")
+		q.Where("e.spent_on >= " + q.Arg(f.From) + "::date")
 	}
 	if !f.To.IsZero() {
-		q.add("e.spent_on <= " + q.arg(f.To) + "::date")
+		q.Where("e.spent_on <= " + q.Arg(f.To) + "::date")
 	}
 	if f.MissingDocuments {
-		q.add("e.status IN ('submitted', 'rejected') AND NOT EXISTS (SELECT 1 FROM expenditure_documents d WHERE d.expenditure_id = e.id)")
+		q.Where("e.status IN ('submitted', 'rejected') AND NOT EXISTS (SELECT 1 FROM expenditure_documents d WHERE d.expenditure_id = e.id)")
 	}
 	// invoice_key is the folded invoice number (InvoiceKey).
-	q.search(f.Query, "e.invoice_key", "taahod_fold(e.vendor_name)")
+	q.Search(f.Query, "e.invoice_key", "taahod_fold(e.vendor_name)")
 	list := []Expenditure{}
 	err := s.DB.SelectContext(ctx, &list, `SELECT `+expenditureColumns+` FROM expenditures e JOIN pledges p ON p.id = e.pledge_id
-		WHERE `+q.clause()+` ORDER BY e.id LIMIT `+q.arg(f.Limit), q.args...)
+		WHERE `+q.Clause()+` ORDER BY e.id LIMIT `+q.Arg(f.Limit), q.Args...)
 	if err != nil {
 		return nil, database.MapError(err)
 	}

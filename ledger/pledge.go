@@ -55,7 +55,7 @@ func (p Pledge) MarshalJSON() ([]byte, error) {
 		DueOnJalali       *string `json:"due_on_jalali"`
 		CancelledAtJalali *string `json:"cancelled_at_jalali"`
 		CreatedAtJalali   *string `json:"created_at_jalali"`
-	}{plain(p), p.PledgedOn.Jalali(), jalaliDate(p.DueOn), jalaliTime(p.CancelledAt), jalaliTime(&p.CreatedAt)})
+	}{plain(p), p.PledgedOn.Jalali(), jalaliDate(p.DueOn), taahod.JalaliTimePtr(p.CancelledAt), taahod.JalaliTimePtr(&p.CreatedAt)})
 }
 
 // NewPledge is what recording a pledge takes. Dates may come in either

@@ -105,25 +105,25 @@ func (s *Store) FindPledge(ctx context.Context, actor taahod.Actor, id int64) (P
 // ListPledges returns the pledges the actor may see that match f, by id, at
 // most f.Limit.
 func (s *Store) ListPledges(ctx context.Context, actor taahod.Actor, f PledgeFilter) ([]Pledge, error) {
-	q := placeholders{}
-	q.arg(s.today()) // $1 of pledgeSelect
-	q.add("p.id > " + q.arg(f.AfterID))
+	q := database.Filter{}
+	q.Arg(s.today()) // $1 of pledgeSelect
+	q.Where("p.id > " + q.Arg(f.AfterID))
 	if scope := unitScope(actor); scope != nil {
-		q.add("p.unit_id = ANY(" + q.arg(scope) + ")")
+		q.Where("p.unit_id = ANY(" + q.Arg(scope) + ")")
 	}
 	if f.UnitID > 0 {
-		q.add("p.unit_id = " + q.arg(f.UnitID))
+		q.Where("p.unit_id = " + q.Arg(f.UnitID))
 	}
 	if f.SchoolID > 0 {
-		q.add("p.school_id = " + q.arg(f.SchoolID))
+		q.Where("p.school_id = " + q.Arg(f.SchoolID))
 	}
 	status := "TRUE"
 	if f.Status != "" {
-		status = "status = " + q.arg(f.Status)
+		status = "status = " + q.Arg(f.Status)
 	}
 	pledges := []Pledge{}
-	err := s.DB.SelectContext(ctx, &pledges, `SELECT * FROM (`+pledgeSelect+` WHERE `+q.clause()+`) p WHERE `+
-		status+` ORDER BY id LIMIT `+q.arg(f.Limit), q.args...)
+	err := s.DB.SelectContext(ctx, &pledges, `SELECT * FROM (`+pledgeSelect+` WHERE `+q.Clause()+`) p WHERE `+
+		status+` ORDER BY id LIMIT `+q.Arg(f.Limit), q.Args...)
 	return pledges, database.MapError(err)
 }
 

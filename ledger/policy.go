@@ -51,11 +51,6 @@ func (p Policy) EffectiveRate() decimal.Decimal {
 	return p.Rate
 }
 
-// Eligible reports whether spending of the category counts under the policy.
-func (p Policy) Eligible(category string) bool {
-	return slices.Contains(p.EligibleCategories, category)
-}
-
 // Round rounds a non-negative amount to the policy's unit, down or half to
 // even, exactly.
 func (p Policy) Round(x decimal.Decimal) decimal.Decimal {
@@ -97,9 +92,7 @@ const MaxCarryForwardYears = 10
 func (in PolicyInput) Policy(year int) (Policy, error) {
 	var p taahod.Problems
 	pol := Policy{FiscalYear: year, Mode: in.Mode, Rounding: in.Rounding, LegalBasis: strings.TrimSpace(in.LegalBasis)}
-	if year < 1300 || year > 1500 {
-		p.Add("year", "out_of_range", "the fiscal year must be a Solar Hijri year such as 1404")
-	}
+	checkYear(&p, year)
 	switch in.Mode {
 	case ModeDeduction, ModeCredit:
 	case "":
@@ -242,5 +235,5 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		UpdatedAtJalali *string `json:"updated_at_jalali"`
-	}{plain(p), jalaliTime(&p.UpdatedAt)})
+	}{plain(p), taahod.JalaliTimePtr(&p.UpdatedAt)})
 }

@@ -69,7 +69,7 @@ func (s *Store) SetPolicy(ctx context.Context, actor taahod.Actor, year int, in 
 			    updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
 			RETURNING `+policyColumns,
 			year, pol.Mode, pol.Rate, pol.TaxRate, pol.DeductionCapRate, pol.CapAmount, pol.CarryForwardYears,
-			pol.RoundingUnit, pol.Rounding, pq.Array(pol.EligibleCategories), pol.LegalBasis, tx.Now, actorRef(actor))
+			pol.RoundingUnit, pol.Rounding, pq.Array(pol.EligibleCategories), pol.LegalBasis, tx.Now, actor.UserKey())
 		if err != nil {
 			return err
 		}
@@ -135,14 +135,4 @@ func policyFrozen(ctx context.Context, q sqlx.QueryerContext, year int) (bool, e
 	var frozen bool
 	err := sqlx.GetContext(ctx, q, &frozen, `SELECT EXISTS (SELECT 1 FROM certificates WHERE fiscal_year = $1)`, year)
 	return frozen, err
-}
-
-// actorRef is the user id of an actor for a foreign key, or nil for the
-// system.
-func actorRef(a taahod.Actor) *int64 {
-	if a.UserID == 0 {
-		return nil
-	}
-	id := a.UserID
-	return &id
 }

@@ -172,7 +172,7 @@ func (s *Store) StartOffsetRun(ctx context.Context, actor taahod.Actor, year int
 		}
 		if err := tx.GetContext(ctx, &run.ID, `
 			INSERT INTO offset_runs (fiscal_year, status, units_total, started_at, started_by)
-			VALUES ($1, 'running', $2, $3, $4) RETURNING id`, year, len(run.units), tx.Now, actorRef(actor)); err != nil {
+			VALUES ($1, 'running', $2, $3, $4) RETURNING id`, year, len(run.units), tx.Now, actor.UserKey()); err != nil {
 			return err
 		}
 		tx.Audit(ctx, actor, "offset_run.start", "offset_run", run.ID, map[string]any{"fiscal_year": year, "units_total": len(run.units)})
@@ -208,8 +208,8 @@ func (s *Store) FindOffsetRun(ctx context.Context, year int, id int64) (OffsetRu
 	if err != nil {
 		return OffsetRun{}, err
 	}
-	r.StartedAtJalali = jalaliTime(&r.StartedAt)
-	r.FinishedAtJalali = jalaliTime(r.FinishedAt)
+	r.StartedAtJalali = taahod.JalaliTimePtr(&r.StartedAt)
+	r.FinishedAtJalali = taahod.JalaliTimePtr(r.FinishedAt)
 	return r, nil
 }
 

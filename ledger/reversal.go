@@ -95,7 +95,7 @@ func (s *Store) ReverseApproval(ctx context.Context, actor taahod.Actor, id int6
 		}
 		reversed := make([]int64, 0, len(undo)+1)
 		for _, t := range append(undo, approval) {
-			rid, err := reverse(ctx, tx, actorRef(actor), t, "reversal of the approval of expenditure "+decimal.NewFromInt(id).String()+": "+reason)
+			rid, err := reverse(ctx, tx, actor.UserKey(), t, "reversal of the approval of expenditure "+decimal.NewFromInt(id).String()+": "+reason)
 			if err != nil {
 				return err
 			}
@@ -109,7 +109,7 @@ func (s *Store) ReverseApproval(ctx context.Context, actor taahod.Actor, id int6
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE expenditures SET status = 'reversed', reversed_at = $2, reversed_by = $3, reversal_reason = $4, updated_at = $2
-			 WHERE id = $1`, id, tx.Now, actorRef(actor), reason); err != nil {
+			 WHERE id = $1`, id, tx.Now, actor.UserKey(), reason); err != nil {
 			return err
 		}
 		// A reversed expenditure no longer stands against its pledge.

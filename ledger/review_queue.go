@@ -96,25 +96,25 @@ func (f QueueFilter) Validate() error {
 
 // where adds the filter's conditions, and the actor's scope, on the
 // expenditure e joined with its unit u.
-func (f QueueFilter) where(q *placeholders, actor taahod.Actor) {
-	q.add("e.status = 'submitted'")
+func (f QueueFilter) where(q *database.Filter, actor taahod.Actor) {
+	q.Where("e.status = 'submitted'")
 	if scope := unitScope(actor); scope != nil {
-		q.add("e.unit_id = ANY(" + q.arg(scope) + ")")
+		q.Where("e.unit_id = ANY(" + q.Arg(scope) + ")")
 	}
 	if f.UnitID > 0 {
-		q.add("e.unit_id = " + q.arg(f.UnitID))
+		q.Where("e.unit_id = " + q.Arg(f.UnitID))
 	}
 	if f.County != "" {
-		q.add("taahod_fold(u.county) = " + q.arg(taahod.FoldText(f.County)))
+		q.Where("taahod_fold(u.county) = " + q.Arg(taahod.FoldText(f.County)))
 	}
 	if f.Category != "" {
-		q.add("e.category = " + q.arg(f.Category))
+		q.Where("e.category = " + q.Arg(f.Category))
 	}
 	if f.AmountMin.Valid {
-		q.add("e.amount >= " + q.arg(f.AmountMin.Decimal))
+		q.Where("e.amount >= " + q.Arg(f.AmountMin.Decimal))
 	}
 	if f.AmountMax.Valid {
-		q.add("e.amount <= " + q.arg(f.AmountMax.Decimal))
+		q.Where("e.amount <= " + q.Arg(f.AmountMax.Decimal))
 	}
 }
 
@@ -132,10 +132,10 @@ func (s *Store) FilterReviewQueue(ctx context.Context, actor taahod.Actor, f Que
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	q := placeholders{}
+	q := database.Filter{}
 	f.where(&q, actor)
 	if after.ID > 0 {
-		q.add("(e.submitted_at, e.id) > (" + q.arg(after.SubmittedAt) + "::timestamptz, " + q.arg(after.ID) + "::bigint)")
+		q.Where("(e.submitted_at, e.id) > (" + q.Arg(after.SubmittedAt) + "::timestamptz, " + q.Arg(after.ID) + "::bigint)")
 	}
 	var rows []struct {
 		Expenditure
@@ -152,8 +152,8 @@ func (s *Store) FilterReviewQueue(ctx context.Context, actor taahod.Actor, f Que
 		  JOIN pledges p ON p.id = e.pledge_id
 		  JOIN units u ON u.id = e.unit_id
 		  JOIN schools s ON s.id = p.school_id
-		 WHERE `+q.clause()+`
-		 ORDER BY e.submitted_at, e.id LIMIT `+q.arg(limit), q.args...)
+		 WHERE `+q.Clause()+`
+		 ORDER BY e.submitted_at, e.id LIMIT `+q.Arg(limit), q.Args...)
 	if err != nil {
 		return nil, database.MapError(err)
 	}
@@ -202,14 +202,14 @@ func (s *Store) CountReviewQueue(ctx context.Context, actor taahod.Actor, f Queu
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
-	q := placeholders{}
+	q := database.Filter{}
 	f.where(&q, actor)
 	join := ""
 	if f.County != "" {
 		join = " JOIN units u ON u.id = e.unit_id"
 	}
 	var n int
-	if err := s.DB.GetContext(ctx, &n, `SELECT count(*) FROM expenditures e`+join+` WHERE `+q.clause(), q.args...); err != nil {
+	if err := s.DB.GetContext(ctx, &n, `SELECT count(*) FROM expenditures e`+join+` WHERE `+q.Clause(), q.Args...); err != nil {
 		return 0, database.MapError(err)
 	}
 	return n, nil

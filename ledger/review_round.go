@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
 )
 
@@ -53,7 +54,7 @@ func (r ReviewRound) appendJSON(b []byte) []byte {
 	b = append(b, `,"at":`...)
 	b = appendTimePtr(b, &r.At)
 	b = append(b, `,"at_jalali":`...)
-	b = appendStringPtr(b, jalaliTime(&r.At))
+	b = appendStringPtr(b, taahod.JalaliTimePtr(&r.At))
 	return append(b, '}')
 }
 

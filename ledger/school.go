@@ -59,7 +59,7 @@ func (s School) MarshalJSON() ([]byte, error) {
 		plain
 		CreatedAtJalali *string `json:"created_at_jalali"`
 		UpdatedAtJalali *string `json:"updated_at_jalali"`
-	}{plain(s), jalaliTime(&s.CreatedAt), jalaliTime(&s.UpdatedAt)})
+	}{plain(s), taahod.JalaliTimePtr(&s.CreatedAt), taahod.JalaliTimePtr(&s.UpdatedAt)})
 }
 
 // PledgingUnit is a unit that pledged to a school, with the sum of its
@@ -218,7 +218,7 @@ func (r Progress) MarshalJSON() ([]byte, error) {
 		plain
 		ReportedOnJalali string  `json:"reported_on_jalali"`
 		CreatedAtJalali  *string `json:"created_at_jalali"`
-	}{plain(r), r.ReportedOn.Jalali(), jalaliTime(&r.CreatedAt)})
+	}{plain(r), r.ReportedOn.Jalali(), taahod.JalaliTimePtr(&r.CreatedAt)})
 }
 
 // NewProgress is a progress report. Percent is the whole percent complete;

@@ -86,21 +86,21 @@ func (s *Store) FindSchool(ctx context.Context, actor taahod.Actor, id int64) (S
 
 // ListSchools returns the schools that match f, by id, at most f.Limit.
 func (s *Store) ListSchools(ctx context.Context, actor taahod.Actor, f SchoolFilter) ([]School, error) {
-	q := placeholders{}
-	q.arg(unitScope(actor))
-	q.add("s.id > " + q.arg(f.AfterID))
+	q := database.Filter{}
+	q.Arg(unitScope(actor))
+	q.Where("s.id > " + q.Arg(f.AfterID))
 	if f.County != "" {
-		q.add("taahod_fold(s.county) = " + q.arg(taahod.FoldText(f.County)))
+		q.Where("taahod_fold(s.county) = " + q.Arg(taahod.FoldText(f.County)))
 	}
-	q.search(f.Query, "taahod_fold(s.name)")
+	q.Search(f.Query, "taahod_fold(s.name)")
 	if f.Status != "" {
-		q.add("s.status = " + q.arg(f.Status))
+		q.Where("s.status = " + q.Arg(f.Status))
 	}
 	if f.Kind != "" {
-		q.add("s.kind = " + q.arg(f.Kind))
+		q.Where("s.kind = " + q.Arg(f.Kind))
 	}
 	schools := []School{}
-	err := s.DB.SelectContext(ctx, &schools, schoolSelect+` WHERE `+q.clause()+` ORDER BY s.id LIMIT `+q.arg(f.Limit), q.args...)
+	err := s.DB.SelectContext(ctx, &schools, schoolSelect+` WHERE `+q.Clause()+` ORDER BY s.id LIMIT `+q.Arg(f.Limit), q.Args...)
 	if err != nil {
 		return nil, database.MapError(err)
 	}
@@ -159,40 +159,13 @@ func (s *Store) UpdateSchool(ctx context.Context, actor taahod.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		changes := map[string]any{}
-		change := func(name string, from, to any) { changes[name] = map[string]any{"from": from, "to": to} }
-		if patch.Name.Set && patch.Name.Value != sc.Name {
-			change("name", sc.Name, patch.Name.Value)
-			sc.Name = patch.Name.Value
-		}
-		if patch.Kind.Set && patch.Kind.Value != sc.Kind {
-			change("kind", sc.Kind, patch.Kind.Value)
-			sc.Kind = patch.Kind.Value
-		}
-		if patch.County.Set && patch.County.Value != sc.County {
-			change("county", sc.County, patch.County.Value)
-			sc.County = patch.County.Value
-		}
-		if patch.Address.Set {
-			var next *string
-			if !patch.Address.Null {
-				next = &patch.Address.Value
-			}
-			if !samePtr(sc.Address, next) {
-				change("address", sc.Address, next)
-				sc.Address = next
-			}
-		}
-		if patch.Classrooms.Set {
-			var next *int
-			if !patch.Classrooms.Null {
-				next = &patch.Classrooms.Value
-			}
-			if !samePtr(sc.Classrooms, next) {
-				change("classrooms", sc.Classrooms, next)
-				sc.Classrooms = next
-			}
-		}
+		changes := taahod.Changes{}
+		change := changes.Record
+		taahod.Apply(changes, "name", patch.Name, &sc.Name)
+		taahod.Apply(changes, "kind", patch.Kind, &sc.Kind)
+		taahod.Apply(changes, "county", patch.County, &sc.County)
+		taahod.ApplyNullable(changes, "address", patch.Address, &sc.Address)
+		taahod.ApplyNullable(changes, "classrooms", patch.Classrooms, &sc.Classrooms)
 		if patch.EstimatedCost.Set {
 			next := patch.estimatedCost
 			if next.Valid != sc.EstimatedCost.Valid || !next.Decimal.Equal(sc.EstimatedCost.Decimal) {
@@ -232,13 +205,6 @@ func (s *Store) UpdateSchool(ctx context.Context, actor taahod.Actor, id int64, 
 		return School{}, err
 	}
 	return s.FindSchool(ctx, actor, id)
-}
-
-func samePtr[T comparable](a, b *T) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
 }
 
 // AddProgress records a progress report on a school's timeline and moves

@@ -1,9 +1,6 @@
 package ledger
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
 )
@@ -25,28 +22,6 @@ func NewStore(db *database.DB) *Store { return &Store{DB: db} }
 
 // today is the civil date in Tehran by the store's clock.
 func (s *Store) today() taahod.Date { return taahod.Today(s.DB.Now()) }
-
-// placeholders builds the WHERE clause of a filtered list: each condition
-// names its values through arg, which numbers them; values never enter the
-// text.
-type placeholders struct {
-	where []string
-	args  []any
-}
-
-func (q *placeholders) arg(v any) string {
-	q.args = append(q.args, v)
-	return fmt.Sprintf("$%d", len(q.args))
-}
-
-func (q *placeholders) add(cond string) { q.where = append(q.where, cond) }
-
-func (q *placeholders) clause() string {
-	if len(q.where) == 0 {
-		return "TRUE"
-	}
-	return strings.Join(q.where, " AND ")
-}
 
 // text is the value of an optional text input, "" when absent.
 func text(s *string) string {

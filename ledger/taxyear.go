@@ -81,7 +81,7 @@ func (in TaxYearInput) validate(year int) (assessment, error) {
 
 // checkYear refuses fiscal years outside what the books keep.
 func checkYear(p *taahod.Problems, year int) {
-	if year < 1300 || year > 1500 {
+	if !taahod.ValidFiscalYear(year) {
 		p.Add("year", "out_of_range", "the fiscal year must be a Solar Hijri year such as 1404")
 	}
 }

@@ -1,6 +1,10 @@
 package ledger
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/taahod/taahod"
+)
 
 // The tax figures' answers carry the Solar Hijri twins of their timestamps
 // (jalaliTime: "1404/09/05 14:30:00" in Tehran), as every date of the API
@@ -13,7 +17,7 @@ func (t TaxYear) MarshalJSON() ([]byte, error) {
 		plain
 		RunAtJalali     *string `json:"run_at_jalali"`
 		UpdatedAtJalali *string `json:"updated_at_jalali"`
-	}{plain(t), jalaliTime(t.RunAt), jalaliTime(&t.UpdatedAt)})
+	}{plain(t), taahod.JalaliTimePtr(t.RunAt), taahod.JalaliTimePtr(&t.UpdatedAt)})
 }
 
 // MarshalJSON adds recorded_at_jalali.
@@ -22,7 +26,7 @@ func (a Assessment) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		RecordedAtJalali *string `json:"recorded_at_jalali"`
-	}{plain(a), jalaliTime(&a.RecordedAt)})
+	}{plain(a), taahod.JalaliTimePtr(&a.RecordedAt)})
 }
 
 // MarshalJSON adds run_at_jalali.
@@ -31,5 +35,5 @@ func (s Statement) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		RunAtJalali *string `json:"run_at_jalali"`
-	}{plain(s), jalaliTime(s.RunAt)})
+	}{plain(s), taahod.JalaliTimePtr(s.RunAt)})
 }

@@ -27,21 +27,21 @@ func (s *Store) ListTaxYears(ctx context.Context, actor taahod.Actor, f TaxYearF
 	if !actor.SeesTaxFigures() {
 		return nil, taahod.Errorf(taahod.EFORBIDDEN, "tax years are units' tax figures, which the %s role does not see", actor.Role)
 	}
-	q := placeholders{}
+	q := database.Filter{}
 	if scope := unitScope(actor); scope != nil {
-		q.add("unit_id = ANY(" + q.arg(scope) + ")")
+		q.Where("unit_id = ANY(" + q.Arg(scope) + ")")
 	}
 	if f.UnitID > 0 {
-		q.add("unit_id = " + q.arg(f.UnitID))
+		q.Where("unit_id = " + q.Arg(f.UnitID))
 	}
 	if f.UnitIDs != nil {
-		q.add("unit_id = ANY(" + q.arg(pq.Array(f.UnitIDs)) + ")")
+		q.Where("unit_id = ANY(" + q.Arg(pq.Array(f.UnitIDs)) + ")")
 	}
 	if f.FiscalYear > 0 {
-		q.add("fiscal_year = " + q.arg(f.FiscalYear))
+		q.Where("fiscal_year = " + q.Arg(f.FiscalYear))
 	}
 	list := []TaxYear{}
-	err := s.DB.SelectContext(ctx, &list, `SELECT `+taxYearColumns+` FROM tax_years WHERE `+q.clause()+
-		` ORDER BY fiscal_year DESC, unit_id LIMIT `+q.arg(f.Limit), q.args...)
+	err := s.DB.SelectContext(ctx, &list, `SELECT `+taxYearColumns+` FROM tax_years WHERE `+q.Clause()+
+		` ORDER BY fiscal_year DESC, unit_id LIMIT `+q.Arg(f.Limit), q.Args...)
 	return list, database.MapError(err)
 }

@@ -39,12 +39,3 @@ func Up(ctx context.Context, db *sql.DB) (int, error) {
 	}
 	return len(results), nil
 }
-
-// Pending reports whether the database lacks some of the embedded migrations.
-func Pending(ctx context.Context, db *sql.DB) (bool, error) {
-	p, err := provider(db)
-	if err != nil {
-		return false, err
-	}
-	return p.HasPending(ctx)
-}

@@ -93,7 +93,7 @@ func ensureAgencies(ctx context.Context, tx *database.Tx, names []string) (map[s
 
 // AgencyFilter narrows the catalogue.
 type AgencyFilter struct {
-	Query   string // words each part of the name, folded (searchClause)
+	Query   string // words each part of the name, folded (database.SearchClause)
 	AfterID int64
 	Limit   int
 }
@@ -101,15 +101,15 @@ type AgencyFilter struct {
 // ListAgencies returns the catalogue by id, with how many resolutions each
 // agency was notified.
 func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]Agency, error) {
-	var args sqlArgs
-	where := []string{"a.id > " + args.add(f.AfterID)}
-	if cond := searchClause(&args, f.Query, contains("taahod_fold(a.name)")); cond != "" {
+	var args database.Args
+	where := []string{"a.id > " + args.Add(f.AfterID)}
+	if cond := database.SearchClause(&args, f.Query, database.Contains("taahod_fold(a.name)")); cond != "" {
 		where = append(where, cond)
 	}
 	agencies := []Agency{}
 	err := sqlx.SelectContext(ctx, s.DB, &agencies, `
 		SELECT a.id, a.name, a.created_at,
 		       (SELECT count(*) FROM resolution_agencies ra WHERE ra.agency_id = a.id) AS resolutions
-		  FROM agencies a WHERE `+strings.Join(where, " AND ")+` ORDER BY a.id LIMIT `+args.add(f.Limit), args...)
+		  FROM agencies a WHERE `+strings.Join(where, " AND ")+` ORDER BY a.id LIMIT `+args.Add(f.Limit), args...)
 	return agencies, database.MapError(err)
 }

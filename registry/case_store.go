@@ -180,7 +180,7 @@ type CaseFilter struct {
 	Channel  string
 	Outcome  string
 	Category string
-	Query    string // words each part of the subject (searchClause)
+	Query    string // words each part of the subject (database.SearchClause)
 	Year     int    // fiscal year of opened_on; 0 for all
 	AfterID  int64
 	Limit    int
@@ -191,12 +191,12 @@ type CaseFilter struct {
 // see. It returns EINVALID for a choice or year that does not exist.
 func (s *Store) ListCases(ctx context.Context, v Viewer, f CaseFilter) ([]Case, error) {
 	var (
-		args sqlArgs
+		args database.Args
 		p    taahod.Problems
 	)
-	where := []string{"c.id > " + args.add(f.AfterID)}
+	where := []string{"c.id > " + args.Add(f.AfterID)}
 	if f.UnitID != 0 {
-		where = append(where, "c.unit_id = "+args.add(f.UnitID), v.confidentialFilter("c", args.add))
+		where = append(where, "c.unit_id = "+args.Add(f.UnitID), v.confidentialFilter("c", args.Add))
 	}
 	for _, x := range []struct {
 		name, value string
@@ -208,22 +208,22 @@ func (s *Store) ListCases(ctx context.Context, v Viewer, f CaseFilter) ([]Case, 
 		if !x.vocab.Has(x.value) {
 			p.Add(x.name, "invalid_choice", x.name+" must be "+x.vocab.list())
 		}
-		where = append(where, "c."+x.name+" = "+args.add(x.value))
+		where = append(where, "c."+x.name+" = "+args.Add(x.value))
 	}
 	if f.Year != 0 {
 		first, last, err := YearBounds(f.Year)
 		if err != nil {
 			p.AddErr("year", err)
 		}
-		where = append(where, "c.opened_on BETWEEN "+args.add(first)+" AND "+args.add(last))
+		where = append(where, "c.opened_on BETWEEN "+args.Add(first)+" AND "+args.Add(last))
 	}
-	if cond := searchClause(&args, f.Query, contains("taahod_fold(c.subject)")); cond != "" {
+	if cond := database.SearchClause(&args, f.Query, database.Contains("taahod_fold(c.subject)")); cond != "" {
 		where = append(where, cond)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	return selectCases(ctx, s.DB, v, strings.Join(where, " AND ")+` ORDER BY c.id LIMIT `+args.add(f.Limit), args)
+	return selectCases(ctx, s.DB, v, strings.Join(where, " AND ")+` ORDER BY c.id LIMIT `+args.Add(f.Limit), args)
 }
 
 func selectCases(ctx context.Context, q sqlx.QueryerContext, v Viewer, where string, args []any) ([]Case, error) {
@@ -257,10 +257,10 @@ func (s *Store) UpdateCase(ctx context.Context, actor taahod.Actor, id int64, pa
 			return err
 		}
 		n := checked[0]
-		changes := map[string]any{}
+		changes := taahod.Changes{}
 		diff := func(name string, from, to any) {
 			if fmt.Sprint(from) != fmt.Sprint(to) {
-				changes[name] = map[string]any{"from": from, "to": to}
+				changes.Record(name, from, to)
 			}
 		}
 		diff("unit_id", *cur.UnitID, *n.UnitID)

@@ -127,16 +127,16 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 	if err != nil {
 		return nil, err
 	}
-	var args sqlArgs
+	var args database.Args
 	inYear := func(column string) string {
-		return column + " BETWEEN " + args.add(first) + " AND " + args.add(last)
+		return column + " BETWEEN " + args.Add(first) + " AND " + args.Add(last)
 	}
 	rows := []FigureRow{}
 	switch def.source {
 	case fromSessions:
 		var found []Session
 		err := sqlx.SelectContext(ctx, q, &found, sessionSelect+` WHERE `+inYear("s.held_on")+` AND `+def.cond+
-			` AND s.id > `+args.add(afterID)+` ORDER BY s.id LIMIT `+args.add(limit), args...)
+			` AND s.id > `+args.Add(afterID)+` ORDER BY s.id LIMIT `+args.Add(limit), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +146,7 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 		}
 	case fromResolutions:
 		found, err := selectResolutions(ctx, q, v, today, inYear("r.adopted_on")+` AND `+def.cond+
-			` AND r.id > `+args.add(afterID)+` ORDER BY r.id LIMIT `+args.add(limit), args)
+			` AND r.id > `+args.Add(afterID)+` ORDER BY r.id LIMIT `+args.Add(limit), args)
 		if err != nil {
 			return nil, err
 		}
@@ -158,13 +158,13 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 		err := sqlx.SelectContext(ctx, q, &found, `
 			SELECT u.id AS key, u.id AS unit_id, u.name, u.national_id, u.county, x.resolutions, x.visible
 			  FROM (SELECT r.unit_id, count(*) FILTER (WHERE `+def.cond+`) AS resolutions,
-			               bool_or(`+def.cond+` AND `+v.confidentialFilter("r", args.add)+`) AS visible
+			               bool_or(`+def.cond+` AND `+v.confidentialFilter("r", args.Add)+`) AS visible
 			          FROM resolutions r
-			         WHERE `+inYear("r.adopted_on")+` AND r.unit_id > `+args.add(afterID)+`
+			         WHERE `+inYear("r.adopted_on")+` AND r.unit_id > `+args.Add(afterID)+`
 			         GROUP BY r.unit_id
 			        HAVING bool_or(`+def.cond+`)) x
 			  JOIN units u ON u.id = x.unit_id
-			 ORDER BY u.id LIMIT `+args.add(limit), args...)
+			 ORDER BY u.id LIMIT `+args.Add(limit), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +179,7 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 		}
 	case fromCases:
 		found, err := selectCases(ctx, q, v, inYear("c.opened_on")+` AND `+def.cond+
-			` AND c.id > `+args.add(afterID)+` ORDER BY c.id LIMIT `+args.add(limit), args)
+			` AND c.id > `+args.Add(afterID)+` ORDER BY c.id LIMIT `+args.Add(limit), args)
 		if err != nil {
 			return nil, err
 		}
@@ -193,10 +193,10 @@ func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figure
 			  FROM (SELECT DISTINCT ON (v.unit_id) v.unit_id, v.id AS revival_id, v.revived_on,
 			               count(*) OVER (PARTITION BY v.unit_id) AS revivals
 			          FROM revivals v
-			         WHERE `+inYear("v.revived_on")+` AND `+def.cond+` AND v.unit_id > `+args.add(afterID)+`
+			         WHERE `+inYear("v.revived_on")+` AND `+def.cond+` AND v.unit_id > `+args.Add(afterID)+`
 			         ORDER BY v.unit_id, v.revived_on, v.id) x
 			  JOIN units u ON u.id = x.unit_id
-			 ORDER BY u.id LIMIT `+args.add(limit), args...)
+			 ORDER BY u.id LIMIT `+args.Add(limit), args...)
 		if err != nil {
 			return nil, err
 		}

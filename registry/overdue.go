@@ -61,18 +61,18 @@ func (s *Store) Overdue(ctx context.Context, v Viewer, year int, agencyID int64)
 
 func overdue(ctx context.Context, q sqlx.QueryerContext, v Viewer, today taahod.Date, year int, agencyID int64) (OverdueList, error) {
 	list := OverdueList{AsOf: today, AsOfJalali: today.Jalali(), Agencies: []AgencyOverdue{}}
-	var args sqlArgs
-	where := []string{"r.deadline < " + args.add(today), "r.status NOT IN ('implemented', 'cancelled')"}
+	var args database.Args
+	where := []string{"r.deadline < " + args.Add(today), "r.status NOT IN ('implemented', 'cancelled')"}
 	if year != 0 {
 		first, last, err := YearBounds(year)
 		if err != nil {
 			return list, err
 		}
 		list.Year = &year
-		where = append(where, "r.adopted_on BETWEEN "+args.add(first)+" AND "+args.add(last))
+		where = append(where, "r.adopted_on BETWEEN "+args.Add(first)+" AND "+args.Add(last))
 	}
 	if agencyID != 0 {
-		where = append(where, "a.id = "+args.add(agencyID))
+		where = append(where, "a.id = "+args.Add(agencyID))
 	}
 	var rows []struct {
 		AgencyID int64  `db:"agency_id"`

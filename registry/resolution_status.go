@@ -41,7 +41,7 @@ func (s *Store) ChangeStatus(ctx context.Context, actor taahod.Actor, id int64, 
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO resolution_status_changes (resolution_id, status, changed_on, note, actor_id, actor_name, created_at)
 			VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7)`,
-			id, c.Status, c.on, c.Note, actorID(actor), actor.Username, tx.Now)
+			id, c.Status, c.on, c.Note, actor.UserKey(), actor.Username, tx.Now)
 		if err != nil {
 			return err
 		}

@@ -402,7 +402,7 @@ func insertResolutions(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 		              $8::date[], $9::boolean[]) AS r`,
 		pq.Array(ids), pq.Array(sessionIDs), pq.Array(sessionKinds), pq.Array(adopted), pq.Array(unitIDs),
 		pq.Array(texts), pq.Array(categories), pq.Array(deadlines), pq.Array(confidential),
-		actorID(actor), actor.Username, tx.Now)
+		actor.UserKey(), actor.Username, tx.Now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -416,20 +416,12 @@ func insertResolutions(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO resolution_status_changes (resolution_id, status, changed_on, note, actor_id, actor_name, created_at)
 			SELECT c.*, $5::bigint, $6::text, $7::timestamptz FROM unnest($1::bigint[], $2::text[], $3::date[], $4::text[]) AS c`,
-			pq.Array(chRes), pq.Array(chStatus), pq.Array(chOn), pq.Array(chNote), actorID(actor), actor.Username, tx.Now)
+			pq.Array(chRes), pq.Array(chStatus), pq.Array(chOn), pq.Array(chNote), actor.UserKey(), actor.Username, tx.Now)
 		if err != nil {
 			return nil, nil, err
 		}
 	}
 	return ids, added, nil
-}
-
-// actorID is the user id of an actor for a foreign key: none for the system.
-func actorID(a taahod.Actor) *int64 {
-	if a.UserID == 0 {
-		return nil
-	}
-	return &a.UserID
 }
 
 // FindResolution returns the resolution with id and its status history. It
@@ -474,7 +466,7 @@ type ResolutionFilter struct {
 	UnitID    int64
 	AgencyID  int64
 	Agency    string // an agency's name, compared folded (taahod.FoldText)
-	Query     string // words each part of the text or of an agency's name (searchClause)
+	Query     string // words each part of the text or of an agency's name (database.SearchClause)
 	Status    string
 	Category  string
 	Overdue   *bool
@@ -489,37 +481,37 @@ type ResolutionFilter struct {
 // a status, category or year that does not exist.
 func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilter) ([]Resolution, error) {
 	today := taahod.Today(s.DB.Now())
-	var args sqlArgs
-	where := []string{"r.id > " + args.add(f.AfterID)}
+	var args database.Args
+	where := []string{"r.id > " + args.Add(f.AfterID)}
 	var p taahod.Problems
 	if f.SessionID != 0 {
-		where = append(where, "r.session_id = "+args.add(f.SessionID))
+		where = append(where, "r.session_id = "+args.Add(f.SessionID))
 	}
 	if f.UnitID != 0 {
-		where = append(where, "r.unit_id = "+args.add(f.UnitID), v.confidentialFilter("r", args.add))
+		where = append(where, "r.unit_id = "+args.Add(f.UnitID), v.confidentialFilter("r", args.Add))
 	}
 	if f.Agency != "" && f.AgencyID == 0 {
 		// The name as people type it: compared folded (taahod.FoldText).
 		where = append(where, "EXISTS (SELECT 1 FROM resolution_agencies ra JOIN agencies ag ON ag.id = ra.agency_id"+
-			" WHERE ra.resolution_id = r.id AND taahod_fold(ag.name) = "+args.add(taahod.FoldText(f.Agency))+")")
+			" WHERE ra.resolution_id = r.id AND taahod_fold(ag.name) = "+args.Add(taahod.FoldText(f.Agency))+")")
 	}
 	if f.AgencyID != 0 {
-		where = append(where, "EXISTS (SELECT 1 FROM resolution_agencies ra WHERE ra.resolution_id = r.id AND ra.agency_id = "+args.add(f.AgencyID)+")")
+		where = append(where, "EXISTS (SELECT 1 FROM resolution_agencies ra WHERE ra.resolution_id = r.id AND ra.agency_id = "+args.Add(f.AgencyID)+")")
 	}
 	if f.Status != "" {
 		if !Statuses.Has(f.Status) {
 			p.Add("status", "invalid_choice", "status must be "+Statuses.list())
 		}
-		where = append(where, "r.status = "+args.add(f.Status))
+		where = append(where, "r.status = "+args.Add(f.Status))
 	}
 	if f.Category != "" {
 		if !Categories.Has(f.Category) {
 			p.Add("category", "invalid_choice", "category must be "+Categories.list())
 		}
-		where = append(where, "r.category = "+args.add(f.Category))
+		where = append(where, "r.category = "+args.Add(f.Category))
 	}
 	if f.Overdue != nil {
-		overdue := "(r.deadline < " + args.add(today) + " AND r.status NOT IN ('implemented', 'cancelled'))"
+		overdue := "(r.deadline < " + args.Add(today) + " AND r.status NOT IN ('implemented', 'cancelled'))"
 		if !*f.Overdue {
 			overdue = "NOT COALESCE(" + overdue + ", FALSE)"
 		}
@@ -530,7 +522,7 @@ func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilte
 		if err != nil {
 			p.AddErr("year", err)
 		}
-		where = append(where, "r.adopted_on BETWEEN "+args.add(first)+" AND "+args.add(last))
+		where = append(where, "r.adopted_on BETWEEN "+args.Add(first)+" AND "+args.Add(last))
 	}
 	// A word is found in the text or in the name of an agency the
 	// resolution is notified to.
@@ -538,13 +530,13 @@ func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilte
 		return "EXISTS (SELECT 1 FROM resolution_agencies ra JOIN agencies ag ON ag.id = ra.agency_id" +
 			" WHERE ra.resolution_id = r.id AND taahod_fold(ag.name) LIKE " + pattern + ")"
 	}
-	if cond := searchClause(&args, f.Query, contains("taahod_fold(r.text)"), inAgency); cond != "" {
+	if cond := database.SearchClause(&args, f.Query, database.Contains("taahod_fold(r.text)"), inAgency); cond != "" {
 		where = append(where, cond)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	return selectResolutions(ctx, s.DB, v, today, strings.Join(where, " AND ")+` ORDER BY r.id LIMIT `+args.add(f.Limit), args)
+	return selectResolutions(ctx, s.DB, v, today, strings.Join(where, " AND ")+` ORDER BY r.id LIMIT `+args.Add(f.Limit), args)
 }
 
 // selectResolutions reads resolutions with a WHERE clause (and what follows

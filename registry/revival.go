@@ -89,7 +89,7 @@ func (s *Store) ReviveUnit(ctx context.Context, actor taahod.Actor, unitID int64
 		err = tx.GetContext(ctx, &id, `
 			INSERT INTO revivals (unit_id, revived_on, note, actor_id, actor_name, created_at)
 			VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6) RETURNING id`,
-			unitID, in.revivedOn, in.Note, actorID(actor), actor.Username, tx.Now)
+			unitID, in.revivedOn, in.Note, actor.UserKey(), actor.Username, tx.Now)
 		if err != nil {
 			return err
 		}
@@ -123,21 +123,21 @@ type RevivalFilter struct {
 // ListRevivals returns the revivals that match f, by id, at most f.Limit of
 // them. It returns EINVALID for a year that does not exist.
 func (s *Store) ListRevivals(ctx context.Context, f RevivalFilter) ([]Revival, error) {
-	var args sqlArgs
-	where := []string{"v.id > " + args.add(f.AfterID)}
+	var args database.Args
+	where := []string{"v.id > " + args.Add(f.AfterID)}
 	if f.UnitID != 0 {
-		where = append(where, "v.unit_id = "+args.add(f.UnitID))
+		where = append(where, "v.unit_id = "+args.Add(f.UnitID))
 	}
 	if f.Year != 0 {
 		first, last, err := YearBounds(f.Year)
 		if err != nil {
 			return nil, err
 		}
-		where = append(where, "v.revived_on BETWEEN "+args.add(first)+" AND "+args.add(last))
+		where = append(where, "v.revived_on BETWEEN "+args.Add(first)+" AND "+args.Add(last))
 	}
 	out := []Revival{}
 	err := sqlx.SelectContext(ctx, s.DB, &out, revivalSelect+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY v.id LIMIT `+args.add(f.Limit), args...)
+		` ORDER BY v.id LIMIT `+args.Add(f.Limit), args...)
 	if err != nil {
 		return nil, database.MapError(err)
 	}

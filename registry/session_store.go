@@ -96,27 +96,27 @@ type SessionFilter struct {
 // ListSessions returns the sessions that match f, by id, at most f.Limit of
 // them. It returns EINVALID for a kind or year that does not exist.
 func (s *Store) ListSessions(ctx context.Context, v Viewer, f SessionFilter) ([]Session, error) {
-	var args sqlArgs
-	where := []string{"s.id > " + args.add(f.AfterID)}
+	var args database.Args
+	where := []string{"s.id > " + args.Add(f.AfterID)}
 	if f.Kind != "" {
 		if !SessionKinds.Has(f.Kind) {
 			return nil, taahod.Invalid("kind", "invalid_choice", "kind must be "+SessionKinds.list())
 		}
-		where = append(where, "s.kind = "+args.add(f.Kind))
+		where = append(where, "s.kind = "+args.Add(f.Kind))
 	}
 	if f.County != "" {
-		where = append(where, "taahod_fold(s.county) = "+args.add(taahod.FoldText(f.County)))
+		where = append(where, "taahod_fold(s.county) = "+args.Add(taahod.FoldText(f.County)))
 	}
 	if f.Year != 0 {
 		first, last, err := YearBounds(f.Year)
 		if err != nil {
 			return nil, err
 		}
-		where = append(where, "s.held_on BETWEEN "+args.add(first)+" AND "+args.add(last))
+		where = append(where, "s.held_on BETWEEN "+args.Add(first)+" AND "+args.Add(last))
 	}
 	out := []Session{}
 	err := sqlx.SelectContext(ctx, s.DB, &out, sessionSelect+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY s.id LIMIT `+args.add(f.Limit), args...)
+		` ORDER BY s.id LIMIT `+args.Add(f.Limit), args...)
 	if err != nil {
 		return nil, database.MapError(err)
 	}
@@ -155,10 +155,8 @@ func (s *Store) UpdateSession(ctx context.Context, actor taahod.Actor, id int64,
 				return err
 			}
 		}
-		changes := map[string]any{}
-		note := func(name string, from, to any) {
-			changes[name] = map[string]any{"from": from, "to": to}
-		}
+		changes := taahod.Changes{}
+		note := changes.Record
 		if next.Kind != cur.Kind {
 			note("kind", cur.Kind, next.Kind)
 		}
@@ -169,7 +167,7 @@ func (s *Store) UpdateSession(ctx context.Context, actor taahod.Actor, id int64,
 			name     string
 			from, to *string
 		}{{"county", cur.County, next.County}, {"title", cur.Title, next.Title}, {"chair", cur.Chair, next.Chair}, {"minutes", cur.Minutes, next.Minutes}} {
-			if !equalPtr(emptyNil(f.from), emptyNil(f.to)) {
+			if !taahod.SamePtr(emptyNil(f.from), emptyNil(f.to)) {
 				note(f.name, f.from, f.to)
 			}
 		}

@@ -64,7 +64,7 @@ func findUnit(ctx context.Context, q sqlx.QueryerContext, id int64, forUpdate bo
 // UnitFilter narrows a list of units.
 type UnitFilter struct {
 	County  string
-	Query   string // words each part of the name, or the start of the national id (searchClause)
+	Query   string // words each part of the name, or the start of the national id (database.SearchClause)
 	Status  string
 	AfterID int64
 	Limit   int
@@ -75,9 +75,9 @@ type UnitFilter struct {
 func (s *Store) ListUnits(ctx context.Context, actor taahod.Actor, f UnitFilter) ([]Unit, error) {
 	var (
 		where []string
-		args  sqlArgs
+		args  database.Args
 	)
-	arg := args.add
+	arg := args.Add
 	where = append(where, "id > "+arg(f.AfterID))
 	if !actor.SeesAllUnits() {
 		where = append(where, "id = ANY("+arg(pq.Array(actor.UnitIDs))+")")
@@ -88,7 +88,7 @@ func (s *Store) ListUnits(ctx context.Context, actor taahod.Actor, f UnitFilter)
 	if f.Status != "" {
 		where = append(where, "status = "+arg(f.Status))
 	}
-	if cond := searchClause(&args, f.Query, contains("taahod_fold(name)")); cond != "" {
+	if cond := database.SearchClause(&args, f.Query, database.Contains("taahod_fold(name)")); cond != "" {
 		// A national id is typed whole or from its start, in any digits.
 		if id := taahod.ASCIIDigits(strings.TrimSpace(f.Query)); nationalIDStart(id) {
 			cond = "(" + cond + " OR national_id LIKE " + arg(id) + " || '%')"
@@ -117,34 +117,14 @@ func (s *Store) UpdateUnit(ctx context.Context, actor taahod.Actor, id int64, pa
 			return err
 		}
 		u = before
-		changes := map[string]any{}
-		set := func(name string, o taahod.Optional[string], dst *string) {
-			if o.Set && o.Value != *dst {
-				changes[name] = map[string]any{"from": *dst, "to": o.Value}
-				*dst = o.Value
-			}
-		}
-		setNullable := func(name string, o taahod.Optional[string], dst **string) {
-			if !o.Set {
-				return
-			}
-			var next *string
-			if !o.Null && o.Value != "" {
-				v := o.Value
-				next = &v
-			}
-			if !equalPtr(*dst, next) {
-				changes[name] = map[string]any{"from": *dst, "to": next}
-				*dst = next
-			}
-		}
-		set("name", patch.Name, &u.Name)
-		set("national_id", patch.NationalID, &u.NationalID)
-		set("county", patch.County, &u.County)
-		set("status", patch.Status, &u.Status)
-		setNullable("economic_code", patch.EconomicCode, &u.EconomicCode)
-		setNullable("tax_file_no", patch.TaxFileNo, &u.TaxFileNo)
-		setNullable("activity", patch.Activity, &u.Activity)
+		changes := taahod.Changes{}
+		taahod.Apply(changes, "name", patch.Name, &u.Name)
+		taahod.Apply(changes, "national_id", patch.NationalID, &u.NationalID)
+		taahod.Apply(changes, "county", patch.County, &u.County)
+		taahod.Apply(changes, "status", patch.Status, &u.Status)
+		taahod.ApplyNullable(changes, "economic_code", blankIsNull(patch.EconomicCode), &u.EconomicCode)
+		taahod.ApplyNullable(changes, "tax_file_no", blankIsNull(patch.TaxFileNo), &u.TaxFileNo)
+		taahod.ApplyNullable(changes, "activity", blankIsNull(patch.Activity), &u.Activity)
 		if len(changes) == 0 {
 			return nil
 		}
@@ -162,11 +142,13 @@ func (s *Store) UpdateUnit(ctx context.Context, actor taahod.Actor, id int64, pa
 	return u, err
 }
 
-func equalPtr(a, b *string) bool {
-	if a == nil || b == nil {
-		return a == b
+// blankIsNull reads an empty text as null: a unit's optional codes are
+// either recorded or absent, never blank.
+func blankIsNull(o taahod.Optional[string]) taahod.Optional[string] {
+	if o.Set && o.Value == "" {
+		o.Null = true
 	}
-	return *a == *b
+	return o
 }
 
 // nationalIDStart reports whether s may be the start of a national id: 1 to
@@ -181,9 +163,4 @@ func nationalIDStart(s string) bool {
 		}
 	}
 	return true
-}
-
-// likePattern escapes the wildcards of a LIKE pattern.
-func likePattern(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -23,9 +23,6 @@ func SignedIn(a taahod.Actor) Viewer { return Viewer{actor: a} }
 // Public is the view of anyone, without sign-in.
 func Public() Viewer { return Viewer{public: true} }
 
-// IsPublic reports whether v is the public's view.
-func (v Viewer) IsPublic() bool { return v.public }
-
 // seesUnitOf reports whether the viewer may learn which unit a record
 // concerns.
 func (v Viewer) seesUnitOf(unitID int64, confidential bool) bool {

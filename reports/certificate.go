@@ -284,8 +284,8 @@ func (c Certificate) check(mode Mode) error {
 	if c.IssuedOn.IsZero() {
 		p.Add("issued_on", "required", "is required")
 	}
-	if c.FiscalYear < 1300 || c.FiscalYear > 1599 {
-		p.Add("fiscal_year", "out_of_range", "must be a Solar Hijri year between 1300 and 1599")
+	if !taahod.ValidFiscalYear(c.FiscalYear) {
+		p.Add("fiscal_year", "out_of_range", "must be a Solar Hijri year between 1300 and 1500")
 	}
 	if c.PolicyMode != "credit" && c.PolicyMode != "deduction" {
 		p.Add("policy_mode", "invalid", `must be "credit" or "deduction"`)

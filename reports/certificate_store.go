@@ -75,7 +75,7 @@ func (in IssueInput) validate() (reason string, err error) {
 	if in.UnitID <= 0 {
 		p.Add("unit_id", "required", "unit_id must name a unit")
 	}
-	if in.FiscalYear < 1300 || in.FiscalYear > 1500 {
+	if !taahod.ValidFiscalYear(in.FiscalYear) {
 		p.Add("fiscal_year", "out_of_range", "fiscal_year must be a Solar Hijri year such as 1404")
 	}
 	reason = defaultSupersedeReason
@@ -198,15 +198,12 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	}{
 		r.Serial, r.Status, r.UnitID, r.Printed.Unit.Name, r.Printed.Unit.NationalID, r.FiscalYear,
 		r.TaxDue, r.SpendingUsed, r.OffsetAmount, r.Printed.LegalBasis, r.Printed.PolicyMode,
-		r.IssuedOn, r.IssuedOn.Jalali(), r.IssuedAt, jalaliTime(&r.IssuedAt), r.IssuedBy, r.Printed.Officer,
+		r.IssuedOn, r.IssuedOn.Jalali(), r.IssuedAt, taahod.JalaliTimePtr(&r.IssuedAt), r.IssuedBy, r.Printed.Officer,
 		r.SHA256, r.FactsSHA256(), r.Payload, r.Signature, r.FactsPayload, r.FactsSignature, r.VerificationCode(),
 		r.Printed.QRURL, r.VerifyURL(), r.Supersedes, r.SupersededBy,
-		r.StatusAt, jalaliTime(r.StatusAt), r.StatusBy, r.StatusReason, exps,
+		r.StatusAt, taahod.JalaliTimePtr(r.StatusAt), r.StatusBy, r.StatusReason, exps,
 	})
 }
-
-// jalaliTime is the *_jalali twin of an instant (taahod.JalaliTimePtr).
-func jalaliTime(t *time.Time) *string { return taahod.JalaliTimePtr(t) }
 
 // annulled is the certificate as its annulled copy prints it: as issued,
 // with its status, the reason and the date it changed.
@@ -558,7 +555,7 @@ func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Uni
 			supersedes = &prev[0].ID
 			if _, err := tx.ExecContext(ctx, `
 				UPDATE certificates SET status = 'superseded', superseded_by = $2, status_at = $3, status_by = $4, status_reason = $5
-				 WHERE id = $1`, prev[0].ID, id, tx.Now, actorRef(actor), reason); err != nil {
+				 WHERE id = $1`, prev[0].ID, id, tx.Now, actor.UserKey(), reason); err != nil {
 				return err
 			}
 		}
@@ -568,7 +565,7 @@ func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Uni
 			            payload, signature, pdf, pdf_sha256, supersedes)
 			VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, decode($19, 'hex'), $20)`,
 			id, c.Serial, s.Issuer.Province, seq, unit.ID, year, st.TaxDue, st.SpendingUsed,
-			st.OffsetAmount, c.IssuedOn, tx.Now, actorRef(actor), string(content), issued.FactsPayload, issued.FactsSignature,
+			st.OffsetAmount, c.IssuedOn, tx.Now, actor.UserKey(), string(content), issued.FactsPayload, issued.FactsSignature,
 			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes); err != nil {
 			return err
 		}
@@ -732,7 +729,7 @@ func (s *Store) Revoke(ctx context.Context, actor taahod.Actor, serial string, i
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE certificates SET status = 'revoked', status_at = $2, status_by = $3, status_reason = $4 WHERE id = $1`,
-			r.ID, tx.Now, actorRef(actor), reason); err != nil {
+			r.ID, tx.Now, actor.UserKey(), reason); err != nil {
 			return err
 		}
 		tx.Audit(ctx, actor, "certificate.revoke", "certificate", serial, map[string]any{
@@ -745,14 +742,4 @@ func (s *Store) Revoke(ctx context.Context, actor taahod.Actor, serial string, i
 		return Record{}, err
 	}
 	return s.Lookup(ctx, serial)
-}
-
-// actorRef is the user id of an actor for a foreign key, or nil for the
-// system.
-func actorRef(a taahod.Actor) *int64 {
-	if a.UserID == 0 {
-		return nil
-	}
-	id := a.UserID
-	return &id
 }

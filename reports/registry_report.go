@@ -69,8 +69,8 @@ type OverdueItem struct {
 // negative count or text the font cannot draw.
 func RenderRegistryReport(r RegistryReport) ([]byte, error) {
 	var p taahod.Problems
-	if r.Year < 1300 || r.Year > 1599 {
-		p.Add("year", "out_of_range", "must be a Solar Hijri year between 1300 and 1599")
+	if !taahod.ValidFiscalYear(r.Year) {
+		p.Add("year", "out_of_range", "must be a Solar Hijri year between 1300 and 1500")
 	}
 	if r.GeneratedOn.IsZero() {
 		p.Add("generated_on", "required", "is required")

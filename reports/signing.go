@@ -87,7 +87,7 @@ var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 //
 // with a final newline. It returns an EINVALID *taahod.Error if a field
 // cannot be written canonically: a malformed serial or national id, a
-// fiscal year outside 1300–1599, a negative amount, or no issue date.
+// fiscal year outside 1300–1500, a negative amount, or no issue date.
 func FactsPayload(f Facts) (string, error) {
 	if err := f.validate(); err != nil {
 		return "", err
@@ -103,8 +103,8 @@ func (f Facts) validate() error {
 	if _, err := taahod.ValidateNationalID(f.UnitNationalID); err != nil {
 		p.AddErr("unit_national_id", err)
 	}
-	if f.FiscalYear < 1300 || f.FiscalYear > 1599 {
-		p.Add("fiscal_year", "out_of_range", "must be a Solar Hijri year between 1300 and 1599")
+	if !taahod.ValidFiscalYear(f.FiscalYear) {
+		p.Add("fiscal_year", "out_of_range", "must be a Solar Hijri year between 1300 and 1500")
 	}
 	for _, a := range []struct {
 		field string

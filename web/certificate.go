@@ -56,7 +56,7 @@ func (p *Pages) certificates(c *gin.Context) {
 		bad = true
 	}
 	year, ok := positive(d.FiscalYear)
-	if !ok || (year != 0 && (year < 1300 || year > 1500)) {
+	if !ok || (year != 0 && !taahod.ValidFiscalYear(int(year))) {
 		bad = true
 	}
 	f.FiscalYear = int(year)
@@ -168,7 +168,7 @@ func (p *Pages) issueCertificate(c *gin.Context) {
 	u, _ := signedIn(c)
 	unit, okUnit := positive(strings.TrimSpace(taahod.ASCIIDigits(c.PostForm("unit_id"))))
 	year, err := strconv.Atoi(strings.TrimSpace(taahod.ASCIIDigits(c.PostForm("fiscal_year"))))
-	if !okUnit || unit == 0 || err != nil || year < 1300 || year > 1500 {
+	if !okUnit || unit == 0 || err != nil || !taahod.ValidFiscalYear(year) {
 		p.failure(c, http.StatusNotFound, Message(taahod.ENOTFOUND))
 		return
 	}

@@ -106,7 +106,7 @@ func (p *Pages) openTaxYear(c *gin.Context) {
 		return
 	}
 	year, err := strconv.Atoi(strings.TrimSpace(taahod.ASCIIDigits(c.Query("fiscal_year"))))
-	if err != nil || year < 1300 || year > 1500 {
+	if err != nil || !taahod.ValidFiscalYear(year) {
 		p.failure(c, http.StatusBadRequest, Message("out_of_range"))
 		return
 	}
@@ -124,7 +124,7 @@ func taxYearPath(unit int64, year int) string {
 func pathUnitYear(c *gin.Context) (int64, int, bool) {
 	unit, ok := pathID(c, "unit")
 	year, err := strconv.Atoi(taahod.ASCIIDigits(c.Param("year")))
-	return unit, year, ok && err == nil && year >= 1300 && year <= 1500
+	return unit, year, ok && err == nil && taahod.ValidFiscalYear(year)
 }
 
 // taxYearData is the page of one unit-year.

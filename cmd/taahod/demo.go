@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"text/tabwriter"
 
 	"github.com/taahod/taahod"
@@ -39,19 +38,23 @@ type demoStep struct {
 	load func(ctx context.Context, d *demo) error
 }
 
-// lateDemoSteps names the steps that load after all others, in the order
-// they were added: steps built on the whole of the others' data (the
-// certificates), which must not rely on the names of the files that add
-// the steps they need.
-var lateDemoSteps = map[string]bool{}
-
-// demoSteps load in order; later capabilities append theirs.
+// demoSteps load in this order, each after the steps whose data it builds
+// on: the registry's units and users first, the schools and the money on
+// them next, and the certificates, which certify what the ledger's demo
+// ran, last. A new capability puts its step where its data belongs.
 var demoSteps = []demoStep{
 	{"units", loadDemoUnits},
 	{"users", loadDemoUsers},
 	{"registry units", loadRegistryDemoUnits},
 	{"registry 1403", loadRegistryDemo1403},
 	{"registry 1404", loadRegistryDemo1404},
+	{"schools", loadDemoSchools},
+	{"pledges", loadDemoPledges},
+	{"expenditures", loadDemoExpenditures},
+	{"school progress", loadDemoProgress},
+	{"offset policies", loadDemoPolicies},
+	{"tax years and offsets", loadDemoTaxYears},
+	{"certificates", loadDemoCertificates},
 }
 
 // demoUnits are the demo's production units. Their national ids get valid
@@ -148,17 +151,7 @@ func seedDemoCommand(ctx context.Context, args []string, stdout, stderr io.Write
 // certificates.
 func loadDemo(ctx context.Context, db *database.DB, issuer reports.Issuer, stdout io.Writer) error {
 	d := &demo{db: db, auth: auth.NewStore(db), registry: registry.NewStore(db), issuer: issuer}
-	steps := slices.Clone(demoSteps)
-	slices.SortStableFunc(steps, func(a, b demoStep) int {
-		switch {
-		case lateDemoSteps[a.name] == lateDemoSteps[b.name]:
-			return 0
-		case lateDemoSteps[a.name]:
-			return 1
-		}
-		return -1
-	})
-	for _, step := range steps {
+	for _, step := range demoSteps {
 		var done bool
 		if err := db.GetContext(ctx, &done, `SELECT EXISTS (SELECT 1 FROM demo_steps WHERE name = $1)`, step.name); err != nil {
 			return database.MapError(err)

@@ -42,12 +42,6 @@ var demoCertificateSteps = []struct {
 	{unit: 3, year: 1404, revoke: "برگ تشخیص مالیات عملکرد ۱۴۰۴ واحد در هیئت حل اختلاف مالیاتی اصلاح شد؛ گواهی پس از اجرای دوبارهٔ تهاتر صادر می‌شود"},
 }
 
-func init() {
-	// After every other step: it certifies what the ledger's demo ran.
-	demoSteps = append(demoSteps, demoStep{"certificates", loadDemoCertificates})
-	lateDemoSteps["certificates"] = true
-}
-
 func loadDemoCertificates(ctx context.Context, d *demo) error {
 	if d.issuer.Signer == nil {
 		return errDemoSkipped{"TAAHOD_SIGNING_KEY is not set, so no certificate can be signed (make run sets it)"}

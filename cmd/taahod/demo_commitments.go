@@ -101,15 +101,6 @@ var demoProgress = []struct {
 	{4, ledger.ProgressReport, "فونداسیون", 30, "1404/06/20", ""},
 }
 
-func init() {
-	demoSteps = append(demoSteps,
-		demoStep{"schools", loadDemoSchools},
-		demoStep{"pledges", loadDemoPledges},
-		demoStep{"expenditures", loadDemoExpenditures},
-		demoStep{"school progress", loadDemoProgress},
-	)
-}
-
 func loadDemoSchools(ctx context.Context, d *demo) error {
 	store := ledger.NewStore(d.db)
 	for _, s := range demoSchools {

@@ -41,13 +41,6 @@ var demoTaxYears = []struct {
 	{1, 1404, "9500000000", "", false},
 }
 
-func init() {
-	demoSteps = append(demoSteps,
-		demoStep{"offset policies", loadDemoPolicies},
-		demoStep{"tax years and offsets", loadDemoTaxYears},
-	)
-}
-
 func loadDemoPolicies(ctx context.Context, d *demo) error {
 	store := ledger.NewStore(d.db)
 	tax, err := d.actor(ctx, "tax")

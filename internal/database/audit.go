@@ -152,7 +152,7 @@ type StatementAudit struct {
 func NewStatementAudit(ctx context.Context, actor taahod.Actor, at time.Time, action, targetType string, changes any) (StatementAudit, error) {
 	e := Entry{
 		At:         at.UTC().Truncate(time.Microsecond),
-		ActorID:    actorID(actor),
+		ActorID:    actor.UserKey(),
 		ActorName:  actor.Username,
 		ActorRole:  string(actor.Role),
 		Action:     action,

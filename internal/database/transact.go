@@ -125,7 +125,7 @@ func (db *DB) transactOnce(ctx context.Context, opts Options, fn func(tx *Tx) er
 func (tx *Tx) Audit(ctx context.Context, actor taahod.Actor, action, targetType string, targetID any, changes any) {
 	tx.audit = append(tx.audit, Entry{
 		At:         tx.Now,
-		ActorID:    actorID(actor),
+		ActorID:    actor.UserKey(),
 		ActorName:  actor.Username,
 		ActorRole:  string(actor.Role),
 		Action:     action,
@@ -134,14 +134,6 @@ func (tx *Tx) Audit(ctx context.Context, actor taahod.Actor, action, targetType 
 		RequestID:  RequestID(ctx),
 		changes:    changes,
 	})
-}
-
-func actorID(a taahod.Actor) *int64 {
-	if a.UserID == 0 {
-		return nil
-	}
-	id := a.UserID
-	return &id
 }
 
 // NotFound turns sql.ErrNoRows into an ENOTFOUND error naming what was

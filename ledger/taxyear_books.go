@@ -1,0 +1,232 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod"
+)
+
+// yearBooks is what matching a unit-year reads: its policy and tax year, its
+// state, the sums of the spending it may use, and the oldest of that
+// spending. The rest of it is read only when a run uses more
+// (readAllocations).
+type yearBooks struct {
+	policy   Policy
+	taxYear  TaxYear
+	state    YearState
+	offer    Offer
+	eligible decimal.Decimal // approved eligible spending dated in the year
+	// The earlier years' (year, category) pairs whose spending is carried
+	// in: the year's own are its policy's categories.
+	carriedYears      []int64
+	carriedCategories []string
+	// candidates counts the expenditures with spending offered; oldest
+	// holds the oldest of them, as many as readYearBooks was asked for.
+	candidates int64
+	oldest     []Candidate
+	// The ids of the year's accounts of spending used, tax due and offset,
+	// 0 for one not opened yet.
+	usedAccount, dueAccount, offsetAccount int64
+}
+
+// defaultRunReadsOldest is how many of the oldest candidates a run reads
+// with the sums: more than a run uses after a few new approvals or a raised
+// assessment, so that such a run reads the unit's spending once.
+const defaultRunReadsOldest = 64
+
+// candidatesWhere selects the candidates of a unit-year from ledger_accounts
+// a joined with expenditures e: expenditures with spending unused, of the
+// year and an eligible category of its policy, or of a carried year and
+// category. Its placeholders: $1 the unit, $2 the year, $3 the policy's
+// categories, $4 and $5 the carried (year, category) pairs.
+const candidatesWhere = `
+	a.unit_id = $1 AND a.expenditure_id IS NOT NULL AND a.balance > 0 AND e.unit_id = $1
+	AND ((e.fiscal_year = $2 AND e.category = ANY($3::text[]))
+	     OR (e.fiscal_year < $2 AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($4::int[], $5::text[]))))`
+
+// candidatesOrder is the order runs use candidates in, MatchYear's
+// (oldestFirst): carried spending first (false sorts before true), then by
+// date, then by expenditure id.
+const candidatesOrder = `e.fiscal_year >= $2, e.spent_on, e.id`
+
+// readYearBooks reads a unit-year's books, and the oldest of its candidates,
+// up to oldest of them. Inside a run (lock true) it locks the tax year row
+// and shares the policies' rows; it returns ENOPOLICY and ENOASSESSMENT when
+// the year lacks either.
+func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int, lock bool, oldest int) (yearBooks, error) {
+	var b yearBooks
+	suffix := ""
+	if lock {
+		suffix = " FOR UPDATE"
+	}
+	p, err := loadPolicy(ctx, q, year, lock)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, taahod.Errorf(ENOPOLICY, "no offset policy is stored for %d: store one with PUT /policies/%d first", year, year)
+	} else if err != nil {
+		return b, fmt.Errorf("read the offset policy of %d: %w", year, err)
+	}
+	b.policy = p
+	err = sqlx.GetContext(ctx, q, &b.taxYear, `SELECT `+taxYearColumns+` FROM tax_years WHERE unit_id = $1 AND fiscal_year = $2`+suffix, unit, year)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, taahod.Errorf(ENOASSESSMENT, "no tax is recorded for unit %d in %d: record it with PUT /units/%d/tax-years/%d first (0 when nothing is due)", unit, year, unit, year)
+	} else if err != nil {
+		return b, fmt.Errorf("read the tax year of unit %d year %d: %w", unit, year, err)
+	}
+
+	if b.carriedYears, b.carriedCategories, err = readCarried(ctx, q, unit, year, p); err != nil {
+		return b, err
+	}
+	if err := readFigures(ctx, q, &b, unit, year, oldest); err != nil {
+		return b, err
+	}
+	b.state.FiscalYear, b.state.TaxDue, b.state.TaxableIncome = year, b.taxYear.TaxDue, b.taxYear.TaxableIncome
+	return b, nil
+}
+
+// readCarried returns the earlier years' (year, category) pairs whose
+// spending the year takes in: the years within its policy's carry-forward
+// whose own offset has been run, each with the categories of the policy it
+// was offered under.
+func readCarried(ctx context.Context, q sqlx.QueryerContext, unit int64, year int, p Policy) (years []int64, categories []string, err error) {
+	type yearPolicy struct {
+		Year       int            `db:"fiscal_year"`
+		Categories pq.StringArray `db:"eligible_categories"`
+	}
+	var carried []yearPolicy
+	if p.CarryForwardYears > 0 {
+		if err := sqlx.SelectContext(ctx, q, &carried, `
+			SELECT t.fiscal_year, o.eligible_categories
+			  FROM tax_years t JOIN offset_policies o ON o.fiscal_year = t.fiscal_year
+			 WHERE t.unit_id = $1 AND t.fiscal_year BETWEEN $2 AND $3 AND t.run_at IS NOT NULL`,
+			unit, year-p.CarryForwardYears, year-1); err != nil {
+			return nil, nil, fmt.Errorf("read the years carried into unit %d year %d: %w", unit, year, err)
+		}
+	}
+	years, categories = []int64{}, []string{}
+	for _, c := range carried {
+		for _, category := range c.Categories {
+			years = append(years, int64(c.Year))
+			categories = append(categories, category)
+		}
+	}
+	return years, categories, nil
+}
+
+// readFigures reads into b the year's accounts, its approved eligible
+// spending and the sums of its candidates, and beside them the oldest
+// candidates, up to oldest of them.
+func readFigures(ctx context.Context, q sqlx.ExtContext, b *yearBooks, unit int64, year int, oldest int) error {
+	// The figures: the year's accounts, its approved eligible spending,
+	// and the sums of its candidates; and, beside them, the oldest
+	// candidates. The candidates are read once, by a hash join over the
+	// unit (so: no nested loops, see withHashJoins), and kept for both the
+	// sums and the few oldest (a top-N sort): the unit's spending is not
+	// shipped, sorted or parsed here, only summed. FULL JOIN ON true puts
+	// the sums beside each of the oldest, or alone when there are none,
+	// without a nested loop.
+	figures := `
+		SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE code = $6), 0) AS offset_amount,
+		       COALESCE((SELECT balance FROM ledger_accounts WHERE code = $7), 0) AS spending_used,
+		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $6), 0) AS offset_account,
+		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $7), 0) AS used_account,
+		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $8), 0) AS due_account,
+		       COALESCE((SELECT sum(approved_amount) FROM expenditures
+		                  WHERE unit_id = $1 AND fiscal_year = $2 AND category = ANY($3::text[])
+		                    AND status IN ('approved', 'partially_approved')), 0) AS eligible,
+		       count(*) AS candidates, COALESCE(sum(balance), 0) AS available,
+		       COALESCE(sum(balance) FILTER (WHERE fiscal_year < $2), 0) AS carried_in`
+	args := []any{unit, year, pq.Array(b.policy.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories),
+		taxOffset(unit, year).Code(), usedSpending(unit, year).Code(), taxDue(unit, year).Code()}
+	var query string
+	if oldest > 0 {
+		query = `
+		WITH candidate AS MATERIALIZED (
+			SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
+			  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
+			 WHERE ` + candidatesWhere + `
+		), figures AS (` + figures + ` FROM candidate)
+		SELECT f.*, o.account_id, o.id, o.fiscal_year, o.spent_on, o.balance
+		  FROM figures f FULL JOIN (SELECT * FROM candidate e ORDER BY ` + candidatesOrder + ` LIMIT $9) o ON true`
+		args = append(args, oldest)
+	} else {
+		query = figures + `, NULL::bigint, NULL::bigint, NULL::int, NULL::date, NULL::numeric
+		  FROM (SELECT e.fiscal_year, a.balance
+		          FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
+		         WHERE ` + candidatesWhere + `) candidate`
+	}
+	err := withHashJoins(ctx, q, func() error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				c           Candidate
+				accountID   *int64
+				expenditure *int64
+				fiscalYear  *int
+				spentOn     *taahod.Date
+				unused      decimal.NullDecimal
+			)
+			if err := rows.Scan(&b.state.Applied, &b.state.Used, &b.offsetAccount, &b.usedAccount, &b.dueAccount,
+				&b.eligible, &b.candidates, &b.offer.Available, &b.offer.CarriedIn,
+				&accountID, &expenditure, &fiscalYear, &spentOn, &unused); err != nil {
+				return err
+			}
+			if accountID == nil {
+				continue // no candidate: the sums alone
+			}
+			c.accountID, c.ExpenditureID, c.FiscalYear, c.SpentOn, c.Unused = *accountID, *expenditure, *fiscalYear, *spentOn, unused.Decimal
+			b.oldest = append(b.oldest, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("read the books of unit %d year %d: %w", unit, year, err)
+	}
+	return nil
+}
+
+// withHashJoins runs fn, whose statements join a unit's expenditures with
+// their accounts, with nested loops off, and turns them back on after (SET
+// LOCAL: for the transaction, not the session). Both sides are read by the
+// unit and hashed together; a nested loop is what the planner would choose
+// for a unit whose many expenditures are not in the statistics yet, and it
+// would run in quadratic time.
+func withHashJoins(ctx context.Context, q sqlx.ExecerContext, fn func() error) error {
+	if _, err := q.ExecContext(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, `SET LOCAL enable_nestloop TO DEFAULT`)
+	return err
+}
+
+// readYearBooksWithoutPolicy reads what a statement shows of a year whose
+// policy is not stored yet: its tax and what was offset before (nothing can
+// be offered without a policy). It returns ENOTFOUND without a recorded tax.
+func readYearBooksWithoutPolicy(ctx context.Context, q sqlx.QueryerContext, unit int64, year int) (yearBooks, error) {
+	var b yearBooks
+	err := sqlx.GetContext(ctx, q, &b.taxYear, `SELECT `+taxYearColumns+` FROM tax_years WHERE unit_id = $1 AND fiscal_year = $2`, unit, year)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, taahod.Errorf(taahod.ENOTFOUND, "no tax is recorded for unit %d in %d", unit, year)
+	} else if err != nil {
+		return b, err
+	}
+	offset, err := balance(ctx, q, taxOffset(unit, year))
+	if err != nil {
+		return b, err
+	}
+	used, err := balance(ctx, q, usedSpending(unit, year))
+	b.state = YearState{FiscalYear: year, TaxDue: b.taxYear.TaxDue, TaxableIncome: b.taxYear.TaxableIncome, Applied: offset, Used: used}
+	return b, err
+}

@@ -1,0 +1,270 @@
+package ledger
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
+)
+
+// allocated is one of a run's allocations: the account it is posted to, and
+// the expenditure as a statement shows it.
+type allocated struct {
+	account int64
+	shown   StatementAllocation
+}
+
+// readAllocations allocates m's added use of spending from the unit-year's
+// candidates, oldest first, and returns each of m.Allocations with its
+// account and what a statement shows of it. The oldest candidates, read
+// with the books' sums in one statement, cover a run that uses a few. One
+// that uses more reads all the candidates, with what a statement shows of
+// them (the unit's spending is read once more, and shipped), and matches
+// them as MatchYear does, figures and all: approvals do not wait for the
+// unit's lock, so this later reading may hold spending approved since the
+// sums were read, and a run's figures and allocations must come from one
+// reading.
+func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearBooks, m *Match) ([]allocated, error) {
+	year := b.state.FiscalYear
+	if !m.UsedIncrease.IsPositive() {
+		return nil, nil
+	}
+	// allocate takes the candidates in order: the rows must come as
+	// MatchYear sorts them.
+	if !slices.IsSortedFunc(b.oldest, oldestFirst(year)) {
+		return nil, fmt.Errorf("ledger: unit %d year %d: candidates read out of order", unit, year)
+	}
+	if taken, left := m.allocate(year, b.oldest); !left.IsPositive() {
+		ids := make([]int64, taken)
+		for i, c := range b.oldest[:taken] {
+			ids[i] = c.ExpenditureID
+		}
+		shown, err := showExpenditures(ctx, q, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]allocated, taken)
+		for i, c := range b.oldest[:taken] {
+			out[i] = allocated{account: c.accountID, shown: shown[c.ExpenditureID]}
+			out[i].shown.Amount = m.Allocations[i].Amount
+		}
+		return out, nil
+	}
+
+	// Both slices are sized up front: growing them by appending costs as
+	// much as reading the rows.
+	cs := make([]Candidate, 0, b.candidates)
+	shown := make([]StatementAllocation, 0, b.candidates)
+	err := withHashJoins(ctx, q, func() error {
+		// Read without reflection, for a run may use many; and sorted
+		// here, not by the database, which sorts these wide rows slower.
+		rows, err := q.QueryContext(ctx, `
+			SELECT a.id, e.id, e.fiscal_year, e.spent_on, a.balance, e.invoice_no, e.vendor_name, e.category, s.id, s.name
+			  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
+			  JOIN pledges pl ON pl.id = e.pledge_id
+			  JOIN schools s ON s.id = pl.school_id
+			 WHERE `+candidatesWhere,
+			unit, year, pq.Array(b.policy.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				c Candidate
+				a StatementAllocation
+			)
+			if err := rows.Scan(&c.accountID, &c.ExpenditureID, &c.FiscalYear, &c.SpentOn, &c.Unused,
+				&a.InvoiceNo, &a.VendorName, &a.Category, &a.SchoolID, &a.SchoolName); err != nil {
+				return err
+			}
+			a.ExpenditureID, a.FiscalYear, a.SpentOn = c.ExpenditureID, c.FiscalYear, c.SpentOn
+			cs = append(cs, c)
+			shown = append(shown, a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Oldest first, as MatchYear sorts them: by a permutation, for the
+	// rows are wide.
+	order := oldestFirst(year)
+	perm := make([]int, len(cs))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(i, j int) int { return order(cs[i], cs[j]) })
+	sorted := make([]Candidate, len(cs))
+	for i, k := range perm {
+		sorted[i] = cs[k]
+	}
+	*m = MatchYear(b.policy, b.state, sorted)
+	out := make([]allocated, len(m.Allocations))
+	for i, k := range perm[:len(out)] { // the allocations are of the oldest, in order
+		out[i] = allocated{account: cs[k].accountID, shown: shown[k]}
+		out[i].shown.Amount = m.Allocations[i].Amount
+	}
+	return out, nil
+}
+
+// showExpenditures returns what a statement shows of the expenditures ids
+// (but the amount), by id: few, each found by its key.
+func showExpenditures(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]StatementAllocation, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT e.id, e.fiscal_year, e.spent_on, e.invoice_no, e.vendor_name, e.category, s.id, s.name
+		  FROM expenditures e JOIN pledges pl ON pl.id = e.pledge_id JOIN schools s ON s.id = pl.school_id
+		 WHERE e.id = ANY($1)`, pq.Array(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]StatementAllocation, len(ids))
+	for rows.Next() {
+		var a StatementAllocation
+		if err := rows.Scan(&a.ExpenditureID, &a.FiscalYear, &a.SpentOn, &a.InvoiceNo, &a.VendorName, &a.Category,
+			&a.SchoolID, &a.SchoolName); err != nil {
+			return nil, err
+		}
+		out[a.ExpenditureID] = a
+	}
+	return out, rows.Err()
+}
+
+// RunOffset matches the unit-year's approved spending against its tax under
+// the year's policy and posts what the run adds: the increase of the offset
+// and the spending it uses, oldest first. Run again on the same data it posts
+// nothing. It returns the statement after the run; ENOTFOUND for a unit
+// outside the actor's scope, ENOPOLICY without a policy for the year and
+// ENOASSESSMENT without a recorded tax.
+func (s *Store) RunOffset(ctx context.Context, actor taahod.Actor, unit int64, year int) (Statement, error) {
+	return s.runOffset(ctx, actor, unit, year, "")
+}
+
+// runOffset is RunOffset; with a fingerprint (RunPreviewedOffset) it posts
+// only when the run's plan has that fingerprint, and otherwise returns
+// ESTALEPREVIEW having posted nothing.
+func (s *Store) runOffset(ctx context.Context, actor taahod.Actor, unit int64, year int, fingerprint string) (Statement, error) {
+	st, _, err := s.runOffsetAdding(ctx, actor, unit, year, fingerprint, true)
+	if err != nil {
+		return st, fmt.Errorf("run offset unit %d year %d: %w", unit, year, err)
+	}
+	return st, nil
+}
+
+// runOffsetAdding is runOffset that also returns the match the run posted,
+// whose increases are what it added (a province's run sums them); without
+// statement it returns no statement and spares the reading of one.
+func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit int64, year int, fingerprint string, statement bool) (Statement, Match, error) {
+	if err := s.checkUnit(ctx, actor, unit); err != nil {
+		return Statement{}, Match{}, err
+	}
+	var (
+		st    Statement
+		added Match
+	)
+	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
+		if err := LockUnitBooks(ctx, tx, unit); err != nil {
+			return err
+		}
+		pl, err := s.planOffset(ctx, tx, unit, year)
+		if err != nil {
+			return err
+		}
+		if fingerprint != "" && pl.fingerprint() != fingerprint {
+			return taahod.Errorf(ESTALEPREVIEW, "the offset of unit %d in %d would not be what was previewed: its books changed since", unit, year)
+		}
+		b, m, ran := pl.books, pl.match, pl.ran
+		added = m
+		var txID int64
+		if m.OffsetIncrease.IsPositive() || m.UsedIncrease.IsPositive() {
+			postings := make([]Posting, 0, len(m.Allocations)+3)
+			for i, a := range m.Allocations {
+				// The expenditures' accounts are known by id from the reading.
+				account := unusedSpending(unit, a.ExpenditureID)
+				account.id = ran[i].account
+				postings = append(postings, Posting{account, a.Amount.Neg()})
+			}
+			// The year's accounts too, once opened.
+			used, due, offset := usedSpending(unit, year), taxDue(unit, year), taxOffset(unit, year)
+			used.id, due.id, offset.id = b.usedAccount, b.dueAccount, b.offsetAccount
+			postings = append(postings,
+				Posting{used, m.UsedIncrease},
+				Posting{due, m.OffsetIncrease.Neg()},
+				Posting{offset, m.OffsetIncrease})
+			if txID, err = post(ctx, tx, actor.UserKey(), Transaction{Kind: TxOffset, UnitID: unit, FiscalYear: year,
+				Memo: "Article 172 offset run", Postings: postings}); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tax_years SET run_at = $3, run_by = $4 WHERE unit_id = $1 AND fiscal_year = $2`,
+			unit, year, tx.Now, actor.UserKey()); err != nil {
+			return err
+		}
+		tx.Audit(ctx, actor, "tax_year.offset", "tax_year", taxYearTarget(unit, year), map[string]any{
+			"ledger_transaction": txID, "offset_added": m.OffsetIncrease, "spending_used_added": m.UsedIncrease,
+			// The allocations themselves are the transaction's postings, which
+			// its digest protects; the entry names how many.
+			"offset": m.Offset, "spending_used": m.Used, "allocations": len(m.Allocations),
+		})
+		if !statement {
+			return nil
+		}
+		// The statement after the run: the books as the run left them.
+		st, err = pl.after(ctx, tx, unit, year, txID, &tx.Now)
+		return err
+	})
+	return st, added, err
+}
+
+// offsetPlan is what a run of a unit-year would post, read under the
+// unit's lock: the books before it, the match, and its allocations with
+// their accounts. A run posts it; a preview shows it and posts nothing.
+type offsetPlan struct {
+	books yearBooks
+	match Match
+	ran   []allocated
+}
+
+// planOffset reads a unit-year's books and matches them, as a run does.
+// Call LockUnitBooks first.
+func (s *Store) planOffset(ctx context.Context, tx *database.Tx, unit int64, year int) (offsetPlan, error) {
+	oldest := cmp.Or(s.runReadsOldest, defaultRunReadsOldest)
+	b, err := readYearBooks(ctx, tx, unit, year, true, oldest)
+	if err != nil {
+		return offsetPlan{}, err
+	}
+	// MatchYear in two steps: the figures from the sums, then the
+	// allocations from as much of the spending as they use.
+	m := matchFigures(b.policy, b.state, b.offer)
+	ran, err := readAllocations(ctx, tx, unit, b, &m)
+	if err != nil {
+		return offsetPlan{}, err
+	}
+	return offsetPlan{books: b, match: m, ran: ran}, nil
+}
+
+// shown is what a statement shows of the plan's allocations.
+func (pl offsetPlan) shown() []StatementAllocation {
+	shown := make([]StatementAllocation, len(pl.ran))
+	for i, a := range pl.ran {
+		shown[i] = a.shown
+		shown[i].SpentOnJalali = a.shown.SpentOn.Jalali()
+	}
+	return shown
+}
+
+// after is the statement of the books as the plan leaves them, once posted
+// as transaction txID (0: not posted, a preview) at runAt.
+func (pl offsetPlan) after(ctx context.Context, q sqlx.QueryerContext, unit int64, year int, txID int64, runAt *time.Time) (Statement, error) {
+	b, m := pl.books, pl.match
+	b.taxYear.RunAt = runAt
+	b.state.Applied, b.state.Used = m.Offset, m.Used
+	return statement(ctx, q, unit, year, b, m.settled(), posted{txID, pl.shown()})
+}
