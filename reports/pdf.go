@@ -64,6 +64,10 @@ type document struct {
 	// onNewPage draws what every following page starts with (a running
 	// head) and returns the y where content may begin.
 	onNewPage func() float64
+
+	// logical maps each visual line prepared by lines to the logical text
+	// it shows, for its ActualText (see actual_text.go).
+	logical map[string]string
 }
 
 // docInfo is what the document metadata says.
@@ -168,16 +172,27 @@ func (d *document) checkDrawable(s string) {
 // paragraph the bidi rules would send a closing bracket or full stop at its
 // end to the far left, as they do in any renderer.
 func (d *document) lines(text string, w float64) []string {
-	var ls []string
-	if hasRTL(text) {
-		ls = fa.Lines(text, w, d.width)
-	} else {
-		ls = fa.Wrap(fa.Normalize(text), w, d.width)
+	if !hasRTL(text) {
+		ls := fa.Wrap(fa.Normalize(text), w, d.width)
+		for _, l := range ls {
+			d.checkDrawable(l)
+		}
+		return ls
 	}
-	for _, l := range ls {
-		d.checkDrawable(l)
+	ls := fa.Wrap(fa.Normalize(text), w, d.width)
+	for i, l := range ls {
+		ls[i] = d.visualLine(l)
 	}
 	return ls
+}
+
+// visualLine shapes and reorders one logical line for drawing, checks that
+// the fonts can draw it, and remembers its logical text.
+func (d *document) visualLine(logical string) string {
+	v := fa.Visual(fa.Shape(logical))
+	d.checkDrawable(v)
+	d.remember(v, logical)
+	return v
 }
 
 // hasRTL reports whether s has a right-to-left letter (Arabic script or
@@ -208,11 +223,19 @@ func (d *document) drawLine(x, y, w float64, line string, a align) {
 	d.text(x, base, line)
 }
 
-// text draws line with its baseline starting at (x, base). Bold text is
+// text draws line with its baseline starting at (x, base), in marked-content
+// spans that tell text extractors the logical text it shows (drawPieces).
+func (d *document) text(x, base float64, line string) {
+	if !d.drawPieces(x, base, line, func(x float64, glyphs string) { d.glyphs(x, base, glyphs) }) {
+		d.glyphs(x, base, line)
+	}
+}
+
+// glyphs draws line with its baseline starting at (x, base). Bold text is
 // filled and stroked in the text colour (text rendering mode 2), inside its
 // own graphics state so that gofpdf's idea of the line width and stroke
 // colour stays true.
-func (d *document) text(x, base float64, line string) {
+func (d *document) glyphs(x, base float64, line string) {
 	if !d.bold {
 		d.pdf.Text(x, base, line)
 		return
@@ -335,8 +358,7 @@ func (d *document) watermark(text string, c rgb) {
 	keep := d.size
 	keepBold := d.bold
 	d.setFont(false, size)
-	line := fa.Visual(fa.Shape(fa.Normalize(text)))
-	d.checkDrawable(line)
+	line := d.visualLine(fa.Normalize(text))
 	for size > 24 && d.width(line) > 0.9*pageHeight {
 		size -= 4
 		d.setFont(false, size)
