@@ -16,11 +16,11 @@ import (
 )
 
 // The PDF tests read the documents back with poppler-utils (pdftotext,
-// pdffonts, pdfinfo, pdftoppm) and zbar-tools (zbarimg), as a reader would.
-// They fail, rather than skip, when a tool is missing: a skipped check on a
-// CI machine would look like a passing one. On Debian:
+// pdffonts, pdfinfo, pdftoppm), zbar-tools (zbarimg) and qpdf, as a reader
+// would. They fail, rather than skip, when a tool is missing: a skipped check
+// on a CI machine would look like a passing one. On Debian:
 //
-//	apt-get install poppler-utils zbar-tools
+//	apt-get install poppler-utils zbar-tools qpdf
 
 // sampleOut, when set, is a folder where the sample registry report is
 // written (scripts/render-sample-certificate sets it; the certificate it
