@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -148,14 +147,14 @@ func ltrActual(s string) string {
 // actualTextOperator opens a marked-content span whose ActualText is s, as a
 // UTF-16BE string with its byte order mark.
 func actualTextOperator(s string) string {
-	var b strings.Builder
-	b.Grow(24 + 4*len(s))
-	b.WriteString("/Span <</ActualText <FEFF")
-	for _, u := range utf16.Encode([]rune(s)) {
-		fmt.Fprintf(&b, "%04X", u)
+	const digits = "0123456789ABCDEF"
+	units := utf16.Encode([]rune(s))
+	b := make([]byte, 0, 32+4*len(units))
+	b = append(b, "/Span <</ActualText <FEFF"...)
+	for _, u := range units {
+		b = append(b, digits[u>>12], digits[u>>8&0xF], digits[u>>4&0xF], digits[u&0xF])
 	}
-	b.WriteString(">>> BDC")
-	return b.String()
+	return string(append(b, ">>> BDC"...))
 }
 
 // remember records that the visual line was made from the logical one, for
