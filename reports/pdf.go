@@ -426,7 +426,7 @@ func (d *document) bytes() ([]byte, error) {
 		return nil, d.err
 	}
 	var buf bytes.Buffer
-	buf.Grow(48 << 10) // a certificate is about 27 KB
+	buf.Grow(48 << 10) // a certificate is about 36 KB
 	if err := d.pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write PDF: %w", err)
 	}
