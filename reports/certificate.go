@@ -221,22 +221,23 @@ func RenderCertificate(c Certificate, mode Mode) ([]byte, error) {
 	if mode != ModePreview {
 		subject = "Taahod certificate " + c.Serial + " facts-sha256=" + c.PayloadSHA256
 	}
-	d, err := newDocument(docInfo{
+	info := docInfo{
 		title:   title + " " + c.serialText(mode),
 		subject: subject,
 		date:    c.IssuedOn,
-	})
+	}
+	switch mode {
+	case ModePreview:
+		info.watermark = &watermark{text: "پیش‌نویس", color: rgb{120, 120, 120}}
+	case ModeAnnulled:
+		info.watermark = &watermark{text: annulledWord(c.Status), color: rgb{190, 20, 20}}
+	}
+	d, err := newDocument(info)
 	if err != nil {
 		return nil, err
 	}
 	r := certRenderer{d: d, c: c, mode: mode}
 	r.draw(title)
-	switch mode {
-	case ModePreview:
-		d.watermark("پیش‌نویس", rgb{120, 120, 120})
-	case ModeAnnulled:
-		d.watermark(annulledWord(c.Status), rgb{190, 20, 20})
-	}
 	d.pageNumbers()
 	return d.bytes()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jung-kurt/gofpdf"
 	"github.com/taahod/taahod"
@@ -53,9 +54,10 @@ var (
 // millimetres from the top left corner. Drawing methods record the first
 // error in err, like gofpdf itself, and bytes reports it.
 type document struct {
-	pdf   *gofpdf.Fpdf
-	faces *typefaces
-	err   error
+	pdf     *gofpdf.Fpdf
+	faces   *typefaces
+	err     error
+	archive archiveInfo // the metadata of the archival form
 
 	bold  bool
 	size  float64 // current font size in points
@@ -64,6 +66,10 @@ type document struct {
 	// onNewPage draws what every following page starts with (a running
 	// head) and returns the y where content may begin.
 	onNewPage func() float64
+
+	// logical maps each visual line prepared by lines to the logical text
+	// it shows, for its ActualText (see actual_text.go).
+	logical map[string]string
 }
 
 // docInfo is what the document metadata says.
@@ -75,6 +81,16 @@ type docInfo struct {
 	// date fixes CreationDate and ModDate, so that the same input renders
 	// the same bytes.
 	date taahod.Date
+	// watermark, if set, is drawn across every page under its content.
+	watermark *watermark
+}
+
+// watermark is a word written large and diagonally across every page.
+type watermark struct {
+	text string
+	// color is the colour the word would have at full strength; it is drawn
+	// at a quarter of it, over white.
+	color rgb
 }
 
 // newDocument starts a document with its first page.
@@ -88,14 +104,21 @@ func newDocument(info docInfo) (*document, error) {
 	}
 	pdf := newPDF()
 	// Noon UTC keeps the date itself the same in every time zone a reader
-	// might display it in.
-	stamp := info.date.Time().Add(12 * 60 * 60 * 1e9)
+	// might display it in; the documents state it in Iran's time, 15:30.
+	stamp := info.date.Time().Add(12 * time.Hour).In(documentZone)
 	pdf.SetCreationDate(stamp)
 	pdf.SetModificationDate(stamp)
 	pdf.SetTitle(info.title, true)
 	pdf.SetSubject(info.subject, false)
 	faces.regular.addTo(pdf)
-	d := &document{pdf: pdf, faces: faces}
+	d := &document{pdf: pdf, faces: faces,
+		archive: archiveInfo{title: info.title, subject: info.subject, created: stamp}}
+	if w := info.watermark; w != nil {
+		// gofpdf calls the header function as each page begins, before
+		// anything else is drawn on it: the watermark lies under the
+		// content, which stays fully legible without transparency.
+		pdf.SetHeaderFunc(func() { d.underlay(*w) })
+	}
 	pdf.AddPage()
 	d.setFont(false, 10)
 	d.setColor(colorText)
@@ -168,16 +191,27 @@ func (d *document) checkDrawable(s string) {
 // paragraph the bidi rules would send a closing bracket or full stop at its
 // end to the far left, as they do in any renderer.
 func (d *document) lines(text string, w float64) []string {
-	var ls []string
-	if hasRTL(text) {
-		ls = fa.Lines(text, w, d.width)
-	} else {
-		ls = fa.Wrap(fa.Normalize(text), w, d.width)
+	if !hasRTL(text) {
+		ls := fa.Wrap(fa.Normalize(text), w, d.width)
+		for _, l := range ls {
+			d.checkDrawable(l)
+		}
+		return ls
 	}
-	for _, l := range ls {
-		d.checkDrawable(l)
+	ls := fa.Wrap(fa.Normalize(text), w, d.width)
+	for i, l := range ls {
+		ls[i] = d.visualLine(l)
 	}
 	return ls
+}
+
+// visualLine shapes and reorders one logical line for drawing, checks that
+// the fonts can draw it, and remembers its logical text.
+func (d *document) visualLine(logical string) string {
+	v := fa.Visual(fa.Shape(logical))
+	d.checkDrawable(v)
+	d.remember(v, logical)
+	return v
 }
 
 // hasRTL reports whether s has a right-to-left letter (Arabic script or
@@ -208,11 +242,19 @@ func (d *document) drawLine(x, y, w float64, line string, a align) {
 	d.text(x, base, line)
 }
 
-// text draws line with its baseline starting at (x, base). Bold text is
+// text draws line with its baseline starting at (x, base), in marked-content
+// spans that tell text extractors the logical text it shows (drawPieces).
+func (d *document) text(x, base float64, line string) {
+	if !d.drawPieces(x, base, line, func(x float64, glyphs string) { d.glyphs(x, base, glyphs) }) {
+		d.glyphs(x, base, line)
+	}
+}
+
+// glyphs draws line with its baseline starting at (x, base). Bold text is
 // filled and stroked in the text colour (text rendering mode 2), inside its
 // own graphics state so that gofpdf's idea of the line width and stroke
 // colour stays true.
-func (d *document) text(x, base float64, line string) {
+func (d *document) glyphs(x, base float64, line string) {
 	if !d.bold {
 		d.pdf.Text(x, base, line)
 		return
@@ -326,34 +368,31 @@ func (d *document) ensure(y, h float64) float64 {
 	return d.newPage()
 }
 
-// watermark writes text large and diagonally across every page, over the
-// content but translucent, so that no copy of the page can be taken without
-// it. It is not emboldened: a translucent stroke over the translucent fill
-// would outline every glyph in a darker band.
-func (d *document) watermark(text string, c rgb) {
+// underlay writes w's word large and diagonally across the page being
+// started, under everything drawn on it after, in a light solid colour (a
+// quarter of w's colour over white): PDF/A files should not depend on
+// transparency, and under the content the word hides nothing. It is not
+// emboldened.
+func (d *document) underlay(w watermark) {
 	size := 110.0
 	keep := d.size
 	keepBold := d.bold
+	keepColor := d.color
 	d.setFont(false, size)
-	line := fa.Visual(fa.Shape(fa.Normalize(text)))
-	d.checkDrawable(line)
+	line := d.visualLine(fa.Normalize(w.text))
 	for size > 24 && d.width(line) > 0.9*pageHeight {
 		size -= 4
 		d.setFont(false, size)
 	}
-	w := d.width(line)
-	for p := 1; p <= d.pdf.PageCount(); p++ {
-		d.goToPage(p)
-		d.pdf.SetAlpha(0.25, "Normal")
-		d.setColor(c)
-		d.pdf.TransformBegin()
-		d.pdf.TransformRotate(55, pageWidth/2, pageHeight/2)
-		d.text(pageWidth/2-w/2, pageHeight/2+size*ptToMM*0.35, line)
-		d.pdf.TransformEnd()
-		d.pdf.SetAlpha(1, "Normal")
-	}
+	width := d.width(line)
+	light := func(c int) int { return 255 - (255-c)/4 }
+	d.setColor(rgb{light(w.color.r), light(w.color.g), light(w.color.b)})
+	d.pdf.TransformBegin()
+	d.pdf.TransformRotate(55, pageWidth/2, pageHeight/2)
+	d.text(pageWidth/2-width/2, pageHeight/2+size*ptToMM*0.35, line)
+	d.pdf.TransformEnd()
 	d.setFont(keepBold, keep)
-	d.setColor(colorText)
+	d.setColor(keepColor)
 }
 
 // goToPage makes page p (from 1) the one drawn on, to add to it after
@@ -387,11 +426,15 @@ func (d *document) bytes() ([]byte, error) {
 		return nil, d.err
 	}
 	var buf bytes.Buffer
-	buf.Grow(48 << 10) // a certificate is about 27 KB
+	buf.Grow(48 << 10) // a certificate is about 36 KB
 	if err := d.pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write PDF: %w", err)
 	}
-	return tagSubsets(buf.Bytes(), d.faces.regular)
+	pdf, err := tagSubsets(buf.Bytes(), d.faces.regular)
+	if err != nil {
+		return nil, err
+	}
+	return finishArchival(pdf, d.archive)
 }
 
 // tagSubsets gives each embedded font the subset tag that PDF 32000-1

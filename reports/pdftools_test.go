@@ -16,11 +16,11 @@ import (
 )
 
 // The PDF tests read the documents back with poppler-utils (pdftotext,
-// pdffonts, pdfinfo, pdftoppm) and zbar-tools (zbarimg), as a reader would.
-// They fail, rather than skip, when a tool is missing: a skipped check on a
-// CI machine would look like a passing one. On Debian:
+// pdffonts, pdfinfo, pdftoppm), zbar-tools (zbarimg) and qpdf, as a reader
+// would. They fail, rather than skip, when a tool is missing: a skipped check
+// on a CI machine would look like a passing one. On Debian:
 //
-//	apt-get install poppler-utils zbar-tools
+//	apt-get install poppler-utils zbar-tools qpdf
 
 // sampleOut, when set, is a folder where the sample registry report is
 // written (scripts/render-sample-certificate sets it; the certificate it
@@ -76,13 +76,11 @@ func pdfText(t testing.TB, pdf []byte, first, last int) string {
 // PDF and the text that was drawn compare equal:
 //   - NFKC maps the presentation forms the PDF draws back to letters;
 //   - ZWNJ, which shaping drops, and the bidi controls pdftotext adds go;
-//   - white space, the punctuation . : ، — and the brackets ( ) « » go:
-//     pdftotext puts right-to-left text back in reading order with its own
-//     bidi rules, which move them across the boundaries of numbers and Latin
-//     runs («۱۷۲ قانون» comes out as «۱۷۲قانون », «(۲۳۰)» as «)(۲۳۰»), so
-//     where they land says nothing about the document. Whether they are
-//     drawn where they belong is for reports/fa's golden tests and for the
-//     eye. Letters, digits and their order remain.
+//   - white space, the punctuation . : ، — and the brackets ( ) « » go, so
+//     that these checks look for words and numbers wherever poppler's layout
+//     puts the spaces and punctuation between them. Where the punctuation
+//     lands is checked line by line by TestGoldenText. Letters, digits and
+//     their order remain.
 func readable(s string) string {
 	s = norm.NFKC.String(s)
 	return strings.Map(func(r rune) rune {
