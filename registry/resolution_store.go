@@ -151,82 +151,24 @@ type dateKind struct {
 func prepareResolutions(ctx context.Context, tx *database.Tx, rows []ResolutionRow, today taahod.Date,
 	name func(i int, field string) string) ([]preparedResolution, error) {
 	problems := make([]taahod.Problems, len(rows))
-	var (
-		sessionIDs, unitIDs []int64
-		nationalIDs         []string
-		pairs               = map[dateKind]bool{}
-	)
+	var refs rowRefs
 	for i := range rows {
-		r, p := &rows[i], &problems[i]
-		p.Fields = append(p.Fields, r.cellProblems...)
-		for _, f := range fieldsOf(r.NewResolution.Validate()) {
-			p.Add(f.Field, f.Code, f.Message)
-		}
-		switch {
-		case r.SessionID != nil:
-			sessionIDs = append(sessionIDs, *r.SessionID)
-		case !r.SessionDate.IsZero() || r.SessionKind != "":
-			if r.SessionDate.IsZero() || !SessionKinds.Has(r.SessionKind) {
-				p.Add("session_kind", "invalid_session", "name the session by session_id, or by session_date and session_kind ("+SessionKinds.list()+") together")
-			} else {
-				pairs[dateKind{r.SessionDate, r.SessionKind}] = true
-			}
-		}
-		switch {
-		case r.UnitID != nil:
-			unitIDs = append(unitIDs, *r.UnitID)
-		case r.UnitNationalID != "":
-			nationalIDs = append(nationalIDs, r.UnitNationalID)
-		}
-		if r.Status != "" && !Statuses.Has(r.Status) {
-			p.Add("status", "invalid_choice", "status must be "+Statuses.list())
-		}
-		if (r.Status == "" || r.Status == StatusNotified) && (!r.StatusOn.IsZero() || r.StatusNote != nil) {
-			p.Add("status_on", "without_status", "status_on and status_note go with a status other than notified")
-		}
-		p.OptionalText("status_note", &r.StatusNote, 2000)
+		checkResolutionRow(&rows[i], &problems[i], &refs)
 	}
-
-	byID, byPair, err := lookUpSessions(ctx, tx, sessionIDs, pairs)
+	byID, byPair, err := lookUpSessions(ctx, tx, refs.sessionIDs, refs.pairs)
 	if err != nil {
 		return nil, err
 	}
-	knownUnits, byNationalID, err := lookUpUnits(ctx, tx, unitIDs, nationalIDs)
+	knownUnits, byNationalID, err := lookUpUnits(ctx, tx, refs.unitIDs, refs.nationalIDs)
 	if err != nil {
 		return nil, err
 	}
-
 	out := make([]preparedResolution, len(rows))
 	for i := range rows {
 		r, p := &rows[i], &problems[i]
-		var sess *sessionRef
-		switch {
-		case r.SessionID != nil && *r.SessionID > 0:
-			if s, ok := byID[*r.SessionID]; ok {
-				sess = &s
-			} else {
-				p.Add("session_id", "not_found", fmt.Sprintf("no session has the id %d", *r.SessionID))
-			}
-		case r.SessionID == nil && !r.SessionDate.IsZero() && SessionKinds.Has(r.SessionKind):
-			switch found := byPair[dateKind{r.SessionDate, r.SessionKind}]; len(found) {
-			case 0:
-				p.Add("session_date", "not_found", fmt.Sprintf("no %s session was held on %s (%s); record the session first",
-					r.SessionKind, r.SessionDate.Jalali(), r.SessionDate))
-			case 1:
-				sess = &found[0]
-			default:
-				ids := make([]string, len(found))
-				for j, s := range found {
-					ids[j] = fmt.Sprint(s.ID)
-				}
-				p.Add("session_date", "ambiguous_session", fmt.Sprintf("%d %s sessions were held on %s (ids %s); name the session by session_id",
-					len(found), r.SessionKind, r.SessionDate.Jalali(), strings.Join(ids, ", ")))
-			}
-		}
 		pr := preparedResolution{text: r.Text, category: r.Category, deadline: r.deadline, confidential: r.Confidential,
-			agencies: r.agencies, statusNote: r.StatusNote}
-		pr.adoptedOn = r.adoptedOn
-		if sess != nil {
+			agencies: r.agencies, statusNote: r.StatusNote, adoptedOn: r.adoptedOn}
+		if sess := rowSession(r, p, byID, byPair); sess != nil {
 			if !pr.adoptedOn.IsZero() && pr.adoptedOn != sess.HeldOn {
 				p.Add("adopted_on", "session_date_mismatch", fmt.Sprintf("a resolution of session %d is adopted on its date, %s (%s)",
 					sess.ID, sess.HeldOn.Jalali(), sess.HeldOn))
@@ -236,20 +178,7 @@ func prepareResolutions(ctx context.Context, tx *database.Tx, rows []ResolutionR
 			pr.adoptedOn = today
 		}
 		notFuture(p, "adopted_on", pr.adoptedOn, today)
-		switch {
-		case r.UnitID != nil && *r.UnitID > 0:
-			if knownUnits[*r.UnitID] {
-				pr.unitID = r.UnitID
-			} else {
-				p.Add("unit_id", "not_found", fmt.Sprintf("no unit has the id %d", *r.UnitID))
-			}
-		case r.UnitID == nil && r.UnitNationalID != "":
-			if id, ok := byNationalID[r.UnitNationalID]; ok {
-				pr.unitID = &id
-			} else {
-				p.Add("unit_national_id", "not_found", "no registered unit has the national id "+r.UnitNationalID)
-			}
-		}
+		pr.unitID = rowUnit(r, p, knownUnits, byNationalID)
 		if !pr.deadline.IsZero() && !pr.adoptedOn.IsZero() && pr.deadline.Before(pr.adoptedOn) {
 			p.Add("deadline", "before_adoption", fmt.Sprintf("the deadline %s is before the resolution's date %s", pr.deadline.Jalali(), pr.adoptedOn.Jalali()))
 		}
@@ -269,6 +198,97 @@ func prepareResolutions(ctx context.Context, tx *database.Tx, rows []ResolutionR
 		return nil, err
 	}
 	return out, nil
+}
+
+// rowRefs are the sessions and units that rows name, gathered to be looked
+// up once for all of them.
+type rowRefs struct {
+	sessionIDs, unitIDs []int64
+	nationalIDs         []string
+	pairs               map[dateKind]bool
+}
+
+// checkResolutionRow checks a row's own fields into p and gathers what it
+// names into refs.
+func checkResolutionRow(r *ResolutionRow, p *taahod.Problems, refs *rowRefs) {
+	p.Fields = append(p.Fields, r.cellProblems...)
+	for _, f := range fieldsOf(r.NewResolution.Validate()) {
+		p.Add(f.Field, f.Code, f.Message)
+	}
+	switch {
+	case r.SessionID != nil:
+		refs.sessionIDs = append(refs.sessionIDs, *r.SessionID)
+	case !r.SessionDate.IsZero() || r.SessionKind != "":
+		if r.SessionDate.IsZero() || !SessionKinds.Has(r.SessionKind) {
+			p.Add("session_kind", "invalid_session", "name the session by session_id, or by session_date and session_kind ("+SessionKinds.list()+") together")
+		} else {
+			if refs.pairs == nil {
+				refs.pairs = map[dateKind]bool{}
+			}
+			refs.pairs[dateKind{r.SessionDate, r.SessionKind}] = true
+		}
+	}
+	switch {
+	case r.UnitID != nil:
+		refs.unitIDs = append(refs.unitIDs, *r.UnitID)
+	case r.UnitNationalID != "":
+		refs.nationalIDs = append(refs.nationalIDs, r.UnitNationalID)
+	}
+	if r.Status != "" && !Statuses.Has(r.Status) {
+		p.Add("status", "invalid_choice", "status must be "+Statuses.list())
+	}
+	if (r.Status == "" || r.Status == StatusNotified) && (!r.StatusOn.IsZero() || r.StatusNote != nil) {
+		p.Add("status_on", "without_status", "status_on and status_note go with a status other than notified")
+	}
+	p.OptionalText("status_note", &r.StatusNote, 2000)
+}
+
+// rowSession is the session a row names, by id or by date and kind; nil,
+// with a problem in p, when there is no such session or the date and kind
+// fit several, and nil when the row names none.
+func rowSession(r *ResolutionRow, p *taahod.Problems, byID map[int64]sessionRef, byPair map[dateKind][]sessionRef) *sessionRef {
+	switch {
+	case r.SessionID != nil && *r.SessionID > 0:
+		if s, ok := byID[*r.SessionID]; ok {
+			return &s
+		}
+		p.Add("session_id", "not_found", fmt.Sprintf("no session has the id %d", *r.SessionID))
+	case r.SessionID == nil && !r.SessionDate.IsZero() && SessionKinds.Has(r.SessionKind):
+		switch found := byPair[dateKind{r.SessionDate, r.SessionKind}]; len(found) {
+		case 0:
+			p.Add("session_date", "not_found", fmt.Sprintf("no %s session was held on %s (%s); record the session first",
+				r.SessionKind, r.SessionDate.Jalali(), r.SessionDate))
+		case 1:
+			return &found[0]
+		default:
+			ids := make([]string, len(found))
+			for j, s := range found {
+				ids[j] = fmt.Sprint(s.ID)
+			}
+			p.Add("session_date", "ambiguous_session", fmt.Sprintf("%d %s sessions were held on %s (ids %s); name the session by session_id",
+				len(found), r.SessionKind, r.SessionDate.Jalali(), strings.Join(ids, ", ")))
+		}
+	}
+	return nil
+}
+
+// rowUnit is the id of the unit a row names, by id or by national id; nil,
+// with a problem in p, when there is no such unit, and nil when the row
+// names none.
+func rowUnit(r *ResolutionRow, p *taahod.Problems, known map[int64]bool, byNationalID map[string]int64) *int64 {
+	switch {
+	case r.UnitID != nil && *r.UnitID > 0:
+		if known[*r.UnitID] {
+			return r.UnitID
+		}
+		p.Add("unit_id", "not_found", fmt.Sprintf("no unit has the id %d", *r.UnitID))
+	case r.UnitID == nil && r.UnitNationalID != "":
+		if id, ok := byNationalID[r.UnitNationalID]; ok {
+			return &id
+		}
+		p.Add("unit_national_id", "not_found", "no registered unit has the national id "+r.UnitNationalID)
+	}
+	return nil
 }
 
 // namedProblems joins the problems of rows, in row order, naming each field
