@@ -21,7 +21,9 @@ Usage:
   taahod user add   --username NAME --role ROLE [--unit UNIT_ID ...] [--full-name TEXT]
                                          add a user; the password is read from standard input
   taahod seed-demo                       load the demo data (safe to repeat) and print the demo users
-  taahod verify                          re-derive the books, check the audit chain and the certificates; non-zero on a break
+  taahod verify      [--checkpoint FILE ...] [--public-key PATH | --signing-key PATH]
+                                         re-derive the books, check the audit chain (against every stored signed
+                                         checkpoint and each FILE saved elsewhere) and the certificates; non-zero on a break
   taahod verify-cert [--signing-key PATH] FILE.pdf
                                          check a certificate PDF against the database and the signing key:
                                          exit 0 genuine and valid, 3 genuine but revoked or superseded,
