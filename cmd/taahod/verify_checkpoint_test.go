@@ -6,6 +6,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,4 +233,41 @@ func rewriteAuditEntry(t *testing.T, db *database.DB, seq int64, changes string)
 		exec(`UPDATE audit_head SET prev_hash = $1, hash = $2 WHERE seq = $3`, lastPrev, prev, last.Seq)
 	}
 	exec(`SET session_replication_role = origin`)
+}
+
+// TestServeCheckpoints: serve signs the chain's head in the background, and
+// publishes it.
+func TestServeCheckpoints(t *testing.T) {
+	db, url := dbtest.NewWithURL(t)
+	t.Setenv("DATABASE_URL", url)
+	writeSigningKey(t)
+	appendTestEntries(t, db, 3)
+	base, cancel, done := startServe(t)
+	defer cancel()
+	var latest database.CheckpointJSON
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		res, err := http.Get(base + "/api/v1/public/audit/checkpoints/latest")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode == 200 {
+			if err := json.Unmarshal(body, &latest); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		if res.StatusCode != 404 || time.Now().After(deadline) {
+			t.Fatalf("latest checkpoint: %d %s", res.StatusCode, body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if latest.Seq != 3 {
+		t.Fatalf("checkpoint of seq %d, the chain has 3 entries", latest.Seq)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
 }
