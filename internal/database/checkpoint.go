@@ -115,11 +115,14 @@ type chainHead struct {
 }
 
 // readChainHead reads the chain's head from the chained entries themselves:
-// the entry with the largest seq (a backward step of the primary key).
-// ok is false while the chain is empty.
+// the entry with the largest seq (a backward step of the primary key), not
+// from a separate tip row. Entries queued but not yet chained, should they
+// sit in audit_log without a seq or hash, are not the head. ok is false
+// while the chain is empty.
 func readChainHead(ctx context.Context, q queryer) (chainHead, bool, error) {
 	var h chainHead
-	err := q.GetContext(ctx, &h, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`)
+	err := q.GetContext(ctx, &h, `
+		SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL AND hash IS NOT NULL ORDER BY seq DESC LIMIT 1`)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, false, nil
 	}
@@ -212,12 +215,15 @@ func MaybeCheckpoint(ctx context.Context, db *DB, signer CheckpointSigner, now t
 		}
 		c := Checkpoint{Seq: head.Seq, Hash: head.Hash, SignedAt: now}
 		c.Signature = signer.Sign(c.Text())
-		if _, err := tx.ExecContext(ctx, `
+		res, err := tx.ExecContext(ctx, `
 			INSERT INTO audit_checkpoints (seq, hash, signed_at, signature) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (seq) DO NOTHING`, c.Seq, c.Hash, c.SignedAt, c.Signature); err != nil {
+			ON CONFLICT (seq) DO NOTHING`, c.Seq, c.Hash, c.SignedAt, c.Signature)
+		if err != nil {
 			return err
 		}
-		written = &c
+		if n, err := res.RowsAffected(); err == nil && n == 1 {
+			written = &c
+		}
 		return nil
 	})
 	if err != nil {
