@@ -114,19 +114,44 @@ type chainHead struct {
 	Hash []byte `db:"hash"`
 }
 
-// readChainHead reads the chain's head from the chained entries themselves:
-// the entry with the largest seq (a backward step of the primary key), not
-// from a separate tip row. Entries queued but not yet chained, should they
-// sit in audit_log without a seq or hash, are not the head. ok is false
-// while the chain is empty.
-func readChainHead(ctx context.Context, q queryer) (chainHead, bool, error) {
-	var h chainHead
-	err := q.GetContext(ctx, &h, `
-		SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL AND hash IS NOT NULL ORDER BY seq DESC LIMIT 1`)
-	if errors.Is(err, sql.ErrNoRows) {
-		return h, false, nil
+// checkpointState is what decides whether a checkpoint is due: the chain's
+// head and the last checkpoint.
+type checkpointState struct {
+	head    chainHead
+	last    Checkpoint
+	hasLast bool
+}
+
+// readCheckpointState reads, in one round trip, the chain's head from the
+// chained entries themselves — the entry with the largest seq (a backward
+// step of the primary key), not a separate tip row; entries queued but not
+// yet chained, should they sit in audit_log without a seq or hash, are not
+// the head — and the last checkpoint (another backward step). The head's
+// seq is 0 while the chain is empty.
+func readCheckpointState(ctx context.Context, q queryer) (checkpointState, error) {
+	var row struct {
+		HeadSeq   sql.NullInt64 `db:"head_seq"`
+		HeadHash  []byte        `db:"head_hash"`
+		Seq       sql.NullInt64 `db:"seq"`
+		Hash      []byte        `db:"hash"`
+		SignedAt  sql.NullTime  `db:"signed_at"`
+		Signature *string       `db:"signature"`
 	}
-	return h, err == nil, err
+	err := q.GetContext(ctx, &row, `
+		SELECT h.seq AS head_seq, h.hash AS head_hash, k.seq, k.hash, k.signed_at, k.signature
+		  FROM (SELECT 1) AS one
+		  LEFT JOIN LATERAL (SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL AND hash IS NOT NULL
+		                      ORDER BY seq DESC LIMIT 1) h ON true
+		  LEFT JOIN LATERAL (SELECT `+checkpointColumns+` FROM audit_checkpoints ORDER BY seq DESC LIMIT 1) k ON true`)
+	if err != nil {
+		return checkpointState{}, err
+	}
+	st := checkpointState{head: chainHead{Seq: row.HeadSeq.Int64, Hash: row.HeadHash}}
+	if row.Seq.Valid && row.SignedAt.Valid && row.Signature != nil {
+		st.hasLast = true
+		st.last = Checkpoint{Seq: row.Seq.Int64, Hash: row.Hash, SignedAt: row.SignedAt.Time, Signature: *row.Signature}
+	}
+	return st, nil
 }
 
 // queryer is what the checkpoint reads need of a DB or a Tx.
@@ -146,18 +171,17 @@ func latestCheckpoint(ctx context.Context, q queryer) (Checkpoint, bool, error) 
 	return c, err == nil, err
 }
 
-// checkpointDue says whether the head must be checkpointed at now after
-// last (hasLast false: there is none yet).
-func checkpointDue(head chainHead, last Checkpoint, hasLast bool, now time.Time) bool {
+// due says whether the head must be checkpointed at now.
+func (st checkpointState) due(now time.Time) bool {
 	switch {
-	case head.Seq == 0:
+	case st.head.Seq == 0:
 		return false
-	case !hasLast:
+	case !st.hasLast:
 		return true
-	case head.Seq <= last.Seq:
+	case st.head.Seq <= st.last.Seq:
 		return false
 	}
-	return head.Seq-last.Seq >= CheckpointEvery || now.Sub(last.SignedAt) >= CheckpointAfter
+	return st.head.Seq-st.last.Seq >= CheckpointEvery || now.Sub(st.last.SignedAt) >= CheckpointAfter
 }
 
 // MaybeCheckpoint signs and stores a checkpoint of the chain's head when one
@@ -169,7 +193,7 @@ func checkpointDue(head chainHead, last Checkpoint, hasLast bool, now time.Time)
 //
 // It is cheap and idempotent, for calling often: after each batch the
 // sequencer integrates, and every second from `taahod serve`. When nothing
-// is due it costs two index reads and no transaction; writing one takes a
+// is due it costs one query (two index reads) and no transaction; writing one takes a
 // transaction-scoped advisory lock, tried without waiting, so that
 // checkpointers of several servers never write two checkpoints of one head
 // and never wait for one another. now is the checkpoint's time (the
@@ -180,15 +204,11 @@ func MaybeCheckpoint(ctx context.Context, db *DB, signer CheckpointSigner, now t
 		return nil, errors.New("checkpoint: no signing key")
 	}
 	now = now.UTC().Truncate(time.Microsecond)
-	head, _, err := readChainHead(ctx, db)
+	st, err := readCheckpointState(ctx, db)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint: read the chain's head: %w", err)
+		return nil, fmt.Errorf("checkpoint: read the chain's head and the last checkpoint: %w", err)
 	}
-	last, hasLast, err := latestCheckpoint(ctx, db)
-	if err != nil {
-		return nil, fmt.Errorf("checkpoint: read the last checkpoint: %w", err)
-	}
-	if !checkpointDue(head, last, hasLast, now) {
+	if !st.due(now) {
 		return nil, nil
 	}
 	var written *Checkpoint
@@ -202,18 +222,14 @@ func MaybeCheckpoint(ctx context.Context, db *DB, signer CheckpointSigner, now t
 		}
 		// Read again under the lock: another checkpointer may have written
 		// one since the reads above.
-		head, _, err := readChainHead(ctx, tx)
+		st, err := readCheckpointState(ctx, tx)
 		if err != nil {
 			return err
 		}
-		last, hasLast, err := latestCheckpoint(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if !checkpointDue(head, last, hasLast, now) {
+		if !st.due(now) {
 			return nil
 		}
-		c := Checkpoint{Seq: head.Seq, Hash: head.Hash, SignedAt: now}
+		c := Checkpoint{Seq: st.head.Seq, Hash: st.head.Hash, SignedAt: now}
 		c.Signature = signer.Sign(c.Text())
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO audit_checkpoints (seq, hash, signed_at, signature) VALUES ($1, $2, $3, $4)

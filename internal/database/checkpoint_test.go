@@ -165,3 +165,30 @@ func TestCheckpointText(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMaybeCheckpointNotDue is what the checkpointer costs each second
+// (and the sequencer after each batch) when no checkpoint is due.
+func BenchmarkMaybeCheckpointNotDue(b *testing.B) {
+	db := dbtest.New(b)
+	s := testSigner{}
+	_, s.key, _ = ed25519.GenerateKey(rand.Reader)
+	err := db.Transact(context.Background(), func(tx *database.Tx) error {
+		for i := range 5000 {
+			tx.Audit(context.Background(), someone, "test.step", "thing", i, map[string]any{"i": i})
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := database.MaybeCheckpoint(context.Background(), db, s, now); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if c, err := database.MaybeCheckpoint(context.Background(), db, s, now); err != nil || c != nil {
+			b.Fatal(c, err)
+		}
+	}
+}
