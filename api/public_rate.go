@@ -11,7 +11,8 @@ import (
 // publicRoutes are the API's routes anyone may call without signing in
 // that read the database, and so share the public rate limit per client
 // address (Config.PublicRate): certificate verification, which a script
-// could otherwise walk serial by serial, and the published figures.
+// could otherwise walk serial by serial, the published figures and the
+// audit chain's signed checkpoints.
 var publicRoutes = []string{
 	"/api/v1/verify/key",
 	"/api/v1/verify/:serial",
@@ -19,6 +20,8 @@ var publicRoutes = []string{
 	"/api/v1/public/registry",
 	"/api/v1/public/registry.pdf",
 	"/api/v1/public/registry/rows",
+	"/api/v1/public/audit/checkpoints",
+	"/api/v1/public/audit/checkpoints/latest",
 }
 
 // PagesWithPublicRoutes is what Pages also implement when some of their

@@ -220,6 +220,7 @@ func (s *Server) routes() *gin.Engine {
 	s.taxYearRoutes(v1)
 	s.offsetRunRoutes(v1)
 	s.certificateRoutes(r, public, v1)
+	s.auditCheckpointRoutes(public)
 	if s.cfg.Pages != nil {
 		s.cfg.Pages.Mount(r)
 		if up, ok := s.cfg.Pages.(PagesWithUploads); ok {

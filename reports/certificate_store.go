@@ -134,6 +134,11 @@ type Record struct {
 	StatusBy     *taahod.UserRef `db:"status_by"`
 	StatusReason *string         `db:"status_reason"`
 	Content      []byte          `db:"content"`
+	// The latest audit checkpoint when the certificate was issued
+	// (database.Checkpoint), all nil when there was none yet.
+	CheckpointSeq      *int64     `db:"audit_checkpoint_seq"`
+	CheckpointHash     []byte     `db:"audit_checkpoint_hash"`
+	CheckpointSignedAt *time.Time `db:"audit_checkpoint_signed_at"`
 
 	// Printed is the certificate as it was printed, from Content.
 	Printed Certificate `db:"-"`
@@ -195,15 +200,37 @@ func (r Record) MarshalJSON() ([]byte, error) {
 		StatusBy       *taahod.UserRef `json:"status_by"`
 		StatusReason   *string         `json:"status_reason"`
 		Expenditures   []expenditure   `json:"expenditures"`
+		Checkpoint     *checkpointRef  `json:"audit_checkpoint"`
 	}{
 		r.Serial, r.Status, r.UnitID, r.Printed.Unit.Name, r.Printed.Unit.NationalID, r.FiscalYear,
 		r.TaxDue, r.SpendingUsed, r.OffsetAmount, r.Printed.LegalBasis, r.Printed.PolicyMode,
 		r.IssuedOn, r.IssuedOn.Jalali(), r.IssuedAt, taahod.JalaliTimePtr(&r.IssuedAt), r.IssuedBy, r.Printed.Officer,
 		r.SHA256, r.FactsSHA256(), r.Payload, r.Signature, r.FactsPayload, r.FactsSignature, r.VerificationCode(),
 		r.Printed.QRURL, r.VerifyURL(), r.Supersedes, r.SupersededBy,
-		r.StatusAt, taahod.JalaliTimePtr(r.StatusAt), r.StatusBy, r.StatusReason, exps,
+		r.StatusAt, taahod.JalaliTimePtr(r.StatusAt), r.StatusBy, r.StatusReason, exps, r.checkpoint(),
 	})
 }
+
+// checkpointRef names an audit checkpoint in a certificate's JSON.
+type checkpointRef struct {
+	Seq            int64  `json:"seq"`
+	Hash           string `json:"hash"`
+	SignedAt       string `json:"signed_at"`
+	SignedAtJalali string `json:"signed_at_jalali"`
+}
+
+// checkpoint is the latest audit checkpoint at the certificate's issue, as
+// GET /public/audit/checkpoints writes its fields; nil when there was none.
+func (r Record) checkpoint() *checkpointRef {
+	if r.CheckpointSeq == nil || r.CheckpointSignedAt == nil {
+		return nil
+	}
+	j := database.Checkpoint{Seq: *r.CheckpointSeq, Hash: r.CheckpointHash, SignedAt: *r.CheckpointSignedAt}.JSON()
+	return &checkpointRef{Seq: j.Seq, Hash: j.Hash, SignedAt: j.SignedAt, SignedAtJalali: j.SignedAtJalali}
+}
+
+// jalaliTime is the *_jalali twin of an instant (taahod.JalaliTimePtr).
+func jalaliTime(t *time.Time) *string { return taahod.JalaliTimePtr(t) }
 
 // annulled is the certificate as its annulled copy prints it: as issued,
 // with its status, the reason and the date it changed.
@@ -228,10 +255,12 @@ var recordSelect = `
 	SELECT c.id, c.serial, c.status, c.unit_id, c.fiscal_year, c.tax_due, c.spending_used, c.offset_amount,
 	       c.issued_on, c.issued_at, ` + taahod.UserRefSQL("c.issued_by") + ` AS issued_by, c.facts_payload, c.facts_signature, c.payload, c.signature,
 	       encode(c.pdf_sha256, 'hex') AS sha256, p.serial AS supersedes, n.serial AS superseded_by,
-	       c.status_at, ` + taahod.UserRefSQL("c.status_by") + ` AS status_by, c.status_reason, c.content
+	       c.status_at, ` + taahod.UserRefSQL("c.status_by") + ` AS status_by, c.status_reason, c.content,
+	       c.audit_checkpoint_seq, k.hash AS audit_checkpoint_hash, k.signed_at AS audit_checkpoint_signed_at
 	  FROM certificates c
 	  LEFT JOIN certificates p ON p.id = c.supersedes
-	  LEFT JOIN certificates n ON n.id = c.superseded_by`
+	  LEFT JOIN certificates n ON n.id = c.superseded_by
+	  LEFT JOIN audit_checkpoints k ON k.seq = c.audit_checkpoint_seq`
 
 // loadRecords runs a query of recordSelect and decodes what each printed.
 func loadRecords(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) ([]Record, error) {
@@ -562,8 +591,9 @@ func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Uni
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO certificates (id, serial, province, seq, unit_id, fiscal_year, status, tax_due, spending_used,
 			            offset_amount, issued_on, issued_at, issued_by, content, facts_payload, facts_signature,
-			            payload, signature, pdf, pdf_sha256, supersedes)
-			VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, decode($19, 'hex'), $20)`,
+			            payload, signature, pdf, pdf_sha256, supersedes, audit_checkpoint_seq)
+			VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, decode($19, 'hex'), $20,
+			        (SELECT max(seq) FROM audit_checkpoints))`,
 			id, c.Serial, s.Issuer.Province, seq, unit.ID, year, st.TaxDue, st.SpendingUsed,
 			st.OffsetAmount, c.IssuedOn, tx.Now, actor.UserKey(), string(content), issued.FactsPayload, issued.FactsSignature,
 			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes); err != nil {

@@ -21,7 +21,9 @@ Usage:
   taahod user add   --username NAME --role ROLE [--unit UNIT_ID ...] [--full-name TEXT]
                                          add a user; the password is read from standard input
   taahod seed-demo                       load the demo data (safe to repeat) and print the demo users
-  taahod verify                          re-derive the books, check the audit chain and the certificates; non-zero on a break
+  taahod verify      [--checkpoint FILE ...] [--public-key PATH | --signing-key PATH]
+                                         re-derive the books, check the audit chain (against every stored signed
+                                         checkpoint and each FILE saved elsewhere) and the certificates; non-zero on a break
   taahod verify-cert [--signing-key PATH] FILE.pdf
                                          check a certificate PDF against the database and the signing key:
                                          exit 0 genuine and valid, 3 genuine but revoked or superseded,
@@ -30,7 +32,8 @@ Usage:
 
 Every command but help takes --database-url (default $DATABASE_URL).
 Environment: DATABASE_URL, TAAHOD_ADDR (:8080), TAAHOD_PROVINCE (QZV),
-TAAHOD_SIGNING_KEY (Ed25519 PEM PKCS#8; without it serve runs but cannot issue certificates),
+TAAHOD_SIGNING_KEY (Ed25519 PEM PKCS#8; without it serve runs but cannot issue certificates
+or sign the audit checkpoints),
 TAAHOD_PUBLIC_URL, TAAHOD_PROVINCE_NAME and TAAHOD_ISSUE_PLACE (printed on certificates;
 known for QZV), TAAHOD_DB_MAX_CONNS (16), TAAHOD_TOKEN_TTL (12h), TAAHOD_LOG_LEVEL (info).
 Roles: admin, secretariat, accountant, tax_officer, education_officer, auditor.

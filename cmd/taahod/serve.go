@@ -50,7 +50,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if issuer.Signer == nil {
 		// The rest of the service works without it; issuing answers 503
 		// signing_key_missing until the server starts with a key.
-		log.Warn("TAAHOD_SIGNING_KEY is not set: certificates cannot be issued and /api/v1/verify/key has no key to give " +
+		log.Warn("TAAHOD_SIGNING_KEY is not set: certificates cannot be issued, the audit chain is not checkpointed, and /api/v1/verify/key has no key to give " +
 			"(make one with: openssl genpkey -algorithm ed25519 -out signing-key.pem)")
 	}
 	db, err := cfg.openDB(ctx)
@@ -98,6 +98,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	go janitor(ctx, db, log)
+	if issuer.Signer != nil {
+		go checkpointer(ctx, db, issuer.Signer, log)
+	}
 
 	select {
 	case err := <-served:
