@@ -229,9 +229,6 @@ func (r Record) checkpoint() *checkpointRef {
 	return &checkpointRef{Seq: j.Seq, Hash: j.Hash, SignedAt: j.SignedAt, SignedAtJalali: j.SignedAtJalali}
 }
 
-// jalaliTime is the *_jalali twin of an instant (taahod.JalaliTimePtr).
-func jalaliTime(t *time.Time) *string { return taahod.JalaliTimePtr(t) }
-
 // annulled is the certificate as its annulled copy prints it: as issued,
 // with its status, the reason and the date it changed.
 func (r Record) annulled() Certificate {
