@@ -15,6 +15,7 @@ import (
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/migrations"
+	"github.com/taahod/taahod/notify"
 	"github.com/taahod/taahod/reports"
 	"github.com/taahod/taahod/web"
 )
@@ -98,6 +99,10 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	go janitor(ctx, db, log)
+	// Notifications: the webhooks' deliveries and the daily reminders
+	// (one server at a time sends those, under an advisory lock).
+	go (&notify.Deliverer{DB: db, Log: log}).Run(ctx, 2*time.Second)
+	go notify.Reminders{DB: db, ReviewWaitDays: cfg.ReviewWaitDays, Log: log}.Run(ctx, 15*time.Minute)
 
 	select {
 	case err := <-served:
