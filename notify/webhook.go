@@ -27,6 +27,13 @@ type Endpoint struct {
 	// Pending and Failed count its deliveries in those states.
 	Pending int `db:"pending" json:"pending"`
 	Failed  int `db:"failed" json:"failed"`
+
+	CreatedAtJalali string `db:"-" json:"created_at_jalali"`
+	UpdatedAtJalali string `db:"-" json:"updated_at_jalali"`
+}
+
+func (e *Endpoint) fillJalali() {
+	e.CreatedAtJalali, e.UpdatedAtJalali = taahod.JalaliTime(e.CreatedAt), taahod.JalaliTime(e.UpdatedAt)
 }
 
 // NewEndpoint is what an administrator registers. An empty Secret is
@@ -181,6 +188,7 @@ func getEndpoint(ctx context.Context, q interface {
 }, id int64) (Endpoint, error) {
 	var e Endpoint
 	err := q.GetContext(ctx, &e, `SELECT `+endpointColumns+` FROM webhook_endpoints e WHERE e.id = $1`, id)
+	e.fillJalali()
 	return e, database.NotFound(err, "webhook endpoint", id)
 }
 
@@ -188,6 +196,9 @@ func getEndpoint(ctx context.Context, q interface {
 func (w Webhooks) List(ctx context.Context, afterID int64, limit int) ([]Endpoint, error) {
 	var out []Endpoint
 	err := w.DB.SelectContext(ctx, &out, `SELECT `+endpointColumns+` FROM webhook_endpoints e WHERE e.id > $1 ORDER BY e.id LIMIT $2`, afterID, limit)
+	for i := range out {
+		out[i].fillJalali()
+	}
 	return out, database.MapError(err)
 }
 
