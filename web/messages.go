@@ -190,6 +190,12 @@ func init() {
 		"password_reset": "گذرواژه بازنشانی شد و نشست‌های باز کاربر بسته شد.",
 		"unit_created":   "واحد ثبت شد.",
 		"unit_updated":   "تغییرات واحد ذخیره شد.",
+		// The inbox (notifications.go).
+		"notification_read":  "اعلان خوانده‌شده شد.",
+		"notifications_read": "همه اعلان‌ها خوانده‌شده شد.",
+		// The webhooks' fields (notify/webhook.go).
+		"invalid_url":    "نشانی باید با http:// یا https:// آغاز شود و نام کاربری و گذرواژه نداشته باشد.",
+		"invalid_secret": "رمز باید ۱۶ تا ۲۰۰ نویسه باشد، بی‌فاصله در آغاز و پایان.",
 		// The auditor's pages (auditor*.go).
 		"invalid_actor":  "کاربر را با نام کاربری یا شناسه‌اش بنویسید.",
 		"verify_started": "بررسی آغاز شد؛ این صفحه تا پایان آن خودبه‌خود تازه می‌شود.",

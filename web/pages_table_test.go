@@ -120,6 +120,8 @@ var everyPage = []pageCase{
 	{taahod.RoleAdmin, "/admin/units/new", "admin-unit-new", 0},
 	{taahod.RoleAdmin, "/admin/units/{unit}", "admin-unit", 0},
 	{taahod.RoleAccountant, "/admin/users", "admin-users-accountant", http.StatusNotFound},
+	{taahod.RoleAccountant, "/notifications", "notifications", 0},
+	{taahod.RoleTaxOfficer, "/notifications?unread=1", "notifications-unread", 0},
 }
 
 // wantStatus is the page's HTTP status.

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/notify"
+	"golang.org/x/net/html"
+)
+
+// TestInboxPage walks the inbox as an accountant: the header counts the
+// unread items on every page, the inbox lists them, a form (with its CSRF
+// token) marks one read or opens its record, another marks them all; a
+// form without the token changes nothing.
+func TestInboxPage(t *testing.T) {
+	e := newEnv(t)
+	unit := e.mustCreateUnit("فولاد البرز", "1010234567")
+	e.mustCreateUser("acc", "حسابدار", taahod.RoleAccountant, unit.ID)
+	e.mustCreateUser("tax", "کارشناس", taahod.RoleTaxOfficer)
+	ctx := context.Background()
+	for _, inv := range []string{"INV-7", "INV-8"} {
+		if err := e.db.Transact(ctx, func(tx *database.Tx) error {
+			return notify.Publish(ctx, tx, notify.Event{Type: notify.ExpenditureReviewed, UnitID: unit.ID, SubjectType: "expenditure",
+				SubjectID: 42, Resource: map[string]any{"id": 42, "invoice_no": inv, "status": "approved", "amount": "1500"}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.browser()
+	home := b.signIn("acc")
+	if a := b.get(home); !strings.Contains(a.text(), "اعلان‌ها (۲ تازه)") {
+		t.Errorf("the header does not count two unread items:\n%s", a.text())
+	}
+	a := b.get("/notifications")
+	if a.status != http.StatusOK || !strings.Contains(a.text(), "«INV-8»") || !strings.Contains(a.text(), "۱٬۵۰۰ ریال تأیید شد") {
+		t.Fatalf("inbox: %d\n%s", a.status, a.text())
+	}
+	var first string
+	for _, f := range findAll(a.doc(), func(n *html.Node) bool { return n.Data == "form" && strings.HasSuffix(attr(n, "action"), "/read") }) {
+		if !strings.HasSuffix(attr(f, "action"), "read-all") {
+			first = attr(f, "action")
+			break
+		}
+	}
+	if first == "" {
+		t.Fatalf("no form marks an item read:\n%s", a.body)
+	}
+	if r := b.post(first, url.Values{"csrf": {"forged"}}); r.status != http.StatusForbidden {
+		t.Errorf("a forged form: %d", r.status)
+	}
+	r := b.submit("/notifications", first, url.Values{"open": {"1"}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/accountant/expenditures/42" {
+		t.Errorf("open: %d → %s", r.status, r.header.Get("Location"))
+	}
+	if a := b.get("/notifications?unread=1"); strings.Count(a.body, "action=\"/notifications/") != 2 || !strings.Contains(a.text(), "اعلان‌ها (۱ تازه)") {
+		t.Errorf("after one read, the unread list:\n%s", a.text())
+	}
+	r = b.submit("/notifications", "/notifications/read-all", url.Values{})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("read all: %d", r.status)
+	}
+	if a := b.get(r.header.Get("Location")); strings.Contains(a.text(), "تازه)") || !strings.Contains(a.byRole("status"), "همه اعلان‌ها خوانده‌شده شد") {
+		t.Errorf("after reading all:\n%s", a.text())
+	}
+
+	// Another person sees none of them and cannot mark them.
+	other := e.browser()
+	other.signIn("tax")
+	if a := other.get("/notifications"); !strings.Contains(a.text(), "اعلانی ندارید") {
+		t.Errorf("the tax officer's inbox:\n%s", a.text())
+	}
+	if r := other.submit("/notifications", first, url.Values{}); r.status != http.StatusNotFound {
+		t.Errorf("marking another's item: %d", r.status)
+	}
+}
