@@ -73,3 +73,8 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_of_endpoint ON webhook_deliveries (endpoint_id, id);
+
+-- Where a person's notifications are also mailed, when the server has an
+-- SMTP server (TAAHOD_SMTP_URL); none by default.
+ALTER TABLE users ADD COLUMN email TEXT CHECK (length(email) <= 254 AND email LIKE '%_@_%');
+CREATE INDEX notifications_to_mail ON notifications (id) WHERE mailed_at IS NULL;

@@ -196,6 +196,7 @@ func init() {
 		// The webhooks' fields (notify/webhook.go).
 		"invalid_url":    "نشانی باید با http:// یا https:// آغاز شود و نام کاربری و گذرواژه نداشته باشد.",
 		"invalid_secret": "رمز باید ۱۶ تا ۲۰۰ نویسه باشد، بی‌فاصله در آغاز و پایان.",
+		"invalid_email":  "یک نشانی ایمیل ساده بنویسید، مانند name@example.org.",
 		// The auditor's pages (auditor*.go).
 		"invalid_actor":  "کاربر را با نام کاربری یا شناسه‌اش بنویسید.",
 		"verify_started": "بررسی آغاز شد؛ این صفحه تا پایان آن خودبه‌خود تازه می‌شود.",

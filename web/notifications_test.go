@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,5 +77,39 @@ func TestInboxPage(t *testing.T) {
 	}
 	if r := other.submit("/notifications", first, url.Values{}); r.status != http.StatusNotFound {
 		t.Errorf("marking another's item: %d", r.status)
+	}
+}
+
+// TestAdminSetsEmail: the administrator's user form takes an email
+// address (where the person's notifications are also mailed), refuses a
+// malformed one, and removes it when emptied.
+func TestAdminSetsEmail(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreateUser("admin", "مدیر", taahod.RoleAdmin)
+	target := e.mustCreateUser("tax", "کارشناس", taahod.RoleTaxOfficer)
+	b := e.browser()
+	b.signIn("admin")
+	path := "/admin/users/" + strconv.FormatInt(target.ID, 10)
+	form := url.Values{"full_name": {"کارشناس"}, "role": {"tax_officer"}}
+	form.Set("email", "نامه")
+	if r := b.submit(path, path, form); r.status != http.StatusUnprocessableEntity || byID(r, "email-error") != Message("invalid_email") {
+		t.Errorf("a bad address: %d %q", r.status, byID(r, "email-error"))
+	}
+	form.Set("email", "karshenas@tax.example")
+	if r := b.submit(path, path, form); r.status != http.StatusSeeOther {
+		t.Fatalf("set email: %d", r.status)
+	}
+	if u, err := e.auth.GetUser(context.Background(), target.ID); err != nil || u.Email == nil || *u.Email != "karshenas@tax.example" {
+		t.Errorf("email after the form: %v (%v)", u.Email, err)
+	}
+	if a := b.get(path); inputValue(a, "email") != "karshenas@tax.example" {
+		t.Errorf("the form does not show the address")
+	}
+	form.Set("email", "")
+	if r := b.submit(path, path, form); r.status != http.StatusSeeOther {
+		t.Fatalf("remove email: %d", r.status)
+	}
+	if u, _ := e.auth.GetUser(context.Background(), target.ID); u.Email != nil {
+		t.Errorf("email after emptying: %q", *u.Email)
 	}
 }

@@ -46,6 +46,9 @@ type config struct {
 	// ReviewWaitDays is how long an expenditure waits for review before
 	// the tax officers are reminded of it (TAAHOD_REVIEW_WAIT_DAYS).
 	ReviewWaitDays int
+	// SMTP, when TAAHOD_SMTP_URL is set, is where the inbox is also mailed
+	// to the users who have an email address.
+	SMTP *notify.MailConfig
 }
 
 func loadConfig() (config, error) {
@@ -103,6 +106,13 @@ func loadConfig() (config, error) {
 			return c, fmt.Errorf("TAAHOD_REVIEW_WAIT_DAYS must be a whole number of days from 1 to 365, not %q", s)
 		}
 		c.ReviewWaitDays = n
+	}
+	if s := os.Getenv("TAAHOD_SMTP_URL"); s != "" {
+		mc, err := notify.ParseSMTPURL(s)
+		if err != nil {
+			return c, err
+		}
+		c.SMTP = &mc
 	}
 	if s := os.Getenv("TAAHOD_LOG_LEVEL"); s != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(s)); err != nil {

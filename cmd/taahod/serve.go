@@ -103,6 +103,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	// (one server at a time sends those, under an advisory lock).
 	go (&notify.Deliverer{DB: db, Log: log}).Run(ctx, 2*time.Second)
 	go notify.Reminders{DB: db, ReviewWaitDays: cfg.ReviewWaitDays, Log: log}.Run(ctx, 15*time.Minute)
+	if cfg.SMTP != nil {
+		go (&notify.Mailer{DB: db, Config: *cfg.SMTP, PublicURL: cfg.PublicURL, Log: log}).Run(ctx, 10*time.Second)
+	}
 
 	select {
 	case err := <-served:
