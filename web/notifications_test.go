@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -111,5 +112,66 @@ func TestAdminSetsEmail(t *testing.T) {
 	}
 	if u, _ := e.auth.GetUser(context.Background(), target.ID); u.Email != nil {
 		t.Errorf("email after emptying: %q", *u.Email)
+	}
+}
+
+// TestAdminWebhooks registers an endpoint through the administrator's
+// form: the secret shows once, on the page the form leads to, and the
+// page lists a failed delivery with its last answer and sends it again.
+func TestAdminWebhooks(t *testing.T) {
+	e := newEnv(t)
+	e.mustCreateUser("admin", "مدیر", taahod.RoleAdmin)
+	b := e.browser()
+	b.signIn("admin")
+	if r := b.submit("/admin/webhooks", "/admin/webhooks", url.Values{"url": {"ftp://tax.example"}, "event_types": {notify.CertificateIssued}}); r.status != http.StatusUnprocessableEntity || byID(r, "url-error") != Message("invalid_url") {
+		t.Errorf("a bad URL: %d %q", r.status, byID(r, "url-error"))
+	}
+	r := b.submit("/admin/webhooks", "/admin/webhooks", url.Values{"url": {"https://tax.example/hook"},
+		"event_types": {notify.CertificateIssued, notify.CertificateRevoked}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("register: %d\n%s", r.status, r.body)
+	}
+	page := r.header.Get("Location")
+	first := b.get(page)
+	secret := byID(first, "webhook-secret")
+	if len(secret) != 64 || !strings.Contains(first.byRole("status"), Message("webhook_created")) {
+		t.Fatalf("the secret is not shown once: %q\n%s", secret, first.text())
+	}
+	if again := b.get(page); strings.Contains(again.body, secret) {
+		t.Error("the secret shows a second time")
+	}
+	var id int64
+	if err := e.db.Get(&id, `SELECT id FROM webhook_endpoints`); err != nil {
+		t.Fatal(err)
+	}
+	// A delivery that failed after a day, with the receiver's last answer.
+	ctx := context.Background()
+	if err := e.db.Transact(ctx, func(tx *database.Tx) error {
+		return notify.Publish(ctx, tx, notify.Event{Type: notify.CertificateIssued, SubjectType: "certificate", SubjectID: "QZV-1404-000001",
+			Resource: map[string]any{"serial": "QZV-1404-000001"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.Exec(`UPDATE webhook_deliveries SET status = 'failed', attempts = 30, last_status = 502,
+		last_response = 'bad gateway', finished_at = now()`); err != nil {
+		t.Fatal(err)
+	}
+	a := b.get(fmt.Sprintf("/admin/webhooks/%d", id))
+	if !strings.Contains(a.text(), "HTTP 502") || !strings.Contains(a.text(), "bad gateway") || !strings.Contains(a.text(), "ناموفق") {
+		t.Errorf("the failed delivery is not shown:\n%s", a.text())
+	}
+	var retry string
+	for _, f := range findAll(a.doc(), func(n *html.Node) bool { return n.Data == "form" && strings.HasSuffix(attr(n, "action"), "/retry") }) {
+		retry = attr(f, "action")
+	}
+	if r := b.submit(fmt.Sprintf("/admin/webhooks/%d", id), retry, url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("retry: %d", r.status)
+	}
+	var status string
+	if err := e.db.Get(&status, `SELECT status FROM webhook_deliveries`); err != nil || status != "pending" {
+		t.Errorf("after retry: %s (%v)", status, err)
+	}
+	if a := b.get("/admin/webhooks"); !strings.Contains(a.text(), "https://tax.example/hook") || strings.Contains(a.body, secret) {
+		t.Errorf("the list:\n%s", a.text())
 	}
 }

@@ -56,6 +56,8 @@ type Pages struct {
 	verifier *verifyRunner
 	// inbox is each person's notifications (notifications.go).
 	inbox notify.Inbox
+	// webhooks are the other systems' endpoints (admin_webhooks.go).
+	webhooks notify.Webhooks
 }
 
 // New builds the pages over db and the same auth store as the API (so that
@@ -90,6 +92,7 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) (*Pages, error) {
 		handoffs: newPasswordHandoffs(),
 		verifier: &verifyRunner{},
 		inbox:    notify.Inbox{DB: db},
+		webhooks: notify.Webhooks{DB: db},
 	}, nil
 }
 
