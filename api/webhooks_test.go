@@ -144,6 +144,18 @@ func TestWebhookDelivery(t *testing.T) {
 		if first.json()["secret"] != "a-secret-of-the-receiver" || replay.status != 201 || replay.json()["secret"] != nil {
 			t.Errorf("first %s, replay %d %s", first.body, replay.status, replay.body)
 		}
+		patch := w.do("PATCH", fmt.Sprintf("/api/v1/webhooks/%d", other), w.admin, map[string]any{
+			"event_types": []string{notify.CertificateIssued, notify.CertificateRevoked}, "description": "گواهی‌ها"})
+		if patch.status != 200 || len(patch.json()["event_types"].([]any)) != 2 || patch.json()["description"] != "گواهی‌ها" ||
+			patch.json()["url"] != srv.URL+"/other" {
+			t.Errorf("PATCH webhook: %d %s", patch.status, patch.body)
+		}
+		if r := w.do("PATCH", "/api/v1/webhooks/999", w.admin, map[string]any{"disabled": true}); r.status != 404 {
+			t.Errorf("PATCH unknown webhook: %d %s", r.status, r.body)
+		}
+		if list := w.get("/api/v1/webhooks", w.admin)["items"].([]any); len(list) != 3 {
+			t.Errorf("%d webhooks listed, want 3", len(list))
+		}
 		if r := w.do("GET", "/api/v1/webhooks", w.tax, nil); r.status != 403 {
 			t.Errorf("a tax officer lists webhooks: %d", r.status)
 		}
