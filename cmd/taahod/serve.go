@@ -101,7 +101,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	go janitor(ctx, db, log)
 	// Notifications: the webhooks' deliveries and the daily reminders
 	// (one server at a time sends those, under an advisory lock).
-	go (&notify.Deliverer{DB: db, Log: log}).Run(ctx, 2*time.Second)
+	// (deliverer.Stats() and notify.Backlog are what the metrics read.)
+	deliverer := &notify.Deliverer{DB: db, Log: log}
+	go deliverer.Run(ctx, 2*time.Second)
 	go notify.Reminders{DB: db, ReviewWaitDays: cfg.ReviewWaitDays, Log: log}.Run(ctx, 15*time.Minute)
 	if cfg.SMTP != nil {
 		go (&notify.Mailer{DB: db, Config: *cfg.SMTP, PublicURL: cfg.PublicURL, Log: log}).Run(ctx, 10*time.Second)
