@@ -221,6 +221,8 @@ func (s *Server) routes() *gin.Engine {
 	s.offsetRunRoutes(v1)
 	s.certificateRoutes(r, public, v1)
 	s.auditCheckpointRoutes(public)
+	s.notificationRoutes(v1)
+	s.webhookRoutes(v1)
 	if s.cfg.Pages != nil {
 		s.cfg.Pages.Mount(r)
 		if up, ok := s.cfg.Pages.(PagesWithUploads); ok {

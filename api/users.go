@@ -31,6 +31,7 @@ type userView struct {
 	ID                      int64       `json:"id"`
 	Username                string      `json:"username"`
 	FullName                *string     `json:"full_name"`
+	Email                   *string     `json:"email"`
 	Role                    taahod.Role `json:"role"`
 	UnitIDs                 []int64     `json:"unit_ids"`
 	Disabled                bool        `json:"disabled"`
@@ -49,7 +50,7 @@ func viewUser(u auth.User) userView {
 		units = []int64{}
 	}
 	return userView{
-		ID: u.ID, Username: u.Username, FullName: u.FullName, Role: u.Role, UnitIDs: units,
+		ID: u.ID, Username: u.Username, FullName: u.FullName, Email: u.Email, Role: u.Role, UnitIDs: units,
 		Disabled: u.Disabled, MustChangePassword: u.MustChangePassword,
 		CreatedAt: u.CreatedAt, CreatedAtJalali: taahod.JalaliTime(u.CreatedAt),
 		UpdatedAt: u.UpdatedAt, UpdatedAtJalali: taahod.JalaliTime(u.UpdatedAt),
@@ -126,6 +127,7 @@ type newUserRequest struct {
 	FullName string      `json:"full_name"`
 	Role     taahod.Role `json:"role"`
 	Units    []int64     `json:"units"`
+	Email    string      `json:"email"`
 }
 
 func (s *Server) createUser(c *gin.Context) error {
@@ -134,7 +136,7 @@ func (s *Server) createUser(c *gin.Context) error {
 		return err
 	}
 	u, password, err := s.auth.CreateUserWithOneTimePassword(c.Request.Context(), actor(c), auth.NewUser{
-		Username: req.Username, FullName: req.FullName, Role: req.Role, UnitIDs: req.Units,
+		Username: req.Username, FullName: req.FullName, Role: req.Role, UnitIDs: req.Units, Email: req.Email,
 	})
 	if err != nil {
 		return err
@@ -150,6 +152,7 @@ type userPatchRequest struct {
 	Role     *taahod.Role            `json:"role"`
 	Units    *[]int64                `json:"units"`
 	Disabled *bool                   `json:"disabled"`
+	Email    taahod.Optional[string] `json:"email"`
 }
 
 func (s *Server) updateUser(c *gin.Context) error {
@@ -162,7 +165,7 @@ func (s *Server) updateUser(c *gin.Context) error {
 		return err
 	}
 	u, err := s.auth.UpdateUser(c.Request.Context(), actor(c), id, auth.UserChange{
-		FullName: req.FullName, Role: req.Role, Units: req.Units, Disabled: req.Disabled,
+		FullName: req.FullName, Role: req.Role, Units: req.Units, Disabled: req.Disabled, Email: req.Email,
 	})
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/notify"
 )
 
 // ReverseInput is the body of POST /expenditures/{id}/reverse.
@@ -43,12 +44,13 @@ func (s *Store) ReverseApproval(ctx context.Context, actor taahod.Actor, id int6
 			return err
 		}
 		var e struct {
-			PledgeID int64            `db:"pledge_id"`
-			Amount   decimal.Decimal  `db:"amount"`
-			Approved *decimal.Decimal `db:"approved_amount"`
-			Status   string           `db:"status"`
+			PledgeID  int64            `db:"pledge_id"`
+			InvoiceNo string           `db:"invoice_no"`
+			Amount    decimal.Decimal  `db:"amount"`
+			Approved  *decimal.Decimal `db:"approved_amount"`
+			Status    string           `db:"status"`
 		}
-		if err := tx.GetContext(ctx, &e, `SELECT pledge_id, amount, approved_amount, status FROM expenditures WHERE id = $1 FOR UPDATE`, id); err != nil {
+		if err := tx.GetContext(ctx, &e, `SELECT pledge_id, invoice_no, amount, approved_amount, status FROM expenditures WHERE id = $1 FOR UPDATE`, id); err != nil {
 			return err
 		}
 		if e.Status != "approved" && e.Status != "partially_approved" {
@@ -120,6 +122,11 @@ func (s *Store) ReverseApproval(ctx context.Context, actor taahod.Actor, id int6
 			"reason": reason, "from": e.Status, "approved_amount": e.Approved,
 			"years_to_run_again": years, "ledger_transactions": reversed,
 		})
-		return nil
+		return notify.Publish(ctx, tx, notify.Event{Type: notify.ExpenditureReversed, UnitID: unit,
+			SubjectType: "expenditure", SubjectID: id, Actor: actor, Resource: map[string]any{
+				"id": id, "unit_id": unit, "pledge_id": e.PledgeID, "invoice_no": e.InvoiceNo, "status": "reversed",
+				"amount": e.Amount, "reversed_approved_amount": e.Approved, "reason": reason, "years_to_run_again": years,
+				"reversed_at": tx.Now, "reversed_at_jalali": taahod.JalaliTime(tx.Now),
+			}})
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/notify"
 )
 
 // Review decisions.
@@ -147,5 +148,10 @@ func (s *Store) review(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 	tx.Audit(ctx, actor, "expenditure.review", "expenditure", id, map[string]any{
 		"decision": r.Decision, "status": status, "amount": e.Amount, "approved_amount": approved, "reason": r.Reason,
 	})
-	return e, nil
+	return e, notify.Publish(ctx, tx, notify.Event{Type: notify.ExpenditureReviewed, UnitID: e.UnitID,
+		SubjectType: "expenditure", SubjectID: id, Actor: actor, Resource: map[string]any{
+			"id": id, "unit_id": e.UnitID, "pledge_id": e.PledgeID, "invoice_no": e.InvoiceNo, "decision": r.Decision,
+			"status": status, "amount": e.Amount, "approved_amount": approved, "reason": r.Reason, "reviewed_at": tx.Now,
+			"reviewed_at_jalali": taahod.JalaliTime(tx.Now),
+		}})
 }

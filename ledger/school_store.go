@@ -10,6 +10,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/notify"
 )
 
 // unitScope is the value of a "units" placeholder: NULL for an actor who sees
@@ -287,7 +288,11 @@ func addProgress(ctx context.Context, tx *database.Tx, actor taahod.Actor, schoo
 		"progress_id": r.ID, "kind": r.Kind, "milestone": r.Milestone, "percent": r.Percent,
 		"reported_on": r.ReportedOn, "note": r.Note, "status": map[string]any{"from": sc.Status, "to": status},
 	})
-	return r, nil
+	return r, notify.Publish(ctx, tx, notify.Event{Type: notify.SchoolProgressReported, SubjectType: "school",
+		SubjectID: schoolID, Actor: actor, Resource: map[string]any{
+			"id": r.ID, "school_id": schoolID, "kind": r.Kind, "milestone": r.Milestone, "percent": r.Percent,
+			"reported_on": r.ReportedOn, "reported_on_jalali": r.ReportedOn.Jalali(), "note": r.Note, "school_status": status,
+		}})
 }
 
 // SchoolProgress returns a school's timeline, oldest first, with each

@@ -17,6 +17,7 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/notify"
 	"github.com/taahod/taahod/registry"
 )
 
@@ -605,7 +606,12 @@ func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Uni
 			changes["supersede_reason"] = reason
 		}
 		tx.Audit(ctx, actor, "certificate.issue", "certificate", c.Serial, changes)
-		return nil
+		return notify.Publish(ctx, tx, notify.Event{Type: notify.CertificateIssued, UnitID: unit.ID,
+			SubjectType: "certificate", SubjectID: c.Serial, Actor: actor, Resource: map[string]any{
+				"serial": c.Serial, "unit_id": unit.ID, "fiscal_year": year, "status": StatusValid,
+				"offset_amount": st.OffsetAmount, "issued_on": c.IssuedOn, "issued_on_jalali": c.IssuedOn.Jalali(), "supersedes": changes["supersedes"],
+				"sha256": issued.PDFSHA256,
+			}})
 	})
 	return id, err
 }
@@ -763,7 +769,11 @@ func (s *Store) Revoke(ctx context.Context, actor taahod.Actor, serial string, i
 			"from": StatusValid, "to": StatusRevoked, "reason": reason,
 			"unit_id": r.UnitID, "fiscal_year": r.FiscalYear,
 		})
-		return nil
+		return notify.Publish(ctx, tx, notify.Event{Type: notify.CertificateRevoked, UnitID: r.UnitID,
+			SubjectType: "certificate", SubjectID: serial, Actor: actor, Resource: map[string]any{
+				"serial": r.Serial, "unit_id": r.UnitID, "fiscal_year": r.FiscalYear, "status": StatusRevoked,
+				"reason": reason, "revoked_at": tx.Now, "revoked_at_jalali": taahod.JalaliTime(tx.Now),
+			}})
 	})
 	if err != nil {
 		return Record{}, err

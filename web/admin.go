@@ -26,6 +26,7 @@ func (p *Pages) mountAdmin(pages *gin.RouterGroup) {
 	g.POST("/units", p.createUnit)
 	g.GET("/units/:id", p.adminUnit)
 	g.POST("/units/:id", p.editUnit)
+	p.mountAdminWebhooks(g)
 }
 
 // The messages the administrator's redirects may ask a page to show.

@@ -33,6 +33,7 @@ func (p *Pages) adminUser(c *gin.Context) {
 	}
 	f := newForm()
 	f.values["full_name"], f.values["role"] = deref(target.FullName), string(target.Role)
+	f.values["email"] = deref(target.Email)
 	p.renderUser(c, http.StatusOK, target, f, target.UnitIDs, statusOf(c), "")
 }
 
@@ -80,13 +81,15 @@ func (p *Pages) changeUser(c *gin.Context) {
 	}
 	f := newForm()
 	f.values["full_name"], f.values["role"] = c.PostForm("full_name"), c.PostForm("role")
+	f.values["email"] = c.PostForm("email")
 	units := readUnits(c, f)
 	if f.failed() {
 		p.renderUser(c, http.StatusUnprocessableEntity, target, f, units, "", Message(taahod.EINVALID))
 		return
 	}
 	role := taahod.Role(f.values["role"])
-	ch := auth.UserChange{FullName: taahod.Optional[string]{Set: true, Value: Text(f.values["full_name"])}, Role: &role}
+	ch := auth.UserChange{FullName: taahod.Optional[string]{Set: true, Value: Text(f.values["full_name"])}, Role: &role,
+		Email: taahod.Optional[string]{Set: true, Value: Text(f.values["email"])}}
 	if role == taahod.RoleAccountant || len(units) > 0 {
 		ch.Units = &units
 	}

@@ -146,7 +146,7 @@ func (p *Pages) createUser(c *gin.Context) {
 	u, _ := signedIn(c)
 	ctx := c.Request.Context()
 	f := newForm()
-	for _, k := range []string{"username", "full_name", "role"} {
+	for _, k := range []string{"username", "full_name", "role", "email"} {
 		f.values[k] = c.PostForm(k)
 	}
 	units := readUnits(c, f)
@@ -164,7 +164,7 @@ func (p *Pages) createUser(c *gin.Context) {
 	}
 	created, password, err := p.auth.CreateUserWithOneTimePassword(ctx, u, auth.NewUser{
 		Username: strings.TrimSpace(f.values["username"]), FullName: Text(f.values["full_name"]),
-		Role: taahod.Role(f.values["role"]), UnitIDs: units,
+		Role: taahod.Role(f.values["role"]), UnitIDs: units, Email: Text(f.values["email"]),
 	})
 	if err != nil {
 		alert := f.take(err)

@@ -31,7 +31,7 @@ type pageCase struct {
 	// {school} (being built: a timeline and a photo), {session}, {resolution}
 	// and {case} (the secretariat's records),
 	// {figure} and {units_figure} (figures of the registry: the public
-	// site's rows).
+	// site's rows), {webhook} (the administrator's endpoint).
 	path string
 	// name names the screenshots (docs/screenshots/NAME-1280.png) and the
 	// subtests.
@@ -120,6 +120,10 @@ var everyPage = []pageCase{
 	{taahod.RoleAdmin, "/admin/units/new", "admin-unit-new", 0},
 	{taahod.RoleAdmin, "/admin/units/{unit}", "admin-unit", 0},
 	{taahod.RoleAccountant, "/admin/users", "admin-users-accountant", http.StatusNotFound},
+	{taahod.RoleAccountant, "/notifications", "notifications", 0},
+	{taahod.RoleAdmin, "/admin/webhooks", "admin-webhooks", 0},
+	{taahod.RoleAdmin, "/admin/webhooks/{webhook}", "admin-webhook", 0},
+	{taahod.RoleTaxOfficer, "/notifications?unread=1", "notifications-unread", 0},
 }
 
 // wantStatus is the page's HTTP status.

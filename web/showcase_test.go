@@ -13,6 +13,7 @@ import (
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/notify"
 	"github.com/taahod/taahod/registry"
 	"github.com/taahod/taahod/reports"
 )
@@ -82,6 +83,15 @@ func newShowcase(t *testing.T) *showcase {
 	acc, tax := actors[taahod.RoleAccountant], actors[taahod.RoleTaxOfficer]
 	s.ids["unit"] = fmt.Sprint(steel.ID)
 	s.ids["user"] = fmt.Sprint(acc.UserID)
+	// The tax administration's endpoint hears of the reviews below (its
+	// deliveries wait: no worker runs in the tests).
+	desc := "سامانه اداره کل امور مالیاتی"
+	hook, _, hookErr := notify.Webhooks{DB: e.db}.Create(context.Background(), actors[taahod.RoleAdmin], notify.NewEndpoint{
+		URL: "https://tax.example/taahod-events", EventTypes: []string{notify.ExpenditureReviewed, notify.CertificateIssued}, Description: &desc})
+	if hookErr != nil {
+		t.Fatalf("showcase: webhook: %v", hookErr)
+	}
+	s.ids["webhook"] = fmt.Sprint(hook.ID)
 
 	store := ledger.NewStore(e.db)
 	var schools []ledger.School

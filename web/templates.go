@@ -62,6 +62,9 @@ type page struct {
 	Form *form
 	// Data is the page's own.
 	Data any
+	// Unread is how many of the signed-in person's notifications are
+	// unread, which the header shows; render counts them.
+	Unread int
 }
 
 // ReadOnly reports whether the page is shown to someone who may read it but
@@ -78,6 +81,10 @@ func (p *Pages) render(c *gin.Context, status int, view string, pg page) {
 	t, ok := p.views.byName[view]
 	if !ok {
 		panic("web: no view " + view)
+	}
+	if pg.User != nil && pg.User.UserID != 0 {
+		// A failure to count leaves the count out, not the page.
+		pg.Unread, _ = p.inbox.Unread(c.Request.Context(), pg.User.UserID)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {

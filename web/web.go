@@ -21,6 +21,7 @@ import (
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/notify"
 	"github.com/taahod/taahod/registry"
 	"github.com/taahod/taahod/reports"
 )
@@ -53,6 +54,10 @@ type Pages struct {
 	// verifier runs the auditor's verify on demand, one run at a time
 	// (auditor_verify.go).
 	verifier *verifyRunner
+	// inbox is each person's notifications (notifications.go).
+	inbox notify.Inbox
+	// webhooks are the other systems' endpoints (admin_webhooks.go).
+	webhooks notify.Webhooks
 }
 
 // New builds the pages over db and the same auth store as the API (so that
@@ -86,6 +91,8 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) (*Pages, error) {
 		static:   st,
 		handoffs: newPasswordHandoffs(),
 		verifier: &verifyRunner{},
+		inbox:    notify.Inbox{DB: db},
+		webhooks: notify.Webhooks{DB: db},
 	}, nil
 }
 
@@ -107,6 +114,7 @@ func (p *Pages) Mount(r *gin.Engine) {
 	p.mountAuditor(pages)
 	p.mountAdmin(pages)
 	p.mountPublic(pages)
+	p.mountNotifications(pages)
 }
 
 // NotFound answers, with the Persian 404 page, a path outside /api/ that

@@ -15,6 +15,7 @@ import (
 
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/ratelimit"
+	"github.com/taahod/taahod/notify"
 	"github.com/taahod/taahod/reports"
 )
 
@@ -42,6 +43,12 @@ type config struct {
 	// PublicRate is the public endpoints' requests a minute per client
 	// address (TAAHOD_PUBLIC_RATE).
 	PublicRate int
+	// ReviewWaitDays is how long an expenditure waits for review before
+	// the tax officers are reminded of it (TAAHOD_REVIEW_WAIT_DAYS).
+	ReviewWaitDays int
+	// SMTP, when TAAHOD_SMTP_URL is set, is where the inbox is also mailed
+	// to the users who have an email address.
+	SMTP *notify.MailConfig
 }
 
 func loadConfig() (config, error) {
@@ -91,6 +98,21 @@ func loadConfig() (config, error) {
 			return c, fmt.Errorf("TAAHOD_PUBLIC_RATE must be a whole number of requests a minute from 1 to 100000, not %q", s)
 		}
 		c.PublicRate = n
+	}
+	c.ReviewWaitDays = notify.DefaultReviewWaitDays
+	if s := os.Getenv("TAAHOD_REVIEW_WAIT_DAYS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 365 {
+			return c, fmt.Errorf("TAAHOD_REVIEW_WAIT_DAYS must be a whole number of days from 1 to 365, not %q", s)
+		}
+		c.ReviewWaitDays = n
+	}
+	if s := os.Getenv("TAAHOD_SMTP_URL"); s != "" {
+		mc, err := notify.ParseSMTPURL(s)
+		if err != nil {
+			return c, err
+		}
+		c.SMTP = &mc
 	}
 	if s := os.Getenv("TAAHOD_LOG_LEVEL"); s != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(s)); err != nil {

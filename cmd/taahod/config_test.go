@@ -59,3 +59,34 @@ func TestTrustedProxiesAndPublicRate(t *testing.T) {
 		}
 	}
 }
+
+// TestNotificationSettings reads TAAHOD_REVIEW_WAIT_DAYS and
+// TAAHOD_SMTP_URL; a bad SMTP URL's error does not repeat its password.
+func TestNotificationSettings(t *testing.T) {
+	t.Setenv("TAAHOD_REVIEW_WAIT_DAYS", "")
+	t.Setenv("TAAHOD_SMTP_URL", "")
+	cfg, err := loadConfig()
+	if err != nil || cfg.ReviewWaitDays != 7 || cfg.SMTP != nil {
+		t.Fatalf("defaults: %d %v %v", cfg.ReviewWaitDays, cfg.SMTP, err)
+	}
+	t.Setenv("TAAHOD_REVIEW_WAIT_DAYS", "14")
+	t.Setenv("TAAHOD_SMTP_URL", "smtp://mailer:s3cret-pw@mail.example:587?from=taahod@example.org")
+	cfg, err = loadConfig()
+	if err != nil || cfg.ReviewWaitDays != 14 || cfg.SMTP == nil || cfg.SMTP.Addr != "mail.example:587" || cfg.SMTP.From != "taahod@example.org" {
+		t.Fatalf("set: %d %+v %v", cfg.ReviewWaitDays, cfg.SMTP, err)
+	}
+	for _, bad := range []string{"0", "366", "week"} {
+		t.Setenv("TAAHOD_REVIEW_WAIT_DAYS", bad)
+		if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), "TAAHOD_REVIEW_WAIT_DAYS") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	t.Setenv("TAAHOD_REVIEW_WAIT_DAYS", "")
+	for _, bad := range []string{"http://mailer:s3cret-pw@mail.example", "smtp://mailer:s3cret-pw@mail.example"} {
+		t.Setenv("TAAHOD_SMTP_URL", bad)
+		_, err := loadConfig()
+		if err == nil || !strings.Contains(err.Error(), "TAAHOD_SMTP_URL") || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

@@ -35,7 +35,9 @@ Environment: DATABASE_URL, TAAHOD_ADDR (:8080), TAAHOD_PROVINCE (QZV),
 TAAHOD_SIGNING_KEY (Ed25519 PEM PKCS#8; without it serve runs but cannot issue certificates
 or sign the audit checkpoints),
 TAAHOD_PUBLIC_URL, TAAHOD_PROVINCE_NAME and TAAHOD_ISSUE_PLACE (printed on certificates;
-known for QZV), TAAHOD_DB_MAX_CONNS (16), TAAHOD_TOKEN_TTL (12h), TAAHOD_LOG_LEVEL (info).
+known for QZV), TAAHOD_DB_MAX_CONNS (16), TAAHOD_TOKEN_TTL (12h), TAAHOD_LOG_LEVEL (info),
+TAAHOD_REVIEW_WAIT_DAYS (7: the tax officers' reminder), TAAHOD_SMTP_URL (mail the inbox;
+smtp://[user:password@]host[:port]?from=address).
 Roles: admin, secretariat, accountant, tax_officer, education_officer, auditor.
 `
 

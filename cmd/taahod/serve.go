@@ -15,6 +15,7 @@ import (
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/migrations"
+	"github.com/taahod/taahod/notify"
 	"github.com/taahod/taahod/reports"
 	"github.com/taahod/taahod/web"
 )
@@ -100,6 +101,15 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	go janitor(ctx, db, log)
 	if issuer.Signer != nil {
 		go checkpointer(ctx, db, issuer.Signer, log)
+	}
+	// Notifications: the webhooks' deliveries and the daily reminders
+	// (one server at a time sends those, under an advisory lock).
+	// (deliverer.Stats() and notify.Backlog are what the metrics read.)
+	deliverer := &notify.Deliverer{DB: db, Log: log}
+	go deliverer.Run(ctx, 2*time.Second)
+	go notify.Reminders{DB: db, ReviewWaitDays: cfg.ReviewWaitDays, Log: log}.Run(ctx, 15*time.Minute)
+	if cfg.SMTP != nil {
+		go (&notify.Mailer{DB: db, Config: *cfg.SMTP, PublicURL: cfg.PublicURL, Log: log}).Run(ctx, 10*time.Second)
 	}
 
 	select {

@@ -113,6 +113,8 @@ type UserChange struct {
 	// changes away from accountant, the units are let go with the role.
 	Units    *[]int64
 	Disabled *bool
+	// Email set to null or "" removes the address.
+	Email taahod.Optional[string]
 }
 
 // UpdateUser changes a user. Disabling ends their sessions at once. It
@@ -128,6 +130,10 @@ func (s *Store) UpdateUser(ctx context.Context, actor taahod.Actor, id int64, ch
 	name := strings.TrimSpace(ch.FullName.Value)
 	if ch.FullName.Set {
 		checkFullName(&p, name)
+	}
+	email := strings.TrimSpace(ch.Email.Value)
+	if ch.Email.Set {
+		checkEmail(&p, email)
 	}
 	if ch.Disabled != nil && *ch.Disabled && id == actor.UserID {
 		p.Add("disabled", "own_account", "an administrator cannot disable their own account")
@@ -162,6 +168,16 @@ func (s *Store) UpdateUser(ctx context.Context, actor taahod.Actor, id int64, ch
 				changes["full_name"] = map[string]any{"from": before.FullName, "to": fn}
 			}
 		}
+		if ch.Email.Set {
+			var em *string
+			if email != "" {
+				em = &email
+			}
+			if !equalName(before.Email, em) {
+				after.Email = em
+				changes["email"] = map[string]any{"from": before.Email, "to": em}
+			}
+		}
 		if ch.Role != nil && *ch.Role != before.Role {
 			after.Role = *ch.Role
 			changes["role"] = map[string]any{"from": before.Role, "to": after.Role}
@@ -191,8 +207,8 @@ func (s *Store) UpdateUser(ctx context.Context, actor taahod.Actor, id int64, ch
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `
-			UPDATE users SET full_name = $2, role = $3, disabled = $4, updated_at = $5 WHERE id = $1`,
-			id, after.FullName, after.Role, after.Disabled, tx.Now); err != nil {
+			UPDATE users SET full_name = $2, role = $3, disabled = $4, updated_at = $5, email = $6 WHERE id = $1`,
+			id, after.FullName, after.Role, after.Disabled, tx.Now, after.Email); err != nil {
 			return err
 		}
 		if err := setUnits(ctx, tx, id, after.UnitIDs); err != nil {

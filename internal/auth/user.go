@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -19,7 +20,10 @@ type User struct {
 	Username string      `db:"username" json:"username"`
 	Role     taahod.Role `db:"role" json:"role"`
 	FullName *string     `db:"full_name" json:"full_name"`
-	UnitIDs  []int64     `db:"-" json:"unit_ids"`
+	// Email, when set, is where the person's notifications are also
+	// mailed (notify.Mailer, when TAAHOD_SMTP_URL is set).
+	Email   *string `db:"email" json:"-"`
+	UnitIDs []int64 `db:"-" json:"unit_ids"`
 	// MustChangePassword is set while the user signs in with a password an
 	// administrator chose: until they choose their own, the API answers
 	// them only on /auth/me, /auth/logout and PUT /auth/password.
@@ -48,6 +52,8 @@ type NewUser struct {
 	Role     taahod.Role
 	FullName string
 	UnitIDs  []int64
+	// Email is optional ("" for none).
+	Email string
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
@@ -73,6 +79,8 @@ func (n *NewUser) validate(nameRequired bool) error {
 		p.Add("full_name", "required", "full_name is required")
 	}
 	checkFullName(&p, n.FullName)
+	n.Email = strings.TrimSpace(n.Email)
+	checkEmail(&p, n.Email)
 	if !n.Role.Valid() {
 		p.Add("role", "invalid_choice", "role must be one of admin, secretariat, accountant, tax_officer, education_officer, auditor")
 	}
@@ -86,6 +94,21 @@ func checkFullName(p *taahod.Problems, name string) {
 		p.Add("full_name", "invalid_text", "full_name is not valid UTF-8")
 	case utf8.RuneCountInString(name) > maxFullName:
 		p.Add("full_name", "too_long", "full_name has at most 200 characters")
+	}
+}
+
+// maxEmail bounds an email address (RFC 5321's path limit).
+const maxEmail = 254
+
+// checkEmail accepts "" (none) or one plain address, such as
+// name@example.org, without a display name.
+func checkEmail(p *taahod.Problems, email string) {
+	if email == "" {
+		return
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || a.Name != "" || len(email) > maxEmail || strings.ContainsAny(email, " \t\r\n<>") {
+		p.Add("email", "invalid_email", "email must be one plain address such as name@example.org")
 	}
 }
 
@@ -157,10 +180,10 @@ func (s *Store) createUser(ctx context.Context, actor taahod.Actor, n NewUser, o
 	err = s.DB.Transact(ctx, func(tx *database.Tx) error {
 		err := tx.GetContext(ctx, &u, `
 			INSERT INTO users (username, password_hash, role, full_name, must_change_password,
-			                   password_changed_at, created_at, updated_at)
-			VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $6, $6)
+			                   password_changed_at, created_at, updated_at, email)
+			VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $6, $6, NULLIF($7, ''))
 			RETURNING `+userColumns,
-			n.Username, hash, n.Role, n.FullName, oneTime, tx.Now)
+			n.Username, hash, n.Role, n.FullName, oneTime, tx.Now, n.Email)
 		if err != nil {
 			if taahod.ErrorCode(database.MapError(err)) == taahod.ECONFLICT {
 				return &taahod.Error{Code: taahod.ECONFLICT, Message: "the user name " + n.Username + " is taken",
@@ -173,7 +196,7 @@ func (s *Store) createUser(ctx context.Context, actor taahod.Actor, n NewUser, o
 		}
 		u.UnitIDs = units
 		tx.Audit(ctx, actor, "user.create", "user", u.ID, map[string]any{
-			"username": u.Username, "full_name": u.FullName, "role": u.Role, "unit_ids": units,
+			"username": u.Username, "full_name": u.FullName, "email": u.Email, "role": u.Role, "unit_ids": units,
 			"must_change_password": oneTime})
 		return nil
 	})
@@ -182,7 +205,7 @@ func (s *Store) createUser(ctx context.Context, actor taahod.Actor, n NewUser, o
 
 // userColumns are the columns a User scans from.
 const userColumns = `id, username, role, full_name, must_change_password, disabled, created_at,
-	updated_at, password_changed_at`
+	updated_at, password_changed_at, email`
 
 // setUnits makes units (sorted, distinct) the user's units. It returns
 // EINVALID naming units when one of them does not exist.
