@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/taahod/taahod/internal/metrics"
 	"slices"
 	"time"
 
@@ -537,6 +538,14 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 		st, err = pl.after(ctx, tx, unit, year, txID, &tx.Now)
 		return err
 	})
+	switch {
+	case err != nil:
+		metrics.OffsetRun(metrics.OffsetFailed)
+	case added.OffsetIncrease.IsPositive() || added.UsedIncrease.IsPositive():
+		metrics.OffsetRun(metrics.OffsetPosted)
+	default:
+		metrics.OffsetRun(metrics.OffsetUnchanged)
+	}
 	return st, added, err
 }
 

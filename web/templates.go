@@ -81,7 +81,7 @@ func (p *Pages) render(c *gin.Context, status int, view string, pg page) {
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
-		p.log.Error("render page", "view", view, "error", err)
+		p.log.ErrorContext(c.Request.Context(), "render page", "view", view, "error", err)
 		c.Header("Cache-Control", "no-store")
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(fmt.Sprintln("خطای داخلی")))
 		return
