@@ -62,6 +62,9 @@ type page struct {
 	Form *form
 	// Data is the page's own.
 	Data any
+	// Downloads, on a list's page, are the links of the list's files
+	// (downloads.go); the view shows them with {{template "downloads" .}}.
+	Downloads *downloads
 }
 
 // ReadOnly reports whether the page is shown to someone who may read it but
