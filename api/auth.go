@@ -20,6 +20,9 @@ func (s *Server) authenticate(c *gin.Context) {
 	h := c.GetHeader("Authorization")
 	token, found := strings.CutPrefix(h, "Bearer ")
 	if !found {
+		token, found = sessionCookieForExport(c)
+	}
+	if !found {
 		c.Header("WWW-Authenticate", `Bearer realm="taahod"`)
 		s.problem(c, taahod.Errorf(taahod.EUNAUTHORIZED, "sign in first: send Authorization: Bearer TOKEN"))
 		return
@@ -155,4 +158,29 @@ func (s *Server) changePassword(c *gin.Context) error {
 	noStore(c)
 	c.Status(http.StatusNoContent)
 	return nil
+}
+
+// pagesSessionCookie is the cookie the web pages keep their sign-in in: the
+// same token as a bearer token (web/session.go).
+const pagesSessionCookie = "taahod_session"
+
+// sessionCookieForExport is the pages' session token when the request is a
+// file download (GET with ?format=csv or xlsx, export.go) and has no
+// Authorization header: the pages' «دریافت اکسل» and «دریافت CSV» links are
+// plain links, which a browser follows with the cookie and no header. Every
+// other API request still needs the bearer token; a download changes
+// nothing, and the cookie is SameSite=Lax, so another site can make a
+// browser download a file but never read it.
+func sessionCookieForExport(c *gin.Context) (string, bool) {
+	if c.Request.Method != http.MethodGet {
+		return "", false
+	}
+	if f := c.Query("format"); f != "csv" && f != "xlsx" {
+		return "", false
+	}
+	token, err := c.Cookie(pagesSessionCookie)
+	if err != nil || token == "" {
+		return "", false
+	}
+	return token, true
 }

@@ -8,7 +8,8 @@ import (
 func (s *Server) caseRoutes(g *gin.RouterGroup) {
 	g.POST("/cases", s.endpoint(registryWriters, s.createCase)...)
 	g.POST("/cases/import", s.endpoint(registryWriters, s.importCases)...)
-	g.GET("/cases", s.endpoint(anySignedIn, s.listCases, paged("unit_id", "channel", "outcome", "category", "year", "q")...)...)
+	g.GET("/cases", s.endpoint(anySignedIn, s.exportable(oneList(caseList), s.listCases),
+		append(paged("unit_id", "channel", "outcome", "category", "year", "q"), exportParams...)...)...)
 	g.GET("/cases/:id", s.endpoint(anySignedIn, s.getCase)...)
 	g.PATCH("/cases/:id", s.endpoint(registryWriters, s.updateCase)...)
 	s.bodyLimits[g.BasePath()+"/cases/import"] = importBodyLimit

@@ -13,7 +13,8 @@ import (
 // and revoked by the tax office, and verified by anyone.
 func (s *Server) certificateRoutes(root *gin.Engine, public, v1 *gin.RouterGroup) {
 	v1.POST("/certificates", s.endpoint(taxOfficers, s.issueCertificate)...)
-	v1.GET("/certificates", s.endpoint(taxReaders, s.listCertificates, paged("unit_id", "fiscal_year", "status")...)...)
+	v1.GET("/certificates", s.endpoint(taxReaders, s.exportable(oneList(certificateList), s.listCertificates),
+		append(paged("unit_id", "fiscal_year", "status"), exportParams...)...)...)
 	v1.GET("/certificates/:serial", s.endpoint(taxReaders, s.getCertificate)...)
 	v1.GET("/certificates/:serial/pdf", s.endpoint(taxReaders, s.certificatePDF)...)
 	v1.POST("/certificates/:serial/revoke", s.endpoint(taxOfficers, s.revokeCertificate)...)

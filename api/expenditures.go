@@ -18,8 +18,8 @@ var (
 
 func (s *Server) expenditureRoutes(g *gin.RouterGroup) {
 	g.POST("/expenditures", s.endpoint(accountants, s.submitExpenditure)...)
-	g.GET("/expenditures", s.endpoint(anySignedIn, s.listExpenditures,
-		paged("unit_id", "pledge_id", "school_id", "status", "fiscal_year", "spent_from", "spent_to", "q", "missing_documents")...)...)
+	g.GET("/expenditures", s.endpoint(anySignedIn, s.exportable(oneList(expenditureList), s.listExpenditures),
+		append(paged("unit_id", "pledge_id", "school_id", "status", "fiscal_year", "spent_from", "spent_to", "q", "missing_documents"), exportParams...)...)...)
 	g.GET("/expenditures/:id", s.endpoint(anySignedIn, s.getExpenditure)...)
 	g.PATCH("/expenditures/:id", s.endpoint(accountants, s.updateExpenditure)...)
 	g.POST("/expenditures/:id/withdraw", s.endpoint(accountants, s.withdrawExpenditure)...)

@@ -19,7 +19,7 @@ func (s *Server) readyz(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(ctx); err != nil {
-		s.log.Warn("database not ready", "error", err)
+		s.log.WarnContext(c.Request.Context(), "database not ready", "error", err)
 		return taahod.Errorf(taahod.EUNAVAILABLE, "the database is not reachable")
 	}
 	return ok(c, map[string]string{"status": "ready"})

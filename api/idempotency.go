@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/taahod/taahod/internal/metrics"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -234,6 +235,7 @@ func (s *Server) replay(c *gin.Context, user int64, key string, hash []byte) {
 		}
 	}
 	c.Header(replayedHeader, "true")
+	metrics.IdempotencyReplay()
 	c.Data(int(row.Status.Int32), row.ContentType.String, row.Body)
 	c.Abort()
 }

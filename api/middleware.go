@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/taahod/taahod/internal/metrics"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -78,6 +79,7 @@ func (s *Server) accessLog(c *gin.Context) {
 		level = slog.LevelError
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
+	metrics.Request(requestMethod(c), c.FullPath(), c.Writer.Status(), time.Since(start))
 }
 
 // JSON bodies are limited to 1 MiB; routes that take files say so.

@@ -46,6 +46,9 @@ func pageOf(c *gin.Context) (page, error) {
 // queryLimit reads a list's limit: defaultLimit when absent, a problem when
 // it is not a whole number from 1 to maxLimit.
 func queryLimit(c *gin.Context, errs *taahod.Problems) int {
+	if c.GetBool(exportPageKey) {
+		return exportPageSize
+	}
 	s := c.Query("limit")
 	if s == "" {
 		return defaultLimit

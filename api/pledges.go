@@ -11,7 +11,8 @@ var pledgeWriters = []taahod.Role{taahod.RoleAdmin, taahod.RoleSecretariat, taah
 
 func (s *Server) pledgeRoutes(g *gin.RouterGroup) {
 	g.POST("/pledges", s.endpoint(pledgeWriters, s.createPledge)...)
-	g.GET("/pledges", s.endpoint(anySignedIn, s.listPledges, paged("unit_id", "school_id", "status")...)...)
+	g.GET("/pledges", s.endpoint(anySignedIn, s.exportable(oneList(pledgeList), s.listPledges),
+		append(paged("unit_id", "school_id", "status"), exportParams...)...)...)
 	g.GET("/pledges/:id", s.endpoint(anySignedIn, s.getPledge)...)
 	g.POST("/pledges/:id/cancel", s.endpoint(registryWriters, s.cancelPledge)...)
 }

@@ -12,15 +12,15 @@ import (
 
 func (s *Server) registryReportRoutes(public, v1 *gin.RouterGroup) {
 	v1.GET("/reports/registry", s.endpoint(anySignedIn, s.registryFigures, "year")...)
-	v1.GET("/reports/registry/rows", s.endpoint(anySignedIn, func(c *gin.Context) error {
+	v1.GET("/reports/registry/rows", s.endpoint(anySignedIn, s.exportable(figureRowsList, func(c *gin.Context) error {
 		return s.registryRows(c, viewer(c))
-	}, paged("year", "figure")...)...)
+	}), append(paged("year", "figure"), exportParams...)...)...)
 	v1.GET("/reports/registry.pdf", s.endpoint(anySignedIn, s.registryReportPDF, "year")...)
 	public.GET("/public/registry", s.handle(s.registryFigures, "year"))
 	public.GET("/public/registry.pdf", s.handle(s.registryReportPDF, "year"))
-	public.GET("/public/registry/rows", s.handle(func(c *gin.Context) error {
+	public.GET("/public/registry/rows", s.handle(s.exportable(figureRowsList, func(c *gin.Context) error {
 		return s.registryRows(c, registry.Public())
-	}, paged("year", "figure")...))
+	}), append(paged("year", "figure"), exportParams...)...))
 }
 
 // registryFigures answers the yearly figures; they are the same for every

@@ -9,8 +9,8 @@ import (
 func (s *Server) resolutionRoutes(g *gin.RouterGroup) {
 	g.POST("/resolutions", s.endpoint(registryWriters, s.createResolution)...)
 	g.POST("/resolutions/import", s.endpoint(registryWriters, s.importResolutions)...)
-	g.GET("/resolutions", s.endpoint(anySignedIn, s.listResolutions,
-		paged("session_id", "unit_id", "agency_id", "agency", "status", "category", "overdue", "year", "q")...)...)
+	g.GET("/resolutions", s.endpoint(anySignedIn, s.exportable(oneList(resolutionList), s.listResolutions),
+		append(paged("session_id", "unit_id", "agency_id", "agency", "status", "category", "overdue", "year", "q"), exportParams...)...)...)
 	g.GET("/resolutions/overdue", s.endpoint(anySignedIn, s.overdueResolutions, "year", "agency_id")...)
 	g.GET("/resolutions/:id", s.endpoint(anySignedIn, s.getResolution)...)
 	g.POST("/resolutions/:id/status", s.endpoint(registryWriters, s.changeResolutionStatus)...)

@@ -16,8 +16,8 @@ var (
 
 func (s *Server) reviewRoutes(g *gin.RouterGroup) {
 	g.POST("/expenditures/:id/review", s.endpoint(reviewers, s.reviewExpenditure)...)
-	g.GET("/reviews/queue", s.endpoint(queueReaders, s.reviewQueue,
-		paged("unit_id", "county", "category", "amount_min", "amount_max")...)...)
+	g.GET("/reviews/queue", s.endpoint(queueReaders, s.exportable(oneList(reviewQueueList), s.reviewQueue),
+		append(paged("unit_id", "county", "category", "amount_min", "amount_max"), exportParams...)...)...)
 }
 
 func (s *Server) reviewExpenditure(c *gin.Context) error {

@@ -23,7 +23,8 @@ func (s *Server) commitmentRoutes(g *gin.RouterGroup) {
 
 func (s *Server) schoolRoutes(g *gin.RouterGroup) {
 	g.POST("/schools", s.endpoint(schoolWriters, s.createSchool)...)
-	g.GET("/schools", s.endpoint(anySignedIn, s.listSchools, paged("county", "status", "kind", "q")...)...)
+	g.GET("/schools", s.endpoint(anySignedIn, s.exportable(oneList(schoolList), s.listSchools),
+		append(paged("county", "status", "kind", "q"), exportParams...)...)...)
 	g.GET("/schools/overview", s.endpoint(anySignedIn, s.schoolOverview)...)
 	g.GET("/schools/:id", s.endpoint(anySignedIn, s.getSchool)...)
 	g.PATCH("/schools/:id", s.endpoint(schoolWriters, s.updateSchool)...)

@@ -4,6 +4,8 @@ package api
 
 import (
 	"context"
+	"github.com/taahod/taahod/internal/metrics"
+	"github.com/taahod/taahod/internal/reqlog"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -54,6 +56,14 @@ type Config struct {
 	// answers gets its Persian 404 page instead of a problem document. The
 	// API never imports the pages.
 	Pages Pages
+	// Metrics is the registry GET /metrics serves (internal/metrics): the
+	// requests are counted whatever it is; nil makes one over the server's
+	// database.
+	Metrics *metrics.Metrics
+	// MetricsOnMain serves GET /metrics on this handler (TAAHOD_METRICS=1);
+	// otherwise the command may serve Metrics.Handler on an address of its
+	// own (TAAHOD_METRICS_ADDR), or not at all.
+	MetricsOnMain bool
 	// Background is the context of the work the server goes on with after
 	// answering (a province's year-end offset run, offset_runs.go): its
 	// end stops that work. nil is context.Background().
@@ -108,6 +118,11 @@ type Server struct {
 func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	// Every line logged with a request's context names the request.
+	cfg.Logger = slog.New(reqlog.Handler(cfg.Logger.Handler()))
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New(db)
 	}
 	if cfg.Province == "" {
 		cfg.Province = "QZV"
@@ -202,6 +217,9 @@ func (s *Server) routes() *gin.Engine {
 	r.NoMethod(s.handle(s.otherMethod))
 
 	r.GET("/healthz", s.handle(s.healthz))
+	if s.cfg.MetricsOnMain {
+		r.GET("/metrics", gin.WrapH(s.cfg.Metrics.Handler()))
+	}
 	r.GET("/readyz", s.handle(s.readyz))
 
 	public := r.Group("/api/v1")

@@ -19,7 +19,7 @@ var (
 
 func (s *Server) taxYearRoutes(g *gin.RouterGroup) {
 	g.PUT("/units/:id/tax-years/:year", s.endpoint(taxOfficers, s.assess)...)
-	g.GET("/units/:id/tax-years/:year", s.endpoint(taxReaders, s.statement)...)
+	g.GET("/units/:id/tax-years/:year", s.endpoint(taxReaders, s.exportable(oneList(statementList), s.statement), exportParams...)...)
 	g.GET("/units/:id/tax-years/:year/assessments", s.endpoint(taxReaders, s.assessments)...)
 	g.GET("/units/:id/tax-years/:year/offset-preview", s.endpoint(taxOfficers, s.previewOffset)...)
 	g.POST("/units/:id/tax-years/:year/offset", s.endpoint(taxOfficers, s.runOffset, "fingerprint")...)

@@ -79,7 +79,9 @@ func NewXLSX(w io.Writer, t Table) (Writer, error) {
 		}
 		col++
 		if c.Kind == Date {
-			if err := x.sw.SetColWidth(col, col, 14); err != nil {
+			// The Gregorian twin: wide enough for its date and its header.
+			twin := max(14, float64(utf8.RuneCountInString(c.FA+gregorianFA))+2)
+			if err := x.sw.SetColWidth(col, col, twin); err != nil {
 				return fail(err)
 			}
 			col++

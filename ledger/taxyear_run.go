@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
+	"github.com/taahod/taahod/internal/metrics"
 )
 
 // allocated is one of a run's allocations: the account it is posted to, and
@@ -220,6 +221,14 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 		st, err = pl.after(ctx, tx, unit, year, txID, &tx.Now)
 		return err
 	})
+	switch {
+	case err != nil:
+		metrics.OffsetRun(metrics.OffsetFailed)
+	case added.OffsetIncrease.IsPositive() || added.UsedIncrease.IsPositive():
+		metrics.OffsetRun(metrics.OffsetPosted)
+	default:
+		metrics.OffsetRun(metrics.OffsetUnchanged)
+	}
 	return st, added, err
 }
 

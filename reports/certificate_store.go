@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/taahod/taahod/internal/metrics"
 	"reflect"
 	"strings"
 	"time"
@@ -441,6 +442,7 @@ func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (R
 	if err != nil {
 		return Record{}, err
 	}
+	metrics.CertificateIssued()
 	list, err := loadRecords(ctx, s.DB, recordSelect+` WHERE c.id = $1`, id)
 	if err != nil {
 		return Record{}, database.MapError(err)

@@ -57,7 +57,7 @@ func (p *Pages) storeFailure(c *gin.Context, err error) {
 	case taahod.EINVALID:
 		p.failure(c, http.StatusBadRequest, Message(code))
 	default:
-		p.log.Error("accountant page", "path", c.FullPath(), "error", err)
+		p.log.ErrorContext(c.Request.Context(), "accountant page", "path", c.FullPath(), "error", err)
 		p.failure(c, http.StatusInternalServerError, Message(taahod.EINTERNAL))
 	}
 }

@@ -81,7 +81,8 @@ func (p *Pages) certificates(c *gin.Context) {
 		d.Rows = d.Rows[:certificatesPageSize]
 		d.Next = pageLinkOn("/tax-office/certificates", q, append(append(trail[:len(trail):len(trail)], f.AfterID), d.Rows[len(d.Rows)-1].ID))
 	}
-	p.render(c, http.StatusOK, "certificates", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d})
+	p.render(c, http.StatusOK, "certificates", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d,
+		Downloads: downloadsOf(c, "/api/v1/certificates", "unit_id", "fiscal_year", "status")})
 }
 
 // certificateData is one certificate's page.

@@ -61,5 +61,6 @@ func (p *Pages) educationSchools(c *gin.Context) {
 		d.Rows = d.Rows[:schoolsPageSize]
 		d.Next = pageLinkOn(path, q, append(append(trail[:len(trail):len(trail)], after), d.Rows[len(d.Rows)-1].ID))
 	}
-	p.render(c, http.StatusOK, "education_schools", page{User: &u, CSRF: csrfToken(c), Data: d})
+	p.render(c, http.StatusOK, "education_schools", page{User: &u, CSRF: csrfToken(c), Data: d,
+		Downloads: downloadsOf(c, "/api/v1/schools", "q", "county", "kind", "status")})
 }

@@ -75,7 +75,8 @@ func (p *Pages) expenditures(c *gin.Context) {
 		d.Rows = d.Rows[:expendituresPageSize]
 		d.Next = pageLink(q, append(append(trail[:len(trail):len(trail)], f.AfterID), d.Rows[len(d.Rows)-1].ID))
 	}
-	p.render(c, http.StatusOK, "expenditures", page{User: &u, CSRF: csrfToken(c), Data: d})
+	p.render(c, http.StatusOK, "expenditures", page{User: &u, CSRF: csrfToken(c), Data: d,
+		Downloads: downloadsOf(c, "/api/v1/expenditures", "status", "pledge_id", "fiscal_year")})
 }
 
 // positive reads an optional positive whole number of a query: 0 and true

@@ -137,7 +137,8 @@ func (p *Pages) figureRowsPage(c *gin.Context) {
 		d.Headers = h
 		d.Rows = append(d.Rows, v)
 	}
-	p.render(c, http.StatusOK, "secretariat_figure_rows", page{User: &u, CSRF: csrfToken(c), Data: d})
+	p.render(c, http.StatusOK, "secretariat_figure_rows", page{User: &u, CSRF: csrfToken(c), Data: d,
+		Downloads: downloadsWith("/api/v1/reports/registry/rows", url.Values{"year": {strconv.Itoa(year)}, "figure": {name}})})
 }
 
 // figureRowOf is a figure's row as the table shows it, with the table's

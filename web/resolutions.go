@@ -74,5 +74,6 @@ func (p *Pages) resolutions(c *gin.Context) {
 	if len(d.Rows) > resolutionsPageSize {
 		d.Rows = d.Rows[:resolutionsPageSize]
 	}
-	p.render(c, http.StatusOK, "resolutions", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d})
+	p.render(c, http.StatusOK, "resolutions", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d,
+		Downloads: downloadsOf(c, "/api/v1/resolutions", "q", "year", "status", "category", "agency", "overdue")})
 }

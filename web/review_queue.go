@@ -92,6 +92,7 @@ func (p *Pages) reviewQueue(c *gin.Context) {
 		d.Next = queuePageLink(q, append(append(trail[:len(trail):len(trail)], after),
 			ledger.QueuePosition{SubmittedAt: last.SubmittedAt, ID: last.ID}))
 	}
+	pg.Downloads = downloadsOf(c, "/api/v1/reviews/queue", "unit_id", "county", "category", "amount_min", "amount_max")
 	p.render(c, http.StatusOK, "review_queue", pg)
 }
 

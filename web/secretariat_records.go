@@ -128,7 +128,8 @@ func (p *Pages) cases(c *gin.Context) {
 	for _, r := range rows {
 		d.Rows = append(d.Rows, caseView{r})
 	}
-	p.render(c, http.StatusOK, "secretariat_cases", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d})
+	p.render(c, http.StatusOK, "secretariat_cases", page{User: &u, CSRF: csrfToken(c), Status: statusOf(c), Data: d,
+		Downloads: downloadsOf(c, "/api/v1/cases", "q", "unit_id", "channel", "outcome", "category", "year")})
 }
 
 // caseFields are the fields of the new case form, as POST /cases names

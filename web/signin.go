@@ -96,7 +96,7 @@ func (p *Pages) signIn(c *gin.Context) {
 		case taahod.EUNAVAILABLE:
 			status = http.StatusServiceUnavailable
 		default:
-			p.log.Error("web sign-in", "error", err)
+			p.log.ErrorContext(c.Request.Context(), "web sign-in", "error", err)
 		}
 		again(status, ErrorMessage(err))
 		return

@@ -65,6 +65,9 @@ type page struct {
 	// Unread is how many of the signed-in person's notifications are
 	// unread, which the header shows; render counts them.
 	Unread int
+	// Downloads, on a list's page, are the links of the list's files
+	// (downloads.go); the view shows them with {{template "downloads" .}}.
+	Downloads *downloads
 }
 
 // ReadOnly reports whether the page is shown to someone who may read it but
@@ -88,7 +91,7 @@ func (p *Pages) render(c *gin.Context, status int, view string, pg page) {
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
-		p.log.Error("render page", "view", view, "error", err)
+		p.log.ErrorContext(c.Request.Context(), "render page", "view", view, "error", err)
 		c.Header("Cache-Control", "no-store")
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(fmt.Sprintln("خطای داخلی")))
 		return

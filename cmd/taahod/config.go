@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/taahod/taahod/internal/reqlog"
 	"io"
 	"log/slog"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -49,6 +51,11 @@ type config struct {
 	// SMTP, when TAAHOD_SMTP_URL is set, is where the inbox is also mailed
 	// to the users who have an email address.
 	SMTP *notify.MailConfig
+	// Metrics serves GET /metrics on the main address (TAAHOD_METRICS=1);
+	// MetricsAddr serves it on an address of its own instead
+	// (TAAHOD_METRICS_ADDR, such as 127.0.0.1:9090). Neither: no /metrics.
+	Metrics     bool
+	MetricsAddr string
 }
 
 func loadConfig() (config, error) {
@@ -113,6 +120,19 @@ func loadConfig() (config, error) {
 			return c, err
 		}
 		c.SMTP = &mc
+	}
+	switch s := os.Getenv("TAAHOD_METRICS"); s {
+	case "", "0", "false":
+	case "1", "true":
+		c.Metrics = true
+	default:
+		return c, fmt.Errorf("TAAHOD_METRICS must be 1 (serve /metrics on TAAHOD_ADDR) or 0, not %q", s)
+	}
+	c.MetricsAddr = os.Getenv("TAAHOD_METRICS_ADDR")
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return c, fmt.Errorf("TAAHOD_METRICS_ADDR must be an address such as 127.0.0.1:9090, not %q", c.MetricsAddr)
+		}
 	}
 	if s := os.Getenv("TAAHOD_LOG_LEVEL"); s != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(s)); err != nil {
@@ -206,7 +226,8 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 func (c config) logger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: c.LogLevel}))
+	// Each line logged in a request carries its id (internal/reqlog).
+	return slog.New(reqlog.Handler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: c.LogLevel})))
 }
 
 // openDB opens the pool of the configured database.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/taahod/taahod/internal/metrics"
 	"io"
 	"log/slog"
 	"net"
@@ -77,9 +78,18 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	reg := metrics.New(db)
 	server := api.New(db, authStore, api.Config{Logger: log, Province: issuer.Province, PublicURL: issuer.PublicURL,
 		ProvinceName: issuer.ProvinceName, IssuePlace: issuer.IssuePlace, Signer: issuer.Signer, CORSOrigins: cfg.CORSOrigins,
-		TrustedProxies: cfg.TrustedProxies, PublicRate: cfg.PublicRate, Pages: pages, Background: ctx})
+		TrustedProxies: cfg.TrustedProxies, PublicRate: cfg.PublicRate, Pages: pages, Background: ctx,
+		Metrics: reg, MetricsOnMain: cfg.Metrics})
+	if cfg.MetricsAddr != "" {
+		stop, err := serveMetrics(cfg.MetricsAddr, reg, log, stdout)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -155,4 +165,25 @@ func janitor(ctx context.Context, db *database.DB, log *slog.Logger) {
 		case <-tick.C:
 		}
 	}
+}
+
+// serveMetrics serves GET /metrics, and nothing else, on an address of its
+// own (TAAHOD_METRICS_ADDR): one a firewall keeps from the public. stop
+// closes it.
+func serveMetrics(addr string, reg *metrics.Metrics, log *slog.Logger, stdout io.Writer) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s (TAAHOD_METRICS_ADDR): %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", reg.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	fmt.Fprintf(stdout, "taahod: metrics on http://%s/metrics\n", ln.Addr())
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener", "error", err)
+		}
+	}()
+	return func() { _ = srv.Close() }, nil
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/taahod/taahod/internal/metrics"
 	"strings"
 	"time"
 
@@ -59,7 +60,8 @@ var anonymous = taahod.Actor{Username: "anonymous"}
 // (ERATELIMITED) when a sign-in limit (limit.go) is reached. Failed and
 // refused attempts are audited with the name tried and the address, never
 // the password.
-func (s *Store) LoginFrom(ctx context.Context, username, password, address string) (Session, error) {
+func (s *Store) LoginFrom(ctx context.Context, username, password, address string) (sess Session, err error) {
+	defer func() { metrics.SignIn(signInOutcome(err)) }()
 	username = strings.ToLower(strings.TrimSpace(username))
 	if username == "" || password == "" || len(username) > 64 {
 		return Session{}, errBadCredentials
@@ -242,4 +244,17 @@ func PurgeExpiredTokens(ctx context.Context, db *database.DB) (int64, error) {
 		return 0, database.MapError(err)
 	}
 	return res.RowsAffected()
+}
+
+// signInOutcome is the metrics' word for a sign-in's result.
+func signInOutcome(err error) string {
+	switch taahod.ErrorCode(err) {
+	case "":
+		return metrics.SignInSuccess
+	case taahod.ERATELIMITED:
+		return metrics.SignInRefused
+	case taahod.EBADCREDENTIALS:
+		return metrics.SignInFailure
+	}
+	return "error"
 }

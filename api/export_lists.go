@@ -1,0 +1,240 @@
+package api
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/export"
+)
+
+// The files of the lists (export.go): each column's EN header is the JSON
+// field it shows, so that ?headers=en names the API's own fields, and the
+// cells are the JSON's values (status words as the API spells them).
+
+func col(fa, en string, kind export.Kind) exportColumn {
+	return exportColumn{Column: export.Column{FA: fa, EN: en, Kind: kind}}
+}
+
+// taxCol is a column only the roles that see units' tax affairs get.
+func taxCol(fa, en string, kind export.Kind) exportColumn {
+	c := col(fa, en, kind)
+	c.tax = true
+	return c
+}
+
+var expenditureColumns = []exportColumn{
+	col("شناسه", "id", export.Integer),
+	col("شناسه واحد", "unit_id", export.Integer),
+	col("شناسه تعهد", "pledge_id", export.Integer),
+	col("شناسه مدرسه", "school_id", export.Integer),
+	col("شماره فاکتور", "invoice_no", export.Identifier),
+	col("فروشنده", "vendor_name", export.Text),
+	col("شناسه ملی فروشنده", "vendor_national_id", export.Identifier),
+	col("دسته", "category", export.Text),
+	col("شرح", "description", export.Text),
+	col("مبلغ", "amount", export.Amount),
+	col("تاریخ هزینه", "spent_on", export.Date),
+	col("سال مالی", "fiscal_year", export.Integer),
+	col("وضعیت", "status", export.Text),
+	col("مبلغ تأییدشده", "approved_amount", export.Amount),
+	col("بیش از تعهد", "exceeds_pledge", export.Text),
+	taxCol("دلیل بررسی", "review_reason", export.Text),
+	taxCol("بررسی‌کننده", "reviewed_by.full_name", export.Text),
+	col("زمان بررسی", "reviewed_at", export.Time),
+	col("فرستنده", "submitted_by.full_name", export.Text),
+	col("زمان ارسال", "submitted_at", export.Time),
+}
+
+var expenditureList = exportList{nameFA: "هزینه‌ها", nameEN: "expenditures", columns: expenditureColumns}
+
+var reviewQueueList = exportList{nameFA: "صف بررسی", nameEN: "review-queue", columns: []exportColumn{
+	col("شناسه", "id", export.Integer),
+	col("واحد", "unit.name", export.Text),
+	col("شناسه ملی واحد", "unit.national_id", export.Identifier),
+	col("شهرستان", "unit.county", export.Text),
+	col("مدرسه", "school.name", export.Text),
+	col("شناسه تعهد", "pledge_id", export.Integer),
+	col("شماره فاکتور", "invoice_no", export.Identifier),
+	col("فروشنده", "vendor_name", export.Text),
+	col("دسته", "category", export.Text),
+	col("شرح", "description", export.Text),
+	col("مبلغ", "amount", export.Amount),
+	col("تاریخ هزینه", "spent_on", export.Date),
+	col("سال مالی", "fiscal_year", export.Integer),
+	col("بیش از تعهد", "exceeds_pledge", export.Text),
+	col("فرستنده", "submitted_by.full_name", export.Text),
+	col("زمان ارسال", "submitted_at", export.Time),
+}}
+
+var statementList = exportList{nameFA: "صورت تهاتر", nameEN: "statement", items: "allocations", columns: []exportColumn{
+	col("شناسه هزینه", "expenditure_id", export.Integer),
+	col("مبلغ به‌کاررفته", "amount", export.Amount),
+	col("سال مالی هزینه", "fiscal_year", export.Integer),
+	col("تاریخ هزینه", "spent_on", export.Date),
+	col("شماره فاکتور", "invoice_no", export.Identifier),
+	col("فروشنده", "vendor_name", export.Text),
+	col("دسته", "category", export.Text),
+	col("شناسه مدرسه", "school_id", export.Integer),
+	col("مدرسه", "school_name", export.Text),
+}}
+
+var certificateList = exportList{nameFA: "دفتر گواهی‌ها", nameEN: "certificates", columns: []exportColumn{
+	col("شماره گواهی", "serial", export.Identifier),
+	col("شناسه واحد", "unit_id", export.Integer),
+	col("واحد", "unit_name", export.Text),
+	col("شناسه ملی واحد", "unit_national_id", export.Identifier),
+	col("سال مالی", "fiscal_year", export.Integer),
+	taxCol("مالیات قطعی", "tax_due", export.Amount),
+	taxCol("هزینه به‌کاررفته", "spending_used", export.Amount),
+	taxCol("مبلغ تهاتر", "offset_amount", export.Amount),
+	col("وضعیت", "status", export.Text),
+	col("تاریخ صدور", "issued_on", export.Date),
+	col("صادرکننده", "issued_by.full_name", export.Text),
+	col("جایگزینِ گواهی", "supersedes", export.Identifier),
+	col("جایگزین‌شده با", "superseded_by", export.Identifier),
+	col("زمان ابطال یا جایگزینی", "status_at", export.Time),
+	col("دلیل", "status_reason", export.Text),
+}}
+
+var pledgeList = exportList{nameFA: "تعهدها", nameEN: "pledges", columns: []exportColumn{
+	col("شناسه", "id", export.Integer),
+	col("شناسه واحد", "unit_id", export.Integer),
+	col("واحد", "unit_name", export.Text),
+	col("شناسه مدرسه", "school_id", export.Integer),
+	col("مدرسه", "school_name", export.Text),
+	col("مبلغ تعهد", "amount", export.Amount),
+	col("تاریخ تعهد", "pledged_on", export.Date),
+	col("سررسید", "due_on", export.Date),
+	col("شناسه مصوبه", "resolution_id", export.Integer),
+	col("وضعیت", "status", export.Text),
+	col("جمع ارسال‌شده", "submitted_total", export.Amount),
+	col("جمع تأییدشده", "approved_total", export.Amount),
+	col("مانده", "remaining", export.Amount),
+}}
+
+var schoolList = exportList{nameFA: "مدارس", nameEN: "schools", columns: []exportColumn{
+	col("شناسه", "id", export.Integer),
+	col("نام", "name", export.Text),
+	col("نوع", "kind", export.Text),
+	col("شهرستان", "county", export.Text),
+	col("نشانی", "address", export.Text),
+	col("کلاس‌ها", "classrooms", export.Integer),
+	col("هزینه برآوردی", "estimated_cost", export.Amount),
+	col("وضعیت", "status", export.Text),
+	col("درصد پیشرفت", "progress_percent", export.Integer),
+	col("جمع تعهدها", "pledged_total", export.Amount),
+	col("جمع ارسال‌شده", "submitted_total", export.Amount),
+	col("جمع تأییدشده", "approved_total", export.Amount),
+}}
+
+// daysOverdue is how many days a resolution is past its deadline, today:
+// empty for one that is not overdue (the JSON's overdue).
+func daysOverdue(item map[string]json.RawMessage, today taahod.Date) any {
+	var overdue bool
+	var deadline string
+	if json.Unmarshal(item["overdue"], &overdue) != nil || !overdue || json.Unmarshal(item["deadline"], &deadline) != nil {
+		return nil
+	}
+	d, err := taahod.ParseDate(deadline)
+	if err != nil {
+		return nil
+	}
+	return int64(today.Time().Sub(d.Time()).Hours() / 24)
+}
+
+var resolutionColumns = []exportColumn{
+	col("شناسه", "id", export.Integer),
+	col("شناسه جلسه", "session_id", export.Integer),
+	col("نوع جلسه", "session_kind", export.Text),
+	col("تاریخ تصویب", "adopted_on", export.Date),
+	col("سال", "fiscal_year", export.Integer),
+	col("شناسه واحد", "unit_id", export.Integer),
+	col("واحد", "unit_name", export.Text),
+	col("متن", "text", export.Text),
+	col("موضوع", "category", export.Text),
+	col("دستگاه‌ها", "agencies", export.Text),
+	col("مهلت", "deadline", export.Date),
+	col("وضعیت", "status", export.Text),
+	col("تاریخ وضعیت", "status_on", export.Date),
+	{Column: export.Column{FA: "روزهای گذشته از مهلت", EN: "days_overdue", Kind: export.Integer}, value: daysOverdue},
+}
+
+var resolutionList = exportList{nameFA: "مصوبات", nameEN: "resolutions", columns: resolutionColumns}
+
+var caseColumns = []exportColumn{
+	col("شناسه", "id", export.Integer),
+	col("شناسه واحد", "unit_id", export.Integer),
+	col("واحد", "unit_name", export.Text),
+	col("مجرا", "channel", export.Text),
+	col("موضوع", "subject", export.Text),
+	col("دسته", "category", export.Text),
+	col("تاریخ گشایش", "opened_on", export.Date),
+	col("سال", "fiscal_year", export.Integer),
+	col("تاریخ بستن", "closed_on", export.Date),
+	col("نتیجه", "outcome", export.Text),
+}
+
+var caseList = exportList{nameFA: "پرونده‌ها", nameEN: "cases", columns: caseColumns}
+
+// figureLists are the files of a yearly figure's rows, by the kind of
+// record behind the figure (registry.RowKind), chosen by the figure's name.
+var figureLists = []struct {
+	prefix string
+	list   exportList
+}{
+	{"sessions.", exportList{columns: []exportColumn{
+		col("شناسه", "id", export.Integer),
+		col("نوع", "kind", export.Text),
+		col("تاریخ", "held_on", export.Date),
+		col("شهرستان", "county", export.Text),
+		col("عنوان", "title", export.Text),
+		col("رئیس جلسه", "chair", export.Text),
+		col("حاضران", "attendees", export.Text),
+		col("مصوبات", "resolutions", export.Integer),
+	}}},
+	{"resolutions.", exportList{columns: resolutionColumns}},
+	{"implementation_rate.", exportList{columns: resolutionColumns}},
+	{"units_examined", exportList{columns: []exportColumn{
+		col("شناسه واحد", "unit_id", export.Integer),
+		col("واحد", "name", export.Text),
+		col("شناسه ملی", "national_id", export.Identifier),
+		col("شهرستان", "county", export.Text),
+		col("مصوبات", "resolutions", export.Integer),
+	}}},
+	{"cases_resolved_without_session", exportList{columns: caseColumns}},
+	{"referrals", exportList{columns: caseColumns}},
+	{"revived_units", exportList{columns: []exportColumn{
+		col("شناسه واحد", "unit_id", export.Integer),
+		col("واحد", "name", export.Text),
+		col("شناسه ملی", "national_id", export.Identifier),
+		col("شهرستان", "county", export.Text),
+		col("وضعیت", "status", export.Text),
+		col("تاریخ احیا", "revived_on", export.Date),
+		col("دفعات احیا", "revivals", export.Integer),
+	}}},
+	{"schools_pledged", exportList{columns: []exportColumn{
+		col("شناسه مدرسه", "school_id", export.Integer),
+		col("مدرسه", "name", export.Text),
+		col("نوع", "kind", export.Text),
+		col("شهرستان", "county", export.Text),
+		col("تعهدها", "pledges", export.Integer),
+		col("نخستین تعهد", "first_pledged_on", export.Date),
+	}}},
+}
+
+// figureRowsList is the file of the rows of the figure the request names.
+func figureRowsList(c *gin.Context) exportList {
+	figure := c.Query("figure")
+	l := figureLists[0].list
+	for _, f := range figureLists {
+		if strings.HasPrefix(figure, f.prefix) {
+			l = f.list
+			break
+		}
+	}
+	l.nameFA = "ردیف‌های آمار " + c.Query("year")
+	l.nameEN = "registry-rows-" + strings.ReplaceAll(figure, ".", "-")
+	return l
+}
