@@ -19,6 +19,7 @@ var publicRoutes = []string{
 	"/api/v1/public/registry",
 	"/api/v1/public/registry.pdf",
 	"/api/v1/public/registry/rows",
+	"/Q/:code",
 }
 
 // PagesWithPublicRoutes is what Pages also implement when some of their
