@@ -10,7 +10,8 @@ import (
 	qr "github.com/piglig/go-qr"
 )
 
-// MaxQRURLBytes bounds the URL a certificate's QR code carries. At medium
+// MaxQRURLBytes bounds the long URL the first certificates' QR codes carry
+// (QRURL). At medium
 // error correction it fits QR version 17 (85×85 modules, 504 bytes), which
 // printed 32 mm wide gives modules of 0.38 mm: readable by an ordinary
 // phone camera from the paper. A canonical facts payload with its 64-byte
@@ -36,7 +37,8 @@ func DecodeQRParam(s string) ([]byte, error) {
 	return b, nil
 }
 
-// QRURL builds what a certificate's QR code carries:
+// QRURL builds what the QR code of the first certificates carried, before
+// the compact URL (CompactQRURL), and what they still verify with:
 // {publicURL}/v/{serial}?p=<facts payload>&s=<signature>, the payload and
 // the raw Ed25519 signature in base64url. signature is as Signer.Sign
 // returns it (standard base64). Opening the URL shows the verify page; a
