@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -16,8 +17,10 @@ import (
 // stands (status, year, date of issue, what replaced it). What the
 // certificate certifies (the unit, the amount, the PDF's digest, why it was
 // revoked) needs a proof of holding it: the verification code printed
-// beside the serial (?code=) or the signed facts its QR code carries
-// (?p=&s=).
+// beside the serial (?code=), the code its QR code carries (?q=, the part
+// of /Q/CODE after /Q/), or the signed facts the long QR URL of the first
+// certificates carried (?p=&s=). When a certificate was revoked is public,
+// as its status is; why is the holder's to read.
 
 // publicCertificate is what anyone may learn of a certificate by its
 // serial alone.
@@ -28,6 +31,9 @@ type publicCertificate struct {
 	IssuedOn       taahod.Date    `json:"issued_on"`
 	IssuedOnJalali string         `json:"issued_on_jalali"`
 	SupersededBy   string         `json:"superseded_by,omitempty"`
+	// RevokedOn is a revoked certificate's date of revocation.
+	RevokedOn       *taahod.Date `json:"revoked_on,omitempty"`
+	RevokedOnJalali string       `json:"revoked_on_jalali,omitempty"`
 }
 
 // heldCertificate is what the holder of a certificate learns: the public
@@ -37,8 +43,6 @@ type heldCertificate struct {
 	UnitName         string          `json:"unit_name"`
 	OffsetAmount     decimal.Decimal `json:"offset_amount"`
 	SHA256           string          `json:"sha256"`
-	RevokedOn        *taahod.Date    `json:"revoked_on,omitempty"`
-	RevokedOnJalali  string          `json:"revoked_on_jalali,omitempty"`
 	RevocationReason string          `json:"revocation_reason,omitempty"`
 }
 
@@ -48,22 +52,31 @@ type holderProof struct {
 	// Code is the verification code as ReadVerificationCode reads it; ""
 	// when none was given.
 	Code string
-	// P and S are the QR URL's signed facts and signature, base64url.
+	// P and S are the long QR URL's signed facts and signature, base64url.
 	P, S string
+	// Q is the code of a compact QR URL (reports.CompactQRURL), in
+	// capitals.
+	Q string
 	// Typed is the code as it was typed, for the page to give back.
 	Typed string
 }
 
 // given reports whether any proof was given.
-func (h holderProof) given() bool { return h.Code != "" || h.P != "" || h.S != "" }
+func (h holderProof) given() bool { return h.Code != "" || h.P != "" || h.S != "" || h.Q != "" }
 
-// readHolderProof reads ?code=, ?p= and ?s=. It returns EINVALID naming
-// code for a code that cannot be one (another length, a letter outside the
-// alphabet), and naming p or s when only one of them is given: neither
-// depends on the serial, so the refusal tells nothing of it.
+// readHolderProof reads ?code=, ?q=, ?p= and ?s=. It returns EINVALID
+// naming code for a code that cannot be one (another length, a letter
+// outside the alphabet), naming q for a text that is no QR code's, and
+// naming p or s when only one of them is given: none depends on the serial,
+// so the refusal tells nothing of it.
 func readHolderProof(c *gin.Context) (holderProof, error) {
-	h := holderProof{Typed: c.Query("code"), P: c.Query("p"), S: c.Query("s")}
+	h := holderProof{Typed: c.Query("code"), P: c.Query("p"), S: c.Query("s"), Q: strings.ToUpper(strings.TrimSpace(c.Query("q")))}
 	var p taahod.Problems
+	if h.Q != "" {
+		if _, _, err := reports.ReadQRCode(h.Q); err != nil {
+			p.Add("q", "malformed", "q is the code of the certificate's QR code, the part of its URL after /Q/")
+		}
+	}
 	if strings.TrimSpace(h.Typed) != "" {
 		code, ok := reports.ReadVerificationCode(h.Typed)
 		if !ok {
@@ -91,6 +104,10 @@ func (h holderProof) check(r reports.Record) (bool, error) {
 		return false, &taahod.Error{Code: reports.ECODEMISMATCH, Message: "the verification code is not this certificate's",
 			Fields: []taahod.FieldError{{Field: "code", Code: reports.ECODEMISMATCH, Message: "is not the code printed on this certificate"}}}
 	}
+	if h.Q != "" && !r.HasQRCode(h.Q) {
+		return false, &taahod.Error{Code: reports.ECODEMISMATCH, Message: "the QR code is not this certificate's",
+			Fields: []taahod.FieldError{{Field: "q", Code: reports.ECODEMISMATCH, Message: "is not the code this certificate's QR code carries"}}}
+	}
 	if h.P != "" && !r.HasSignedFacts(h.P, h.S) {
 		return false, &taahod.Error{Code: reports.ECODEMISMATCH, Message: "the signed facts are not this certificate's",
 			Fields: []taahod.FieldError{{Field: "p", Code: reports.ECODEMISMATCH, Message: "p and s are not the facts and signature this certificate's QR code carries"}}}
@@ -99,9 +116,14 @@ func (h holderProof) check(r reports.Record) (bool, error) {
 }
 
 // lookupPublic finds a certificate for the public verification; serials
-// match in any case.
+// match as people type them (reports.ReadSerial): in any case, with Persian
+// or Arabic-Indic digits.
 func (s *Server) lookupPublic(c *gin.Context) (reports.Record, error) {
-	return s.certificates.Lookup(c.Request.Context(), strings.ToUpper(c.Param("serial")))
+	serial, ok := reports.ReadSerial(c.Param("serial"))
+	if !ok {
+		return reports.Record{}, taahod.Errorf(taahod.ENOTFOUND, "no certificate has the serial %q", c.Param("serial"))
+	}
+	return s.certificates.Lookup(c.Request.Context(), serial)
 }
 
 func (s *Server) verifyCertificate(c *gin.Context) error {
@@ -119,6 +141,10 @@ func (s *Server) verifyCertificate(c *gin.Context) error {
 		Serial: r.Serial, Status: r.Status, FiscalYear: r.FiscalYear,
 		IssuedOn: r.IssuedOn, IssuedOnJalali: r.IssuedOn.Jalali(), SupersededBy: deref(r.SupersededBy),
 	}
+	if r.Status == reports.StatusRevoked && r.StatusAt != nil {
+		on := taahod.Today(*r.StatusAt)
+		p.RevokedOn, p.RevokedOnJalali = &on, on.Jalali()
+	}
 	held, err := proof.check(r)
 	if err != nil {
 		return err
@@ -129,10 +155,6 @@ func (s *Server) verifyCertificate(c *gin.Context) error {
 	full := heldCertificate{publicCertificate: p, UnitName: r.Printed.Unit.Name, OffsetAmount: r.OffsetAmount, SHA256: r.SHA256}
 	if r.Status == reports.StatusRevoked {
 		full.RevocationReason = deref(r.StatusReason)
-		if r.StatusAt != nil {
-			on := taahod.Today(*r.StatusAt)
-			full.RevokedOn, full.RevokedOnJalali = &on, on.Jalali()
-		}
 	}
 	return ok(c, full)
 }
@@ -174,10 +196,15 @@ func (s *Server) verifyPage(c *gin.Context) error {
 		if r.StatusAt != nil {
 			v.StatusOn = taahod.Today(*r.StatusAt)
 		}
-		if signer := s.certificates.Issuer.Signer; signer != nil {
-			v.QR, _ = reports.CheckQR(signer.PublicKey(), proof.P, proof.S, facts)
-		} else if proof.P != "" || proof.S != "" {
+		signer := s.certificates.Issuer.Signer
+		switch {
+		case signer == nil && (proof.P != "" || proof.S != "" || proof.Q != ""):
 			v.QR = reports.QRUnchecked
+		case signer == nil:
+		case proof.Q != "":
+			v.QR, _ = reports.CheckQRCode(signer.PublicKey(), proof.Q, facts, r.FactsPayload)
+		default:
+			v.QR, _ = reports.CheckQR(signer.PublicKey(), proof.P, proof.S, facts)
 		}
 		switch {
 		case proof.Code == "" && strings.TrimSpace(proof.Typed) != "":
@@ -187,7 +214,7 @@ func (s *Server) verifyPage(c *gin.Context) error {
 		default:
 			// A QR URL whose facts are not this certificate's is told in
 			// the signature's box; only the held ones open the figures.
-			v.Disclosed = proof.Code != "" || r.HasSignedFacts(proof.P, proof.S)
+			v.Disclosed = proof.Code != "" || r.HasSignedFacts(proof.P, proof.S) || (proof.Q != "" && r.HasQRCode(proof.Q))
 		}
 		if err := reports.RenderVerifyPage(&page, v); err != nil {
 			return err
@@ -201,5 +228,28 @@ func (s *Server) verifyPage(c *gin.Context) error {
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	c.Data(status, "text/html; charset=utf-8", page.Bytes())
+	return nil
+}
+
+// qrLink answers the URL a certificate's QR code carries, /Q/{code}: a
+// redirect to the certificate's verify page with the code, which checks
+// its signature and opens what it certifies. A code that is no
+// certificate's QR code is a Persian page saying so (404).
+func (s *Server) qrLink(c *gin.Context) error {
+	code := strings.ToUpper(c.Param("code"))
+	q, _, err := reports.ReadQRCode(code)
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	if err != nil {
+		var page bytes.Buffer
+		if err := reports.RenderVerifyBadQR(&page); err != nil {
+			return err
+		}
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		c.Data(http.StatusNotFound, "text/html; charset=utf-8", page.Bytes())
+		return nil
+	}
+	c.Redirect(http.StatusSeeOther, "/v/"+url.PathEscape(q.Serial)+"?q="+url.QueryEscape(code))
 	return nil
 }

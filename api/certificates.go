@@ -20,9 +20,10 @@ func (s *Server) certificateRoutes(root *gin.Engine, public, v1 *gin.RouterGroup
 	v1.POST("/certificates/:serial/revoke", s.endpoint(taxOfficers, s.revokeCertificate)...)
 	v1.GET("/units/:id/tax-years/:year/certificate-preview", s.endpoint(taxReaders, s.previewCertificate)...)
 	public.GET("/verify/key", s.handle(s.verifyKey))
-	public.GET("/verify/:serial", s.handle(s.verifyCertificate, "code", "p", "s"))
+	public.GET("/verify/:serial", s.handle(s.verifyCertificate, "code", "p", "s", "q"))
 	// The page a certificate's QR code opens: short, outside the API.
-	root.GET("/v/:serial", s.handle(s.verifyPage, "code", "p", "s"))
+	root.GET("/v/:serial", s.handle(s.verifyPage, "code", "p", "s", "q"))
+	root.GET("/Q/:code", s.handle(s.qrLink))
 	root.GET("/v/fonts/:file", s.handle(verifyPageFont))
 }
 

@@ -254,8 +254,8 @@ func TestCertificateLifecycle(t *testing.T) {
 	})
 
 	t.Run("the code or the QR's signed facts open the figures", func(t *testing.T) {
-		u, _ := url.Parse(cert["qr_url"].(string))
-		p, s := u.Query().Get("p"), u.Query().Get("s")
+		p, s := legacyQRParams(t, cert)
+		q := qrCodeOf(t, cert)
 		persian := strings.NewReplacer("0", "۰", "1", "۱", "2", "۲", "3", "۳", "4", "۴", "5", "۵", "6", "۶", "7", "۷", "8", "۸", "9", "۹").Replace(code)
 		for _, query := range []string{
 			"code=" + url.QueryEscape(code),
@@ -264,6 +264,8 @@ func TestCertificateLifecycle(t *testing.T) {
 			"code=" + url.QueryEscape(persian),
 			"code=" + url.QueryEscape(" "+strings.ReplaceAll(code, "-", " ")+" "),
 			"p=" + p + "&s=" + s,
+			"q=" + q,
+			"q=" + strings.ToLower(q),
 		} {
 			r := w.do("GET", "/api/v1/verify/QZV-1404-000001?"+query, "", nil)
 			if r.status != 200 {
@@ -282,8 +284,15 @@ func TestCertificateLifecycle(t *testing.T) {
 	})
 
 	t.Run("a wrong code or foreign signed facts are refused", func(t *testing.T) {
-		u, _ := url.Parse(cert["qr_url"].(string))
-		p, s := u.Query().Get("p"), u.Query().Get("s")
+		p, s := legacyQRParams(t, cert)
+		q := qrCodeOf(t, cert)
+		// Another certificate's QR code: the same summary but for the last
+		// character, which breaks the signature.
+		last := "A"
+		if strings.HasSuffix(q, "A") {
+			last = "Q"
+		}
+		foreign := q[:len(q)-1] + last
 		wrong := "0000-0000-00"
 		if code == wrong {
 			wrong = "0000-0000-01"
@@ -300,6 +309,8 @@ func TestCertificateLifecycle(t *testing.T) {
 			{"code=12345", "code", 422, taahod.EINVALID},
 			{"code=7KQ4-M2XD-9U", "code", 422, taahod.EINVALID},
 			{"p=" + p, "s", 422, taahod.EINVALID},
+			{"q=" + foreign, "q", 403, reports.ECODEMISMATCH},
+			{"q=NOTACODE", "q", 422, taahod.EINVALID},
 			{"s=" + s, "p", 422, taahod.EINVALID},
 		} {
 			r := w.do("GET", "/api/v1/verify/QZV-1404-000001?"+tc.query, "", nil)
@@ -324,11 +335,10 @@ func TestCertificateLifecycle(t *testing.T) {
 	})
 
 	t.Run("the verify page checks the QR code", func(t *testing.T) {
-		u, err := url.Parse(cert["qr_url"].(string))
-		if err != nil || u.Host != "taahod.test" || u.Path != "/v/QZV-1404-000001" {
-			t.Fatalf("qr_url %q", cert["qr_url"])
+		if u := cert["qr_url"].(string); !strings.HasPrefix(u, "HTTP://TAAHOD.TEST/Q/") {
+			t.Fatalf("qr_url %q", u)
 		}
-		p, s := u.Query().Get("p"), u.Query().Get("s")
+		p, s := legacyQRParams(t, cert)
 		tamperedPayload, _ := reports.DecodeQRParam(p)
 		tamperedPayload = bytes.Replace(tamperedPayload, []byte("offset_amount=1234567890.5"), []byte("offset_amount=9234567890.5"), 1)
 		figures := []string{w.unitA.Name, "۱٬۲۳۴٬۵۶۷٬۸۹۰٫۵", cert["facts_sha256"].(string)}
@@ -446,7 +456,10 @@ func TestCertificateLifecycle(t *testing.T) {
 		if text := pdfText(t, pdf.body); !strings.Contains(text, readable("باطل شد")) || !strings.Contains(text, readable("اشتباه در برگ تشخیص")) {
 			t.Errorf("the revoked copy lacks the watermark or the reason")
 		}
-		if pub := w.do("GET", "/api/v1/verify/QZV-1404-000002", "", nil).json(); pub["status"] != "revoked" || pub["revocation_reason"] != nil || pub["revoked_on"] != nil {
+		// When it was revoked is public, as its status is; why is the
+		// holder's to read.
+		if pub := w.do("GET", "/api/v1/verify/QZV-1404-000002", "", nil).json(); pub["status"] != "revoked" || pub["revocation_reason"] != nil ||
+			pub["revoked_on"] != "2025-11-26" || pub["revoked_on_jalali"] != "1404/09/05" || pub["unit_name"] != nil {
 			t.Errorf("public: %v", pub)
 		}
 		code := r.json()["verification_code"].(string)
@@ -843,4 +856,26 @@ func TestCertificatesWithoutSigningKey(t *testing.T) {
 	if n := w.count("certificates"); n != 1 {
 		t.Fatalf("%d certificates", n)
 	}
+}
+
+// legacyQRParams are the p and s the long QR URL of the first
+// certificates carried: the facts payload and its signature, base64url.
+func legacyQRParams(t *testing.T, cert map[string]any) (p, s string) {
+	t.Helper()
+	u, err := reports.QRURL("http://taahod.test", cert["serial"].(string), cert["facts_payload"].(string), cert["facts_signature"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, _ := url.Parse(u)
+	return parsed.Query().Get("p"), parsed.Query().Get("s")
+}
+
+// qrCodeOf is the code of a certificate's compact QR URL, after /Q/.
+func qrCodeOf(t *testing.T, cert map[string]any) string {
+	t.Helper()
+	code := reports.CompactQRCodeOf(cert["qr_url"].(string))
+	if code == "" {
+		t.Fatalf("qr_url %q is not a compact QR URL", cert["qr_url"])
+	}
+	return code
 }

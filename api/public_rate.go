@@ -22,6 +22,7 @@ var publicRoutes = []string{
 	"/api/v1/public/registry/rows",
 	"/api/v1/public/audit/checkpoints",
 	"/api/v1/public/audit/checkpoints/latest",
+	"/Q/:code",
 }
 
 // PagesWithPublicRoutes is what Pages also implement when some of their

@@ -160,7 +160,9 @@ type IssuedCertificate struct {
 	PDF []byte
 	// PDFSHA256 is the hex SHA-256 of PDF.
 	PDFSHA256 string
-	// FactsPayload and FactsSignature are what the QR code carries.
+	// FactsPayload and FactsSignature are the signed facts; the QR code
+	// carries a signed summary of them (CompactQRCode), and the long QR
+	// URL of the first certificates carried them whole.
 	FactsPayload   string
 	FactsSignature string
 	// FactsSHA256 is the digest printed on the certificate.
@@ -188,8 +190,15 @@ func Issue(c Certificate, signer *Signer) (*IssuedCertificate, error) {
 		return nil, err
 	}
 	out := &IssuedCertificate{FactsPayload: facts, FactsSignature: signer.Sign(facts), FactsSHA256: SHA256Hex([]byte(facts))}
-	if out.QRURL, err = QRURL(c.PublicURL, c.Serial, facts, out.FactsSignature); err != nil {
+	code, err := CompactQRCode(c.Facts(), facts, signer)
+	if err != nil {
 		return nil, err
+	}
+	if out.QRURL, err = CompactQRURL(c.PublicURL, code); err != nil {
+		return nil, err
+	}
+	if _, err := qrModules(out.QRURL); err != nil {
+		return nil, fmt.Errorf("QR URL of %d characters does not fit QR version %d: shorten TAAHOD_PUBLIC_URL: %w", len(out.QRURL), qrMaxVersionCompact, err)
 	}
 	if out.VerificationCode, err = VerificationCode(out.FactsSignature); err != nil {
 		return nil, err
@@ -529,12 +538,22 @@ func (r *certRenderer) figures(y float64) float64 {
 	return d.labelled(marginX, y+1.5, contentWidth, "مبلغ منظورشده به حروف:", amountWords(c.OffsetAmount)+" ریال", false)
 }
 
+// qrSizeCompact is the printed width in millimetres of a compact QR code
+// (CompactQRURL): its modules are 0.63 mm at version 10, which a phone and
+// zbarimg read from a blurred 150 dpi scan.
+const qrSizeCompact = 36.0
+
 // verification draws the QR code with the instructions and the digest of
 // the signed facts.
 func (r *certRenderer) verification(y float64) float64 {
 	d, c := r.d, r.c
-	const qrSize = 32.0
-	const quiet = 2.5
+	// The first certificates' long URL printed 32 mm wide; they keep it,
+	// so as to render again byte for byte.
+	qrSize, quiet := 32.0, 2.5
+	compact := r.mode == ModePreview || IsCompactQRURL(c.QRURL)
+	if compact {
+		qrSize, quiet = qrSizeCompact, 3
+	}
 	y = d.ensure(y, qrSize+2*quiet)
 	top := y
 	textW := contentWidth - qrSize - 2*quiet - 4
@@ -548,6 +567,10 @@ func (r *certRenderer) verification(y float64) float64 {
 	} else {
 		text := "اصالت و وضعیت این گواهی را در نشانی زیر بررسی کنید. کد QR متن امضاشدهٔ گواهی و امضای دیجیتال آن را در بر دارد " +
 			"و بدون اتصال به اینترنت نیز با کلید عمومی منتشرشده در نشانی دوم بررسی‌پذیر است."
+		if compact {
+			text = "اصالت و وضعیت این گواهی را در نشانی زیر بررسی کنید. کد QR شماره، سال مالی، مبلغ و تاریخ صدور گواهی و بخشی از چکیدهٔ متن امضاشدهٔ آن را " +
+				"با امضای دیجیتال در بر دارد و بدون اتصال به اینترنت نیز با کلید عمومی منتشرشده در نشانی دوم بررسی‌پذیر است."
+		}
 		if c.VerificationCode != "" {
 			// Certificates issued before codes were printed keep their text.
 			text += " نام واحد و مبلغ گواهی در آن نشانی با کد تصدیق کنار شمارهٔ گواهی نشان داده می‌شود."

@@ -145,8 +145,11 @@ func checkRecord(r Record, pdf []byte, pub ed25519.PublicKey) []string {
 	if !Verify(pub, r.Payload, r.Signature) {
 		bad("the document signature does not verify with the key")
 	}
-	u, err := url.Parse(r.Printed.QRURL)
-	if err != nil {
+	if code := CompactQRCodeOf(r.Printed.QRURL); code != "" {
+		if q, _ := CheckQRCode(pub, code, facts, r.FactsPayload); q != QRMatches {
+			bad("the QR code's signed summary checks as %s", q)
+		}
+	} else if u, err := url.Parse(r.Printed.QRURL); err != nil {
 		bad("the QR code's URL does not parse: %v", err)
 	} else if q, _ := CheckQR(pub, u.Query().Get("p"), u.Query().Get("s"), facts); q != QRMatches {
 		bad("the QR code's signed URL checks as %s", q)

@@ -10,7 +10,8 @@ import (
 	qr "github.com/piglig/go-qr"
 )
 
-// MaxQRURLBytes bounds the URL a certificate's QR code carries. At medium
+// MaxQRURLBytes bounds the long URL the first certificates' QR codes carry
+// (QRURL). At medium
 // error correction it fits QR version 17 (85×85 modules, 504 bytes), which
 // printed 32 mm wide gives modules of 0.38 mm: readable by an ordinary
 // phone camera from the paper. A canonical facts payload with its 64-byte
@@ -36,7 +37,8 @@ func DecodeQRParam(s string) ([]byte, error) {
 	return b, nil
 }
 
-// QRURL builds what a certificate's QR code carries:
+// QRURL builds what the QR code of the first certificates carried, before
+// the compact URL (CompactQRURL), and what they still verify with:
 // {publicURL}/v/{serial}?p=<facts payload>&s=<signature>, the payload and
 // the raw Ed25519 signature in base64url. signature is as Signer.Sign
 // returns it (standard base64). Opening the URL shows the verify page; a
@@ -64,13 +66,21 @@ func QRURL(publicURL, serial, factsPayload, signature string) (string, error) {
 	return u, nil
 }
 
-// qrMaxVersion is the largest QR version a certificate prints: 85×85
-// modules, half a millimetre each at the printed size.
+// qrMaxVersion is the largest QR version a certificate of the first kind
+// prints (a long URL, MaxQRURLBytes): 85×85 modules at level M.
 const qrMaxVersion = 17
 
-// qrModules encodes content as a QR code with at least medium error
-// correction (higher when it fits in the same version) and returns its
-// modules, true for dark, indexed [row][column], without the quiet zone.
+// qrMaxVersionCompact is the largest QR version of a compact URL
+// (CompactQRURL): 69×69 modules at level Q, half a millimetre each at
+// qrSizeCompact. The URL of a public URL of 30 characters takes version 10.
+const qrMaxVersionCompact = 13
+
+// qrModules encodes content as a QR code and returns its modules, true for
+// dark, indexed [row][column], without the quiet zone. A compact URL
+// (IsCompactQRURL) is encoded at level Q or higher, in the alphanumeric
+// mode wherever its characters allow; the long URL of the first
+// certificates at level M or higher as before, so that they render again
+// byte for byte.
 //
 // The encoder is github.com/piglig/go-qr, a port of Project Nayuki's QR
 // library: it picks the mask by the standard's penalty rules like
@@ -81,11 +91,21 @@ func qrModules(content string) ([][]bool, error) {
 	if content == "" {
 		return nil, errors.New("QR code of empty content")
 	}
-	segs, err := qr.MakeSegments(content)
-	if err != nil {
-		return nil, fmt.Errorf("encode QR code: %w", err)
+	var q *qr.QrCode
+	var err error
+	if IsCompactQRURL(content) {
+		var segs []*qr.QrSegment
+		segs, err = qr.MakeSegmentsOptimally(content, qr.Quartile, qr.MinVersion, qrMaxVersionCompact)
+		if err == nil {
+			q, err = qr.EncodeSegments(segs, qr.Quartile, qr.MinVersion, qrMaxVersionCompact, -1, true)
+		}
+	} else {
+		var segs []*qr.QrSegment
+		segs, err = qr.MakeSegments(content)
+		if err == nil {
+			q, err = qr.EncodeSegments(segs, qr.Medium, qr.MinVersion, qrMaxVersion, -1, true)
+		}
 	}
-	q, err := qr.EncodeSegments(segs, qr.Medium, qr.MinVersion, qrMaxVersion, -1, true)
 	if err != nil {
 		return nil, fmt.Errorf("encode QR code: %w", err)
 	}

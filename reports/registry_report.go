@@ -31,6 +31,10 @@ type RegistryReport struct {
 	ByCategory []ReportBar
 	// Overdue lists the resolutions past their deadline, by agency.
 	Overdue []OverdueAgency
+	// OverdueAsOf is the day the overdue list was drawn up on, from which
+	// the days overdue are counted; printed under the section's heading
+	// when set.
+	OverdueAsOf taahod.Date
 }
 
 // ReportFigure is one yearly figure: a Persian label and its value.
@@ -61,6 +65,9 @@ type OverdueItem struct {
 	Deadline taahod.Date
 	// UnitName is the unit concerned, or "".
 	UnitName string
+	// DaysOverdue is the number of days from the deadline to the list's
+	// date (registry.OverdueResolution.DaysOverdue).
+	DaysOverdue int
 }
 
 // RenderRegistryReport draws the yearly report as an A4 Persian PDF. The
@@ -147,40 +154,65 @@ func RenderRegistryReport(r RegistryReport) ([]byte, error) {
 	y = barChart(d, y, r.ByCategory, rgb{46, 125, 50})
 
 	y = section(d, y+3, "مصوبات معوق به تفکیک دستگاه اجرایی")
+	if !r.OverdueAsOf.IsZero() {
+		ay, am, ad := r.OverdueAsOf.JalaliYMD()
+		d.setFont(false, sizeSmall)
+		d.setColor(colorMuted)
+		y = d.paragraph(marginX, y, contentWidth,
+			"مصوباتی که مهلتشان گذشته و اجرا یا لغو نشده‌اند؛ روزهای تأخیر تا "+fa.LongDate(ay, am, ad)+" شمرده شده است.", alignStart)
+		d.setColor(colorText)
+	}
 	if len(r.Overdue) == 0 {
 		d.setFont(false, sizeBody)
 		d.paragraph(marginX, y, contentWidth, "مصوبهٔ معوقی ثبت نشده است.", alignStart)
 	}
 	for _, a := range r.Overdue {
-		d.setFont(true, sizeBody)
-		y = d.ensure(y+1, 3*d.lineHeight()+8)
-		y = d.paragraph(marginX, y, contentWidth,
-			a.Agency+" — "+fa.Digits(strconv.Itoa(a.Count))+" مصوبهٔ معوق", alignStart)
-		rows := make([][]string, 0, len(a.Items))
-		for _, it := range a.Items {
-			dy, dm, dd := it.Deadline.JalaliYMD()
-			deadline := "—"
-			if !it.Deadline.IsZero() {
-				deadline = fa.JalaliDate(dy, dm, dd)
-			}
-			unit := it.UnitName
-			if unit == "" {
-				unit = "—"
-			}
-			rows = append(rows, []string{fa.Digits(strconv.FormatInt(it.ID, 10)), it.Text, deadline, unit})
-		}
-		if len(rows) > 0 {
-			y = d.table(y+0.5, []column{
-				{title: "شماره", width: 14, align: alignCenter},
-				{title: "متن مصوبه", width: 104, align: alignStart},
-				{title: "مهلت", width: 20, align: alignCenter},
-				{title: "واحد تولیدی", width: contentWidth - 138, align: alignStart},
-			}, rows, sizeTable, nil)
-		}
-		y += 2
+		y = overdueAgency(d, y, a)
 	}
 	d.pageNumbers()
 	return d.bytes()
+}
+
+// overdueAgency draws one agency's overdue resolutions under its name: a
+// row per resolution with its days overdue, and a total row with the
+// number of resolutions and their days overdue added up. It returns the y
+// below them.
+func overdueAgency(d *document, y float64, a OverdueAgency) float64 {
+	d.setFont(true, sizeBody)
+	y = d.ensure(y+1, 3*d.lineHeight()+8)
+	y = d.paragraph(marginX, y, contentWidth,
+		a.Agency+" — "+fa.Digits(strconv.Itoa(a.Count))+" مصوبهٔ معوق", alignStart)
+	if len(a.Items) == 0 {
+		return y + 2
+	}
+	rows := make([][]string, 0, len(a.Items)+1)
+	days := 0
+	for _, it := range a.Items {
+		deadline := "—"
+		if !it.Deadline.IsZero() {
+			dy, dm, dd := it.Deadline.JalaliYMD()
+			deadline = fa.JalaliDate(dy, dm, dd)
+		}
+		unit := it.UnitName
+		if unit == "" {
+			unit = "—"
+		}
+		days += it.DaysOverdue
+		rows = append(rows, []string{fa.Digits(strconv.FormatInt(it.ID, 10)), it.Text, deadline,
+			fa.GroupAmount(strconv.Itoa(it.DaysOverdue)), unit})
+	}
+	// The total counts the resolutions listed, which are all of Count
+	// when the list is whole.
+	rows = append(rows, []string{"", "جمع " + fa.Digits(strconv.Itoa(len(a.Items))) + " مصوبه", "",
+		fa.GroupAmount(strconv.Itoa(days)), ""})
+	y = d.table(y+0.5, []column{
+		{title: "شماره", width: 14, align: alignCenter},
+		{title: "متن مصوبه", width: 92, align: alignStart},
+		{title: "مهلت", width: 20, align: alignCenter},
+		{title: "روز تأخیر", width: 16, align: alignCenter},
+		{title: "واحد تولیدی", width: contentWidth - 142, align: alignStart},
+	}, rows, sizeTable, map[int]bool{len(rows) - 1: true})
+	return y + 2
 }
 
 // section draws a section heading and returns the y below it, moving to a

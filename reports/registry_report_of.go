@@ -17,6 +17,7 @@ func RegistryReportOf(rep registry.YearReport, on taahod.Date) RegistryReport {
 	r := RegistryReport{
 		Year:        f.Year,
 		GeneratedOn: on,
+		OverdueAsOf: rep.Overdue.AsOf,
 		Figures: []ReportFigure{
 			{"جلسات رسمی", f.Sessions.Formal},
 			{"جلسات میدانی در شهرستان‌ها", f.Sessions.Field},
@@ -35,7 +36,7 @@ func RegistryReportOf(rep registry.YearReport, on taahod.Date) RegistryReport {
 			{"واحدهای راکد احیا شده", f.RevivedUnits},
 			{"مدارس و مراکز آموزشی تعهد شده", f.SchoolsPledged},
 		},
-		RateNote: "نسبت مصوبات اجرا شده به همه مصوبات سال، بی مصوبات لغو شده (" +
+		RateNote: "نسبت مصوبات اجرا شده به همه مصوبات سال، بدون احتساب مصوبات لغوشده (" +
 			itoa(f.ImplementationRate.Numerator) + " از " + itoa(f.ImplementationRate.Denominator) + ")",
 	}
 	if f.ImplementationRate.Value != nil {
@@ -57,7 +58,7 @@ func RegistryReportOf(rep registry.YearReport, on taahod.Date) RegistryReport {
 	for _, a := range rep.Overdue.Agencies {
 		oa := OverdueAgency{Agency: a.Agency, Count: a.Count}
 		for _, res := range a.Resolutions {
-			item := OverdueItem{ID: res.ID, Text: res.Text, Deadline: res.Deadline}
+			item := OverdueItem{ID: res.ID, Text: res.Text, Deadline: res.Deadline, DaysOverdue: res.DaysOverdue}
 			if res.UnitName != nil && !res.UnitWithheld {
 				item.UnitName = *res.UnitName
 			}

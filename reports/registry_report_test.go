@@ -57,6 +57,27 @@ func TestRegistryReportPDF(t *testing.T) {
 	}
 }
 
+// TestRegistryReportOverdueDays: each overdue resolution shows its days
+// overdue, and each agency's table ends with a total row: the number of
+// resolutions and their days overdue added up.
+func TestRegistryReportOverdueDays(t *testing.T) {
+	pdf, err := RenderRegistryReport(sampleRegistryReport(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf, 0, 0)
+	for _, w := range []string{
+		"روز تأخیر", "روزهای تأخیر تا ۲۰ اسفند ۱۴۰۴ شمرده شده است",
+		"۱۱۰", "۹۵", "۷۹", // the bank's three resolutions
+		"جمع ۳ مصوبه", "۲۸۴", // 110 + 95 + 79
+		"جمع ۱ مصوبه",
+	} {
+		if !strings.Contains(text, readable(w)) {
+			t.Errorf("pdftotext lacks %q", w)
+		}
+	}
+}
+
 func TestRegistryReportEmpty(t *testing.T) {
 	r := RegistryReport{Year: 1405, GeneratedOn: jalali(t, 1405, 1, 15)}
 	pdf, err := RenderRegistryReport(r)

@@ -119,6 +119,7 @@ func sampleRegistryReport(t testing.TB) RegistryReport {
 			{"واحدهای راکد احیاشده", 0},
 			{"مدارس تعهدشده", 10},
 		},
+		OverdueAsOf:        jalali(t, 1404, 12, 20),
 		ImplementationRate: "0.8846",
 		RateNote:           "مصوبات اجراشده (۲۳۰) تقسیم بر همهٔ مصوبات سال به‌جز لغوشده‌ها (۲۶۰)، بدون گرد کردن تا چهار رقم اعشار.",
 		ByStatus: []ReportBar{
@@ -130,12 +131,12 @@ func sampleRegistryReport(t testing.TB) RegistryReport {
 		},
 		Overdue: []OverdueAgency{
 			{Agency: "بانک ملی ایران، مدیریت شعب استان قزوین", Count: 3, Items: []OverdueItem{
-				{ID: 1412, Text: "تمدید مهلت بازپرداخت تسهیلات سرمایه در گردش واحد به مدت شش ماه و تقسیط جرایم تأخیر بر اساس بخشنامهٔ بانک مرکزی", Deadline: jalali(t, 1404, 8, 30), UnitName: "شرکت صنایع غذایی نوین‌دشت قزوین (سهامی خاص)"},
-				{ID: 1467, Text: "بررسی درخواست تسهیلات بازسازی خط تولید", Deadline: jalali(t, 1404, 9, 15), UnitName: "شرکت کاشی البرز"},
-				{ID: 1502, Text: "رفع توقیف حساب‌های واحد پس از تسویهٔ اقساط معوق", Deadline: jalali(t, 1404, 10, 1)},
+				{ID: 1412, Text: "تمدید مهلت بازپرداخت تسهیلات سرمایه در گردش واحد به مدت شش ماه و تقسیط جرایم تأخیر بر اساس بخشنامهٔ بانک مرکزی", Deadline: jalali(t, 1404, 8, 30), DaysOverdue: 110, UnitName: "شرکت صنایع غذایی نوین‌دشت قزوین (سهامی خاص)"},
+				{ID: 1467, Text: "بررسی درخواست تسهیلات بازسازی خط تولید", Deadline: jalali(t, 1404, 9, 15), DaysOverdue: 95, UnitName: "شرکت کاشی البرز"},
+				{ID: 1502, Text: "رفع توقیف حساب‌های واحد پس از تسویهٔ اقساط معوق", Deadline: jalali(t, 1404, 10, 1), DaysOverdue: 79},
 			}},
 			{Agency: "شرکت توزیع نیروی برق استان قزوین", Count: 1, Items: []OverdueItem{
-				{ID: 1390, Text: "افزایش قدرت انشعاب برق واحد به ۲ مگاوات", Deadline: jalali(t, 1404, 7, 20), UnitName: "شرکت ریخته‌گری آبیک"},
+				{ID: 1390, Text: "افزایش قدرت انشعاب برق واحد به ۲ مگاوات", Deadline: jalali(t, 1404, 7, 20), DaysOverdue: 150, UnitName: "شرکت ریخته‌گری آبیک"},
 			}},
 		},
 	}

@@ -88,15 +88,34 @@ func TestReadVerificationCode(t *testing.T) {
 func TestRecordProofs(t *testing.T) {
 	_, issued := issuedSample(t)
 	r := Record{FactsPayload: issued.FactsPayload, FactsSignature: issued.FactsSignature}
+	r.Printed.QRURL = issued.QRURL
 	if r.VerificationCode() != issued.VerificationCode || !r.HasCode(issued.VerificationCode) {
 		t.Fatalf("the record's code %q, issued %q", r.VerificationCode(), issued.VerificationCode)
 	}
 	if r.HasCode("") || r.HasCode("0000-0000-00") || r.HasCode(strings.ReplaceAll(issued.VerificationCode, "-", "")) {
 		t.Error("another code is taken")
 	}
-	p, s := qrParam(t, issued.QRURL, "p"), qrParam(t, issued.QRURL, "s")
+	// The long URL of the first certificates carried the facts and their
+	// signature whole; it still proves holding the certificate.
+	old, err := QRURL("https://taahod.example", "QZV-1404-000017", issued.FactsPayload, issued.FactsSignature)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, s := qrParam(t, old, "p"), qrParam(t, old, "s")
 	if !r.HasSignedFacts(p, s) {
-		t.Error("the QR code's own p and s are not taken")
+		t.Error("the old QR code's own p and s are not taken")
+	}
+	code := CompactQRCodeOf(issued.QRURL)
+	if !r.HasQRCode(code) || !r.HasQRCode(strings.ToLower(code)) {
+		t.Error("the QR code's own code is not taken")
+	}
+	for _, other := range []string{"", "A", code[:len(code)-1], code + "A", strings.Replace(code, code[5:6], "Z", 1)} {
+		if other != code && r.HasQRCode(other) {
+			t.Errorf("code %q taken", other)
+		}
+	}
+	if (Record{}).HasQRCode(code) {
+		t.Error("a certificate with a long QR URL takes a compact code")
 	}
 	for _, ps := range [][2]string{{"", ""}, {p, ""}, {"", s}, {p, p}, {s, s}, {p + "A", s}, {EncodeQRParam([]byte(strings.Replace(issued.FactsPayload, "1404", "1403", 1))), s}} {
 		if r.HasSignedFacts(ps[0], ps[1]) {

@@ -38,7 +38,9 @@ type VerifyView struct {
 	// PDF prints it.
 	PayloadSHA256 string
 
-	// QR is the outcome of CheckQR on the URL's p and s parameters.
+	// QR is the outcome of CheckQRCode on the URL's q parameter (a compact
+	// QR code), or of CheckQR on its p and s (the long URL of the first
+	// certificates).
 	QR QRCheck
 	// KeyURL is where the public key is published, for example
 	// "/api/v1/verify/key".
@@ -100,8 +102,12 @@ func RenderVerifyPage(w io.Writer, v VerifyView) error {
 			p.SupersedesHref = verifyHref(v.Supersedes)
 		}
 	} else {
-		// When and why it was annulled is the holder's to read.
-		v.StatusOn, v.StatusReason = taahod.Date{}, ""
+		// Why it was annulled is the holder's to read; when a certificate
+		// was revoked is public, as in GET /api/v1/verify/{serial}.
+		v.StatusReason = ""
+		if v.Status != StatusRevoked {
+			v.StatusOn = taahod.Date{}
+		}
 	}
 	on := ""
 	if !v.StatusOn.IsZero() {
@@ -123,7 +129,7 @@ func RenderVerifyPage(w io.Writer, v VerifyView) error {
 	default:
 		return fmt.Errorf("verify page: unknown status %q", v.Status)
 	}
-	p.QRClass, p.QRText = qrVerdict(v.QR)
+	p.QRClass, p.QRText = qrVerdict(v.QR, v.Status)
 	return verifyTemplate.ExecuteTemplate(w, "certificate", p)
 }
 
@@ -148,8 +154,23 @@ func RenderVerifyNotFound(w io.Writer, serial string) error {
 	})
 }
 
-// qrVerdict says in Persian what the URL's signature check found.
-func qrVerdict(q QRCheck) (class, text string) {
+// RenderVerifyBadQR writes the page for a /Q/ URL whose code is no
+// certificate's QR code (mistyped, cut short, or made elsewhere); the
+// handler answers it with status 404.
+func RenderVerifyBadQR(w io.Writer) error {
+	return verifyTemplate.ExecuteTemplate(w, "badqr", verifyPage{Title: "کد QR خوانا نیست"})
+}
+
+// qrVerdict says in Persian what the URL's signature check found. A
+// genuine signature of a certificate that no longer stands is not shown
+// green: the signature is the service's, but the certificate is void.
+func qrVerdict(q QRCheck, status Status) (class, text string) {
+	switch {
+	case q == QRMatches && status == StatusRevoked:
+		return "bad", "امضای دیجیتال این نشانی اصیل است و مشخصات امضاشده با سوابق این گواهی یکسان است، اما این گواهی باطل شده است و اعتبار ندارد: امضای اصیل آن را معتبر نمی‌کند."
+	case q == QRMatches && status == StatusSuperseded:
+		return "warn", "امضای دیجیتال این نشانی اصیل است و مشخصات امضاشده با سوابق این گواهی یکسان است، اما این گواهی با گواهی دیگری جایگزین شده است و اعتبار ندارد: امضای اصیل آن را معتبر نمی‌کند."
+	}
 	switch q {
 	case QRMatches:
 		return "good", "امضای دیجیتال این نشانی معتبر است و مشخصات امضاشده با سوابق این گواهی یکسان است."
@@ -209,8 +230,11 @@ h1{font-size:1.3rem;color:#14467a}
 .status{font-weight:bold;font-size:1.1rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}
 dt{color:#5a5a5a}
-dd{margin:0;font-weight:bold}
-.ltr{direction:ltr;unicode-bidi:isolate;font-family:ui-monospace,Consolas,monospace;word-break:break-all}
+dd{margin:0;font-weight:bold;min-width:0}
+@media (max-width:32rem){dl{grid-template-columns:1fr;gap:0}dd{margin-bottom:.5rem}}
+.ltr{direction:ltr;unicode-bidi:isolate;font-family:ui-monospace,Consolas,monospace}
+.digest{word-break:break-all}
+.nowrap{white-space:nowrap}
 small{color:#5a5a5a}
 input{font:inherit;padding:.3rem .5rem;border:1px solid #90a4ae;border-radius:4px;min-width:12rem}
 button{font:inherit;padding:.3rem 1rem}
@@ -230,7 +254,7 @@ button{font:inherit;padding:.3rem 1rem}
 
 {{- define "certificate" -}}
 {{template "head" .}}
-<h1>راستی‌آزمایی گواهی <bdi class="ltr">{{.Serial}}</bdi></h1>
+<h1>راستی‌آزمایی گواهی <bdi class="ltr nowrap">{{.Serial}}</bdi></h1>
 <section class="box {{.StatusClass}}">
 <p class="status">{{.StatusText}}</p>
 {{- if .Reason}}
@@ -278,12 +302,22 @@ button{font:inherit;padding:.3rem 1rem}
 <p>{{.QRText}}</p>
 <dl>
 {{- if .Digest}}
-<dt>چکیدهٔ SHA-256 متن امضاشده</dt><dd class="ltr">{{.Digest}}</dd>
+<dt>چکیدهٔ SHA-256 متن امضاشده</dt><dd class="ltr digest">{{.Digest}}</dd>
 {{- end}}
 {{- if .KeyURL}}
-<dt>کلید عمومی (Ed25519)</dt><dd><a class="ltr" href="{{.KeyURL}}">{{.KeyURL}}</a></dd>
+<dt>کلید عمومی (Ed25519)</dt><dd><a class="ltr nowrap" id="public-key" href="{{.KeyURL}}">{{.KeyURL}}</a></dd>
 {{- end}}
 </dl>
+</section>
+{{template "foot" .}}
+{{- end}}
+
+{{- define "badqr" -}}
+{{template "head" .}}
+<h1>کد QR خوانا نیست</h1>
+<section class="box bad">
+<p class="status">نشانی این کد QR نشانی گواهی‌ای از این سامانه نیست: ناقص خوانده شده، تغییر کرده یا جای دیگری ساخته شده است.</p>
+<p>کد را دوباره بخوانید، یا شمارهٔ گواهی و کد تصدیق چاپ‌شده کنار آن را در صفحهٔ اصلی سامانه بنویسید.</p>
 </section>
 {{template "foot" .}}
 {{- end}}

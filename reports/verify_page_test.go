@@ -45,6 +45,18 @@ func TestRenderVerifyPage(t *testing.T) {
 			v.Status, v.StatusReason, v.StatusOn = StatusRevoked, "اشتباه در مبلغ", jalali(t, 1404, 10, 2)
 		}, []string{"این گواهی در ۲ دی ۱۴۰۴ باطل شده است و اعتبار ندارد.", "علت: اشتباه در مبلغ"},
 			[]string{"این گواهی معتبر است."}},
+		// A genuine signature does not make a void certificate valid: its
+		// box is not green, and says so.
+		{"revoked with a genuine code", func(v *VerifyView) {
+			v.Status, v.StatusReason = StatusRevoked, "اشتباه در مبلغ"
+		}, []string{`<section class="box bad">
+<h2>امضای دیجیتال</h2>`, "امضای دیجیتال این نشانی اصیل است", "اما این گواهی باطل شده است و اعتبار ندارد"},
+			[]string{`<section class="box good">`, "امضای دیجیتال این نشانی معتبر است"}},
+		{"superseded with a genuine code", func(v *VerifyView) {
+			v.Status, v.StatusReason, v.SupersededBy = StatusSuperseded, "اصلاح برگ تشخیص", "QZV-1404-000031"
+		}, []string{`<section class="box warn">
+<h2>امضای دیجیتال</h2>`, "امضای دیجیتال این نشانی اصیل است", "اما این گواهی با گواهی دیگری جایگزین شده است و اعتبار ندارد"},
+			[]string{`<section class="box good">`, "امضای دیجیتال این نشانی معتبر است"}},
 		{"superseded links to its replacement", func(v *VerifyView) {
 			v.Status, v.StatusReason, v.SupersededBy = StatusSuperseded, "اصلاح برگ تشخیص", "QZV-1404-000031"
 		}, []string{"جایگزین شده است", `<a href="/v/QZV-1404-000031">`, "QZV-1404-000031"},
@@ -88,10 +100,11 @@ func TestRenderVerifyPage(t *testing.T) {
 		})
 	}
 
-	// By serial alone the page is the status, the year and the date, and a
-	// field for the code: no unit, no amount, no digest, no reason.
+	// By serial alone the page is the status (with the date of a
+	// revocation), the year and the date, and a field for the code: no
+	// unit, no amount, no digest, no reason.
 	secret := []string{"شرکت صنایع غذایی نوین‌دشت قزوین", "۱٬۲۳۴٬۵۶۷٬۸۹۰٫۵", "میلیارد", strings.Repeat("ab", 32),
-		"اشتباه در مبلغ", "۲ دی ۱۴۰۴", "QZV-1404-000009"}
+		"اشتباه در مبلغ", "اصلاح برگ تشخیص", "QZV-1404-000009"}
 	for _, tt := range []struct {
 		name    string
 		edit    func(*VerifyView)
@@ -100,12 +113,12 @@ func TestRenderVerifyPage(t *testing.T) {
 	}{
 		{"valid", func(*VerifyView) {}, []string{"این گواهی معتبر است.", `name="code"`, `action="/v/QZV-1404-000017"`, "۵ آذر ۱۴۰۴", "۱۴۰۴"},
 			[]string{`id="code-error"`}},
-		{"revoked, without when or why", func(v *VerifyView) {
+		{"revoked, when but not why", func(v *VerifyView) {
 			v.Status, v.StatusReason, v.StatusOn = StatusRevoked, "اشتباه در مبلغ", jalali(t, 1404, 10, 2)
-		}, []string{"این گواهی باطل شده است و اعتبار ندارد."}, nil},
+		}, []string{"این گواهی در ۲ دی ۱۴۰۴ باطل شده است و اعتبار ندارد."}, nil},
 		{"superseded links to its replacement", func(v *VerifyView) {
-			v.Status, v.StatusReason, v.SupersededBy = StatusSuperseded, "اصلاح برگ تشخیص", "QZV-1404-000031"
-		}, []string{`<a href="/v/QZV-1404-000031">`}, []string{"اصلاح برگ تشخیص"}},
+			v.Status, v.StatusReason, v.SupersededBy, v.StatusOn = StatusSuperseded, "اصلاح برگ تشخیص", "QZV-1404-000031", jalali(t, 1404, 10, 2)
+		}, []string{`<a href="/v/QZV-1404-000031">`, "این گواهی با گواهی دیگری جایگزین شده است"}, []string{"۲ دی ۱۴۰۴"}},
 		{"a wrong code is told beside the field", func(v *VerifyView) { v.Code, v.CodeFault = "7kq4-m2xd-9p", CodeMismatch },
 			[]string{`id="code-error"`, "با این گواهی نمی‌خواند", `value="7kq4-m2xd-9p"`, `aria-invalid="true"`}, nil},
 		{"a malformed code is told beside the field", func(v *VerifyView) { v.Code, v.CodeFault = "12", CodeMalformed },

@@ -63,15 +63,22 @@ func newEnv(t *testing.T) *env {
 // newEnvOn is newEnv over a database the test has filled already.
 func newEnvOn(t *testing.T, db *database.DB) *env {
 	t.Helper()
+	return newEnvSigned(t, db, testSigner)
+}
+
+// newEnvSigned is newEnvOn with the service's signing key: the one that
+// signed the certificates in db, for their QR codes to verify.
+func newEnvSigned(t *testing.T, db *database.DB, signer *reports.Signer) *env {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	authStore := auth.NewStore(db)
 	pages, err := New(db, authStore, Config{Logger: log,
-		Issuer: reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner}})
+		Issuer: reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: signer}})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
 	srv := api.New(db, authStore, api.Config{Logger: log, Province: "QZV", PublicURL: "http://taahod.test",
-		Signer: testSigner, Pages: pages})
+		Signer: signer, Pages: pages})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	return &env{t: t, db: db, auth: authStore, http: hs}

@@ -88,7 +88,13 @@ func newDemoEnv(t *testing.T) *env {
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "registry 1404") {
 		t.Fatalf("seed-demo: %v\n%s", err, out)
 	}
-	return newEnvOn(t, db)
+	signer, err := reports.NewSigner(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The service checks the demo certificates' QR codes with the key
+	// that signed them.
+	return newEnvSigned(t, db, signer)
 }
 
 // figureCells reads the public home's figures table: each row's label and

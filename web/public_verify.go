@@ -3,27 +3,18 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/reports"
 )
 
-// serialShape is a certificate serial as the contract fixes it,
-// {PROVINCE}-{YEAR}-{SEQ}, once read into ASCII upper case.
-var serialShape = regexp.MustCompile(`^[A-Z]{2,8}-[0-9]{4}-[0-9]{6}$`)
-
-// readSerial reads a serial as people type it: any case, Persian,
-// Arabic-Indic or ASCII digits, spaces around it, a Persian or Arabic
-// hyphen-like dash between its parts; false when it is not a serial's
-// shape.
+// readSerial reads a serial as people type it (reports.ReadSerial): any
+// case, Persian, Arabic-Indic or ASCII digits, spaces around it, a Persian
+// or Arabic hyphen-like dash between its parts; false when it is not a
+// serial's shape.
 func readSerial(s string) (string, bool) {
-	s = strings.TrimSpace(taahod.ASCIIDigits(s))
-	s = strings.NewReplacer("‐", "-", "‑", "-", "–", "-", "—", "-", "−", "-", "ـ", "-").Replace(s)
-	s = strings.ToUpper(s)
-	return s, serialShape.MatchString(s)
+	return reports.ReadSerial(s)
 }
 
 // publicVerify answers the home's "verify a certificate" box (GET

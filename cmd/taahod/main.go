@@ -28,9 +28,13 @@ Usage:
                                          check a certificate PDF against the database and the signing key:
                                          exit 0 genuine and valid, 3 genuine but revoked or superseded,
                                          1 tampered, unknown or not a certificate
+  taahod verify-qr [--public-key FILE.pem | --signing-key PATH] TEXT
+                                         check a certificate's QR code (its URL or the code after /Q/)
+                                         offline with the public key alone: exit 0 genuine signature,
+                                         1 not genuine or not a certificate's QR code
   taahod help                            this text
 
-Every command but help takes --database-url (default $DATABASE_URL).
+Every command but help and verify-qr takes --database-url (default $DATABASE_URL).
 Environment: DATABASE_URL, TAAHOD_ADDR (:8080), TAAHOD_PROVINCE (QZV),
 TAAHOD_SIGNING_KEY (Ed25519 PEM PKCS#8; without it serve runs but cannot issue certificates
 or sign the audit checkpoints),
@@ -75,6 +79,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = verifyCommand(ctx, args[1:], stdout, stderr)
 	case "verify-cert":
 		err = verifyCertCommand(ctx, args[1:], stdout, stderr)
+	case "verify-qr":
+		err = verifyQRCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return 0
