@@ -115,7 +115,7 @@ func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, err
 			dest = append(dest, &values[i])
 		}
 	}
-	if err := q.QueryRowxContext(ctx, figuresQuery, first, last).Scan(dest...); err != nil {
+	if err := q.QueryRowxContext(ctx, figuresQuery, first, last, year).Scan(dest...); err != nil {
 		return Figures{}, fmt.Errorf("count the figures of %d: %w", year, err)
 	}
 	schools, err := schoolsPledged(ctx, q, first, last)
@@ -147,26 +147,28 @@ func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, err
 }
 
 // figuresQuery counts every figure but schools_pledged in one statement with
-// $1 and $2 the year's first and last days. Each table's rows of the year are
-// read once through the index on their date (index-only for resolutions and
-// cases): the resolutions are grouped by unit in the same pass that counts
-// them by status, so the distinct-unit figures cost no second scan. Its
-// columns are the figures in figureDefs order.
+// $1 and $2 the year's first and last days and $3 the year. Sessions and
+// revivals (a few hundred a year) are counted from the records; resolutions
+// and cases from their yearly counts (migration 0014: kept by triggers in
+// the same transaction as the records, so the snapshot's counts are the
+// records' counts), read with the same conditions as the rows: a figure's
+// cond over r (status) or c (channel, outcome) holds for the counts' key
+// columns of the same name. The distinct-unit figures are columns of
+// registry_year_units_examined named after them. Its columns are the
+// figures in figureDefs order.
 var figuresQuery = func() string {
-	var cols, sess, perUnit, res, cases, revived []string
+	var cols, sess, res, units, cases, revived []string
 	for i, f := range figureDefs {
 		col := fmt.Sprintf("f%d", i)
 		switch f.source {
 		case fromSessions:
 			sess = append(sess, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
 		case fromResolutions:
-			perUnit = append(perUnit, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
-			res = append(res, fmt.Sprintf("COALESCE(sum(x.%s), 0)::bigint AS %s", col, col))
+			res = append(res, fmt.Sprintf("COALESCE(sum(r.n) FILTER (WHERE %s), 0)::bigint AS %s", f.cond, col))
 		case fromExaminedUnits:
-			perUnit = append(perUnit, fmt.Sprintf("bool_or(%s) AS %s", f.cond, col))
-			res = append(res, fmt.Sprintf("count(*) FILTER (WHERE x.unit_id IS NOT NULL AND x.%s) AS %s", col, col))
+			units = append(units, fmt.Sprintf("COALESCE(max(u.%s), 0)::bigint AS %s", f.name, col))
 		case fromCases:
-			cases = append(cases, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
+			cases = append(cases, fmt.Sprintf("COALESCE(sum(c.n) FILTER (WHERE %s), 0)::bigint AS %s", f.cond, col))
 		case fromRevivedUnits:
 			revived = append(revived, fmt.Sprintf("count(DISTINCT v.unit_id) FILTER (WHERE %s) AS %s", f.cond, col))
 		case fromSchools:
@@ -178,11 +180,9 @@ var figuresQuery = func() string {
 	return `
 	SELECT ` + j(cols) + `
 	  FROM (SELECT ` + j(sess) + ` FROM sessions s WHERE s.held_on BETWEEN $1 AND $2) s,
-	       (SELECT ` + j(res) + `
-	          FROM (SELECT r.unit_id, ` + j(perUnit) + `
-	                  FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2
-	                 GROUP BY r.unit_id) x) r,
-	       (SELECT ` + j(cases) + ` FROM cases c WHERE c.opened_on BETWEEN $1 AND $2) c,
+	       (SELECT ` + j(res) + ` FROM registry_year_resolutions r WHERE r.year = $3) r,
+	       (SELECT ` + j(units) + ` FROM registry_year_units_examined u WHERE u.year = $3) u,
+	       (SELECT ` + j(cases) + ` FROM registry_year_cases c WHERE c.year = $3) c,
 	       (SELECT ` + j(revived) + ` FROM revivals v WHERE v.revived_on BETWEEN $1 AND $2) v`
 }()
 
