@@ -85,16 +85,33 @@ func categoryCounts(ctx context.Context, q sqlx.QueryerContext, year int) ([]Cat
 	if err != nil {
 		return nil, fmt.Errorf("count the resolutions of %d by category: %w", year, err)
 	}
-	byCategory := make([]CategoryCount, len(Categories))
-	for i, c := range Categories {
-		byCategory[i] = CategoryCount{Category: c.Value, Title: c.Title}
-		for _, r := range rows {
-			if r.Category == c.Value {
-				byCategory[i].Statuses.add(r.Status, r.N)
-			}
-		}
+	byCategory := newCategoryCounts()
+	for _, r := range rows {
+		byCategory.add(r.Category, r.Status, r.N)
 	}
 	return byCategory, nil
+}
+
+// categoryList is every category of Categories, in that order, with its
+// resolutions by status.
+type categoryList []CategoryCount
+
+// newCategoryCounts is every category of Categories with no resolution.
+func newCategoryCounts() categoryList {
+	byCategory := make(categoryList, len(Categories))
+	for i, c := range Categories {
+		byCategory[i] = CategoryCount{Category: c.Value, Title: c.Title}
+	}
+	return byCategory
+}
+
+// add counts n resolutions of category with status.
+func (l categoryList) add(category, status string, n int) {
+	for i := range l {
+		if l[i].Category == category {
+			l[i].Statuses.add(status, n)
+		}
+	}
 }
 
 func (c *StatusCounts) add(status string, n int) {
