@@ -348,3 +348,28 @@ func TestFiscalYearsTable(t *testing.T) {
 		t.Fatalf("the table covers %v to %v (%d years checked): not every date the service takes", years[0], years[len(years)-1], checked)
 	}
 }
+
+// TestVerifyFindsYearCountsThatDrifted: `taahod verify` recounts the
+// yearly counts from the records and names a count changed behind the
+// triggers' back.
+func TestVerifyFindsYearCountsThatDrifted(t *testing.T) {
+	s, db := fixture(t)
+	ctx := context.Background()
+	if _, findings, err := registry.Verify(ctx, s.DB); err != nil || len(findings) != 0 {
+		t.Fatalf("clean counts: %v %v", findings, err)
+	}
+	for _, q := range []string{
+		`UPDATE registry_year_resolutions SET n = n + 1 WHERE year = 1404 AND category = 'gas' AND status = 'cancelled'`,
+		`UPDATE registry_year_units_examined SET units_examined = 0 WHERE year = 1404`,
+		`INSERT INTO registry_year_cases (year, channel, outcome, n) VALUES (1403, 'referral_national', 'referred', 2)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, findings, err := registry.Verify(ctx, s.DB)
+	if err != nil || len(findings) != 3 || findings[0].Subject != "the yearly counts of 1403" ||
+		findings[1].Subject != "the yearly counts of 1404" || findings[2].Subject != "the yearly counts of 1404" {
+		t.Fatalf("%+v %v", findings, err)
+	}
+}
