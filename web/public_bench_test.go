@@ -23,7 +23,7 @@ const publicBenchYear = 1403
 // (1,000,000 resolutions over ten years, 200,000 cases), as
 // registry/figures_bench_test.go reads it: TAAHOD_BENCH_DATABASE_URL when
 // set (filled already), and otherwise a fresh test database that it fills,
-// which takes a minute or two.
+// which takes a few minutes.
 func publicBenchDatabase(b *testing.B) (*database.DB, string) {
 	b.Helper()
 	if url := os.Getenv("TAAHOD_BENCH_DATABASE_URL"); url != "" {
