@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
-	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
 )
 
@@ -84,17 +86,20 @@ func implementationRate(implemented, denominator int) ImplementationRate {
 	return r
 }
 
-// Figures computes the year's figures from the records, in one read-only
-// snapshot. It returns EINVALID (field year) for a year outside the
-// calendar.
+// Figures computes the year's figures from the records (sessions,
+// revivals and pledges directly, resolutions and cases through their yearly
+// counts, kept with them), in one statement and so in one snapshot. It
+// returns EINVALID (field year) for a year outside the calendar.
 func (s *Store) Figures(ctx context.Context, year int) (Figures, error) {
-	var f Figures
-	err := s.readSnapshot(ctx, func(tx *database.Tx) error {
-		var err error
-		f, err = figures(ctx, tx, year)
-		return err
-	})
-	return f, err
+	st, err := s.prepared(ctx, figuresQuery)
+	if err != nil {
+		return Figures{}, fmt.Errorf("count the figures of %d: %w", year, err)
+	}
+	figs, _, err := yearFigures(ctx, st, []int{year}, false)
+	if err != nil {
+		return Figures{}, err
+	}
+	return figs[0], nil
 }
 
 // readSnapshot runs fn in a read-only REPEATABLE READ transaction, so that
@@ -103,30 +108,122 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(tx *database.Tx) error
 	return s.DB.TransactWith(ctx, database.Options{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, fn)
 }
 
+// figures is the figures of one year, read with q (in the caller's
+// transaction when q is one).
 func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, error) {
-	first, last, err := YearBounds(year)
+	figs, _, err := yearFigures(ctx, queryWith{q, figuresQuery}, []int{year}, false)
 	if err != nil {
 		return Figures{}, err
 	}
-	values := make([]int, len(figureDefs))
-	dest := make([]any, 0, len(figureDefs))
-	for i, f := range figureDefs {
-		if f.source != fromSchools {
-			dest = append(dest, &values[i])
+	return figs[0], nil
+}
+
+// figuresStatement runs figuresQuery or figuresWithCategoriesQuery: a
+// prepared statement, or queryWith.
+type figuresStatement interface {
+	QueryxContext(ctx context.Context, args ...any) (*sqlx.Rows, error)
+}
+
+// queryWith runs query with q, unprepared.
+type queryWith struct {
+	q     sqlx.QueryerContext
+	query string
+}
+
+func (w queryWith) QueryxContext(ctx context.Context, args ...any) (*sqlx.Rows, error) {
+	return w.q.QueryxContext(ctx, w.query, args...)
+}
+
+// yearFigures computes the figures of each of years, in that order, in one
+// statement: st runs figuresQuery, or figuresWithCategoriesQuery when
+// withCategories, which adds each year's resolutions by category and
+// status.
+func yearFigures(ctx context.Context, st figuresStatement, years []int, withCategories bool) ([]Figures, [][]CategoryCount, error) {
+	firsts, lasts := make([]string, len(years)), make([]string, len(years))
+	for i, year := range years {
+		first, last, err := YearBounds(year)
+		if err != nil {
+			return nil, nil, err
+		}
+		firsts[i], lasts[i] = first.String(), last.String()
+	}
+	rows, err := st.QueryxContext(ctx, pq.Array(years), pq.Array(firsts), pq.Array(lasts))
+	if err != nil {
+		return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
+	}
+	defer rows.Close()
+	var (
+		figs       []Figures
+		categories [][]CategoryCount
+	)
+	for rows.Next() {
+		var year int
+		arrays := make([][]sql.NullInt64, len(figureSources))
+		dest := []any{&year}
+		for i := range arrays {
+			dest = append(dest, pq.Array(&arrays[i]))
+		}
+		var cats pq.StringArray
+		if withCategories {
+			dest = append(dest, &cats)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
+		}
+		values := make([]int, len(figureDefs))
+		next := make([]int, len(figureSources)) // the next count of each source's array
+		for i, f := range figureDefs {
+			k := slices.Index(figureSources, f.source)
+			// A year with no units examined has no row: its array is NULL.
+			if a := arrays[k]; next[k] < len(a) {
+				values[i] = int(a[next[k]].Int64)
+			}
+			next[k]++
+		}
+		figs = append(figs, makeFigures(year, values))
+		if withCategories {
+			byCategory, err := parseCategoryCounts(cats)
+			if err != nil {
+				return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
+			}
+			categories = append(categories, byCategory)
 		}
 	}
-	if err := q.QueryRowxContext(ctx, figuresQuery, first, last).Scan(dest...); err != nil {
-		return Figures{}, fmt.Errorf("count the figures of %d: %w", year, err)
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
 	}
-	schools, err := schoolsPledged(ctx, q, first, last)
-	if err != nil {
-		return Figures{}, fmt.Errorf("count schools pledged in %d: %w", year, err)
+	if len(figs) != len(years) {
+		return nil, nil, fmt.Errorf("count the figures of %v: %d rows", years, len(figs))
 	}
+	return figs, categories, nil
+}
+
+// parseCategoryCounts reads the categories' column of
+// figuresWithCategoriesQuery: "category status n" each (NULL for a year
+// with none).
+func parseCategoryCounts(counts []string) (categoryList, error) {
+	byCategory := newCategoryCounts()
+	for _, c := range counts {
+		f := strings.Fields(c)
+		if len(f) != 3 {
+			return nil, fmt.Errorf("category count %q", c)
+		}
+		n, err := strconv.Atoi(f[2])
+		if err != nil {
+			return nil, fmt.Errorf("category count %q: %w", c, err)
+		}
+		byCategory.add(f[0], f[1], n)
+	}
+	return byCategory, nil
+}
+
+// makeFigures assembles the year's Figures from the counts of figureDefs,
+// in that order.
+func makeFigures(year int, values []int) Figures {
 	counts := make(map[string]int, len(figureDefs))
 	for i, f := range figureDefs {
 		counts[f.name] = values[i]
 	}
-	counts["schools_pledged"] = schools
 	v := func(name string) int { return counts[name] }
 	return Figures{
 		counts: counts,
@@ -141,56 +238,68 @@ func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, err
 		CasesResolvedWithoutSession:  v("cases_resolved_without_session"),
 		Referrals:                    v("referrals"),
 		RevivedUnits:                 v("revived_units"),
-		SchoolsPledged:               schools,
+		SchoolsPledged:               v("schools_pledged"),
 		ImplementationRate:           implementationRate(v("resolutions.implemented"), v("implementation_rate.denominator")),
-	}, nil
+	}
 }
 
-// figuresQuery counts every figure but schools_pledged in one statement with
-// $1 and $2 the year's first and last days. Each table's rows of the year are
-// read once through the index on their date (index-only for resolutions and
-// cases): the resolutions are grouped by unit in the same pass that counts
-// them by status, so the distinct-unit figures cost no second scan. Its
-// columns are the figures in figureDefs order.
-var figuresQuery = func() string {
-	var cols, sess, perUnit, res, cases, revived []string
-	for i, f := range figureDefs {
-		col := fmt.Sprintf("f%d", i)
+// figuresQuery counts every figure of each year in one statement: $1 the
+// years, $2 and $3 their first and last days (taahod.FiscalYearBounds),
+// one row per year in that order: the year, then one array of counts per
+// source (figureSources, each in figureDefs order). Sessions, revivals and
+// pledges (a few hundred a year) are counted from the records; resolutions
+// and cases from their yearly counts (migration 0016: kept by triggers in
+// the same transaction as the records, so the statement's snapshot sees
+// counts that are the records' counts), read with the same conditions as
+// the rows: a figure's cond over r (status) or c (channel, outcome) holds
+// for the counts' key columns of the same name. The distinct-unit figures
+// are columns of registry_year_units_examined named after them. Each source
+// is a scalar subquery rather than a lateral join: the statement is planned
+// on every request, and subqueries leave the planner no join order to
+// search (about half the planning time).
+var figuresQuery, figuresWithCategoriesQuery = func() (string, string) {
+	exprs := map[source][]string{}
+	for _, f := range figureDefs {
+		var e string
 		switch f.source {
 		case fromSessions:
-			sess = append(sess, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
+			e = fmt.Sprintf("count(*) FILTER (WHERE %s)", f.cond)
 		case fromResolutions:
-			perUnit = append(perUnit, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
-			res = append(res, fmt.Sprintf("COALESCE(sum(x.%s), 0)::bigint AS %s", col, col))
+			e = fmt.Sprintf("COALESCE(sum(r.n) FILTER (WHERE %s), 0)", f.cond)
 		case fromExaminedUnits:
-			perUnit = append(perUnit, fmt.Sprintf("bool_or(%s) AS %s", f.cond, col))
-			res = append(res, fmt.Sprintf("count(*) FILTER (WHERE x.unit_id IS NOT NULL AND x.%s) AS %s", col, col))
+			e = "u." + f.name
 		case fromCases:
-			cases = append(cases, fmt.Sprintf("count(*) FILTER (WHERE %s) AS %s", f.cond, col))
+			e = fmt.Sprintf("COALESCE(sum(c.n) FILTER (WHERE %s), 0)", f.cond)
 		case fromRevivedUnits:
-			revived = append(revived, fmt.Sprintf("count(DISTINCT v.unit_id) FILTER (WHERE %s) AS %s", f.cond, col))
+			e = fmt.Sprintf("count(DISTINCT v.unit_id) FILTER (WHERE %s)", f.cond)
 		case fromSchools:
-			continue // schoolsPledged
+			// A cancelled pledge still counts: it was made in the year.
+			e = "count(DISTINCT p.school_id)"
 		}
-		cols = append(cols, col)
+		exprs[f.source] = append(exprs[f.source], e)
 	}
-	j := func(s []string) string { return strings.Join(s, ", ") }
-	return `
-	SELECT ` + j(cols) + `
-	  FROM (SELECT ` + j(sess) + ` FROM sessions s WHERE s.held_on BETWEEN $1 AND $2) s,
-	       (SELECT ` + j(res) + `
-	          FROM (SELECT r.unit_id, ` + j(perUnit) + `
-	                  FROM resolutions r WHERE r.adopted_on BETWEEN $1 AND $2
-	                 GROUP BY r.unit_id) x) r,
-	       (SELECT ` + j(cases) + ` FROM cases c WHERE c.opened_on BETWEEN $1 AND $2) c,
-	       (SELECT ` + j(revived) + ` FROM revivals v WHERE v.revived_on BETWEEN $1 AND $2) v`
+	from := map[source]string{
+		fromSessions:      "sessions s WHERE s.held_on BETWEEN y.first_day AND y.last_day",
+		fromResolutions:   "registry_year_resolutions r WHERE r.year = y.year",
+		fromExaminedUnits: "registry_year_units_examined u WHERE u.year = y.year",
+		fromCases:         "registry_year_cases c WHERE c.year = y.year",
+		fromRevivedUnits:  "revivals v WHERE v.revived_on BETWEEN y.first_day AND y.last_day",
+		fromSchools:       "pledges p WHERE p.pledged_on BETWEEN y.first_day AND y.last_day",
+	}
+	cols := []string{"y.year"}
+	for _, src := range figureSources {
+		cols = append(cols, "(SELECT ARRAY["+strings.Join(exprs[src], ", ")+"]::bigint[] FROM "+from[src]+")")
+	}
+	years := `
+	  FROM unnest($1::int[], $2::date[], $3::date[]) WITH ORDINALITY AS y(year, first_day, last_day, ord)
+	 ORDER BY y.ord`
+	plain := "SELECT " + strings.Join(cols, ",\n\t       ") + years
+	// The categories as "category status n" (neither holds a space).
+	categories := `(SELECT array_agg(k.category || ' ' || k.status || ' ' || k.n)
+	          FROM registry_year_resolutions k WHERE k.year = y.year AND k.n > 0)`
+	withCategories := "SELECT " + strings.Join(append(cols, categories), ",\n\t       ") + years
+	return plain, withCategories
 }()
 
-// schoolsPledged counts the figure schools_pledged: distinct school projects
-// with at least one pledge dated in the year (first to last). A cancelled
-// pledge still counts: it was made in the year.
-func schoolsPledged(ctx context.Context, q sqlx.QueryerContext, first, last taahod.Date) (int, error) {
-	var n int
-	err := sqlx.GetContext(ctx, q, &n, `SELECT count(DISTINCT school_id) FROM pledges WHERE pledged_on BETWEEN $1 AND $2`, first, last)
-	return n, err
-}
+// figureSources are the sources in the order of figuresQuery's arrays.
+var figureSources = []source{fromSessions, fromResolutions, fromExaminedUnits, fromCases, fromRevivedUnits, fromSchools}

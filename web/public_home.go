@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
@@ -113,31 +112,18 @@ func (p *Pages) renderPublicHome(c *gin.Context, status int, f *form) {
 
 // publicFigures gathers the home's figures: the registry's Figures (the
 // function GET /api/v1/public/registry answers with) for year and the
-// year before, and year's resolutions by category.
+// year before, and year's resolutions by category (registry.TwoYears).
 func (p *Pages) publicFigures(ctx context.Context, year int) (publicHomeData, error) {
 	d := publicHomeData{Year: year, Previous: year - 1,
 		PDF: [2]string{reportPDFLink(year), reportPDFLink(year - 1)}}
-	// The three reads are independent and each is a scan of a year of the
-	// registry, so they run side by side, each in its own read-only
-	// snapshot: the page takes about as long as the slowest, not the sum
-	// (BenchmarkPublicHome). A record written in between may be in one
-	// read and not another, as it would be between two requests.
-	var (
-		figs       [2]registry.Figures
-		categories []registry.CategoryCount
-		errs       [3]error
-		wg         sync.WaitGroup
-	)
-	for i, y := range []int{year, year - 1} {
-		wg.Go(func() { figs[i], errs[i] = p.registry.Figures(ctx, y) })
+	// One snapshot, so that the page's numbers agree with each other; each
+	// year's figures are the JSON endpoint's computation over the yearly
+	// counts (BenchmarkPublicHome compares the two).
+	two, err := p.registry.TwoYears(ctx, year)
+	if err != nil {
+		return d, err
 	}
-	wg.Go(func() { categories, errs[2] = p.registry.ResolutionsByCategory(ctx, year) })
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return d, err
-		}
-	}
+	figs, categories := [2]registry.Figures{two.Figures, two.Previous}, two.ByCategory
 	for _, pf := range publicFigures {
 		line := publicFigureLine{publicFigure: pf}
 		for i, f := range figs {

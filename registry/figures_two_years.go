@@ -1,0 +1,30 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+)
+
+// TwoYears is a year's figures beside the year before's, with the year's
+// resolutions by category and status: what the public home shows.
+type TwoYears struct {
+	Figures, Previous Figures
+	ByCategory        []CategoryCount
+}
+
+// TwoYears reads the figures of year and of the year before (the
+// computation GET /api/v1/public/registry answers with) and year's
+// resolutions by category, in one statement and so in one snapshot: the
+// page's numbers agree with each other. It returns EINVALID (field year)
+// for a year, or a year before it, outside the calendar.
+func (s *Store) TwoYears(ctx context.Context, year int) (TwoYears, error) {
+	st, err := s.prepared(ctx, figuresWithCategoriesQuery)
+	if err != nil {
+		return TwoYears{}, fmt.Errorf("count the figures of %d and %d: %w", year, year-1, err)
+	}
+	figs, categories, err := yearFigures(ctx, st, []int{year, year - 1}, true)
+	if err != nil {
+		return TwoYears{}, err
+	}
+	return TwoYears{Figures: figs[0], Previous: figs[1], ByCategory: categories[0]}, nil
+}
