@@ -122,6 +122,9 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 	} else {
 		err = s.DB.QueryRowContext(context.WithoutCancel(ctx), SubmitSQL, submitArgs(actor, &in, now, audit)...).
 			Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge)
+		if err == nil {
+			err = s.DB.Queued(ctx)
+		}
 	}
 	switch {
 	case err == nil:

@@ -98,6 +98,14 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	go janitor(ctx, db, log)
+	// Every server campaigns to be the database's audit sequencer; one
+	// chains the queued audit entries, the others stand by to take over.
+	// It outlives the requests in flight at shutdown, to chain their entries.
+	sequencer := &database.Sequencer{DSN: cfg.DatabaseURL, Log: log}
+	seqCtx, stopSequencer := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSequencer()
+	sequenced := make(chan struct{})
+	go func() { defer close(sequenced); _ = sequencer.Run(seqCtx) }()
 
 	select {
 	case err := <-served:
@@ -115,6 +123,8 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	// Offset runs in the background stopped with ctx: let them record it.
 	server.Wait(shutdownCtx)
+	stopSequencer()
+	<-sequenced
 	log.Info("stopped")
 	return nil
 }
