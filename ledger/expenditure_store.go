@@ -132,28 +132,9 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 	if claim, ok := database.OpenStatementClaim(ctx, now); ok {
 		// An Idempotency-Key commits with the change it guards: the same
 		// statement checks and records it.
-		var (
-			id, unit, school sql.NullInt64
-			exceeds          sql.NullBool
-			locked, done     bool
-		)
-		err = s.DB.QueryRowContext(context.WithoutCancel(ctx), submitClaimedSQL,
-			append(submitArgs(actor, &in, now, audit), claim.Args("expenditure")...)...).
-			Scan(&id, &unit, &school, &exceeds, &locked, &done)
-		if err = claim.Settle(err, locked, done, id.Valid); err == nil {
-			if !id.Valid {
-				err = sql.ErrNoRows
-			} else {
-				e.ID, e.UnitID, e.SchoolID, e.ExceedsPledge = id.Int64, unit.Int64, school.Int64, exceeds.Bool
-				err = s.DB.Queued(ctx)
-			}
-		}
+		err = s.submitClaimed(ctx, claim, append(submitArgs(actor, &in, now, audit), claim.Args("expenditure")...), &e)
 	} else {
-		err = s.DB.QueryRowContext(context.WithoutCancel(ctx), SubmitSQL, submitArgs(actor, &in, now, audit)...).
-			Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge)
-		if err == nil {
-			err = s.DB.Queued(ctx)
-		}
+		err = s.submit(ctx, submitArgs(actor, &in, now, audit), &e)
 	}
 	switch {
 	case err == nil:
@@ -162,6 +143,42 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 		return Expenditure{}, s.whyNotSubmitted(ctx, actor, &in)
 	}
 	return Expenditure{}, duplicateInvoice(err)
+}
+
+// submit runs SubmitSQL with args, prepared, and fills e's id, unit, school
+// and flag; sql.ErrNoRows when no pledge matched.
+func (s *Store) submit(ctx context.Context, args []any, e *Expenditure) error {
+	st, err := s.DB.Prepared(ctx, SubmitSQL)
+	if err != nil {
+		return err
+	}
+	if err := st.QueryRowContext(context.WithoutCancel(ctx), args...).Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge); err != nil {
+		return err
+	}
+	return s.DB.Queued(ctx)
+}
+
+// submitClaimed is submit with the Idempotency-Key's claim: it runs
+// submitClaimedSQL and settles the claim by its answer.
+func (s *Store) submitClaimed(ctx context.Context, claim database.StatementClaim, args []any, e *Expenditure) error {
+	st, err := s.DB.Prepared(ctx, submitClaimedSQL)
+	if err != nil {
+		return err
+	}
+	var (
+		id, unit, school sql.NullInt64
+		exceeds          sql.NullBool
+		locked, done     bool
+	)
+	err = st.QueryRowContext(context.WithoutCancel(ctx), args...).Scan(&id, &unit, &school, &exceeds, &locked, &done)
+	if err := claim.Settle(err, locked, done, id.Valid); err != nil {
+		return err
+	}
+	if !id.Valid {
+		return sql.ErrNoRows
+	}
+	e.ID, e.UnitID, e.SchoolID, e.ExceedsPledge = id.Int64, unit.Int64, school.Int64, exceeds.Bool
+	return s.DB.Queued(ctx)
 }
 
 // submitChanges is what the audit entry of a submission records. Its fields

@@ -29,6 +29,8 @@ type DB struct {
 	// read the chain right after a change; a server leaves it off and lets
 	// its Sequencer chain.
 	ChainOnCommit bool
+
+	prepared preparedStatements
 }
 
 // Open connects to dsn (a lib/pq URL or key=value string) with a pool of at
