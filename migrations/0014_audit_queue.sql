@@ -35,3 +35,17 @@ CREATE TRIGGER audit_queue_no_update BEFORE UPDATE ON audit_queue
 -- chain, for operators and the submission benchmark. Not covered by the hash:
 -- it says nothing about the change.
 ALTER TABLE audit_log ADD COLUMN chained_at TIMESTAMPTZ;
+
+-- audit_chain_check fails the sequencer's move (one statement) unless it
+-- moved every entry it read and advanced the head from where it read it, so
+-- that a second writer, were there one, could never fork the chain.
+-- +goose StatementBegin
+CREATE FUNCTION audit_chain_check(ok BOOLEAN) RETURNS BOOLEAN LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT ok THEN
+        RAISE EXCEPTION 'audit chain: the queue or the head moved under the sequencer';
+    END IF;
+    RETURN ok;
+END;
+$$;
+-- +goose StatementEnd

@@ -58,10 +58,13 @@ import (
 //
 // Two sequencers never chain at once: the elected one holds a session
 // advisory lock (sequencerLock) on its own connection and writes on that
-// connection only, so when the connection dies its transaction dies with it
-// and the lock passes to another. A step also advances audit_head only from
-// the head it read (WHERE seq = the old seq), and seq is audit_log's primary
-// key: a second writer, were there one, would fail rather than fork the chain.
+// connection only, so when the connection dies the lock passes to another,
+// and nothing half-done stays behind: a batch moves in one statement (queue
+// rows deleted, chain rows inserted, head advanced). That statement also
+// advances audit_head only from the head the sequencer holds (WHERE seq = the
+// old seq) and fails unless it moved every entry it read
+// (audit_chain_check), and seq is audit_log's primary key: a second writer,
+// were there one, would fail rather than fork the chain.
 
 // Head is the tip of the audit chain: the last chained entry's sequence
 // number and hash; 0 and 32 zero bytes while the chain is empty.
@@ -172,41 +175,21 @@ func (s *Sequencer) campaign(ctx context.Context, pool *sqlx.DB) error {
 	if _, err := conn.ExecContext(ctx, `SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 5`); err != nil {
 		return err
 	}
-	if s.AfterBatch != nil {
-		var head Head
-		if err := conn.GetContext(ctx, &head, `SELECT seq, hash FROM audit_head WHERE singleton`); err != nil {
-			return err
-		}
-		s.afterBatch(ctx, head)
+	// The sequencer is the only writer of the head: read it once, and
+	// again only after a failure (the campaign starts afresh).
+	var head Head
+	if err := conn.GetContext(ctx, &head, `SELECT seq, hash FROM audit_head WHERE singleton`); err != nil {
+		return err
 	}
+	s.afterBatch(ctx, head)
 	for {
-		// A quiet poll costs one round trip, not a transaction.
-		var ready bool
-		if err := conn.GetContext(ctx, &ready, readySQL); err != nil {
+		// A step is two statements, each its own transaction: the batch
+		// read (a quiet poll costs only that) and the move.
+		n, err := chainStep(ctx, conn, &head, s.Batch)
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return err
-		}
-		if !ready {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-time.After(s.Poll):
-			}
-			continue
-		}
-		tx, err := conn.BeginTxx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		head, n, err := chainStep(ctx, tx, s.Batch)
-		if err == nil {
-			err = tx.Commit()
-		} else {
-			_ = tx.Rollback()
-		}
-		if err != nil {
 			return err
 		}
 		if n > 0 {
@@ -232,9 +215,6 @@ func (s *Sequencer) afterBatch(ctx context.Context, head Head) {
 	}
 }
 
-// readySQL asks whether any entry can be chained now.
-const readySQL = `SELECT EXISTS (SELECT 1 FROM audit_queue WHERE xid < pg_snapshot_xmin(pg_current_snapshot()))`
-
 // queuedEntry is an entry of audit_queue with its place in the order.
 type queuedEntry struct {
 	Entry
@@ -242,26 +222,25 @@ type queuedEntry struct {
 	ID  int64  `db:"id"`
 }
 
-// chainStep chains at most limit committed entries in tx, whose caller holds
-// the sequencer's lock, and returns the new head and how many it chained.
-// See the order's argument above.
-func chainStep(ctx context.Context, tx *sqlx.Tx, limit int) (Head, int, error) {
-	var head Head
-	if err := tx.GetContext(ctx, &head, `SELECT seq, hash FROM audit_head WHERE singleton`); err != nil {
-		return head, 0, fmt.Errorf("read audit head: %w", err)
-	}
+// chainStep chains at most limit committed entries after head, whose caller
+// holds the sequencer's lock, moves head to the new tip and returns how many
+// it chained. q is the sequencer's connection (each statement then commits
+// on its own: the batch read is stable, as no other writer may take or add
+// the entries it read, and the move is one statement) or a transaction. See
+// the order's argument above.
+func chainStep(ctx context.Context, q sqlx.QueryerContext, head *Head, limit int) (int, error) {
 	var batch []queuedEntry
-	if err := tx.SelectContext(ctx, &batch, `
+	if err := sqlx.SelectContext(ctx, q, &batch, `
 		SELECT xid::text AS xid, id, at, actor_id, actor_name, actor_role, action, target_type,
 		       target_id, request_id, changes
 		  FROM audit_queue
 		 WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
 		 ORDER BY xid, id
 		 LIMIT $1`, limit); err != nil {
-		return head, 0, fmt.Errorf("read audit queue: %w", err)
+		return 0, fmt.Errorf("read audit queue: %w", err)
 	}
 	if len(batch) == 0 {
-		return head, 0, nil
+		return 0, nil
 	}
 	var (
 		xids   = make([]string, len(batch))
@@ -278,8 +257,8 @@ func chainStep(ctx context.Context, tx *sqlx.Tx, limit int) (Head, int, error) {
 		prevs[i], hashes[i] = prev, ChainHash(prev, e.Content())
 		last, prev = prev, hashes[i]
 	}
-	var moved, advanced int
-	err := tx.QueryRowContext(ctx, `
+	var ok bool
+	err := q.QueryRowxContext(ctx, `
 		WITH c AS (
 			SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bytea[], $5::bytea[])
 			           AS c (xid, id, seq, prev_hash, hash)
@@ -300,17 +279,17 @@ func chainStep(ctx context.Context, tx *sqlx.Tx, limit int) (Head, int, error) {
 			 WHERE singleton AND seq = $9
 			RETURNING 1
 		)
-		SELECT (SELECT count(*) FROM chained), (SELECT count(*) FROM tip)`,
+		SELECT audit_chain_check((SELECT count(*) FROM chained) = $10 AND (SELECT count(*) FROM tip) = 1)`,
 		pq.StringArray(xids), pq.Int64Array(ids), pq.Int64Array(seqs), pq.ByteaArray(prevs), pq.ByteaArray(hashes),
-		seqs[len(seqs)-1], last, prev, head.Seq).Scan(&moved, &advanced)
+		seqs[len(seqs)-1], last, prev, head.Seq, len(batch)).Scan(&ok)
 	if err != nil {
-		return head, 0, fmt.Errorf("chain audit entries: %w", err)
+		// Another writer moved the queue or the head (audit_chain_check
+		// raised, so the statement wrote nothing), or the database failed:
+		// the caller starts afresh from the head as stored.
+		return 0, fmt.Errorf("chain audit entries: %w", err)
 	}
-	if moved != len(batch) || advanced != 1 {
-		// Another writer moved the queue or the head: chain nothing.
-		return head, 0, fmt.Errorf("chain audit entries: %d of %d moved, head advanced %d: another sequencer is at work", moved, len(batch), advanced)
-	}
-	return Head{Seq: seqs[len(seqs)-1], Hash: prev}, len(batch), nil
+	*head = Head{Seq: seqs[len(seqs)-1], Hash: prev}
+	return len(batch), nil
 }
 
 // ErrChainWait is returned by WaitChained when the entries it waits for are
@@ -374,7 +353,11 @@ func chainIfFree(ctx context.Context, db *DB) (int, error) {
 	if err := tx.GetContext(ctx, &free, `SELECT pg_try_advisory_xact_lock($1)`, sequencerLock); err != nil || !free {
 		return 0, MapError(err)
 	}
-	_, n, err := chainStep(ctx, tx, DefaultChainBatch)
+	var head Head
+	if err := tx.GetContext(ctx, &head, `SELECT seq, hash FROM audit_head WHERE singleton`); err != nil {
+		return 0, MapError(err)
+	}
+	n, err := chainStep(ctx, tx, &head, DefaultChainBatch)
 	if err != nil {
 		return 0, err
 	}
