@@ -15,13 +15,15 @@ import (
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
+	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/dbtest"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 )
 
 // BenchmarkSubmitExpenditure submits expenditures over HTTP in parallel, as
-// the benchmark driver does, for profiling the submit path:
+// the benchmark driver does (each with its Idempotency-Key, a sequencer
+// chaining the audit entries), for profiling the submit path:
 //
 //	go test -run '^$' -bench SubmitExpenditure -cpuprofile cpu.out ./api
 func BenchmarkSubmitExpenditure(b *testing.B) {
@@ -29,6 +31,10 @@ func BenchmarkSubmitExpenditure(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	// As in serve: commits do not wait for the chain, a sequencer chains.
+	db.ChainOnCommit = false
+	sequencer := &database.Sequencer{DSN: dsn, Log: log}
+	go func() { _ = sequencer.Run(ctx) }()
 	authStore := auth.NewStore(db)
 	if err := authStore.CacheTokens(ctx, dsn, time.Minute, log); err != nil {
 		b.Fatal(err)
@@ -69,10 +75,12 @@ func BenchmarkSubmitExpenditure(b *testing.B) {
 		pledge := pledges[int(worker.Add(1))%len(pledges)]
 		client := &http.Client{}
 		for pb.Next() {
-			body := fmt.Appendf(nil, `{"pledge_id":%d,"amount":"1500000.50","spent_on":"2025-10-01","invoice_no":"B-%d","vendor_name":"مصالح","category":"construction","description":"میلگرد"}`, pledge, seq.Add(1))
+			n := seq.Add(1)
+			body := fmt.Appendf(nil, `{"pledge_id":%d,"amount":"1500000.50","spent_on":"2025-10-01","invoice_no":"B-%d","vendor_name":"مصالح","category":"construction","description":"میلگرد"}`, pledge, n)
 			req, _ := http.NewRequest("POST", hs.URL+"/api/v1/expenditures", bytes.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+sess.Token)
 			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d", n))
 			res, err := client.Do(req)
 			if err != nil {
 				b.Error(err)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jmoiron/sqlx"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
 )
@@ -125,15 +126,25 @@ func (s *Server) idempotency(c *gin.Context) {
 
 // keyKnown reports whether the user's key has a row; a row older than the
 // retention is forgotten first.
+// One statement does both, sparing the hot path a round trip: the
+// statement's snapshot still holds the row its DELETE removes, so the
+// question leaves out what the DELETE forgets.
 func (s *Server) keyKnown(ctx context.Context, user int64, key string) (bool, error) {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < $3`,
-		user, key, s.db.Now().Add(-IdempotencyRetention)); err != nil {
-		return false, database.MapError(err)
+	st, err := s.db.Prepared(ctx, keyKnownSQL)
+	if err != nil {
+		return false, err
 	}
 	var known bool
-	err := s.db.GetContext(ctx, &known, `SELECT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND key = $2)`, user, key)
+	err = st.GetContext(ctx, &known, user, key, s.db.Now().Add(-IdempotencyRetention))
 	return known, database.MapError(err)
 }
+
+// keyKnownSQL is keyKnown's statement; it runs at every request with a key.
+const keyKnownSQL = `
+	WITH forgotten AS (
+		DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < $3
+	)
+	SELECT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at >= $3)`
 
 // answerOf is what the key keeps of an answer: its status, type, body (the
 // one without a once-shown secret where the handler left one) and the
@@ -162,10 +173,10 @@ func (s *Server) storeAnswer(c *gin.Context, user int64, key string, w *heldAnsw
 	ctx := context.WithoutCancel(c.Request.Context())
 	var err error
 	for attempt, wait := 1, 50*time.Millisecond; attempt <= 7; attempt, wait = attempt+1, wait*2 {
-		_, err = s.db.ExecContext(ctx, `
-			UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5, headers = $6, completed_at = $7
-			 WHERE user_id = $1 AND key = $2 AND status IS NULL`,
-			user, key, status, contentType, body, headers, s.db.Now())
+		var st *sqlx.Stmt
+		if st, err = s.db.Prepared(ctx, storeAnswerSQL); err == nil {
+			_, err = st.ExecContext(ctx, user, key, status, contentType, body, headers, s.db.Now())
+		}
 		if err == nil {
 			return
 		}
@@ -173,6 +184,12 @@ func (s *Server) storeAnswer(c *gin.Context, user int64, key string, w *heldAnsw
 	}
 	s.log.Error("store idempotent response", "request_id", requestID(c), "error", err)
 }
+
+// storeAnswerSQL is storeAnswer's statement; it runs at every request with
+// a key that changed something.
+const storeAnswerSQL = `
+	UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5, headers = $6, completed_at = $7
+	 WHERE user_id = $1 AND key = $2 AND status IS NULL`
 
 // storeUnchangedAnswer keeps the answer of a request that changed nothing
 // under its key; it reports false when the key was taken meanwhile.

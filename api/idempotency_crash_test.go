@@ -58,14 +58,14 @@ func TestIdempotencyKeyFreeAfterRollback(t *testing.T) {
 	sec := e.userToken("sec", taahod.RoleSecretariat)
 	body := map[string]string{"name": "واحد دوباره", "national_id": taahod.MakeLegalEntityID("1050607081"), "county": "قزوین"}
 	// A fault inside the transaction, after the unit's row is written: the
-	// transaction waits on the audit chain's lock (held here) and its
-	// connection is then cut, as when the database restarts.
+	// transaction waits to queue its audit entry (the queue is locked here)
+	// and its connection is then cut, as when the database restarts.
 	hold, err := e.db.BeginTxx(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer hold.Rollback() //nolint:errcheck
-	if _, err := hold.Exec(`SELECT seq FROM audit_head FOR UPDATE`); err != nil {
+	if _, err := hold.Exec(`LOCK TABLE audit_queue IN SHARE MODE`); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan response, 1)
@@ -73,7 +73,7 @@ func TestIdempotencyKeyFreeAfterRollback(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for cut := 0; cut == 0; {
 		if time.Now().After(deadline) {
-			t.Fatal("the request never waited on the audit chain")
+			t.Fatal("the request never waited on the audit queue")
 		}
 		select {
 		case r := <-done:

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -38,15 +37,36 @@ var expenditureColumns = `e.id, e.pledge_id, e.unit_id, p.school_id, e.amount, e
 // name comes from the actor, so the answer costs no query for it. Its
 // placeholders are those of submitArgs. It is exported for the benchmark
 // driver, which runs it through pgbench.
-var SubmitSQL = submitCTEs + `, ` + database.StatementAuditSQL("(SELECT e.id::text FROM e)", 15) + submitAnswer
+var SubmitSQL = submitCTEs("") + `, ` + database.StatementAuditSQL("(SELECT e.id::text FROM e)", 15) + submitAnswer
+
+// submitClaimedSQL is SubmitSQL for a request with an Idempotency-Key: the
+// same statement also checks and records the key (database.StatementClaim),
+// so that the key commits with the expenditure in the one round trip. It
+// answers a row even when it wrote nothing, with the claim's locked and
+// done; its placeholders are SubmitSQL's, then the claim's from $23.
+var submitClaimedSQL = submitCTEs(database.StatementClaimSQL(submitClaimFirst)+", ") + `, ` +
+	database.StatementAuditSQL("(SELECT e.id::text FROM e)", 15) + `, ` +
+	database.StatementClaimRecordSQL("(SELECT e.id::text FROM e)", submitClaimFirst) + `
+	SELECT e.id, e.unit_id, p.school_id, e.exceeds_pledge, claim.locked, claim.done
+	  FROM claim LEFT JOIN (e CROSS JOIN p) ON true`
+
+// submitClaimFirst is the first placeholder of the claim in submitClaimedSQL.
+const submitClaimFirst = 15 + database.StatementAuditArgs
 
 // submitCTEs are SubmitSQL's own steps: the pledge's total moved and the
-// expenditure inserted. submitInTxSQL runs them without the audit entry,
-// inside a transaction that records its entry with Tx.Audit.
-const submitCTEs = `
-	WITH p AS (
+// expenditure inserted, after the CTEs before (a claim's, ending with a
+// comma; the steps then write only when the claim is free). submitInTxSQL
+// runs them without the audit entry, inside a transaction that records its
+// entry with Tx.Audit.
+func submitCTEs(before string) string {
+	cond := ""
+	if before != "" {
+		cond = " AND " + database.StatementClaimFree
+	}
+	return `
+	WITH ` + before + `p AS (
 		UPDATE pledges SET submitted_total = submitted_total + $2::numeric
-		 WHERE id = $1::bigint AND unit_id = ANY($3::bigint[]) AND cancelled_at IS NULL AND pledged_on <= $4::date
+		 WHERE id = $1::bigint AND unit_id = ANY($3::bigint[]) AND cancelled_at IS NULL AND pledged_on <= $4::date` + cond + `
 		RETURNING id, unit_id, school_id, amount, submitted_total
 	), e AS (
 		INSERT INTO expenditures (pledge_id, unit_id, amount, spent_on, fiscal_year, invoice_no, invoice_key,
@@ -57,13 +77,14 @@ const submitCTEs = `
 		  FROM p
 		RETURNING id, unit_id, exceeds_pledge
 	)`
+}
 
 const submitAnswer = `
 	SELECT e.id, e.unit_id, p.school_id, e.exceeds_pledge FROM e CROSS JOIN p`
 
 // submitInTxSQL is SubmitSQL without its audit entry; its placeholders are
 // those of submitValues.
-const submitInTxSQL = submitCTEs + submitAnswer
+var submitInTxSQL = submitCTEs("") + submitAnswer
 
 // submitArgs are the values of SubmitSQL's placeholders, audit's last.
 func submitArgs(actor taahod.Actor, in *NewExpenditure, now any, audit database.StatementAudit) []any {
@@ -108,20 +129,12 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 	// even if the client goes away: a context that cannot be cancelled
 	// spares database/sql and lib/pq the goroutine each starts per query to
 	// watch for cancellation, which is a good part of this path's CPU.
-	if database.HasOpenClaim(ctx) {
+	if claim, ok := database.OpenStatementClaim(ctx, now); ok {
 		// An Idempotency-Key commits with the change it guards: the same
-		// statement, in a transaction that also records the key.
-		err = s.DB.Transact(ctx, func(tx *database.Tx) error {
-			err := tx.QueryRowContext(ctx, SubmitSQL, submitArgs(actor, &in, now, audit)...).
-				Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge)
-			if err == nil {
-				tx.Wrote("expenditure", strconv.FormatInt(e.ID, 10))
-			}
-			return err
-		})
+		// statement checks and records it.
+		err = s.submitClaimed(ctx, claim, append(submitArgs(actor, &in, now, audit), claim.Args("expenditure")...), &e)
 	} else {
-		err = s.DB.QueryRowContext(context.WithoutCancel(ctx), SubmitSQL, submitArgs(actor, &in, now, audit)...).
-			Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge)
+		err = s.submit(ctx, submitArgs(actor, &in, now, audit), &e)
 	}
 	switch {
 	case err == nil:
@@ -130,6 +143,42 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 		return Expenditure{}, s.whyNotSubmitted(ctx, actor, &in)
 	}
 	return Expenditure{}, duplicateInvoice(err)
+}
+
+// submit runs SubmitSQL with args, prepared, and fills e's id, unit, school
+// and flag; sql.ErrNoRows when no pledge matched.
+func (s *Store) submit(ctx context.Context, args []any, e *Expenditure) error {
+	st, err := s.DB.Prepared(ctx, SubmitSQL)
+	if err != nil {
+		return err
+	}
+	if err := st.QueryRowContext(context.WithoutCancel(ctx), args...).Scan(&e.ID, &e.UnitID, &e.SchoolID, &e.ExceedsPledge); err != nil {
+		return err
+	}
+	return s.DB.Queued(ctx)
+}
+
+// submitClaimed is submit with the Idempotency-Key's claim: it runs
+// submitClaimedSQL and settles the claim by its answer.
+func (s *Store) submitClaimed(ctx context.Context, claim database.StatementClaim, args []any, e *Expenditure) error {
+	st, err := s.DB.Prepared(ctx, submitClaimedSQL)
+	if err != nil {
+		return err
+	}
+	var (
+		id, unit, school sql.NullInt64
+		exceeds          sql.NullBool
+		locked, done     bool
+	)
+	err = st.QueryRowContext(context.WithoutCancel(ctx), args...).Scan(&id, &unit, &school, &exceeds, &locked, &done)
+	if err := claim.Settle(err, locked, done, id.Valid); err != nil {
+		return err
+	}
+	if !id.Valid {
+		return sql.ErrNoRows
+	}
+	e.ID, e.UnitID, e.SchoolID, e.ExceedsPledge = id.Int64, unit.Int64, school.Int64, exceeds.Bool
+	return s.DB.Queued(ctx)
 }
 
 // submitChanges is what the audit entry of a submission records. Its fields

@@ -140,6 +140,10 @@ func seedDemoCommand(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := loadDemo(ctx, db, issuer, stdout); err != nil {
 		return err
 	}
+	// No server may be running to chain the demo's audit entries.
+	if err := database.WaitChained(ctx, db); err != nil {
+		return fmt.Errorf("chain the demo's audit entries: %w", err)
+	}
 	if err := printDemoCertificate(ctx, db, issuer, stdout); err != nil {
 		return err
 	}

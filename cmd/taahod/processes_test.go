@@ -200,6 +200,7 @@ func TestTwoServers(t *testing.T) {
 			t.Fatalf("no request was carried out: %v", answers)
 		}
 		var n int
+		waitChained(t, db)
 		if err := db.Get(&n, `SELECT count(*) FROM audit_log WHERE action = 'unit.create' AND changes::text LIKE '%' || $1 || '%'`, nationalID); err != nil {
 			t.Fatal(err)
 		}
@@ -296,24 +297,24 @@ func TestKilledServerLeavesNoStuckKey(t *testing.T) {
 	nationalID := taahod.MakeLegalEntityID("1040607081")
 	body := map[string]string{"name": "واحد پس از کشتن", "national_id": nationalID, "county": "قزوین"}
 
-	// Hold the audit chain, so that the request waits inside its
+	// Hold the audit queue, so that the request waits inside its
 	// transaction, just before its commit.
 	hold, err := db.BeginTxx(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer hold.Rollback() //nolint:errcheck
-	if _, err := hold.Exec(`SELECT seq FROM audit_head FOR UPDATE`); err != nil {
+	if _, err := hold.Exec(`LOCK TABLE audit_queue IN SHARE MODE`); err != nil {
 		t.Fatal(err)
 	}
 	go call(t, "POST", a.url+"/api/v1/units", sec, body, "Idempotency-Key", "killed-1")
 	deadline := time.Now().Add(10 * time.Second)
 	for waiting := 0; waiting == 0; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("the request never waited on the audit chain")
+			t.Fatal("the request never waited on the audit queue")
 		}
 		if err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%audit_head%'`); err != nil {
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO audit_queue%'`); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -333,6 +334,7 @@ func TestKilledServerLeavesNoStuckKey(t *testing.T) {
 		t.Fatalf("retry after the kill: %d %s", r.status, r.body)
 	}
 	var n int
+	waitChained(t, db)
 	if err := db.Get(&n, `SELECT count(*) FROM audit_log WHERE action = 'unit.create' AND changes::text LIKE '%' || $1 || '%'`, nationalID); err != nil {
 		t.Fatal(err)
 	}
@@ -347,6 +349,15 @@ func TestKilledServerLeavesNoStuckKey(t *testing.T) {
 
 // newCommandDB gives the test its own database and points DATABASE_URL (of
 // this process and of the servers it starts) at it.
+// waitChained waits until the servers' sequencer has chained every audit
+// entry committed so far.
+func waitChained(t *testing.T, db *database.DB) {
+	t.Helper()
+	if err := database.WaitChained(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func newCommandDB(t *testing.T) *database.DB {
 	t.Helper()
 	db, url := dbtest.NewWithURL(t)

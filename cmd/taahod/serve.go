@@ -109,6 +109,23 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	go janitor(ctx, db, log)
+	// Every server campaigns to be the database's audit sequencer; one
+	// chains the queued audit entries, the others stand by to take over.
+	// It outlives the requests in flight at shutdown, to chain their entries.
+	sequencer := &database.Sequencer{DSN: cfg.DatabaseURL, Log: log}
+	if issuer.Signer != nil {
+		// The sequencer signs the head it has just chained when a
+		// checkpoint is due (1,000 entries since the last); the
+		// checkpointer below catches the 60 s rule while no batch comes.
+		sequencer.AfterBatch = func(ctx context.Context, _ database.Head) error {
+			_, err := database.MaybeCheckpoint(ctx, db, issuer.Signer, db.Now())
+			return err
+		}
+	}
+	seqCtx, stopSequencer := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSequencer()
+	sequenced := make(chan struct{})
+	go func() { defer close(sequenced); _ = sequencer.Run(seqCtx) }()
 	if issuer.Signer != nil {
 		go checkpointer(ctx, db, issuer.Signer, log)
 	}
@@ -138,6 +155,8 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	// Offset runs in the background stopped with ctx: let them record it.
 	server.Wait(shutdownCtx)
+	stopSequencer()
+	<-sequenced
 	log.Info("stopped")
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
+	"github.com/taahod/taahod/internal/database"
 	"golang.org/x/term"
 )
 
@@ -65,6 +66,10 @@ func userAddCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 	})
 	if err != nil {
 		return err
+	}
+	// No server may be running to chain the audit entry: chain it here.
+	if err := database.WaitChained(ctx, db); err != nil {
+		return fmt.Errorf("chain the audit entry: %w", err)
 	}
 	fmt.Fprintf(stdout, "added user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
 	return nil

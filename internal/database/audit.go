@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/taahod/taahod"
@@ -108,43 +107,31 @@ func CanonicalJSON(v any) (string, error) {
 	return string(out), err
 }
 
-// appendEntry links e to the chain's tip and inserts it. One statement does
-// both: it advances audit_head (locking it until commit) and computes the new
-// hash in SQL from the old one (every SET expression reads the row as it was),
-// which ChainHash reproduces.
+// appendEntry queues e for the chain: one row of audit_queue of its own,
+// stamped with the transaction's id, which no other writer touches. The
+// sequencer (sequencer.go) chains it once the transaction has committed.
 func appendEntry(ctx context.Context, tx *Tx, e Entry) error {
 	changes, err := CanonicalJSON(e.changes)
 	if err != nil {
 		return fmt.Errorf("audit changes of %s %s: %w", e.TargetType, e.TargetID, err)
 	}
-	e.Changes = changes
 	_, err = tx.ExecContext(ctx, `
-		WITH tip AS (
-			UPDATE audit_head
-			   SET seq = seq + 1, prev_hash = hash, hash = sha256(hash || convert_to($1, 'UTF8'))
-			 WHERE singleton
-			RETURNING seq, prev_hash, hash
-		)
-		INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, action, target_type,
-		                       target_id, request_id, changes, prev_hash, hash)
-		SELECT tip.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, tip.prev_hash, tip.hash
-		  FROM tip`,
-		e.Content(), e.At, e.ActorID, e.ActorName, e.ActorRole, e.Action, e.TargetType,
-		e.TargetID, e.RequestID, e.Changes)
+		INSERT INTO audit_queue (at, actor_id, actor_name, actor_role, action, target_type,
+		                         target_id, request_id, changes)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		e.At, e.ActorID, e.ActorName, e.ActorRole, e.Action, e.TargetType,
+		e.TargetID, e.RequestID, changes)
 	return err
 }
 
-// StatementAudit is an audit entry appended by the very statement that makes
+// StatementAudit is an audit entry queued by the very statement that makes
 // the change. It serves the hot paths that run as one autocommitted statement
 // (and so have no Tx to call Audit on) and whose target id is known only
-// inside that statement, as the id of the row it inserts. The entry, its hash
-// and its place in the chain are exactly those Tx.Audit would give it: the
-// content is prepared here in two parts, before and after the target id, and
-// the statement joins them around the id; VerifyAudit rebuilds the same text
-// from the stored row.
+// inside that statement, as the id of the row it inserts. The entry, and so
+// its hash and its place in the chain once the sequencer has chained it, are
+// exactly those Tx.Audit would give it.
 type StatementAudit struct {
-	e          Entry
-	head, tail string
+	e Entry
 }
 
 // NewStatementAudit prepares the entry of a change by actor at the instant at
@@ -163,52 +150,35 @@ func NewStatementAudit(ctx context.Context, actor taahod.Actor, at time.Time, ac
 	if e.Changes, err = CanonicalJSON(changes); err != nil {
 		return StatementAudit{}, fmt.Errorf("audit changes of %s: %w", targetType, err)
 	}
-	// The target id is the last field but the type; request ids and types
-	// are escaped JSON strings, so the last occurrence of the empty id is the
-	// one to split at, whatever the changes hold.
-	content := e.Content()
-	const empty = `"target_id":""`
-	i := strings.LastIndex(content, empty)
-	if i < 0 {
-		return StatementAudit{}, fmt.Errorf("audit content of %s has no target id", targetType)
-	}
-	cut := i + len(empty) - 1
-	return StatementAudit{e: e, head: content[:cut], tail: content[cut:]}, nil
+	return StatementAudit{e: e}, nil
 }
 
-// StatementAuditSQL returns two common table expressions, audit_tip and
-// audit_row, that append a StatementAudit's entry inside a larger statement
-// (put them after that statement's own CTEs, after a comma). idQuery is a
-// scalar subquery giving the target id as text, such as
-// "(SELECT id::text FROM ins)"; when it yields no row nothing is appended.
-// The CTEs use the placeholders $first to $first+8, whose values Args gives
-// in order.
+// StatementAuditSQL returns a common table expression, audit_row, that
+// queues a StatementAudit's entry inside a larger statement (put it after
+// that statement's own CTEs, after a comma). idQuery is a scalar subquery
+// giving the target id as text, such as "(SELECT id::text FROM ins)"; when it
+// yields no row nothing is queued. The CTE uses the placeholders $first to
+// $first+StatementAuditArgs-1, whose values Args gives in order.
 //
-// The chain's tip is locked by the UPDATE of audit_tip until the statement's
-// transaction commits; in an autocommitted statement that is the moment the
-// statement ends.
+// The entry is a row of its own (audit_queue): the statement locks nothing
+// that another writer needs, and the entry joins the chain when the
+// sequencer finds its transaction committed.
 func StatementAuditSQL(idQuery string, first int) string {
 	p := func(i int) string { return "$" + strconv.Itoa(first+i) }
-	return `audit_tip AS (
-		UPDATE audit_head
-		   SET seq = seq + 1, prev_hash = hash,
-		       hash = sha256(hash || convert_to(` + p(0) + `::text || ` + idQuery + ` || ` + p(1) + `::text, 'UTF8'))
-		 WHERE singleton AND ` + idQuery + ` IS NOT NULL
-		RETURNING seq, prev_hash, hash
-	), audit_row AS (
-		INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, action, target_type,
-		                       target_id, request_id, changes, prev_hash, hash)
-		SELECT audit_tip.seq, ` + p(2) + `::timestamptz, ` + p(3) + `::bigint, ` + p(4) + `::text, ` + p(5) + `::text, ` +
-		p(6) + `::text, ` + p(7) + `::text, ` + idQuery + `, ` + p(8) + `::text, ` + p(9) + `::text, audit_tip.prev_hash, audit_tip.hash
-		  FROM audit_tip
+	return `audit_row AS (
+		INSERT INTO audit_queue (at, actor_id, actor_name, actor_role, action, target_type,
+		                         target_id, request_id, changes)
+		SELECT ` + p(0) + `::timestamptz, ` + p(1) + `::bigint, ` + p(2) + `::text, ` + p(3) + `::text, ` +
+		p(4) + `::text, ` + p(5) + `::text, ` + idQuery + `, ` + p(6) + `::text, ` + p(7) + `::text
+		 WHERE ` + idQuery + ` IS NOT NULL
 	)`
 }
 
 // StatementAuditArgs is how many placeholders StatementAuditSQL uses.
-const StatementAuditArgs = 10
+const StatementAuditArgs = 8
 
 // Args returns the values of the placeholders of StatementAuditSQL.
 func (a StatementAudit) Args() []any {
-	return []any{a.head, a.tail, a.e.At, a.e.ActorID, a.e.ActorName, a.e.ActorRole,
+	return []any{a.e.At, a.e.ActorID, a.e.ActorName, a.e.ActorRole,
 		a.e.Action, a.e.TargetType, a.e.RequestID, a.e.Changes}
 }

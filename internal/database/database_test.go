@@ -269,6 +269,10 @@ func TestStatementAuditJoinsTheChain(t *testing.T) {
 	if _, err := add(0); !errors.Is(err, sql.ErrNoRows) {
 		t.Fatalf("nothing inserted: %v", err)
 	}
+	// The statements ran outside Transact: chain what they queued.
+	if err := database.WaitChained(ctx, db); err != nil {
+		t.Fatal(err)
+	}
 	n, findings, err := database.VerifyAudit(context.Background(), db)
 	if err != nil || n != 6 || len(findings) != 0 {
 		t.Fatalf("%d entries, findings %v, %v", n, findings, err)

@@ -23,6 +23,14 @@ type DB struct {
 	*sqlx.DB
 	// Now is the clock; tests set it. Each transaction reads it once.
 	Now func() time.Time
+	// ChainOnCommit makes every writing transaction, once committed, wait
+	// until its audit entries are chained (WaitChained), as appending did
+	// before entries were queued. Tests set it (dbtest does), so that they
+	// read the chain right after a change; a server leaves it off and lets
+	// its Sequencer chain.
+	ChainOnCommit bool
+
+	prepared preparedStatements
 }
 
 // Open connects to dsn (a lib/pq URL or key=value string) with a pool of at

@@ -53,8 +53,9 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 // the commit, and runs fn again from the start after a serialization failure
 // or a deadlock. When ctx carries an open idempotency Claim and the
 // transaction is not read-only, the key is checked first and recorded in the
-// same transaction as fn's change (see claim.go). The audit entries fn recorded are appended to the chain just
-// before the commit, so that the chain's lock is held as briefly as possible.
+// same transaction as fn's change (see claim.go). The audit entries fn recorded are queued just
+// before the commit, each a row of its own; the sequencer chains them after
+// the commit (sequencer.go).
 // Errors come back through MapError.
 func (db *DB) TransactWith(ctx context.Context, opts Options, fn func(tx *Tx) error) error {
 	var err error
@@ -116,6 +117,13 @@ func (db *DB) transactOnce(ctx context.Context, opts Options, fn func(tx *Tx) er
 	}
 	if recorded {
 		claim.set(ClaimCommitted)
+	}
+	if db.ChainOnCommit && !opts.ReadOnly {
+		// Committed: a failure to wait is not the transaction's, and must
+		// not make TransactWith run it again.
+		if err := WaitChained(ctx, db); err != nil {
+			return fmt.Errorf("committed, but its audit entries were not chained: %w", taahod.Errorf(taahod.EINTERNAL, "%v", err))
+		}
 	}
 	return nil
 }

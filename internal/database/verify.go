@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"time"
 )
 
 // Finding is one break that a verification found: which check, which record,
@@ -24,8 +25,9 @@ const maxAuditFindings = 50
 
 // VerifyAudit walks the audit chain in sequence order and reports every row
 // whose content no longer matches its hash, whose link does not match the row
-// before it, or whose sequence number skips; and a tip that does not match
-// the last row. It returns the number of rows read.
+// before it, or whose sequence number skips; a tip that does not match the
+// last row; and entries queued for longer than MaxQueued (not chained yet:
+// see sequencer.go). It returns the number of chained rows read.
 func VerifyAudit(ctx context.Context, db *DB) (int64, []Finding, error) {
 	rows, err := db.QueryxContext(ctx, `
 		SELECT seq, at, actor_id, actor_name, actor_role, action, target_type, target_id,
@@ -77,5 +79,42 @@ func VerifyAudit(ctx context.Context, db *DB) (int64, []Finding, error) {
 		findings = append(findings, Finding{Check: "audit chain", Subject: "audit tip",
 			Problem: fmt.Sprintf("the tip names row %d but the last row is %d, or their hashes differ (rows were removed from the end)", tip.Seq, lastSeq)})
 	}
+	q, err := AuditQueue(ctx, db)
+	if err != nil {
+		return n, findings, err
+	}
+	if q.Oldest > MaxQueued {
+		findings = append(findings, Finding{Check: "audit chain", Subject: "audit queue",
+			Problem: fmt.Sprintf("%d entries wait to be chained, the oldest for %s: no server is chaining (start taahod serve) or a transaction has been open that long",
+				q.Entries, q.Oldest.Round(time.Second))})
+	}
 	return n, findings, nil
+}
+
+// MaxQueued is how long an audit entry may wait to be chained before
+// VerifyAudit reports it: the sequencer chains within about a second, so an
+// older entry means that no server runs one, or that a transaction has been
+// open that long and holds the chain back (see sequencer.go).
+const MaxQueued = time.Minute
+
+// QueueState is what waits to be chained: how many entries, and how long
+// the oldest has waited (0 when none).
+type QueueState struct {
+	Entries int64
+	Oldest  time.Duration
+}
+
+// AuditQueue reports the audit entries that wait to be chained.
+func AuditQueue(ctx context.Context, db *DB) (QueueState, error) {
+	var q struct {
+		N   int64   `db:"n"`
+		Age float64 `db:"age"`
+	}
+	err := db.GetContext(ctx, &q, `
+		SELECT count(*) AS n, coalesce(extract(epoch FROM clock_timestamp() - min(queued_at)), 0)::float8 AS age
+		  FROM audit_queue`)
+	if err != nil {
+		return QueueState{}, fmt.Errorf("read audit queue: %w", err)
+	}
+	return QueueState{Entries: q.N, Oldest: time.Duration(q.Age * float64(time.Second))}, nil
 }

@@ -24,6 +24,13 @@ type Check struct {
 var Checks = []Check{
 	{"audit chain", func(ctx context.Context, db *database.DB) (string, []database.Finding, error) {
 		n, findings, err := database.VerifyAudit(ctx, db)
+		if err != nil {
+			return "", findings, err
+		}
+		q, err := database.AuditQueue(ctx, db)
+		if q.Entries > 0 {
+			return fmt.Sprintf("%d entries, %d queued", n, q.Entries), findings, err
+		}
 		return fmt.Sprintf("%d entries", n), findings, err
 	}},
 	{"registry", registry.Verify},

@@ -154,9 +154,45 @@ func (b *bench) run(ctx context.Context, duration time.Duration, rounds int, war
 	if web.errors > 0 {
 		return fmt.Errorf("%d HTTP submissions failed", web.errors)
 	}
+	if err := b.auditLag(ctx); err != nil {
+		return fmt.Errorf("audit lag: %w", err)
+	}
 	out, err := exec.CommandContext(ctx, b.binary(), "verify", "--database-url", b.dbURL).CombinedOutput()
 	fmt.Printf("\ntaahod verify after the run:\n%s", out)
 	return err
+}
+
+// auditLag prints how long the submissions' audit entries waited to be
+// chained by the server's sequencer: from the submission's time (taken as
+// the request began, so it includes the statement and its commit) to the
+// step that chained it.
+func (b *bench) auditLag(ctx context.Context) error {
+	db, err := database.Open(ctx, b.dbURL, 1)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := database.WaitChained(ctx, db); err != nil {
+		return err
+	}
+	var lag struct {
+		N   int64   `db:"n"`
+		P50 float64 `db:"p50"`
+		P99 float64 `db:"p99"`
+		Max float64 `db:"max"`
+	}
+	if err := db.GetContext(ctx, &lag, `
+		SELECT count(*) AS n,
+		       coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY d), 0) AS p50,
+		       coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY d), 0) AS p99,
+		       coalesce(max(d), 0) AS max
+		  FROM (SELECT extract(epoch FROM chained_at - at) * 1000 AS d
+		          FROM audit_log WHERE action = 'expenditure.submit') l`); err != nil {
+		return err
+	}
+	fmt.Printf("audit lag, submission to chained (%d entries): p50 %.1f ms  p99 %.1f ms  max %.1f ms (goal p99 ≤ 1000 ms)\n",
+		lag.N, lag.P50, lag.P99, lag.Max)
+	return nil
 }
 
 // setup creates the scratch database and the records the load needs.

@@ -1,0 +1,6 @@
+package database
+
+// Test hooks: one step of the sequencer on the pool, and its lock's key.
+var ChainIfFree = chainIfFree
+
+const SequencerLock = sequencerLock
