@@ -500,6 +500,31 @@ func TestCertificateLifecycle(t *testing.T) {
 			t.Fatalf("%s %v %v", summary, findings, err)
 		}
 	})
+
+	t.Run("verify renders each with the version that rendered it", func(t *testing.T) {
+		var versions []int
+		if err := w.db.Select(&versions, `SELECT renderer_version FROM certificates ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		if len(versions) == 0 || slices.ContainsFunc(versions, func(v int) bool { return v != reports.RendererVersion }) {
+			t.Fatalf("renderer versions %v, want all %d", versions, reports.RendererVersion)
+		}
+		// Recorded as made by version 1 behind the application's back, the
+		// first certificate no longer renders as stored: verify says so.
+		setVersion := func(v int) {
+			t.Helper()
+			if _, err := w.db.Exec(fmt.Sprintf(`BEGIN; SET LOCAL session_replication_role = replica;
+				UPDATE certificates SET renderer_version = %d WHERE serial = 'QZV-1404-000001'; COMMIT`, v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setVersion(1)
+		defer setVersion(reports.RendererVersion)
+		_, findings, err := reports.VerifyCertificates(context.Background(), w.db)
+		if err != nil || len(findings) != 1 || !strings.Contains(findings[0].Problem, "renderer version 1") {
+			t.Fatalf("findings %v %v, want one naming renderer version 1", findings, err)
+		}
+	})
 }
 
 func TestCertificateRefusals(t *testing.T) {

@@ -222,6 +222,16 @@ func Issue(c Certificate, signer *Signer) (*IssuedCertificate, error) {
 // mode does not fit the status, or a text has a character the certificate
 // font cannot draw; other errors are failures of the PDF library.
 func RenderCertificate(c Certificate, mode Mode) ([]byte, error) {
+	return RenderCertificateVersion(c, mode, RendererVersion)
+}
+
+// RenderCertificateVersion is RenderCertificate with the layout of renderer
+// version (RendererVersion), to render a stored certificate again as it was
+// issued.
+func RenderCertificateVersion(c Certificate, mode Mode, version int) ([]byte, error) {
+	if err := checkRendererVersion(version); err != nil {
+		return nil, err
+	}
 	if err := c.check(mode); err != nil {
 		return nil, err
 	}
@@ -234,6 +244,7 @@ func RenderCertificate(c Certificate, mode Mode) ([]byte, error) {
 		title:   title + " " + c.serialText(mode),
 		subject: subject,
 		date:    c.IssuedOn,
+		version: version,
 	}
 	switch mode {
 	case ModePreview:
@@ -247,6 +258,9 @@ func RenderCertificate(c Certificate, mode Mode) ([]byte, error) {
 	}
 	r := certRenderer{d: d, c: c, mode: mode}
 	r.draw(title)
+	if info.watermark != nil && d.version == 1 {
+		d.overlayV1(*info.watermark)
+	}
 	d.pageNumbers()
 	return d.bytes()
 }

@@ -141,6 +141,9 @@ type Record struct {
 	CheckpointSeq      *int64     `db:"audit_checkpoint_seq"`
 	CheckpointHash     []byte     `db:"audit_checkpoint_hash"`
 	CheckpointSignedAt *time.Time `db:"audit_checkpoint_signed_at"`
+	// RendererVersion is the renderer version that made the PDF
+	// (RendererVersion); the certificate is rendered again with it.
+	RendererVersion int `db:"renderer_version"`
 
 	// Printed is the certificate as it was printed, from Content.
 	Printed Certificate `db:"-"`
@@ -255,7 +258,8 @@ var recordSelect = `
 	       c.issued_on, c.issued_at, ` + taahod.UserRefSQL("c.issued_by") + ` AS issued_by, c.facts_payload, c.facts_signature, c.payload, c.signature,
 	       encode(c.pdf_sha256, 'hex') AS sha256, p.serial AS supersedes, n.serial AS superseded_by,
 	       c.status_at, ` + taahod.UserRefSQL("c.status_by") + ` AS status_by, c.status_reason, c.content,
-	       c.audit_checkpoint_seq, k.hash AS audit_checkpoint_hash, k.signed_at AS audit_checkpoint_signed_at
+	       c.audit_checkpoint_seq, k.hash AS audit_checkpoint_hash, k.signed_at AS audit_checkpoint_signed_at,
+	       c.renderer_version
 	  FROM certificates c
 	  LEFT JOIN certificates p ON p.id = c.supersedes
 	  LEFT JOIN certificates n ON n.id = c.superseded_by
@@ -384,7 +388,7 @@ func (s *Store) PDF(ctx context.Context, actor taahod.Actor, serial string) ([]b
 // servedPDF is the PDF of r as it is given out (see PDF).
 func (s *Store) servedPDF(ctx context.Context, r Record) ([]byte, error) {
 	if r.Status != StatusValid {
-		return RenderCertificate(r.annulled(), ModeAnnulled)
+		return RenderCertificateVersion(r.annulled(), ModeAnnulled, r.RendererVersion)
 	}
 	return storedPDF(ctx, s.DB, r.ID)
 }
@@ -591,12 +595,12 @@ func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Uni
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO certificates (id, serial, province, seq, unit_id, fiscal_year, status, tax_due, spending_used,
 			            offset_amount, issued_on, issued_at, issued_by, content, facts_payload, facts_signature,
-			            payload, signature, pdf, pdf_sha256, supersedes, audit_checkpoint_seq)
+			            payload, signature, pdf, pdf_sha256, supersedes, audit_checkpoint_seq, renderer_version)
 			VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, decode($19, 'hex'), $20,
-			        (SELECT max(seq) FROM audit_checkpoints))`,
+			        (SELECT max(seq) FROM audit_checkpoints), $21)`,
 			id, c.Serial, s.Issuer.Province, seq, unit.ID, year, st.TaxDue, st.SpendingUsed,
 			st.OffsetAmount, c.IssuedOn, tx.Now, actor.UserKey(), string(content), issued.FactsPayload, issued.FactsSignature,
-			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes); err != nil {
+			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes, RendererVersion); err != nil {
 			return err
 		}
 		changes := map[string]any{

@@ -83,7 +83,7 @@ func (s *Store) CheckFile(ctx context.Context, pdf []byte, pub ed25519.PublicKey
 	case sum == r.SHA256 && bytes.Equal(pdf, stored):
 		f.Copy = CopyIssued
 	case r.Status != StatusValid:
-		annulled, err := RenderCertificate(r.annulled(), ModeAnnulled)
+		annulled, err := RenderCertificateVersion(r.annulled(), ModeAnnulled, r.RendererVersion)
 		if err != nil {
 			return f, fmt.Errorf("render the annulled copy of %s: %w", serial, err)
 		}
@@ -192,12 +192,12 @@ func VerifyCertificates(ctx context.Context, db *database.DB) (string, []databas
 		for _, p := range checkRecord(r, pdf, nil) {
 			add(subject, "%s", p)
 		}
-		again, err := RenderCertificate(r.Printed, ModeFinal)
+		again, err := RenderCertificateVersion(r.Printed, ModeFinal, r.RendererVersion)
 		if err != nil {
 			add(subject, "what it printed no longer renders: %v", err)
 		} else if !bytes.Equal(again, pdf) {
-			add(subject, "rendering what it printed gives other bytes than the stored PDF: its record was changed, "+
-				"or the renderer changed since it was issued (its annulled copy would no longer match what it printed)")
+			add(subject, "rendering what it printed with renderer version %d gives other bytes than the stored PDF: its record "+
+				"or its PDF was changed (its annulled copy would no longer match what it printed)", r.RendererVersion)
 		}
 		if r.Supersedes != nil {
 			old, ok := bySerial[*r.Supersedes]

@@ -70,6 +70,8 @@ type document struct {
 	// logical maps each visual line prepared by lines to the logical text
 	// it shows, for its ActualText (see actual_text.go).
 	logical map[string]string
+	// version is the RendererVersion the document is rendered with.
+	version int
 }
 
 // docInfo is what the document metadata says.
@@ -81,8 +83,11 @@ type docInfo struct {
 	// date fixes CreationDate and ModDate, so that the same input renders
 	// the same bytes.
 	date taahod.Date
-	// watermark, if set, is drawn across every page under its content.
+	// watermark, if set, is drawn across every page under its content
+	// (over it, translucent, in version 1: see overlay).
 	watermark *watermark
+	// version is the RendererVersion to render with; 0 is the current one.
+	version int
 }
 
 // watermark is a word written large and diagonally across every page.
@@ -102,18 +107,28 @@ func newDocument(info docInfo) (*document, error) {
 	if info.date.IsZero() {
 		return nil, fmt.Errorf("document %q has no date", info.title)
 	}
+	if info.version == 0 {
+		info.version = RendererVersion
+	}
+	if err := checkRendererVersion(info.version); err != nil {
+		return nil, err
+	}
 	pdf := newPDF()
 	// Noon UTC keeps the date itself the same in every time zone a reader
-	// might display it in; the documents state it in Iran's time, 15:30.
-	stamp := info.date.Time().Add(12 * time.Hour).In(documentZone)
+	// might display it in; the documents state it in Iran's time, 15:30
+	// (version 1 in UTC).
+	stamp := info.date.Time().Add(12 * time.Hour)
+	if info.version > 1 {
+		stamp = stamp.In(documentZone)
+	}
 	pdf.SetCreationDate(stamp)
 	pdf.SetModificationDate(stamp)
 	pdf.SetTitle(info.title, true)
 	pdf.SetSubject(info.subject, false)
 	faces.regular.addTo(pdf)
-	d := &document{pdf: pdf, faces: faces,
+	d := &document{pdf: pdf, faces: faces, version: info.version,
 		archive: archiveInfo{title: info.title, subject: info.subject, created: stamp}}
-	if w := info.watermark; w != nil {
+	if w := info.watermark; w != nil && info.version > 1 {
 		// gofpdf calls the header function as each page begins, before
 		// anything else is drawn on it: the watermark lies under the
 		// content, which stays fully legible without transparency.
@@ -191,6 +206,9 @@ func (d *document) checkDrawable(s string) {
 // paragraph the bidi rules would send a closing bracket or full stop at its
 // end to the far left, as they do in any renderer.
 func (d *document) lines(text string, w float64) []string {
+	if d.version == 1 {
+		return d.linesV1(text, w)
+	}
 	if !hasRTL(text) {
 		ls := fa.Wrap(fa.Normalize(text), w, d.width)
 		for _, l := range ls {
@@ -245,6 +263,10 @@ func (d *document) drawLine(x, y, w float64, line string, a align) {
 // text draws line with its baseline starting at (x, base), in marked-content
 // spans that tell text extractors the logical text it shows (drawPieces).
 func (d *document) text(x, base float64, line string) {
+	if d.version == 1 {
+		d.glyphs(x, base, line)
+		return
+	}
 	if !d.drawPieces(x, base, line, func(x float64, glyphs string) { d.glyphs(x, base, glyphs) }) {
 		d.glyphs(x, base, line)
 	}
@@ -431,8 +453,8 @@ func (d *document) bytes() ([]byte, error) {
 		return nil, fmt.Errorf("write PDF: %w", err)
 	}
 	pdf, err := tagSubsets(buf.Bytes(), d.faces.regular)
-	if err != nil {
-		return nil, err
+	if err != nil || d.version == 1 {
+		return pdf, err
 	}
 	return finishArchival(pdf, d.archive)
 }

@@ -27,13 +27,6 @@ import (
 // light solid colour under the content, see document.underlay), embed their
 // one font, and have no annotations, actions or encryption.
 
-// rendererVersion names the layout of the documents in their Creator; it
-// changes when the same input would render differently.
-const rendererVersion = "2"
-
-// creatorTool is the document's Creator and xmp:CreatorTool.
-const creatorTool = "Taahod document renderer " + rendererVersion
-
 // documentZone is the time zone of every document's dates: Iran Standard
 // Time, which has had no daylight saving time since 2022.
 var documentZone = time.FixedZone("IRST", 3*60*60+30*60)
