@@ -30,7 +30,12 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	e := newEnv(t)
+	return worldOf(t, newEnv(t))
+}
+
+// worldOf is newWorld on an environment of the caller's.
+func worldOf(t *testing.T, e *env) *world {
+	t.Helper()
 	e.db.Now = func() time.Time { return theNow }
 	w := &world{env: e}
 	w.unitA = e.mustCreateUnit("فولاد البرز", "1010234567")

@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -53,13 +52,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db := dbtest.New(t)
-	var logs bytes.Buffer
-	log := slog.New(slog.NewJSONHandler(&syncWriter{w: &logs}, nil))
-	srv := New(db, auth.NewStore(db), Config{Logger: log, Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	return &env{t: t, db: db, srv: srv, http: hs, logBuf: &logs}
+	return newEnvWithConfig(t, func(*Config) {})
 }
 
 // mustCreateUnit registers a unit through the registry store.
