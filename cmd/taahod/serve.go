@@ -131,8 +131,8 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	// Notifications: the webhooks' deliveries and the daily reminders
 	// (one server at a time sends those, under an advisory lock).
-	// (deliverer.Stats() and notify.Backlog are what the metrics read.)
 	deliverer := &notify.Deliverer{DB: db, Log: log}
+	reg.MustRegister(stateMetrics(db, deliverer)...)
 	go deliverer.Run(ctx, 2*time.Second)
 	go notify.Reminders{DB: db, ReviewWaitDays: cfg.ReviewWaitDays, Log: log}.Run(ctx, 15*time.Minute)
 	if cfg.SMTP != nil {
