@@ -56,23 +56,19 @@ func (s *Server) getExpenditure(c *gin.Context) error {
 }
 
 func (s *Server) listExpenditures(c *gin.Context) error {
-	p, err := pageOf(c)
-	if err != nil {
-		return err
-	}
-	var errs taahod.Problems
+	p, errs := listParams(c)
 	f := ledger.ExpenditureFilter{
-		UnitID:     queryID(c, &errs, "unit_id"),
-		PledgeID:   queryID(c, &errs, "pledge_id"),
-		SchoolID:   queryID(c, &errs, "school_id"),
-		Status:     queryChoice(c, &errs, "status", ledger.ValidExpenditureStatus),
-		FiscalYear: queryYear(c, &errs, "fiscal_year", false),
-		From:       queryDate(c, &errs, "spent_from"),
-		To:         queryDate(c, &errs, "spent_to"),
+		UnitID:     queryID(c, errs, "unit_id"),
+		PledgeID:   queryID(c, errs, "pledge_id"),
+		SchoolID:   queryID(c, errs, "school_id"),
+		Status:     queryChoice(c, errs, "status", ledger.ValidExpenditureStatus),
+		FiscalYear: queryYear(c, errs, "fiscal_year", false),
+		From:       queryDate(c, errs, "spent_from"),
+		To:         queryDate(c, errs, "spent_to"),
 		Query:      c.Query("q"),
 		AfterID:    p.AfterID, Limit: p.Limit + 1,
 	}
-	if missing := queryBool(c, &errs, "missing_documents"); missing != nil && *missing {
+	if missing := queryBool(c, errs, "missing_documents"); missing != nil && *missing {
 		f.MissingDocuments = true
 	}
 	if err := errs.Err(); err != nil {

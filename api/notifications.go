@@ -2,7 +2,6 @@ package api
 
 import (
 	"github.com/gin-gonic/gin"
-	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/notify"
 )
 
@@ -19,12 +18,8 @@ func (s *Server) notificationRoutes(g *gin.RouterGroup) {
 func (s *Server) inbox() notify.Inbox { return notify.Inbox{DB: s.db} }
 
 func (s *Server) listNotifications(c *gin.Context) error {
-	pg, err := pageOf(c)
-	if err != nil {
-		return err
-	}
-	var p taahod.Problems
-	unread := queryChoice(c, &p, "unread", func(s string) bool { return s == "true" || s == "false" })
+	pg, p := listParams(c)
+	unread := queryChoice(c, p, "unread", func(s string) bool { return s == "true" || s == "false" })
 	if err := p.Err(); err != nil {
 		return err
 	}

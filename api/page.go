@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -23,24 +24,35 @@ type page struct {
 	scope   string // the list and filters of the request, for the next cursor
 }
 
-// pageOf reads limit and cursor from the query. A cursor of another list or
-// other filters, or one this service did not give, is a 400 invalid_cursor
-// (cursorPosition); a limit out of range is a 422.
-func pageOf(c *gin.Context) (page, error) {
-	var errs taahod.Problems
-	p := page{Limit: queryLimit(c, &errs), scope: cursorScope(c)}
+// listParams reads the page of a list, limit and cursor, together with its
+// filters, so that one answer names every bad parameter: read the filters
+// into the returned problems, then call its Err. A limit out of range is a
+// problem of the 422; a cursor of another list or other filters, or one
+// this service did not give, is a 400 invalid_cursor that the route's query
+// check (checkQuery) answers before the handler runs, and a cursor of this
+// list whose position is not one of an id list is a problem too.
+func listParams(c *gin.Context) (page, *taahod.Problems) {
+	var p taahod.Problems
+	pg := page{Limit: queryLimit(c, &p), scope: cursorScope(c)}
 	pos, err := cursorPosition(c)
 	if err != nil {
-		return p, err
+		var e *taahod.Error
+		if errors.As(err, &e) {
+			p.Fields = append(p.Fields, e.Fields...)
+		}
+		if len(p.Fields) == 0 {
+			p.Add("cursor", "invalid_cursor", "the cursor is not one this service gave")
+		}
+		return pg, &p
 	}
 	if pos != "" {
 		id, ok := idPosition(pos)
 		if !ok {
-			return p, invalidCursor("the cursor is not one this service gave")
+			p.Add("cursor", "invalid_cursor", "the cursor is not one this service gave")
 		}
-		p.AfterID = id
+		pg.AfterID = id
 	}
-	return p, errs.Err()
+	return pg, &p
 }
 
 // queryLimit reads a list's limit: defaultLimit when absent, a problem when

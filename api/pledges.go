@@ -42,15 +42,11 @@ func (s *Server) getPledge(c *gin.Context) error {
 }
 
 func (s *Server) listPledges(c *gin.Context) error {
-	p, err := pageOf(c)
-	if err != nil {
-		return err
-	}
-	var errs taahod.Problems
+	p, errs := listParams(c)
 	f := ledger.PledgeFilter{
-		UnitID:   queryID(c, &errs, "unit_id"),
-		SchoolID: queryID(c, &errs, "school_id"),
-		Status:   queryChoice(c, &errs, "status", ledger.ValidPledgeStatus),
+		UnitID:   queryID(c, errs, "unit_id"),
+		SchoolID: queryID(c, errs, "school_id"),
+		Status:   queryChoice(c, errs, "status", ledger.ValidPledgeStatus),
 		AfterID:  p.AfterID, Limit: p.Limit + 1,
 	}
 	if err := errs.Err(); err != nil {

@@ -102,7 +102,7 @@ func sealCursor(scope, position string) string {
 
 // nextCursor is the cursor of a list's next page: position is the list's
 // own text for where the page ended ("id:42", or a time and an id for a
-// list in another order). Lists that page by id use pageOf and pageAnswer,
+// list in another order). Lists that page by id use listParams and pageAnswer,
 // which call it; a list in its own order calls nextCursor and
 // cursorPosition directly.
 func nextCursor(c *gin.Context, position string) string {

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"errors"
-
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/registry"
@@ -40,18 +38,4 @@ func queryBool(c *gin.Context, p *taahod.Problems, name string) *bool {
 	}
 	p.Add(name, "invalid_flag", name+" must be true or false")
 	return nil
-}
-
-// listParams reads the page of a list together with its filters, so that
-// one answer names every bad parameter: read the filters into the returned
-// problems, then call its Err. A bad cursor is a 400 of its own, which the
-// route's query check (checkQuery) answers before the handler runs.
-func listParams(c *gin.Context) (page, *taahod.Problems) {
-	var p taahod.Problems
-	pg, err := pageOf(c)
-	var e *taahod.Error
-	if errors.As(err, &e) {
-		p.Fields = append(p.Fields, e.Fields...)
-	}
-	return pg, &p
 }

@@ -72,22 +72,18 @@ func (s *Server) getSchool(c *gin.Context) error {
 }
 
 func (s *Server) listSchools(c *gin.Context) error {
-	p, err := pageOf(c)
-	if err != nil {
-		return err
-	}
-	var errs taahod.Problems
+	p, errs := listParams(c)
 	f := ledger.SchoolFilter{
 		County: c.Query("county"),
 		Query:  c.Query("q"),
-		Status: queryChoice(c, &errs, "status", func(v string) bool {
+		Status: queryChoice(c, errs, "status", func(v string) bool {
 			switch v {
 			case ledger.SchoolPlanned, ledger.SchoolUnderConstruction, ledger.SchoolEquipping, ledger.SchoolCompleted, ledger.SchoolHandedOver:
 				return true
 			}
 			return false
 		}),
-		Kind: queryChoice(c, &errs, "kind", func(v string) bool {
+		Kind: queryChoice(c, errs, "kind", func(v string) bool {
 			return v == ledger.KindSchool || v == ledger.KindEducationalCenter
 		}),
 		AfterID: p.AfterID, Limit: p.Limit + 1,

@@ -37,8 +37,8 @@ func (s *Server) getUnit(c *gin.Context) error {
 }
 
 func (s *Server) listUnits(c *gin.Context) error {
-	p, err := pageOf(c)
-	if err != nil {
+	p, problems := listParams(c)
+	if err := problems.Err(); err != nil {
 		return err
 	}
 	units, err := s.registry.ListUnits(c.Request.Context(), actor(c), registry.UnitFilter{

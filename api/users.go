@@ -79,13 +79,9 @@ func answerWithPassword(c *gin.Context, status int, u auth.User, password string
 }
 
 func (s *Server) listUsers(c *gin.Context) error {
-	pg, err := pageOf(c)
-	if err != nil {
-		return err
-	}
-	var p taahod.Problems
+	pg, p := listParams(c)
 	f := auth.UserFilter{AfterID: pg.AfterID, Limit: pg.Limit + 1, Q: c.Query("q")}
-	f.Role = taahod.Role(queryChoice(c, &p, "role", func(s string) bool { return taahod.Role(s).Valid() }))
+	f.Role = taahod.Role(queryChoice(c, p, "role", func(s string) bool { return taahod.Role(s).Valid() }))
 	if s := c.Query("disabled"); s != "" {
 		b, err := strconv.ParseBool(s)
 		if err != nil || (s != "true" && s != "false") {

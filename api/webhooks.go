@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/notify"
 )
 
@@ -26,8 +25,8 @@ func (s *Server) webhookRoutes(g *gin.RouterGroup) {
 func (s *Server) webhooks() notify.Webhooks { return notify.Webhooks{DB: s.db} }
 
 func (s *Server) listWebhooks(c *gin.Context) error {
-	pg, err := pageOf(c)
-	if err != nil {
+	pg, problems := listParams(c)
+	if err := problems.Err(); err != nil {
 		return err
 	}
 	list, err := s.webhooks().List(c.Request.Context(), pg.AfterID, pg.Limit+1)
@@ -109,12 +108,8 @@ func (s *Server) listDeliveries(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	pg, err := pageOf(c)
-	if err != nil {
-		return err
-	}
-	var p taahod.Problems
-	status := queryChoice(c, &p, "status", func(s string) bool { return s == "pending" || s == "delivered" || s == "failed" })
+	pg, p := listParams(c)
+	status := queryChoice(c, p, "status", func(s string) bool { return s == "pending" || s == "delivered" || s == "failed" })
 	if err := p.Err(); err != nil {
 		return err
 	}
