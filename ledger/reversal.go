@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -57,51 +58,14 @@ func (s *Store) ReverseApproval(ctx context.Context, actor taahod.Actor, id int6
 			return taahod.Errorf(taahod.ECONFLICT, "expenditure %d is %s: only an approval can be reversed", id, e.Status)
 		}
 
-		// The years whose standing offsets used this expenditure.
-		var years []int
-		if err := tx.SelectContext(ctx, &years, `
-			SELECT DISTINCT t.fiscal_year
-			  FROM ledger_transactions t
-			  JOIN ledger_postings p ON p.transaction_id = t.id
-			  JOIN ledger_accounts a ON a.id = p.account_id
-			 WHERE t.unit_id = $1 AND t.kind = 'offset' AND a.expenditure_id = $2
-			   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
-			 ORDER BY t.fiscal_year`, unit, id); err != nil {
+		years, err := yearsUsing(ctx, tx, unit, id)
+		if err != nil {
 			return err
 		}
-		var certified []string
-		if err := tx.SelectContext(ctx, &certified, `
-			SELECT serial FROM certificates WHERE unit_id = $1 AND fiscal_year = ANY($2) AND status = 'valid' ORDER BY serial`,
-			unit, pq.Array(years)); err != nil {
+		reversed, err := reverseOffsetsAndApproval(ctx, tx, actor, unit, id, years,
+			"reversal of the approval of expenditure "+decimal.NewFromInt(id).String()+": "+reason)
+		if err != nil {
 			return err
-		}
-		if len(certified) > 0 {
-			return taahod.Errorf(ECERTIFIED, "the reversal would change a certified year: revoke certificate %s first", strings.Join(certified, ", "))
-		}
-
-		// Undo those years' offsets, newest first, then the approval.
-		var undo []int64
-		if err := tx.SelectContext(ctx, &undo, `
-			SELECT t.id FROM ledger_transactions t
-			 WHERE t.unit_id = $1 AND t.kind = 'offset' AND t.fiscal_year = ANY($2)
-			   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
-			 ORDER BY t.id DESC`, unit, pq.Array(years)); err != nil {
-			return err
-		}
-		var approval int64
-		if err := tx.GetContext(ctx, &approval, `
-			SELECT t.id FROM ledger_transactions t
-			 WHERE t.kind = 'approval' AND t.expenditure_id = $1
-			   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)`, id); err != nil {
-			return err
-		}
-		reversed := make([]int64, 0, len(undo)+1)
-		for _, t := range append(undo, approval) {
-			rid, err := reverse(ctx, tx, actor.UserKey(), t, "reversal of the approval of expenditure "+decimal.NewFromInt(id).String()+": "+reason)
-			if err != nil {
-				return err
-			}
-			reversed = append(reversed, rid)
 		}
 		if len(years) > 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE tax_years SET run_at = NULL WHERE unit_id = $1 AND fiscal_year = ANY($2)`,
@@ -129,4 +93,61 @@ func (s *Store) ReverseApproval(ctx context.Context, actor taahod.Actor, id int6
 				"reversed_at": tx.Now, "reversed_at_jalali": taahod.JalaliTime(tx.Now),
 			}})
 	})
+}
+
+// yearsUsing returns the fiscal years whose standing offsets used the
+// expenditure id of unit, and ECERTIFIED while a valid certificate covers
+// one of them.
+func yearsUsing(ctx context.Context, tx *database.Tx, unit, id int64) ([]int, error) {
+	var years []int
+	if err := tx.SelectContext(ctx, &years, `
+		SELECT DISTINCT t.fiscal_year
+		  FROM ledger_transactions t
+		  JOIN ledger_postings p ON p.transaction_id = t.id
+		  JOIN ledger_accounts a ON a.id = p.account_id
+		 WHERE t.unit_id = $1 AND t.kind = 'offset' AND a.expenditure_id = $2
+		   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
+		 ORDER BY t.fiscal_year`, unit, id); err != nil {
+		return nil, fmt.Errorf("find the years whose offsets used expenditure %d: %w", id, err)
+	}
+	var certified []string
+	if err := tx.SelectContext(ctx, &certified, `
+		SELECT serial FROM certificates WHERE unit_id = $1 AND fiscal_year = ANY($2) AND status = 'valid' ORDER BY serial`,
+		unit, pq.Array(years)); err != nil {
+		return nil, fmt.Errorf("find the certificates of unit %d years %v: %w", unit, years, err)
+	}
+	if len(certified) > 0 {
+		return nil, taahod.Errorf(ECERTIFIED, "the reversal would change a certified year: revoke certificate %s first", strings.Join(certified, ", "))
+	}
+	return years, nil
+}
+
+// reverseOffsetsAndApproval reverses the standing offsets of unit's years,
+// newest first, then the approval of expenditure id, each with memo, and
+// returns the reversing transactions.
+func reverseOffsetsAndApproval(ctx context.Context, tx *database.Tx, actor taahod.Actor, unit, id int64, years []int, memo string) ([]int64, error) {
+	var undo []int64
+	if err := tx.SelectContext(ctx, &undo, `
+		SELECT t.id FROM ledger_transactions t
+		 WHERE t.unit_id = $1 AND t.kind = 'offset' AND t.fiscal_year = ANY($2)
+		   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
+		 ORDER BY t.id DESC`, unit, pq.Array(years)); err != nil {
+		return nil, fmt.Errorf("find the offsets of unit %d years %v: %w", unit, years, err)
+	}
+	var approval int64
+	if err := tx.GetContext(ctx, &approval, `
+		SELECT t.id FROM ledger_transactions t
+		 WHERE t.kind = 'approval' AND t.expenditure_id = $1
+		   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)`, id); err != nil {
+		return nil, fmt.Errorf("find the approval of expenditure %d: %w", id, err)
+	}
+	reversed := make([]int64, 0, len(undo)+1)
+	for _, t := range append(undo, approval) {
+		rid, err := reverse(ctx, tx, actor.UserKey(), t, memo)
+		if err != nil {
+			return nil, err
+		}
+		reversed = append(reversed, rid)
+	}
+	return reversed, nil
 }

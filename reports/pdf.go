@@ -34,7 +34,6 @@ type align int
 
 const (
 	alignStart align = iota // right
-	alignEnd                // left
 	alignCenter
 )
 
