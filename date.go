@@ -181,13 +181,10 @@ func ValidFiscalYear(year int) bool {
 }
 
 // FiscalYearBounds returns the first (1 Farvardin) and last (29 or 30
-// Esfand) days of the Solar Hijri fiscal year. Both are zero when the year
-// is not a ValidFiscalYear; callers that take a year from outside check
-// IsZero.
+// Esfand) days of the Solar Hijri fiscal year: a calendar fact, known for
+// every year whose days are Dates (both are zero outside them). Whether a
+// year given from outside is one the service keeps is ValidFiscalYear.
 func FiscalYearBounds(year int) (first, last Date) {
-	if !ValidFiscalYear(year) {
-		return Date{}, Date{}
-	}
 	first, err := FromJalali(year, 1, 1)
 	if err != nil {
 		return Date{}, Date{}

@@ -37,7 +37,7 @@ func queryYear(c *gin.Context, p *taahod.Problems, name string, required bool) i
 		return 0
 	}
 	y, err := strconv.Atoi(s)
-	if first, _ := taahod.FiscalYearBounds(y); err != nil || first.IsZero() {
+	if err != nil || !taahod.ValidFiscalYear(y) {
 		p.Add(name, "invalid_year", name+" must be a Solar Hijri year such as 1404")
 		return 0
 	}

@@ -11,7 +11,7 @@ import (
 // for a year outside the supported calendar.
 func YearBounds(year int) (first, last taahod.Date, err error) {
 	first, last = taahod.FiscalYearBounds(year)
-	if first.IsZero() {
+	if !taahod.ValidFiscalYear(year) || first.IsZero() {
 		return first, last, taahod.Invalid("year", "out_of_range",
 			fmt.Sprintf("year %d is not a Solar Hijri year this service keeps (such as 1404)", year))
 	}
