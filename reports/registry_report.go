@@ -75,6 +75,39 @@ type OverdueItem struct {
 // *taahod.Error for a report without year or date, a malformed rate, a
 // negative count or text the font cannot draw.
 func RenderRegistryReport(r RegistryReport) ([]byte, error) {
+	percent, err := r.check()
+	if err != nil {
+		return nil, err
+	}
+	year := fa.Digits(strconv.Itoa(r.Year))
+	title := "گزارش سالانهٔ کارگروه تسهیل و رفع موانع تولید — سال " + year
+	d, err := newDocument(docInfo{title: title, subject: fmt.Sprintf("Taahod registry report %d", r.Year), date: r.GeneratedOn})
+	if err != nil {
+		return nil, err
+	}
+	d.onNewPage = func() float64 {
+		d.setFont(false, sizeSmall)
+		d.setColor(colorMuted)
+		y := d.paragraph(marginX, marginTop, contentWidth, title, alignStart)
+		d.rule(marginX, y+1, contentWidth, colorRule, 0.3)
+		d.setColor(colorText)
+		return y + 4
+	}
+	y := reportHeading(d, title, r.GeneratedOn)
+	y = reportFigures(d, y, r, percent)
+	y = section(d, y+3, "مصوبات به تفکیک وضعیت")
+	y = barChart(d, y, r.ByStatus, rgb{20, 70, 120})
+	y = section(d, y+3, "مصوبات به تفکیک موضوع")
+	y = barChart(d, y, r.ByCategory, rgb{46, 125, 50})
+	reportOverdue(d, y, r)
+	d.pageNumbers()
+	return d.bytes()
+}
+
+// check returns EINVALID naming each field of r a report cannot be made
+// of, and otherwise the implementation rate as a Persian percentage ("" when
+// r has none).
+func (r RegistryReport) check() (percent string, err error) {
 	var p taahod.Problems
 	if !taahod.ValidFiscalYear(r.Year) {
 		p.Add("year", "out_of_range", "must be a Solar Hijri year between 1300 and 1500")
@@ -82,7 +115,6 @@ func RenderRegistryReport(r RegistryReport) ([]byte, error) {
 	if r.GeneratedOn.IsZero() {
 		p.Add("generated_on", "required", "is required")
 	}
-	var percent string
 	if r.ImplementationRate != "" {
 		rate, err := decimal.NewFromString(r.ImplementationRate)
 		if err != nil || rate.Sign() < 0 || rate.GreaterThan(decimal.NewFromInt(1)) {
@@ -99,36 +131,27 @@ func RenderRegistryReport(r RegistryReport) ([]byte, error) {
 			}
 		}
 	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
+	return percent, p.Err()
+}
 
-	year := fa.Digits(strconv.Itoa(r.Year))
-	title := "گزارش سالانهٔ کارگروه تسهیل و رفع موانع تولید — سال " + year
-	d, err := newDocument(docInfo{title: title, subject: fmt.Sprintf("Taahod registry report %d", r.Year), date: r.GeneratedOn})
-	if err != nil {
-		return nil, err
-	}
-	d.onNewPage = func() float64 {
-		d.setFont(false, sizeSmall)
-		d.setColor(colorMuted)
-		y := d.paragraph(marginX, marginTop, contentWidth, title, alignStart)
-		d.rule(marginX, y+1, contentWidth, colorRule, 0.3)
-		d.setColor(colorText)
-		return y + 4
-	}
-
+// reportHeading draws the report's title and the date it was made, and
+// returns the y below them.
+func reportHeading(d *document, title string, generatedOn taahod.Date) float64 {
 	d.setFont(true, sizeTitle)
 	d.setColor(colorAccent)
 	y := d.paragraph(marginX, marginTop, contentWidth, title, alignCenter)
 	d.setColor(colorMuted)
 	d.setFont(false, sizeSmall+0.5)
-	gy, gm, gd := r.GeneratedOn.JalaliYMD()
+	gy, gm, gd := generatedOn.JalaliYMD()
 	y = d.paragraph(marginX, y, contentWidth, "تاریخ تهیه: "+fa.LongDate(gy, gm, gd)+" — همهٔ ارقام از سوابق ثبت‌شده در سامانه محاسبه شده است.", alignCenter)
 	d.setColor(colorText)
 	d.rule(marginX, y+1.5, contentWidth, colorAccent, 0.5)
-	y += 4
+	return y + 4
+}
 
+// reportFigures draws the year's figures, the implementation rate and its
+// note, and returns the y below them.
+func reportFigures(d *document, y float64, r RegistryReport, percent string) float64 {
 	y = section(d, y, "ارقام سال")
 	rows := make([][]string, 0, len(r.Figures)+1)
 	for _, f := range r.Figures {
@@ -147,12 +170,11 @@ func RenderRegistryReport(r RegistryReport) ([]byte, error) {
 		y = d.paragraph(marginX, y+1, contentWidth, "نرخ اجرا: "+r.RateNote, alignStart)
 		d.setColor(colorText)
 	}
+	return y
+}
 
-	y = section(d, y+3, "مصوبات به تفکیک وضعیت")
-	y = barChart(d, y, r.ByStatus, rgb{20, 70, 120})
-	y = section(d, y+3, "مصوبات به تفکیک موضوع")
-	y = barChart(d, y, r.ByCategory, rgb{46, 125, 50})
-
+// reportOverdue draws the overdue resolutions, agency by agency.
+func reportOverdue(d *document, y float64, r RegistryReport) {
 	y = section(d, y+3, "مصوبات معوق به تفکیک دستگاه اجرایی")
 	if !r.OverdueAsOf.IsZero() {
 		ay, am, ad := r.OverdueAsOf.JalaliYMD()
@@ -169,8 +191,6 @@ func RenderRegistryReport(r RegistryReport) ([]byte, error) {
 	for _, a := range r.Overdue {
 		y = overdueAgency(d, y, a)
 	}
-	d.pageNumbers()
-	return d.bytes()
 }
 
 // overdueAgency draws one agency's overdue resolutions under its name: a
