@@ -215,7 +215,7 @@ func TestDemoCertificates(t *testing.T) {
 			}
 		}
 		code, out, _ := runTaahod(t, "", "verify")
-		if code != 1 || !strings.Contains(out, "certificate QZV-1403-000001: rendering what it printed gives other bytes") {
+		if code != 1 || !strings.Contains(out, "certificate QZV-1403-000001: rendering what it printed with renderer version 2 gives other bytes") {
 			t.Fatalf("%d %s", code, out)
 		}
 	})
