@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -95,11 +94,22 @@ func (p *Pages) renderPublicHome(c *gin.Context, status int, f *form) {
 		p.failure(c, http.StatusBadRequest, Message(taahod.EINVALID))
 		return
 	}
-	d, err := p.publicFigures(c.Request.Context(), year)
+	two, err := p.registry.TwoYears(c.Request.Context(), year)
 	if err != nil {
 		p.storeFailure(c, err)
 		return
 	}
+	// A form coming back with an error is rendered afresh; the plain page
+	// is sent as last rendered when its figures are the same.
+	key, keyErr := homeKey(two, year, current)
+	plain := f == nil && keyErr == nil
+	if plain {
+		if html, ok := p.homes.get(year, key); ok {
+			sendHTML(c, status, html)
+			return
+		}
+	}
+	d := p.publicFigures(two, year)
 	if year < current {
 		d.Next = year + 1
 	}
@@ -107,22 +117,29 @@ func (p *Pages) renderPublicHome(c *gin.Context, status int, f *form) {
 	if f != nil && f.failed() {
 		pg.Alert = Message(taahod.EINVALID)
 	}
-	p.render(c, status, "public_home", pg)
+	if !plain {
+		p.render(c, status, "public_home", pg)
+		return
+	}
+	html, err := p.renderHTML("public_home", pg)
+	if err != nil {
+		p.log.ErrorContext(c.Request.Context(), "render page", "view", "public_home", "error", err)
+		p.failure(c, http.StatusInternalServerError, Message(taahod.EINTERNAL))
+		return
+	}
+	p.homes.put(year, key, html)
+	sendHTML(c, status, html)
 }
 
-// publicFigures gathers the home's figures: the registry's Figures (the
+// publicFigures lays out the home's figures: the registry's Figures (the
 // function GET /api/v1/public/registry answers with) for year and the
 // year before, and year's resolutions by category (registry.TwoYears).
-func (p *Pages) publicFigures(ctx context.Context, year int) (publicHomeData, error) {
+func (p *Pages) publicFigures(two registry.TwoYears, year int) publicHomeData {
 	d := publicHomeData{Year: year, Previous: year - 1,
 		PDF: [2]string{reportPDFLink(year), reportPDFLink(year - 1)}}
-	// One snapshot, so that the page's numbers agree with each other; each
-	// year's figures are the JSON endpoint's computation over the yearly
-	// counts (BenchmarkPublicHome compares the two).
-	two, err := p.registry.TwoYears(ctx, year)
-	if err != nil {
-		return d, err
-	}
+	// two is read in one snapshot, so that the page's numbers agree with
+	// each other; each year's figures are the JSON endpoint's computation
+	// over the yearly counts (BenchmarkPublicHome compares the two).
 	figs, categories := [2]registry.Figures{two.Figures, two.Previous}, two.ByCategory
 	for _, pf := range publicFigures {
 		line := publicFigureLine{publicFigure: pf}
@@ -160,5 +177,5 @@ func (p *Pages) publicFigures(ctx context.Context, year int) (publicHomeData, er
 		"نمودار میله‌ای افقی: شمار مصوبات سال "+yearText+" در هر موضوع. همین ارقام، با وضعیت‌ها، در جدول زیر نمودار آمده است.",
 		categoryBars)
 	d.Categories = categories
-	return d, nil
+	return d
 }

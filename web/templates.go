@@ -81,24 +81,35 @@ func (pg page) ReadOnly() bool {
 // anything is sent, so a template error is a clean 500, never half a page.
 // No page is ever cached: each shows the person signed in or a form token.
 func (p *Pages) render(c *gin.Context, status int, view string, pg page) {
-	t, ok := p.views.byName[view]
-	if !ok {
+	if _, ok := p.views.byName[view]; !ok {
 		panic("web: no view " + view)
 	}
 	if pg.User != nil && pg.User.UserID != 0 {
 		// A failure to count leaves the count out, not the page.
 		pg.Unread, _ = p.inbox.Unread(c.Request.Context(), pg.User.UserID)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
+	html, err := p.renderHTML(view, pg)
+	if err != nil {
 		p.log.ErrorContext(c.Request.Context(), "render page", "view", view, "error", err)
 		c.Header("Cache-Control", "no-store")
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(fmt.Sprintln("خطای داخلی")))
 		return
 	}
+	sendHTML(c, status, html)
+}
+
+// renderHTML renders the view's whole page.
+func (p *Pages) renderHTML(view string, pg page) ([]byte, error) {
+	var buf bytes.Buffer
+	err := p.views.byName[view].ExecuteTemplate(&buf, "layout", pg)
+	return buf.Bytes(), err
+}
+
+// sendHTML sends a rendered page, which no cache on the way keeps.
+func sendHTML(c *gin.Context, status int, html []byte) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("Pragma", "no-cache")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Data(status, "text/html; charset=utf-8", html)
 }
 
 // failure renders the error page with status and a Persian sentence.

@@ -58,6 +58,9 @@ type Pages struct {
 	inbox notify.Inbox
 	// webhooks are the other systems' endpoints (admin_webhooks.go).
 	webhooks notify.Webhooks
+	// homes are the public home's pages as last rendered
+	// (public_home_cache.go).
+	homes renderedHomes
 }
 
 // New builds the pages over db and the same auth store as the API (so that
