@@ -101,10 +101,9 @@ func (p *Pages) renderPublicHome(c *gin.Context, status int, f *form) {
 	}
 	// A form coming back with an error is rendered afresh; the plain page
 	// is sent as last rendered when its figures are the same.
-	key, keyErr := homeKey(two, year, current)
-	plain := f == nil && keyErr == nil
+	plain := f == nil
 	if plain {
-		if html, ok := p.homes.get(year, key); ok {
+		if html, ok := p.homes.get(year, two, current); ok {
 			sendHTML(c, status, html)
 			return
 		}
@@ -127,7 +126,7 @@ func (p *Pages) renderPublicHome(c *gin.Context, status int, f *form) {
 		p.failure(c, http.StatusInternalServerError, Message(taahod.EINTERNAL))
 		return
 	}
-	p.homes.put(year, key, html)
+	p.homes.put(year, two, current, html)
 	sendHTML(c, status, html)
 }
 
