@@ -8,10 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +16,7 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/dbtest"
+	"github.com/taahod/taahod/internal/heappeak"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
 )
@@ -90,49 +88,29 @@ func BenchmarkExportExpenditures100k(b *testing.B) {
 	}
 	for _, format := range []string{"xlsx", "csv"} {
 		b.Run(format, func(b *testing.B) {
-			var peak atomic.Uint64
+			var peak uint64
 			var cpu time.Duration
 			for b.Loop() {
 				cpuBefore := processCPU()
-				runtime.GC()
-				var m runtime.MemStats
-				runtime.ReadMemStats(&m)
-				idle := m.HeapInuse
-				stop := make(chan struct{})
-				var wg sync.WaitGroup
-				wg.Go(func() {
-					tick := time.NewTicker(time.Millisecond)
-					defer tick.Stop()
-					for {
-						select {
-						case <-stop:
-							return
-						case <-tick.C:
-							var m runtime.MemStats
-							runtime.ReadMemStats(&m)
-							if m.HeapInuse > idle && m.HeapInuse-idle > peak.Load() {
-								peak.Store(m.HeapInuse - idle)
-							}
-						}
+				var res *http.Response
+				var size int64
+				peak = max(peak, heappeak.Above(func() {
+					req, _ := http.NewRequest("GET", hs.URL+"/api/v1/expenditures?format="+format, nil)
+					req.Header.Set("Authorization", "Bearer "+tax.Token)
+					var err error
+					if res, err = http.DefaultClient.Do(req); err != nil {
+						b.Fatal(err)
 					}
-				})
-				req, _ := http.NewRequest("GET", hs.URL+"/api/v1/expenditures?format="+format, nil)
-				req.Header.Set("Authorization", "Bearer "+tax.Token)
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size, _ := io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				close(stop)
-				wg.Wait()
+					size, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}))
 				cpu += processCPU() - cpuBefore
 				if res.StatusCode != 200 || res.Header.Get("X-Export-Rows") != fmt.Sprint(n) {
 					b.Fatalf("%s: %d, %s rows, %d bytes", format, res.StatusCode, res.Header.Get("X-Export-Rows"), size)
 				}
 				b.ReportMetric(float64(size)/(1<<20), "file-MB")
 			}
-			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-MB")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 			// The CPU the process (server and client) spent, which says more
 			// than the time on a machine shared with other work; PostgreSQL's
 			// is not in it.

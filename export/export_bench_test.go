@@ -2,15 +2,13 @@ package export_test
 
 import (
 	"io"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/export"
+	"github.com/taahod/taahod/internal/heappeak"
 )
 
 // BenchmarkExport100k writes 100,000 expenditure rows in each format to
@@ -29,47 +27,25 @@ func BenchmarkExport100k(b *testing.B) {
 	on := taahod.MustParseDate("2025-11-26")
 	for name, start := range formats {
 		b.Run(name, func(b *testing.B) {
-			var peak atomic.Uint64
+			var peak uint64
 			for b.Loop() {
-				runtime.GC()
-				var m runtime.MemStats
-				runtime.ReadMemStats(&m)
-				idle := m.HeapInuse
-				stop := make(chan struct{})
-				var wg sync.WaitGroup
-				wg.Go(func() {
-					tick := time.NewTicker(time.Millisecond)
-					defer tick.Stop()
-					for {
-						select {
-						case <-stop:
-							return
-						case <-tick.C:
-							var m runtime.MemStats
-							runtime.ReadMemStats(&m)
-							if m.HeapInuse > idle && m.HeapInuse-idle > peak.Load() {
-								peak.Store(m.HeapInuse - idle)
-							}
-						}
-					}
-				})
-				w, err := start(io.Discard)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for i := range n {
-					amount := decimal.New(int64(1_000_000+i*37), -2)
-					if err := w.Write([]any{int64(i), "INV-1404-000123", "مصالح ساختمانی نور و شرکا", amount, on, at}); err != nil {
+				peak = max(peak, heappeak.Above(func() {
+					w, err := start(io.Discard)
+					if err != nil {
 						b.Fatal(err)
 					}
-				}
-				if err := w.Close(); err != nil {
-					b.Fatal(err)
-				}
-				close(stop)
-				wg.Wait()
+					for i := range n {
+						amount := decimal.New(int64(1_000_000+i*37), -2)
+						if err := w.Write([]any{int64(i), "INV-1404-000123", "مصالح ساختمانی نور و شرکا", amount, on, at}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if err := w.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}))
 			}
-			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-MB")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 		})
 	}
 }
