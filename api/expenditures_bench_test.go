@@ -46,14 +46,7 @@ func BenchmarkSubmitExpenditure(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	users := auth.NewStore(db)
-	if _, err := users.CreateUser(ctx, taahod.System, auth.NewUser{Username: "acc", Password: "password-of-acc", Role: taahod.RoleAccountant, UnitIDs: []int64{unit.ID}}); err != nil {
-		b.Fatal(err)
-	}
-	sess, err := users.Login(ctx, "acc", "password-of-acc")
-	if err != nil {
-		b.Fatal(err)
-	}
+	accToken := benchToken(b, auth.NewStore(db), "acc", taahod.RoleAccountant, unit.ID)
 	store := ledger.NewStore(db)
 	school, err := store.CreateSchool(ctx, taahod.System, ledger.NewSchool{Name: "s", Kind: ledger.KindSchool, County: "c"})
 	if err != nil {
@@ -78,7 +71,7 @@ func BenchmarkSubmitExpenditure(b *testing.B) {
 			n := seq.Add(1)
 			body := fmt.Appendf(nil, `{"pledge_id":%d,"amount":"1500000.50","spent_on":"2025-10-01","invoice_no":"B-%d","vendor_name":"مصالح","category":"construction","description":"میلگرد"}`, pledge, n)
 			req, _ := http.NewRequest("POST", hs.URL+"/api/v1/expenditures", bytes.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+sess.Token)
+			req.Header.Set("Authorization", "Bearer "+accToken)
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d", n))
 			res, err := client.Do(req)
@@ -94,4 +87,20 @@ func BenchmarkSubmitExpenditure(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchToken creates a user of role (with units) for a benchmark and
+// returns the token of their sign-in.
+func benchToken(b *testing.B, users *auth.Store, name string, role taahod.Role, units ...int64) string {
+	b.Helper()
+	ctx := context.Background()
+	password := "password-of-" + name
+	if _, err := users.CreateUser(ctx, taahod.System, auth.NewUser{Username: name, Password: password, Role: role, UnitIDs: units}); err != nil {
+		b.Fatal(err)
+	}
+	sess, err := users.Login(ctx, name, password)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sess.Token
 }

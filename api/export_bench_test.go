@@ -41,20 +41,8 @@ func BenchmarkExportExpenditures100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	users := auth.NewStore(db)
-	if _, err := users.CreateUser(ctx, taahod.System, auth.NewUser{Username: "acc", Password: "password-of-acc", Role: taahod.RoleAccountant, UnitIDs: []int64{unit.ID}}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := users.CreateUser(ctx, taahod.System, auth.NewUser{Username: "tax", Password: "password-of-tax", Role: taahod.RoleTaxOfficer}); err != nil {
-		b.Fatal(err)
-	}
-	acc, err := users.Login(ctx, "acc", "password-of-acc")
-	if err != nil {
-		b.Fatal(err)
-	}
-	tax, err := users.Login(ctx, "tax", "password-of-tax")
-	if err != nil {
-		b.Fatal(err)
-	}
+	accToken := benchToken(b, users, "acc", taahod.RoleAccountant, unit.ID)
+	taxToken := benchToken(b, users, "tax", taahod.RoleTaxOfficer)
 	store := ledger.NewStore(db)
 	school, err := store.CreateSchool(ctx, taahod.System, ledger.NewSchool{Name: "دبستان", Kind: ledger.KindSchool, County: "قزوین"})
 	if err != nil {
@@ -69,7 +57,7 @@ func BenchmarkExportExpenditures100k(b *testing.B) {
 	// with other invoice numbers and amounts.
 	body := fmt.Sprintf(`{"pledge_id":%d,"amount":"1500000.50","spent_on":"2025-10-01","invoice_no":"B-0","vendor_name":"مصالح ساختمانی نور و شرکا","category":"construction","description":"میلگرد و سیمان"}`, p.ID)
 	req, _ := http.NewRequest("POST", hs.URL+"/api/v1/expenditures", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+acc.Token)
+	req.Header.Set("Authorization", "Bearer "+accToken)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil || res.StatusCode != 201 {
@@ -96,7 +84,7 @@ func BenchmarkExportExpenditures100k(b *testing.B) {
 				var size int64
 				peak = max(peak, heappeak.Above(func() {
 					req, _ := http.NewRequest("GET", hs.URL+"/api/v1/expenditures?format="+format, nil)
-					req.Header.Set("Authorization", "Bearer "+tax.Token)
+					req.Header.Set("Authorization", "Bearer "+taxToken)
 					var err error
 					if res, err = http.DefaultClient.Do(req); err != nil {
 						b.Fatal(err)
