@@ -115,9 +115,16 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	sequencer := &database.Sequencer{DSN: cfg.DatabaseURL, Log: log}
 	if issuer.Signer != nil {
 		// The sequencer signs the head it has just chained when a
-		// checkpoint is due (1,000 entries since the last); the
-		// checkpointer below catches the 60 s rule while no batch comes.
-		sequencer.AfterBatch = func(ctx context.Context, _ database.Head) error {
+		// checkpoint may be due: CheckpointEvery entries since it last
+		// asked, so that the batches of a busy chain (one every 20 ms)
+		// do not each pay for the question. The checkpointer below catches
+		// the 60 s rule while no batch comes.
+		var askedAt int64
+		sequencer.AfterBatch = func(ctx context.Context, head database.Head) error {
+			if head.Seq-askedAt < database.CheckpointEvery {
+				return nil
+			}
+			askedAt = head.Seq
 			_, err := database.MaybeCheckpoint(ctx, db, issuer.Signer, db.Now())
 			return err
 		}
