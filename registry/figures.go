@@ -136,9 +136,9 @@ func (w queryWith) QueryxContext(ctx context.Context, args ...any) (*sqlx.Rows, 
 
 // yearFigures computes the figures of each of years, in that order, in one
 // statement: st runs figuresQuery, or figuresWithCategoriesQuery when
-// withCategories, which adds each year's resolutions by category and
+// withCategories, which adds the first year's resolutions by category and
 // status.
-func yearFigures(ctx context.Context, st figuresStatement, years []int, withCategories bool) ([]Figures, [][]CategoryCount, error) {
+func yearFigures(ctx context.Context, st figuresStatement, years []int, withCategories bool) ([]Figures, []CategoryCount, error) {
 	firsts, lasts := make([]string, len(years)), make([]string, len(years))
 	for i, year := range years {
 		first, last, err := YearBounds(year)
@@ -154,7 +154,7 @@ func yearFigures(ctx context.Context, st figuresStatement, years []int, withCate
 	defer rows.Close()
 	var (
 		figs       []Figures
-		categories [][]CategoryCount
+		categories []CategoryCount
 	)
 	for rows.Next() {
 		var year int
@@ -163,7 +163,7 @@ func yearFigures(ctx context.Context, st figuresStatement, years []int, withCate
 		for i := range arrays {
 			dest = append(dest, pq.Array(&arrays[i]))
 		}
-		var cats pq.StringArray
+		var cats sql.NullString
 		if withCategories {
 			dest = append(dest, &cats)
 		}
@@ -181,12 +181,10 @@ func yearFigures(ctx context.Context, st figuresStatement, years []int, withCate
 			next[k]++
 		}
 		figs = append(figs, makeFigures(year, values))
-		if withCategories {
-			byCategory, err := parseCategoryCounts(cats)
-			if err != nil {
+		if withCategories && len(figs) == 1 {
+			if categories, err = parseCategoryCounts(cats.String); err != nil {
 				return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
 			}
-			categories = append(categories, byCategory)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -199,20 +197,22 @@ func yearFigures(ctx context.Context, st figuresStatement, years []int, withCate
 }
 
 // parseCategoryCounts reads the categories' column of
-// figuresWithCategoriesQuery: "category status n" each (NULL for a year
-// with none).
-func parseCategoryCounts(counts []string) (categoryList, error) {
+// figuresWithCategoriesQuery: "category status n" each, separated by
+// commas (NULL, read as "", for a year with none or for a year other than
+// the first). It cuts the text in place rather than splitting it into
+// slices: the public home reads it on every request.
+func parseCategoryCounts(counts string) (categoryList, error) {
 	byCategory := newCategoryCounts()
-	for _, c := range counts {
-		f := strings.Fields(c)
-		if len(f) != 3 {
+	for more := counts != ""; more; {
+		var c string
+		c, counts, more = strings.Cut(counts, ",")
+		category, rest, _ := strings.Cut(c, " ")
+		status, count, _ := strings.Cut(rest, " ")
+		n, err := strconv.Atoi(count)
+		if category == "" || status == "" || err != nil {
 			return nil, fmt.Errorf("category count %q", c)
 		}
-		n, err := strconv.Atoi(f[2])
-		if err != nil {
-			return nil, fmt.Errorf("category count %q: %w", c, err)
-		}
-		byCategory.add(f[0], f[1], n)
+		byCategory.add(category, status, n)
 	}
 	return byCategory, nil
 }
@@ -294,9 +294,11 @@ var figuresQuery, figuresWithCategoriesQuery = func() (string, string) {
 	  FROM unnest($1::int[], $2::date[], $3::date[]) WITH ORDINALITY AS y(year, first_day, last_day, ord)
 	 ORDER BY y.ord`
 	plain := "SELECT " + strings.Join(cols, ",\n\t       ") + years
-	// The categories as "category status n" (neither holds a space).
-	categories := `(SELECT array_agg(k.category || ' ' || k.status || ' ' || k.n)
-	          FROM registry_year_resolutions k WHERE k.year = y.year AND k.n > 0)`
+	// The first year's categories as "category status n,..." (neither
+	// holds a space or a comma): one text value is cheaper to read than an
+	// array, and the page shows the categories of its own year only.
+	categories := `CASE WHEN y.ord = 1 THEN (SELECT string_agg(k.category || ' ' || k.status || ' ' || k.n, ',')
+	          FROM registry_year_resolutions k WHERE k.year = y.year AND k.n > 0) END`
 	withCategories := "SELECT " + strings.Join(append(cols, categories), ",\n\t       ") + years
 	return plain, withCategories
 }()

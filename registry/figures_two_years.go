@@ -3,6 +3,8 @@ package registry
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // TwoYears is a year's figures beside the year before's, with the year's
@@ -26,5 +28,19 @@ func (s *Store) TwoYears(ctx context.Context, year int) (TwoYears, error) {
 	if err != nil {
 		return TwoYears{}, err
 	}
-	return TwoYears{Figures: figs[0], Previous: figs[1], ByCategory: categories[0]}, nil
+	return TwoYears{Figures: figs[0], Previous: figs[1], ByCategory: categories}, nil
+}
+
+// Equal reports whether t and o show the same figures. Figures are made
+// from their year and their counts alone (makeFigures), so comparing those
+// is comparing every field, at a fraction of reflect.DeepEqual's cost: the
+// public home compares on every request.
+func (t TwoYears) Equal(o TwoYears) bool {
+	return t.Figures.same(o.Figures) && t.Previous.same(o.Previous) && slices.Equal(t.ByCategory, o.ByCategory)
+}
+
+// same reports whether f and o are the figures of the same year with the
+// same counts.
+func (f Figures) same(o Figures) bool {
+	return f.Year == o.Year && maps.Equal(f.counts, o.counts)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"reflect"
 	"sync"
 
 	"github.com/taahod/taahod/registry"
@@ -32,7 +31,7 @@ func (h *renderedHomes) get(year int, two registry.TwoYears, current int) ([]byt
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r, ok := h.byYear[year]
-	return r.html, ok && r.current == current && reflect.DeepEqual(r.two, two)
+	return r.html, ok && r.current == current && r.two.Equal(two)
 }
 
 // put keeps html as the page of year showing two.
