@@ -61,6 +61,12 @@ type exportColumn struct {
 	// field EN names (a figure the JSON does not carry as such, like a
 	// resolution's days overdue).
 	value func(item map[string]json.RawMessage, today taahod.Date) any
+	// get makes the cell of a list read from its store (exportList.stream)
+	// from the store's item, a pointer to the list's item type: a value of
+	// the column's kind, or nil where the JSON has null. Every column of
+	// such a list has one (see field); the tests compare each cell with the
+	// JSON list's field.
+	get func(item any, today taahod.Date) any
 }
 
 // exportList describes a list's file.
@@ -70,6 +76,13 @@ type exportList struct {
 	// items is the JSON field that holds the rows; "" is "items".
 	items   string
 	columns []exportColumn
+	// stream, when set, reads the list straight from its store: it reads
+	// the request's filters as the list's handler does (an error is the
+	// same problem) and calls each with every item of the list, in the
+	// list's order and for the actor's scope, at most limit, from one query
+	// read row by row. A list without one is written from its JSON pages
+	// (exportRows).
+	stream func(s *Server, c *gin.Context, limit int, each func(item any) error) error
 }
 
 // exportable wraps a list's handler: a request for a file is answered by
@@ -170,11 +183,14 @@ func (s *Server) exportFile(c *gin.Context, list exportList, f export.Format, en
 		return err
 	}
 	today := taahod.Today(time.Now())
-	rows, err := s.exportRows(c, list, cols, today, h, w)
+	var rows int
+	if list.stream != nil {
+		rows, err = s.streamRows(c, list, cols, today, w)
+	} else {
+		rows, err = s.exportRows(c, list, cols, today, h, w)
+	}
 	if err != nil {
-		if f == export.CSV {
-			_ = w.Close()
-		}
+		w.Abort()
 		return err
 	}
 	if err := w.Close(); err != nil {
@@ -193,6 +209,13 @@ func (s *Server) exportFile(c *gin.Context, list exportList, f export.Format, en
 	c.Header("Cache-Control", "private, no-store")
 	c.DataFromReader(http.StatusOK, size, f.ContentType(), spool, nil)
 	return nil
+}
+
+// tooManyRows is the 422 of a list longer than a file holds.
+func tooManyRows() error {
+	return &taahod.Error{Code: taahod.EINVALID, Message: fmt.Sprintf("the list has more than %d rows, the most one file holds", exportMaxRows),
+		Fields: []taahod.FieldError{{Field: "format", Code: "too_many_rows",
+			Message: fmt.Sprintf("an export holds at most %d rows: narrow the filters", exportMaxRows)}}}
 }
 
 // exportRows writes the rows of every page of the list to w and returns how
@@ -231,9 +254,7 @@ func (s *Server) exportRows(c *gin.Context, list exportList, cols []exportColumn
 			return rows, fmt.Errorf("export: read the list's %s: %w", itemsKey, err)
 		}
 		if rows+len(items) > exportMaxRows {
-			return rows, &taahod.Error{Code: taahod.EINVALID, Message: fmt.Sprintf("the list has more than %d rows, the most one file holds", exportMaxRows),
-				Fields: []taahod.FieldError{{Field: "format", Code: "too_many_rows",
-					Message: fmt.Sprintf("an export holds at most %d rows: narrow the filters", exportMaxRows)}}}
+			return rows, tooManyRows()
 		}
 		for _, item := range items {
 			for i, col := range cols {

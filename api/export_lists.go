@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/export"
+	"github.com/taahod/taahod/ledger"
 )
 
 // The files of the lists (export.go): each column's EN header is the JSON
@@ -24,30 +25,43 @@ func taxCol(fa, en string, kind export.Kind) exportColumn {
 	return c
 }
 
-var expenditureColumns = []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("شناسه تعهد", "pledge_id", export.Integer),
-	col("شناسه مدرسه", "school_id", export.Integer),
-	col("شماره فاکتور", "invoice_no", export.Identifier),
-	col("فروشنده", "vendor_name", export.Text),
-	col("شناسه ملی فروشنده", "vendor_national_id", export.Identifier),
-	col("دسته", "category", export.Text),
-	col("شرح", "description", export.Text),
-	col("مبلغ", "amount", export.Amount),
-	col("تاریخ هزینه", "spent_on", export.Date),
-	col("سال مالی", "fiscal_year", export.Integer),
-	col("وضعیت", "status", export.Text),
-	col("مبلغ تأییدشده", "approved_amount", export.Amount),
-	col("بیش از تعهد", "exceeds_pledge", export.Text),
-	taxCol("دلیل بررسی", "review_reason", export.Text),
-	taxCol("بررسی‌کننده", "reviewed_by.full_name", export.Text),
-	col("زمان بررسی", "reviewed_at", export.Time),
-	col("فرستنده", "submitted_by.full_name", export.Text),
-	col("زمان ارسال", "submitted_at", export.Time),
+// exp is a column of the expenditure list.
+func exp(fa, en string, kind export.Kind, get func(*ledger.Expenditure) any) exportColumn {
+	return field(fa, en, kind, get)
 }
 
-var expenditureList = exportList{nameFA: "هزینه‌ها", nameEN: "expenditures", columns: expenditureColumns}
+var expenditureColumns = []exportColumn{
+	exp("شناسه", "id", export.Integer, func(e *ledger.Expenditure) any { return e.ID }),
+	exp("شناسه واحد", "unit_id", export.Integer, func(e *ledger.Expenditure) any { return e.UnitID }),
+	exp("شناسه تعهد", "pledge_id", export.Integer, func(e *ledger.Expenditure) any { return e.PledgeID }),
+	exp("شناسه مدرسه", "school_id", export.Integer, func(e *ledger.Expenditure) any { return e.SchoolID }),
+	exp("شماره فاکتور", "invoice_no", export.Identifier, func(e *ledger.Expenditure) any { return e.InvoiceNo }),
+	exp("فروشنده", "vendor_name", export.Text, func(e *ledger.Expenditure) any { return e.VendorName }),
+	exp("شناسه ملی فروشنده", "vendor_national_id", export.Identifier, func(e *ledger.Expenditure) any { return textCell(e.VendorNationalID) }),
+	exp("دسته", "category", export.Text, func(e *ledger.Expenditure) any { return e.Category }),
+	exp("شرح", "description", export.Text, func(e *ledger.Expenditure) any { return textCell(e.Description) }),
+	exp("مبلغ", "amount", export.Amount, func(e *ledger.Expenditure) any { return e.Amount }),
+	exp("تاریخ هزینه", "spent_on", export.Date, func(e *ledger.Expenditure) any { return dateCell(e.SpentOn) }),
+	exp("سال مالی", "fiscal_year", export.Integer, func(e *ledger.Expenditure) any { return e.FiscalYear }),
+	exp("وضعیت", "status", export.Text, func(e *ledger.Expenditure) any { return e.Status }),
+	exp("مبلغ تأییدشده", "approved_amount", export.Amount, func(e *ledger.Expenditure) any { return amountCell(e.ApprovedAmount) }),
+	exp("بیش از تعهد", "exceeds_pledge", export.Text, func(e *ledger.Expenditure) any { return flagCell(e.ExceedsPledge) }),
+	taxField("دلیل بررسی", "review_reason", export.Text, func(e *ledger.Expenditure) any { return textCell(e.ReviewReason) }),
+	taxField("بررسی‌کننده", "reviewed_by.full_name", export.Text, func(e *ledger.Expenditure) any { return userCell(e.ReviewedBy) }),
+	exp("زمان بررسی", "reviewed_at", export.Time, func(e *ledger.Expenditure) any { return instantCell(e.ReviewedAt) }),
+	exp("فرستنده", "submitted_by.full_name", export.Text, func(e *ledger.Expenditure) any { return e.SubmittedBy.FullName }),
+	exp("زمان ارسال", "submitted_at", export.Time, func(e *ledger.Expenditure) any { return e.SubmittedAt }),
+}
+
+var expenditureList = exportList{nameFA: "هزینه‌ها", nameEN: "expenditures", columns: expenditureColumns,
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := expenditureFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.ledger.EachExpenditure(c.Request.Context(), actor(c), f, func(e *ledger.Expenditure) error { return each(e) })
+	}}
 
 var reviewQueueList = exportList{nameFA: "صف بررسی", nameEN: "review-queue", columns: []exportColumn{
 	col("شناسه", "id", export.Integer),

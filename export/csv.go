@@ -74,6 +74,9 @@ func (c *csvWriter) Close() error {
 	return c.w.Error()
 }
 
+// Abort flushes what is buffered; the caller drops the unfinished file.
+func (c *csvWriter) Abort() { c.w.Flush() }
+
 // Neutralise makes a text cell safe from a spreadsheet that would run it as
 // a formula (CSV injection): a cell beginning with =, +, -, @, a tab or a
 // carriage return gets a leading apostrophe, which spreadsheets show as

@@ -150,12 +150,28 @@ func (x *xlsxWriter) amount(d decimal.Decimal) any {
 // the one place an amount becomes a float, because the file format has no
 // other number; anything that would not come back as the same amount stays
 // text.
+//
+// The digits are counted in the amount's canonical form (taahod.FormatAmount:
+// no trailing fractional zeros), so that an amount read from a NUMERIC
+// column ("1500.50") and the same amount read from the API's JSON ("1500.5")
+// make the same cell.
 func exactNumber(d decimal.Decimal) (float64, bool) {
-	if len(strings.TrimPrefix(d.Coefficient().String(), "-")) > maxExactDigits {
+	if significantDigits(d) > maxExactDigits {
 		return 0, false
 	}
 	n, _ := d.Float64()
 	return n, decimal.NewFromFloat(n).Equal(d)
+}
+
+// signAndPoint drops an amount's sign and decimal point, leaving its digits.
+var signAndPoint = strings.NewReplacer("-", "", ".", "")
+
+// significantDigits is how many digits d's coefficient has in the
+// amount's canonical form (FormatAmount's text, as decimal.NewFromString
+// reads it back): 1500.50 has 5, 100 has 3, 0.05 has 1.
+func significantDigits(d decimal.Decimal) int {
+	s := strings.TrimLeft(signAndPoint.Replace(taahod.FormatAmount(d)), "0")
+	return max(len(s), 1)
 }
 
 func (x *xlsxWriter) Close() error {
@@ -168,6 +184,10 @@ func (x *xlsxWriter) Close() error {
 	}
 	return nil
 }
+
+// Abort drops the workbook without writing it, and excelize's stream with
+// it (a temporary file once the rows pass its buffer).
+func (x *xlsxWriter) Abort() { _ = x.file.Close() }
 
 // defaultWidth fits a column's kind, or its header when that is wider.
 func defaultWidth(c Column) float64 {
