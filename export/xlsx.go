@@ -1,6 +1,8 @@
 package export
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"fmt"
 	"io"
 	"strings"
@@ -36,6 +38,7 @@ type xlsxWriter struct {
 // written to w by Close.
 func NewXLSX(w io.Writer, t Table) (Writer, error) {
 	f := excelize.NewFile()
+	f.SetZipWriter(fastZip)
 	x := &xlsxWriter{t: t, out: w, file: f, next: 2}
 	fail := func(err error) (Writer, error) {
 		f.Close()
@@ -129,6 +132,19 @@ func (x *xlsxWriter) Write(row []any) error {
 	}
 	x.next++
 	return x.sw.SetRow(cell, x.cells)
+}
+
+// fastZip is the workbook's zip writer: deflate at its fastest level
+// rather than archive/zip's default. Compressing the sheet is most of what
+// Close costs for a long list (about a third of a 100,000-row file's time
+// at the default level); the fastest level makes the file somewhat larger
+// and takes a fraction of the time. The content is the same either way.
+func fastZip(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return zw
 }
 
 // amount is an amount's cell: a number with a thousands format when the
