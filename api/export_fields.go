@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -35,6 +36,23 @@ func textCell(s *string) any {
 		return nil
 	}
 	return *s
+}
+
+// idCell is an optional id.
+func idCell(id *int64) any {
+	if id == nil {
+		return nil
+	}
+	return *id
+}
+
+// listCell is a list of texts joined by the Persian comma, as jsonText
+// writes a JSON list; nil (the JSON's null) is an empty cell.
+func listCell(list []string) any {
+	if list == nil {
+		return nil
+	}
+	return strings.Join(list, "، ")
 }
 
 // flagCell is a yes-or-no as the JSON writes it: true or false.

@@ -8,6 +8,7 @@ import (
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/export"
 	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/registry"
 )
 
 // The files of the lists (export.go): each column's EN header is the JSON
@@ -63,24 +64,36 @@ var expenditureList = exportList{nameFA: "هزینه‌ها", nameEN: "expenditu
 		return s.ledger.EachExpenditure(c.Request.Context(), actor(c), f, func(e *ledger.Expenditure) error { return each(e) })
 	}}
 
+// queued is a column of the review queue.
+func queued(fa, en string, kind export.Kind, get func(*ledger.QueueItem) any) exportColumn {
+	return field(fa, en, kind, get)
+}
+
 var reviewQueueList = exportList{nameFA: "صف بررسی", nameEN: "review-queue", columns: []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("واحد", "unit.name", export.Text),
-	col("شناسه ملی واحد", "unit.national_id", export.Identifier),
-	col("شهرستان", "unit.county", export.Text),
-	col("مدرسه", "school.name", export.Text),
-	col("شناسه تعهد", "pledge_id", export.Integer),
-	col("شماره فاکتور", "invoice_no", export.Identifier),
-	col("فروشنده", "vendor_name", export.Text),
-	col("دسته", "category", export.Text),
-	col("شرح", "description", export.Text),
-	col("مبلغ", "amount", export.Amount),
-	col("تاریخ هزینه", "spent_on", export.Date),
-	col("سال مالی", "fiscal_year", export.Integer),
-	col("بیش از تعهد", "exceeds_pledge", export.Text),
-	col("فرستنده", "submitted_by.full_name", export.Text),
-	col("زمان ارسال", "submitted_at", export.Time),
-}}
+	queued("شناسه", "id", export.Integer, func(q *ledger.QueueItem) any { return q.ID }),
+	queued("واحد", "unit.name", export.Text, func(q *ledger.QueueItem) any { return q.Unit.Name }),
+	queued("شناسه ملی واحد", "unit.national_id", export.Identifier, func(q *ledger.QueueItem) any { return q.Unit.NationalID }),
+	queued("شهرستان", "unit.county", export.Text, func(q *ledger.QueueItem) any { return q.Unit.County }),
+	queued("مدرسه", "school.name", export.Text, func(q *ledger.QueueItem) any { return q.School.Name }),
+	queued("شناسه تعهد", "pledge_id", export.Integer, func(q *ledger.QueueItem) any { return q.PledgeID }),
+	queued("شماره فاکتور", "invoice_no", export.Identifier, func(q *ledger.QueueItem) any { return q.InvoiceNo }),
+	queued("فروشنده", "vendor_name", export.Text, func(q *ledger.QueueItem) any { return q.VendorName }),
+	queued("دسته", "category", export.Text, func(q *ledger.QueueItem) any { return q.Category }),
+	queued("شرح", "description", export.Text, func(q *ledger.QueueItem) any { return textCell(q.Description) }),
+	queued("مبلغ", "amount", export.Amount, func(q *ledger.QueueItem) any { return q.Amount }),
+	queued("تاریخ هزینه", "spent_on", export.Date, func(q *ledger.QueueItem) any { return dateCell(q.SpentOn) }),
+	queued("سال مالی", "fiscal_year", export.Integer, func(q *ledger.QueueItem) any { return q.FiscalYear }),
+	queued("بیش از تعهد", "exceeds_pledge", export.Text, func(q *ledger.QueueItem) any { return flagCell(q.ExceedsPledge) }),
+	queued("فرستنده", "submitted_by.full_name", export.Text, func(q *ledger.QueueItem) any { return q.SubmittedBy.FullName }),
+	queued("زمان ارسال", "submitted_at", export.Time, func(q *ledger.QueueItem) any { return q.SubmittedAt }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, err := queueFilter(c)
+		if err != nil {
+			return err
+		}
+		return s.ledger.EachQueueItem(c.Request.Context(), actor(c), f, limit, func(q *ledger.QueueItem) error { return each(q) })
+	}}
 
 var statementList = exportList{nameFA: "صورت تهاتر", nameEN: "statement", items: "allocations", columns: []exportColumn{
 	col("شناسه هزینه", "expenditure_id", export.Integer),
@@ -158,24 +171,50 @@ func daysOverdue(item map[string]json.RawMessage, today taahod.Date) any {
 	return int64(today.Time().Sub(d.Time()).Hours() / 24)
 }
 
-var resolutionColumns = []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("شناسه جلسه", "session_id", export.Integer),
-	col("نوع جلسه", "session_kind", export.Text),
-	col("تاریخ تصویب", "adopted_on", export.Date),
-	col("سال", "fiscal_year", export.Integer),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("واحد", "unit_name", export.Text),
-	col("متن", "text", export.Text),
-	col("موضوع", "category", export.Text),
-	col("دستگاه‌ها", "agencies", export.Text),
-	col("مهلت", "deadline", export.Date),
-	col("وضعیت", "status", export.Text),
-	col("تاریخ وضعیت", "status_on", export.Date),
-	{Column: export.Column{FA: "روزهای گذشته از مهلت", EN: "days_overdue", Kind: export.Integer}, value: daysOverdue},
+// resolved is a column of the resolution list. The columns serve the
+// yearly figures' rows too, which are written from their JSON (EN and
+// value); get is the list's, read from the store.
+func resolved(fa, en string, kind export.Kind, get func(*registry.Resolution) any) exportColumn {
+	return field(fa, en, kind, get)
 }
 
-var resolutionList = exportList{nameFA: "مصوبات", nameEN: "resolutions", columns: resolutionColumns}
+// resolutionDaysOverdue is daysOverdue of a resolution read from the store.
+func resolutionDaysOverdue(r *registry.Resolution, today taahod.Date) any {
+	if !r.Overdue || r.Deadline.IsZero() {
+		return nil
+	}
+	return int64(today.Time().Sub(r.Deadline.Time()).Hours() / 24)
+}
+
+var resolutionColumns = []exportColumn{
+	resolved("شناسه", "id", export.Integer, func(r *registry.Resolution) any { return r.ID }),
+	resolved("شناسه جلسه", "session_id", export.Integer, func(r *registry.Resolution) any { return idCell(r.SessionID) }),
+	resolved("نوع جلسه", "session_kind", export.Text, func(r *registry.Resolution) any { return textCell(r.SessionKind) }),
+	resolved("تاریخ تصویب", "adopted_on", export.Date, func(r *registry.Resolution) any { return dateCell(r.AdoptedOn) }),
+	resolved("سال", "fiscal_year", export.Integer, func(r *registry.Resolution) any { return r.FiscalYear }),
+	resolved("شناسه واحد", "unit_id", export.Integer, func(r *registry.Resolution) any { return idCell(r.UnitID) }),
+	resolved("واحد", "unit_name", export.Text, func(r *registry.Resolution) any { return textCell(r.UnitName) }),
+	resolved("متن", "text", export.Text, func(r *registry.Resolution) any { return r.Text }),
+	resolved("موضوع", "category", export.Text, func(r *registry.Resolution) any { return r.Category }),
+	resolved("دستگاه‌ها", "agencies", export.Text, func(r *registry.Resolution) any { return listCell(r.Agencies) }),
+	resolved("مهلت", "deadline", export.Date, func(r *registry.Resolution) any { return dateCell(r.Deadline) }),
+	resolved("وضعیت", "status", export.Text, func(r *registry.Resolution) any { return r.Status }),
+	resolved("تاریخ وضعیت", "status_on", export.Date, func(r *registry.Resolution) any { return dateCell(r.StatusOn) }),
+	{Column: export.Column{FA: "روزهای گذشته از مهلت", EN: "days_overdue", Kind: export.Integer}, value: daysOverdue,
+		get: func(item any, today taahod.Date) any {
+			return resolutionDaysOverdue(item.(*registry.Resolution), today)
+		}},
+}
+
+var resolutionList = exportList{nameFA: "مصوبات", nameEN: "resolutions", columns: resolutionColumns,
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := resolutionFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.registry.EachResolution(c.Request.Context(), viewer(c), f, func(r *registry.Resolution) error { return each(r) })
+	}}
 
 var caseColumns = []exportColumn{
 	col("شناسه", "id", export.Integer),

@@ -53,8 +53,9 @@ func expenditureWhere(actor taahod.Actor, f ExpenditureFilter) database.Filter {
 // ends the query and is returned.
 func (s *Store) EachExpenditure(ctx context.Context, actor taahod.Actor, f ExpenditureFilter, fn func(*Expenditure) error) error {
 	q := expenditureWhere(actor, f)
-	rows, err := s.DB.QueryxContext(ctx, `SELECT `+expenditureColumns+` FROM expenditures e JOIN pledges p ON p.id = e.pledge_id
-		WHERE `+q.Clause()+` ORDER BY e.id LIMIT `+q.Arg(f.Limit), q.Args...)
+	query := `SELECT ` + expenditureColumns + ` FROM expenditures e JOIN pledges p ON p.id = e.pledge_id
+		WHERE ` + q.Clause() + ` ORDER BY e.id LIMIT ` + q.Arg(f.Limit)
+	rows, err := s.DB.QueryxContext(ctx, query, q.Args...)
 	if err != nil {
 		return database.MapError(err)
 	}
