@@ -46,6 +46,14 @@ func idCell(id *int64) any {
 	return *id
 }
 
+// countCell is an optional count.
+func countCell(n *int) any {
+	if n == nil {
+		return nil
+	}
+	return *n
+}
+
 // listCell is a list of texts joined by the Persian comma, as jsonText
 // writes a JSON list; nil (the JSON's null) is an empty cell.
 func listCell(list []string) any {

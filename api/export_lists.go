@@ -125,36 +125,62 @@ var certificateList = exportList{nameFA: "دفتر گواهی‌ها", nameEN: "
 	col("دلیل", "status_reason", export.Text),
 }}
 
+// pledged is a column of the pledge list.
+func pledged(fa, en string, kind export.Kind, get func(*ledger.Pledge) any) exportColumn {
+	return field(fa, en, kind, get)
+}
+
 var pledgeList = exportList{nameFA: "تعهدها", nameEN: "pledges", columns: []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("واحد", "unit_name", export.Text),
-	col("شناسه مدرسه", "school_id", export.Integer),
-	col("مدرسه", "school_name", export.Text),
-	col("مبلغ تعهد", "amount", export.Amount),
-	col("تاریخ تعهد", "pledged_on", export.Date),
-	col("سررسید", "due_on", export.Date),
-	col("شناسه مصوبه", "resolution_id", export.Integer),
-	col("وضعیت", "status", export.Text),
-	col("جمع ارسال‌شده", "submitted_total", export.Amount),
-	col("جمع تأییدشده", "approved_total", export.Amount),
-	col("مانده", "remaining", export.Amount),
-}}
+	pledged("شناسه", "id", export.Integer, func(p *ledger.Pledge) any { return p.ID }),
+	pledged("شناسه واحد", "unit_id", export.Integer, func(p *ledger.Pledge) any { return p.UnitID }),
+	pledged("واحد", "unit_name", export.Text, func(p *ledger.Pledge) any { return p.UnitName }),
+	pledged("شناسه مدرسه", "school_id", export.Integer, func(p *ledger.Pledge) any { return p.SchoolID }),
+	pledged("مدرسه", "school_name", export.Text, func(p *ledger.Pledge) any { return p.SchoolName }),
+	pledged("مبلغ تعهد", "amount", export.Amount, func(p *ledger.Pledge) any { return p.Amount }),
+	pledged("تاریخ تعهد", "pledged_on", export.Date, func(p *ledger.Pledge) any { return dateCell(p.PledgedOn) }),
+	pledged("سررسید", "due_on", export.Date, func(p *ledger.Pledge) any { return dateCell(p.DueOn) }),
+	pledged("شناسه مصوبه", "resolution_id", export.Integer, func(p *ledger.Pledge) any { return idCell(p.ResolutionID) }),
+	pledged("وضعیت", "status", export.Text, func(p *ledger.Pledge) any { return p.Status }),
+	pledged("جمع ارسال‌شده", "submitted_total", export.Amount, func(p *ledger.Pledge) any { return p.SubmittedTotal }),
+	pledged("جمع تأییدشده", "approved_total", export.Amount, func(p *ledger.Pledge) any { return p.ApprovedTotal }),
+	pledged("مانده", "remaining", export.Amount, func(p *ledger.Pledge) any { return p.Remaining }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := pledgeFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.ledger.EachPledge(c.Request.Context(), actor(c), f, func(p *ledger.Pledge) error { return each(p) })
+	}}
+
+// schooled is a column of the school list.
+func schooled(fa, en string, kind export.Kind, get func(*ledger.School) any) exportColumn {
+	return field(fa, en, kind, get)
+}
 
 var schoolList = exportList{nameFA: "مدارس", nameEN: "schools", columns: []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("نام", "name", export.Text),
-	col("نوع", "kind", export.Text),
-	col("شهرستان", "county", export.Text),
-	col("نشانی", "address", export.Text),
-	col("کلاس‌ها", "classrooms", export.Integer),
-	col("هزینه برآوردی", "estimated_cost", export.Amount),
-	col("وضعیت", "status", export.Text),
-	col("درصد پیشرفت", "progress_percent", export.Integer),
-	col("جمع تعهدها", "pledged_total", export.Amount),
-	col("جمع ارسال‌شده", "submitted_total", export.Amount),
-	col("جمع تأییدشده", "approved_total", export.Amount),
-}}
+	schooled("شناسه", "id", export.Integer, func(sc *ledger.School) any { return sc.ID }),
+	schooled("نام", "name", export.Text, func(sc *ledger.School) any { return sc.Name }),
+	schooled("نوع", "kind", export.Text, func(sc *ledger.School) any { return sc.Kind }),
+	schooled("شهرستان", "county", export.Text, func(sc *ledger.School) any { return sc.County }),
+	schooled("نشانی", "address", export.Text, func(sc *ledger.School) any { return textCell(sc.Address) }),
+	schooled("کلاس‌ها", "classrooms", export.Integer, func(sc *ledger.School) any { return countCell(sc.Classrooms) }),
+	schooled("هزینه برآوردی", "estimated_cost", export.Amount, func(sc *ledger.School) any { return amountCell(sc.EstimatedCost) }),
+	schooled("وضعیت", "status", export.Text, func(sc *ledger.School) any { return sc.Status }),
+	schooled("درصد پیشرفت", "progress_percent", export.Integer, func(sc *ledger.School) any { return sc.ProgressPercent }),
+	schooled("جمع تعهدها", "pledged_total", export.Amount, func(sc *ledger.School) any { return sc.PledgedTotal }),
+	schooled("جمع ارسال‌شده", "submitted_total", export.Amount, func(sc *ledger.School) any { return sc.SubmittedTotal }),
+	schooled("جمع تأییدشده", "approved_total", export.Amount, func(sc *ledger.School) any { return sc.ApprovedTotal }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := schoolFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.ledger.EachSchool(c.Request.Context(), actor(c), f, func(sc *ledger.School) error { return each(sc) })
+	}}
 
 // daysOverdue is how many days a resolution is past its deadline, today:
 // empty for one that is not overdue (the JSON's overdue).
@@ -216,20 +242,35 @@ var resolutionList = exportList{nameFA: "مصوبات", nameEN: "resolutions", c
 		return s.registry.EachResolution(c.Request.Context(), viewer(c), f, func(r *registry.Resolution) error { return each(r) })
 	}}
 
-var caseColumns = []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("واحد", "unit_name", export.Text),
-	col("مجرا", "channel", export.Text),
-	col("موضوع", "subject", export.Text),
-	col("دسته", "category", export.Text),
-	col("تاریخ گشایش", "opened_on", export.Date),
-	col("سال", "fiscal_year", export.Integer),
-	col("تاریخ بستن", "closed_on", export.Date),
-	col("نتیجه", "outcome", export.Text),
+// cased is a column of the case list. The columns serve the yearly
+// figures' rows too, which are written from their JSON (EN); get is the
+// list's, read from the store.
+func cased(fa, en string, kind export.Kind, get func(*registry.Case) any) exportColumn {
+	return field(fa, en, kind, get)
 }
 
-var caseList = exportList{nameFA: "پرونده‌ها", nameEN: "cases", columns: caseColumns}
+var caseColumns = []exportColumn{
+	cased("شناسه", "id", export.Integer, func(c *registry.Case) any { return c.ID }),
+	cased("شناسه واحد", "unit_id", export.Integer, func(c *registry.Case) any { return idCell(c.UnitID) }),
+	cased("واحد", "unit_name", export.Text, func(c *registry.Case) any { return textCell(c.UnitName) }),
+	cased("مجرا", "channel", export.Text, func(c *registry.Case) any { return c.Channel }),
+	cased("موضوع", "subject", export.Text, func(c *registry.Case) any { return c.Subject }),
+	cased("دسته", "category", export.Text, func(c *registry.Case) any { return c.Category }),
+	cased("تاریخ گشایش", "opened_on", export.Date, func(c *registry.Case) any { return dateCell(c.OpenedOn) }),
+	cased("سال", "fiscal_year", export.Integer, func(c *registry.Case) any { return c.FiscalYear }),
+	cased("تاریخ بستن", "closed_on", export.Date, func(c *registry.Case) any { return dateCell(c.ClosedOn) }),
+	cased("نتیجه", "outcome", export.Text, func(c *registry.Case) any { return c.Outcome }),
+}
+
+var caseList = exportList{nameFA: "پرونده‌ها", nameEN: "cases", columns: caseColumns,
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := caseFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.registry.EachCase(c.Request.Context(), viewer(c), f, func(x *registry.Case) error { return each(x) })
+	}}
 
 // figureLists are the files of a yearly figure's rows, by the kind of
 // record behind the figure (registry.RowKind), chosen by the figure's name.

@@ -55,3 +55,20 @@ func TestExportRowsFromTheStore(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamedListsHaveEveryCell: every column of a list read from its
+// store says how its cell is made (a column without would stop the file
+// with a panic), and the lists meant to be read so are.
+func TestStreamedListsHaveEveryCell(t *testing.T) {
+	for name, l := range map[string]exportList{"expenditures": expenditureList, "review queue": reviewQueueList,
+		"pledges": pledgeList, "schools": schoolList, "resolutions": resolutionList, "cases": caseList} {
+		if l.stream == nil {
+			t.Errorf("%s: written from its JSON pages", name)
+		}
+		for _, c := range l.columns {
+			if c.get == nil {
+				t.Errorf("%s: column %s has no cell", name, c.EN)
+			}
+		}
+	}
+}
