@@ -21,13 +21,21 @@ import (
 // A list a person works from is also a file (issue 15): ?format=xlsx or
 // ?format=csv on the list's own route, or an Accept of the format's media
 // type, answers the whole list, with the same filters and the same scope,
-// as a spreadsheet. The file is made from the list's own JSON: the export
-// calls the list's handler page after page (500 items a page, following
-// next_cursor) and writes each item's fields as a row, so that a file never
-// shows a row or a field the JSON would not. The rows go to a temporary file
-// first and the answer starts only once the file is whole: a failure on the
-// way (the database, too many rows) is a problem document, never half a
-// file.
+// as a spreadsheet.
+//
+// Most lists are read straight from their store (exportList.stream,
+// export_stream.go): one query, with the filters the list's handler reads
+// and the store's own filter and scope builder, read row by row, each row's
+// cells made from the store's record (field) and written as it arrives,
+// never the whole list in memory. The others (a unit-year's statement, the
+// certificate register, a yearly figure's rows) are made from the list's
+// own JSON: the export calls the list's handler page after page
+// (exportPageSize items a page, following next_cursor) and writes each
+// item's fields as a row (exportRows). Either way a file never shows a row
+// or a field the JSON would not, which the tests check cell by cell. The
+// rows go to a temporary file first and the answer starts only once the
+// file is whole: a failure on the way (the database, too many rows) is a
+// problem document, never half a file.
 
 // exportMaxRows is the most rows an export holds; a list with more is a 422
 // asking for narrower filters. 100,000 rows is what the benchmark measures.

@@ -30,6 +30,7 @@ type xlsxWriter struct {
 	// styles of the cells that need one.
 	whole, cents, date int
 	cells              []any
+	days               dayTexts
 }
 
 // NewXLSX starts an XLSX workbook of one right-to-left sheet with t's
@@ -39,7 +40,7 @@ type xlsxWriter struct {
 func NewXLSX(w io.Writer, t Table) (Writer, error) {
 	f := excelize.NewFile()
 	f.SetZipWriter(fastZip)
-	x := &xlsxWriter{t: t, out: w, file: f, next: 2}
+	x := &xlsxWriter{t: t, out: w, file: f, next: 2, days: dayTexts{}}
 	fail := func(err error) (Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("export: start the workbook: %w", err)
@@ -121,7 +122,7 @@ func (x *xlsxWriter) Write(row []any) error {
 		case decimal.Decimal:
 			x.cells = append(x.cells, x.amount(v))
 		case taahod.Date:
-			x.cells = append(x.cells, v.Jalali(), excelize.Cell{StyleID: x.date, Value: v.Time().UTC()})
+			x.cells = append(x.cells, x.days.of(v).jalali, excelize.Cell{StyleID: x.date, Value: v.Time().UTC()})
 		case time.Time:
 			x.cells = append(x.cells, taahod.JalaliTime(v))
 		}
