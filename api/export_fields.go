@@ -82,14 +82,6 @@ func dateCell(d taahod.Date) any {
 	return d
 }
 
-// datePtrCell is an optional day.
-func datePtrCell(d *taahod.Date) any {
-	if d == nil {
-		return nil
-	}
-	return dateCell(*d)
-}
-
 // instantCell is an optional instant.
 func instantCell(t *time.Time) any {
 	if t == nil {
