@@ -194,7 +194,8 @@ func (s *Store) ListCases(ctx context.Context, v Viewer, f CaseFilter) ([]Case, 
 	if err != nil {
 		return nil, err
 	}
-	return selectCases(ctx, s.DB, v, where+` ORDER BY c.id LIMIT `+args.Add(f.Limit), args)
+	where += ` ORDER BY c.id LIMIT ` + args.Add(f.Limit)
+	return selectCases(ctx, s.DB, v, where, args)
 }
 
 // caseWhere is the WHERE clause of the cases that match f, after f.AfterID,

@@ -505,7 +505,8 @@ func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilte
 	if err != nil {
 		return nil, err
 	}
-	return selectResolutions(ctx, s.DB, v, today, where+` ORDER BY r.id LIMIT `+args.Add(f.Limit), args)
+	where += ` ORDER BY r.id LIMIT ` + args.Add(f.Limit)
+	return selectResolutions(ctx, s.DB, v, today, where, args)
 }
 
 // resolutionWhere is the WHERE clause of the resolutions that match f, after
