@@ -40,12 +40,8 @@ func (s *Server) getCase(c *gin.Context) error {
 }
 
 func (s *Server) listCases(c *gin.Context) error {
-	pg, p := listParams(c)
-	f := registry.CaseFilter{
-		UnitID: queryID(c, p, "unit_id"), Channel: c.Query("channel"), Outcome: c.Query("outcome"),
-		Category: c.Query("category"), Query: c.Query("q"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
-	}
-	if err := p.Err(); err != nil {
+	f, pg, err := caseFilter(c)
+	if err != nil {
 		return err
 	}
 	out, err := s.registry.ListCases(c.Request.Context(), viewer(c), f)
@@ -53,6 +49,17 @@ func (s *Server) listCases(c *gin.Context) error {
 		return err
 	}
 	return ok(c, pageAnswer(out, pg, func(x registry.Case) int64 { return x.ID }))
+}
+
+// caseFilter reads the list's filters and page from the query: the list's
+// pages and its file (export_lists.go) read the same.
+func caseFilter(c *gin.Context) (registry.CaseFilter, page, error) {
+	pg, p := listParams(c)
+	f := registry.CaseFilter{
+		UnitID: queryID(c, p, "unit_id"), Channel: c.Query("channel"), Outcome: c.Query("outcome"),
+		Category: c.Query("category"), Query: c.Query("q"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
+	}
+	return f, pg, p.Err()
 }
 
 func (s *Server) updateCase(c *gin.Context) error {

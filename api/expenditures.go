@@ -56,6 +56,20 @@ func (s *Server) getExpenditure(c *gin.Context) error {
 }
 
 func (s *Server) listExpenditures(c *gin.Context) error {
+	f, p, err := expenditureFilter(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.ledger.ListExpenditures(c.Request.Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return ok(c, pageAnswer(list, p, func(e ledger.Expenditure) int64 { return e.ID }))
+}
+
+// expenditureFilter reads the list's filters and page from the query: the
+// list's pages and its file (export_lists.go) read the same.
+func expenditureFilter(c *gin.Context) (ledger.ExpenditureFilter, page, error) {
 	p, errs := listParams(c)
 	f := ledger.ExpenditureFilter{
 		UnitID:     queryID(c, errs, "unit_id"),
@@ -71,14 +85,7 @@ func (s *Server) listExpenditures(c *gin.Context) error {
 	if missing := queryBool(c, errs, "missing_documents"); missing != nil && *missing {
 		f.MissingDocuments = true
 	}
-	if err := errs.Err(); err != nil {
-		return err
-	}
-	list, err := s.ledger.ListExpenditures(c.Request.Context(), actor(c), f)
-	if err != nil {
-		return err
-	}
-	return ok(c, pageAnswer(list, p, func(e ledger.Expenditure) int64 { return e.ID }))
+	return f, p, errs.Err()
 }
 
 func (s *Server) updateExpenditure(c *gin.Context) error {

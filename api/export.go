@@ -21,13 +21,21 @@ import (
 // A list a person works from is also a file (issue 15): ?format=xlsx or
 // ?format=csv on the list's own route, or an Accept of the format's media
 // type, answers the whole list, with the same filters and the same scope,
-// as a spreadsheet. The file is made from the list's own JSON: the export
-// calls the list's handler page after page (500 items a page, following
-// next_cursor) and writes each item's fields as a row, so that a file never
-// shows a row or a field the JSON would not. The rows go to a temporary file
-// first and the answer starts only once the file is whole: a failure on the
-// way (the database, too many rows) is a problem document, never half a
-// file.
+// as a spreadsheet.
+//
+// Most lists are read straight from their store (exportList.stream,
+// export_stream.go): one query, with the filters the list's handler reads
+// and the store's own filter and scope builder, read row by row, each row's
+// cells made from the store's record (field) and written as it arrives,
+// never the whole list in memory. The others (a unit-year's statement, the
+// certificate register, a yearly figure's rows) are made from the list's
+// own JSON: the export calls the list's handler page after page
+// (exportPageSize items a page, following next_cursor) and writes each
+// item's fields as a row (exportRows). Either way a file never shows a row
+// or a field the JSON would not, which the tests check cell by cell. The
+// rows go to a temporary file first and the answer starts only once the
+// file is whole: a failure on the way (the database, too many rows) is a
+// problem document, never half a file.
 
 // exportMaxRows is the most rows an export holds; a list with more is a 422
 // asking for narrower filters. 100,000 rows is what the benchmark measures.
@@ -61,6 +69,12 @@ type exportColumn struct {
 	// field EN names (a figure the JSON does not carry as such, like a
 	// resolution's days overdue).
 	value func(item map[string]json.RawMessage, today taahod.Date) any
+	// get makes the cell of a list read from its store (exportList.stream)
+	// from the store's item, a pointer to the list's item type: a value of
+	// the column's kind, or nil where the JSON has null. Every column of
+	// such a list has one (see field); the tests compare each cell with the
+	// JSON list's field.
+	get func(item any, today taahod.Date) any
 }
 
 // exportList describes a list's file.
@@ -70,6 +84,13 @@ type exportList struct {
 	// items is the JSON field that holds the rows; "" is "items".
 	items   string
 	columns []exportColumn
+	// stream, when set, reads the list straight from its store: it reads
+	// the request's filters as the list's handler does (an error is the
+	// same problem) and calls each with every item of the list, in the
+	// list's order and for the actor's scope, at most limit, from one query
+	// read row by row. A list without one is written from its JSON pages
+	// (exportRows).
+	stream func(s *Server, c *gin.Context, limit int, each func(item any) error) error
 }
 
 // exportable wraps a list's handler: a request for a file is answered by
@@ -170,11 +191,14 @@ func (s *Server) exportFile(c *gin.Context, list exportList, f export.Format, en
 		return err
 	}
 	today := taahod.Today(time.Now())
-	rows, err := s.exportRows(c, list, cols, today, h, w)
+	var rows int
+	if list.stream != nil {
+		rows, err = s.streamRows(c, list, cols, today, w)
+	} else {
+		rows, err = s.exportRows(c, list, cols, today, h, w)
+	}
 	if err != nil {
-		if f == export.CSV {
-			_ = w.Close()
-		}
+		w.Abort()
 		return err
 	}
 	if err := w.Close(); err != nil {
@@ -193,6 +217,13 @@ func (s *Server) exportFile(c *gin.Context, list exportList, f export.Format, en
 	c.Header("Cache-Control", "private, no-store")
 	c.DataFromReader(http.StatusOK, size, f.ContentType(), spool, nil)
 	return nil
+}
+
+// tooManyRows is the 422 of a list longer than a file holds.
+func tooManyRows() error {
+	return &taahod.Error{Code: taahod.EINVALID, Message: fmt.Sprintf("the list has more than %d rows, the most one file holds", exportMaxRows),
+		Fields: []taahod.FieldError{{Field: "format", Code: "too_many_rows",
+			Message: fmt.Sprintf("an export holds at most %d rows: narrow the filters", exportMaxRows)}}}
 }
 
 // exportRows writes the rows of every page of the list to w and returns how
@@ -231,9 +262,7 @@ func (s *Server) exportRows(c *gin.Context, list exportList, cols []exportColumn
 			return rows, fmt.Errorf("export: read the list's %s: %w", itemsKey, err)
 		}
 		if rows+len(items) > exportMaxRows {
-			return rows, &taahod.Error{Code: taahod.EINVALID, Message: fmt.Sprintf("the list has more than %d rows, the most one file holds", exportMaxRows),
-				Fields: []taahod.FieldError{{Field: "format", Code: "too_many_rows",
-					Message: fmt.Sprintf("an export holds at most %d rows: narrow the filters", exportMaxRows)}}}
+			return rows, tooManyRows()
 		}
 		for _, item := range items {
 			for i, col := range cols {

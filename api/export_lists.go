@@ -7,6 +7,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/export"
+	"github.com/taahod/taahod/ledger"
+	"github.com/taahod/taahod/registry"
 )
 
 // The files of the lists (export.go): each column's EN header is the JSON
@@ -24,49 +26,74 @@ func taxCol(fa, en string, kind export.Kind) exportColumn {
 	return c
 }
 
-var expenditureColumns = []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("شناسه تعهد", "pledge_id", export.Integer),
-	col("شناسه مدرسه", "school_id", export.Integer),
-	col("شماره فاکتور", "invoice_no", export.Identifier),
-	col("فروشنده", "vendor_name", export.Text),
-	col("شناسه ملی فروشنده", "vendor_national_id", export.Identifier),
-	col("دسته", "category", export.Text),
-	col("شرح", "description", export.Text),
-	col("مبلغ", "amount", export.Amount),
-	col("تاریخ هزینه", "spent_on", export.Date),
-	col("سال مالی", "fiscal_year", export.Integer),
-	col("وضعیت", "status", export.Text),
-	col("مبلغ تأییدشده", "approved_amount", export.Amount),
-	col("بیش از تعهد", "exceeds_pledge", export.Text),
-	taxCol("دلیل بررسی", "review_reason", export.Text),
-	taxCol("بررسی‌کننده", "reviewed_by.full_name", export.Text),
-	col("زمان بررسی", "reviewed_at", export.Time),
-	col("فرستنده", "submitted_by.full_name", export.Text),
-	col("زمان ارسال", "submitted_at", export.Time),
+// exp is a column of the expenditure list.
+func exp(fa, en string, kind export.Kind, get func(*ledger.Expenditure) any) exportColumn {
+	return field(fa, en, kind, get)
 }
 
-var expenditureList = exportList{nameFA: "هزینه‌ها", nameEN: "expenditures", columns: expenditureColumns}
+var expenditureColumns = []exportColumn{
+	exp("شناسه", "id", export.Integer, func(e *ledger.Expenditure) any { return e.ID }),
+	exp("شناسه واحد", "unit_id", export.Integer, func(e *ledger.Expenditure) any { return e.UnitID }),
+	exp("شناسه تعهد", "pledge_id", export.Integer, func(e *ledger.Expenditure) any { return e.PledgeID }),
+	exp("شناسه مدرسه", "school_id", export.Integer, func(e *ledger.Expenditure) any { return e.SchoolID }),
+	exp("شماره فاکتور", "invoice_no", export.Identifier, func(e *ledger.Expenditure) any { return e.InvoiceNo }),
+	exp("فروشنده", "vendor_name", export.Text, func(e *ledger.Expenditure) any { return e.VendorName }),
+	exp("شناسه ملی فروشنده", "vendor_national_id", export.Identifier, func(e *ledger.Expenditure) any { return textCell(e.VendorNationalID) }),
+	exp("دسته", "category", export.Text, func(e *ledger.Expenditure) any { return e.Category }),
+	exp("شرح", "description", export.Text, func(e *ledger.Expenditure) any { return textCell(e.Description) }),
+	exp("مبلغ", "amount", export.Amount, func(e *ledger.Expenditure) any { return e.Amount }),
+	exp("تاریخ هزینه", "spent_on", export.Date, func(e *ledger.Expenditure) any { return dateCell(e.SpentOn) }),
+	exp("سال مالی", "fiscal_year", export.Integer, func(e *ledger.Expenditure) any { return e.FiscalYear }),
+	exp("وضعیت", "status", export.Text, func(e *ledger.Expenditure) any { return e.Status }),
+	exp("مبلغ تأییدشده", "approved_amount", export.Amount, func(e *ledger.Expenditure) any { return amountCell(e.ApprovedAmount) }),
+	exp("بیش از تعهد", "exceeds_pledge", export.Text, func(e *ledger.Expenditure) any { return flagCell(e.ExceedsPledge) }),
+	taxField("دلیل بررسی", "review_reason", export.Text, func(e *ledger.Expenditure) any { return textCell(e.ReviewReason) }),
+	taxField("بررسی‌کننده", "reviewed_by.full_name", export.Text, func(e *ledger.Expenditure) any { return userCell(e.ReviewedBy) }),
+	exp("زمان بررسی", "reviewed_at", export.Time, func(e *ledger.Expenditure) any { return instantCell(e.ReviewedAt) }),
+	exp("فرستنده", "submitted_by.full_name", export.Text, func(e *ledger.Expenditure) any { return e.SubmittedBy.FullName }),
+	exp("زمان ارسال", "submitted_at", export.Time, func(e *ledger.Expenditure) any { return e.SubmittedAt }),
+}
+
+var expenditureList = exportList{nameFA: "هزینه‌ها", nameEN: "expenditures", columns: expenditureColumns,
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := expenditureFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.ledger.EachExpenditure(c.Request.Context(), actor(c), f, func(e *ledger.Expenditure) error { return each(e) })
+	}}
+
+// queued is a column of the review queue.
+func queued(fa, en string, kind export.Kind, get func(*ledger.QueueItem) any) exportColumn {
+	return field(fa, en, kind, get)
+}
 
 var reviewQueueList = exportList{nameFA: "صف بررسی", nameEN: "review-queue", columns: []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("واحد", "unit.name", export.Text),
-	col("شناسه ملی واحد", "unit.national_id", export.Identifier),
-	col("شهرستان", "unit.county", export.Text),
-	col("مدرسه", "school.name", export.Text),
-	col("شناسه تعهد", "pledge_id", export.Integer),
-	col("شماره فاکتور", "invoice_no", export.Identifier),
-	col("فروشنده", "vendor_name", export.Text),
-	col("دسته", "category", export.Text),
-	col("شرح", "description", export.Text),
-	col("مبلغ", "amount", export.Amount),
-	col("تاریخ هزینه", "spent_on", export.Date),
-	col("سال مالی", "fiscal_year", export.Integer),
-	col("بیش از تعهد", "exceeds_pledge", export.Text),
-	col("فرستنده", "submitted_by.full_name", export.Text),
-	col("زمان ارسال", "submitted_at", export.Time),
-}}
+	queued("شناسه", "id", export.Integer, func(q *ledger.QueueItem) any { return q.ID }),
+	queued("واحد", "unit.name", export.Text, func(q *ledger.QueueItem) any { return q.Unit.Name }),
+	queued("شناسه ملی واحد", "unit.national_id", export.Identifier, func(q *ledger.QueueItem) any { return q.Unit.NationalID }),
+	queued("شهرستان", "unit.county", export.Text, func(q *ledger.QueueItem) any { return q.Unit.County }),
+	queued("مدرسه", "school.name", export.Text, func(q *ledger.QueueItem) any { return q.School.Name }),
+	queued("شناسه تعهد", "pledge_id", export.Integer, func(q *ledger.QueueItem) any { return q.PledgeID }),
+	queued("شماره فاکتور", "invoice_no", export.Identifier, func(q *ledger.QueueItem) any { return q.InvoiceNo }),
+	queued("فروشنده", "vendor_name", export.Text, func(q *ledger.QueueItem) any { return q.VendorName }),
+	queued("دسته", "category", export.Text, func(q *ledger.QueueItem) any { return q.Category }),
+	queued("شرح", "description", export.Text, func(q *ledger.QueueItem) any { return textCell(q.Description) }),
+	queued("مبلغ", "amount", export.Amount, func(q *ledger.QueueItem) any { return q.Amount }),
+	queued("تاریخ هزینه", "spent_on", export.Date, func(q *ledger.QueueItem) any { return dateCell(q.SpentOn) }),
+	queued("سال مالی", "fiscal_year", export.Integer, func(q *ledger.QueueItem) any { return q.FiscalYear }),
+	queued("بیش از تعهد", "exceeds_pledge", export.Text, func(q *ledger.QueueItem) any { return flagCell(q.ExceedsPledge) }),
+	queued("فرستنده", "submitted_by.full_name", export.Text, func(q *ledger.QueueItem) any { return q.SubmittedBy.FullName }),
+	queued("زمان ارسال", "submitted_at", export.Time, func(q *ledger.QueueItem) any { return q.SubmittedAt }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, err := queueFilter(c)
+		if err != nil {
+			return err
+		}
+		return s.ledger.EachQueueItem(c.Request.Context(), actor(c), f, limit, func(q *ledger.QueueItem) error { return each(q) })
+	}}
 
 var statementList = exportList{nameFA: "صورت تهاتر", nameEN: "statement", items: "allocations", columns: []exportColumn{
 	col("شناسه هزینه", "expenditure_id", export.Integer),
@@ -98,36 +125,62 @@ var certificateList = exportList{nameFA: "دفتر گواهی‌ها", nameEN: "
 	col("دلیل", "status_reason", export.Text),
 }}
 
+// pledged is a column of the pledge list.
+func pledged(fa, en string, kind export.Kind, get func(*ledger.Pledge) any) exportColumn {
+	return field(fa, en, kind, get)
+}
+
 var pledgeList = exportList{nameFA: "تعهدها", nameEN: "pledges", columns: []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("واحد", "unit_name", export.Text),
-	col("شناسه مدرسه", "school_id", export.Integer),
-	col("مدرسه", "school_name", export.Text),
-	col("مبلغ تعهد", "amount", export.Amount),
-	col("تاریخ تعهد", "pledged_on", export.Date),
-	col("سررسید", "due_on", export.Date),
-	col("شناسه مصوبه", "resolution_id", export.Integer),
-	col("وضعیت", "status", export.Text),
-	col("جمع ارسال‌شده", "submitted_total", export.Amount),
-	col("جمع تأییدشده", "approved_total", export.Amount),
-	col("مانده", "remaining", export.Amount),
-}}
+	pledged("شناسه", "id", export.Integer, func(p *ledger.Pledge) any { return p.ID }),
+	pledged("شناسه واحد", "unit_id", export.Integer, func(p *ledger.Pledge) any { return p.UnitID }),
+	pledged("واحد", "unit_name", export.Text, func(p *ledger.Pledge) any { return p.UnitName }),
+	pledged("شناسه مدرسه", "school_id", export.Integer, func(p *ledger.Pledge) any { return p.SchoolID }),
+	pledged("مدرسه", "school_name", export.Text, func(p *ledger.Pledge) any { return p.SchoolName }),
+	pledged("مبلغ تعهد", "amount", export.Amount, func(p *ledger.Pledge) any { return p.Amount }),
+	pledged("تاریخ تعهد", "pledged_on", export.Date, func(p *ledger.Pledge) any { return dateCell(p.PledgedOn) }),
+	pledged("سررسید", "due_on", export.Date, func(p *ledger.Pledge) any { return dateCell(p.DueOn) }),
+	pledged("شناسه مصوبه", "resolution_id", export.Integer, func(p *ledger.Pledge) any { return idCell(p.ResolutionID) }),
+	pledged("وضعیت", "status", export.Text, func(p *ledger.Pledge) any { return p.Status }),
+	pledged("جمع ارسال‌شده", "submitted_total", export.Amount, func(p *ledger.Pledge) any { return p.SubmittedTotal }),
+	pledged("جمع تأییدشده", "approved_total", export.Amount, func(p *ledger.Pledge) any { return p.ApprovedTotal }),
+	pledged("مانده", "remaining", export.Amount, func(p *ledger.Pledge) any { return p.Remaining }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := pledgeFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.ledger.EachPledge(c.Request.Context(), actor(c), f, func(p *ledger.Pledge) error { return each(p) })
+	}}
+
+// schooled is a column of the school list.
+func schooled(fa, en string, kind export.Kind, get func(*ledger.School) any) exportColumn {
+	return field(fa, en, kind, get)
+}
 
 var schoolList = exportList{nameFA: "مدارس", nameEN: "schools", columns: []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("نام", "name", export.Text),
-	col("نوع", "kind", export.Text),
-	col("شهرستان", "county", export.Text),
-	col("نشانی", "address", export.Text),
-	col("کلاس‌ها", "classrooms", export.Integer),
-	col("هزینه برآوردی", "estimated_cost", export.Amount),
-	col("وضعیت", "status", export.Text),
-	col("درصد پیشرفت", "progress_percent", export.Integer),
-	col("جمع تعهدها", "pledged_total", export.Amount),
-	col("جمع ارسال‌شده", "submitted_total", export.Amount),
-	col("جمع تأییدشده", "approved_total", export.Amount),
-}}
+	schooled("شناسه", "id", export.Integer, func(sc *ledger.School) any { return sc.ID }),
+	schooled("نام", "name", export.Text, func(sc *ledger.School) any { return sc.Name }),
+	schooled("نوع", "kind", export.Text, func(sc *ledger.School) any { return sc.Kind }),
+	schooled("شهرستان", "county", export.Text, func(sc *ledger.School) any { return sc.County }),
+	schooled("نشانی", "address", export.Text, func(sc *ledger.School) any { return textCell(sc.Address) }),
+	schooled("کلاس‌ها", "classrooms", export.Integer, func(sc *ledger.School) any { return countCell(sc.Classrooms) }),
+	schooled("هزینه برآوردی", "estimated_cost", export.Amount, func(sc *ledger.School) any { return amountCell(sc.EstimatedCost) }),
+	schooled("وضعیت", "status", export.Text, func(sc *ledger.School) any { return sc.Status }),
+	schooled("درصد پیشرفت", "progress_percent", export.Integer, func(sc *ledger.School) any { return sc.ProgressPercent }),
+	schooled("جمع تعهدها", "pledged_total", export.Amount, func(sc *ledger.School) any { return sc.PledgedTotal }),
+	schooled("جمع ارسال‌شده", "submitted_total", export.Amount, func(sc *ledger.School) any { return sc.SubmittedTotal }),
+	schooled("جمع تأییدشده", "approved_total", export.Amount, func(sc *ledger.School) any { return sc.ApprovedTotal }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := schoolFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.ledger.EachSchool(c.Request.Context(), actor(c), f, func(sc *ledger.School) error { return each(sc) })
+	}}
 
 // daysOverdue is how many days a resolution is past its deadline, today:
 // empty for one that is not overdue (the JSON's overdue).
@@ -144,39 +197,80 @@ func daysOverdue(item map[string]json.RawMessage, today taahod.Date) any {
 	return int64(today.Time().Sub(d.Time()).Hours() / 24)
 }
 
-var resolutionColumns = []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("شناسه جلسه", "session_id", export.Integer),
-	col("نوع جلسه", "session_kind", export.Text),
-	col("تاریخ تصویب", "adopted_on", export.Date),
-	col("سال", "fiscal_year", export.Integer),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("واحد", "unit_name", export.Text),
-	col("متن", "text", export.Text),
-	col("موضوع", "category", export.Text),
-	col("دستگاه‌ها", "agencies", export.Text),
-	col("مهلت", "deadline", export.Date),
-	col("وضعیت", "status", export.Text),
-	col("تاریخ وضعیت", "status_on", export.Date),
-	{Column: export.Column{FA: "روزهای گذشته از مهلت", EN: "days_overdue", Kind: export.Integer}, value: daysOverdue},
+// resolved is a column of the resolution list. The columns serve the
+// yearly figures' rows too, which are written from their JSON (EN and
+// value); get is the list's, read from the store.
+func resolved(fa, en string, kind export.Kind, get func(*registry.Resolution) any) exportColumn {
+	return field(fa, en, kind, get)
 }
 
-var resolutionList = exportList{nameFA: "مصوبات", nameEN: "resolutions", columns: resolutionColumns}
+// resolutionDaysOverdue is daysOverdue of a resolution read from the store.
+func resolutionDaysOverdue(r *registry.Resolution, today taahod.Date) any {
+	if !r.Overdue || r.Deadline.IsZero() {
+		return nil
+	}
+	return int64(today.Time().Sub(r.Deadline.Time()).Hours() / 24)
+}
+
+var resolutionColumns = []exportColumn{
+	resolved("شناسه", "id", export.Integer, func(r *registry.Resolution) any { return r.ID }),
+	resolved("شناسه جلسه", "session_id", export.Integer, func(r *registry.Resolution) any { return idCell(r.SessionID) }),
+	resolved("نوع جلسه", "session_kind", export.Text, func(r *registry.Resolution) any { return textCell(r.SessionKind) }),
+	resolved("تاریخ تصویب", "adopted_on", export.Date, func(r *registry.Resolution) any { return dateCell(r.AdoptedOn) }),
+	resolved("سال", "fiscal_year", export.Integer, func(r *registry.Resolution) any { return r.FiscalYear }),
+	resolved("شناسه واحد", "unit_id", export.Integer, func(r *registry.Resolution) any { return idCell(r.UnitID) }),
+	resolved("واحد", "unit_name", export.Text, func(r *registry.Resolution) any { return textCell(r.UnitName) }),
+	resolved("متن", "text", export.Text, func(r *registry.Resolution) any { return r.Text }),
+	resolved("موضوع", "category", export.Text, func(r *registry.Resolution) any { return r.Category }),
+	resolved("دستگاه‌ها", "agencies", export.Text, func(r *registry.Resolution) any { return listCell(r.Agencies) }),
+	resolved("مهلت", "deadline", export.Date, func(r *registry.Resolution) any { return dateCell(r.Deadline) }),
+	resolved("وضعیت", "status", export.Text, func(r *registry.Resolution) any { return r.Status }),
+	resolved("تاریخ وضعیت", "status_on", export.Date, func(r *registry.Resolution) any { return dateCell(r.StatusOn) }),
+	{Column: export.Column{FA: "روزهای گذشته از مهلت", EN: "days_overdue", Kind: export.Integer}, value: daysOverdue,
+		get: func(item any, today taahod.Date) any {
+			return resolutionDaysOverdue(item.(*registry.Resolution), today)
+		}},
+}
+
+var resolutionList = exportList{nameFA: "مصوبات", nameEN: "resolutions", columns: resolutionColumns,
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := resolutionFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.registry.EachResolution(c.Request.Context(), viewer(c), f, func(r *registry.Resolution) error { return each(r) })
+	}}
+
+// cased is a column of the case list. The columns serve the yearly
+// figures' rows too, which are written from their JSON (EN); get is the
+// list's, read from the store.
+func cased(fa, en string, kind export.Kind, get func(*registry.Case) any) exportColumn {
+	return field(fa, en, kind, get)
+}
 
 var caseColumns = []exportColumn{
-	col("شناسه", "id", export.Integer),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("واحد", "unit_name", export.Text),
-	col("مجرا", "channel", export.Text),
-	col("موضوع", "subject", export.Text),
-	col("دسته", "category", export.Text),
-	col("تاریخ گشایش", "opened_on", export.Date),
-	col("سال", "fiscal_year", export.Integer),
-	col("تاریخ بستن", "closed_on", export.Date),
-	col("نتیجه", "outcome", export.Text),
+	cased("شناسه", "id", export.Integer, func(c *registry.Case) any { return c.ID }),
+	cased("شناسه واحد", "unit_id", export.Integer, func(c *registry.Case) any { return idCell(c.UnitID) }),
+	cased("واحد", "unit_name", export.Text, func(c *registry.Case) any { return textCell(c.UnitName) }),
+	cased("مجرا", "channel", export.Text, func(c *registry.Case) any { return c.Channel }),
+	cased("موضوع", "subject", export.Text, func(c *registry.Case) any { return c.Subject }),
+	cased("دسته", "category", export.Text, func(c *registry.Case) any { return c.Category }),
+	cased("تاریخ گشایش", "opened_on", export.Date, func(c *registry.Case) any { return dateCell(c.OpenedOn) }),
+	cased("سال", "fiscal_year", export.Integer, func(c *registry.Case) any { return c.FiscalYear }),
+	cased("تاریخ بستن", "closed_on", export.Date, func(c *registry.Case) any { return dateCell(c.ClosedOn) }),
+	cased("نتیجه", "outcome", export.Text, func(c *registry.Case) any { return c.Outcome }),
 }
 
-var caseList = exportList{nameFA: "پرونده‌ها", nameEN: "cases", columns: caseColumns}
+var caseList = exportList{nameFA: "پرونده‌ها", nameEN: "cases", columns: caseColumns,
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := caseFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.registry.EachCase(c.Request.Context(), viewer(c), f, func(x *registry.Case) error { return each(x) })
+	}}
 
 // figureLists are the files of a yearly figure's rows, by the kind of
 // record behind the figure (registry.RowKind), chosen by the figure's name.

@@ -42,14 +42,8 @@ func (s *Server) getPledge(c *gin.Context) error {
 }
 
 func (s *Server) listPledges(c *gin.Context) error {
-	p, errs := listParams(c)
-	f := ledger.PledgeFilter{
-		UnitID:   queryID(c, errs, "unit_id"),
-		SchoolID: queryID(c, errs, "school_id"),
-		Status:   queryChoice(c, errs, "status", ledger.ValidPledgeStatus),
-		AfterID:  p.AfterID, Limit: p.Limit + 1,
-	}
-	if err := errs.Err(); err != nil {
+	f, p, err := pledgeFilter(c)
+	if err != nil {
 		return err
 	}
 	pledges, err := s.ledger.ListPledges(c.Request.Context(), actor(c), f)
@@ -57,6 +51,19 @@ func (s *Server) listPledges(c *gin.Context) error {
 		return err
 	}
 	return ok(c, pageAnswer(pledges, p, func(x ledger.Pledge) int64 { return x.ID }))
+}
+
+// pledgeFilter reads the list's filters and page from the query: the
+// list's pages and its file (export_lists.go) read the same.
+func pledgeFilter(c *gin.Context) (ledger.PledgeFilter, page, error) {
+	p, errs := listParams(c)
+	f := ledger.PledgeFilter{
+		UnitID:   queryID(c, errs, "unit_id"),
+		SchoolID: queryID(c, errs, "school_id"),
+		Status:   queryChoice(c, errs, "status", ledger.ValidPledgeStatus),
+		AfterID:  p.AfterID, Limit: p.Limit + 1,
+	}
+	return f, p, errs.Err()
 }
 
 type cancelRequest struct {

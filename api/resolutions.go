@@ -43,13 +43,8 @@ func (s *Server) getResolution(c *gin.Context) error {
 }
 
 func (s *Server) listResolutions(c *gin.Context) error {
-	pg, p := listParams(c)
-	f := registry.ResolutionFilter{
-		SessionID: queryID(c, p, "session_id"), UnitID: queryID(c, p, "unit_id"), AgencyID: queryID(c, p, "agency_id"),
-		Agency: c.Query("agency"), Query: c.Query("q"), Status: c.Query("status"), Category: c.Query("category"),
-		Overdue: queryBool(c, p, "overdue"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
-	}
-	if err := p.Err(); err != nil {
+	f, pg, err := resolutionFilter(c)
+	if err != nil {
 		return err
 	}
 	out, err := s.registry.ListResolutions(c.Request.Context(), viewer(c), f)
@@ -57,6 +52,18 @@ func (s *Server) listResolutions(c *gin.Context) error {
 		return err
 	}
 	return ok(c, pageAnswer(out, pg, func(x registry.Resolution) int64 { return x.ID }))
+}
+
+// resolutionFilter reads the list's filters and page from the query: the
+// list's pages and its file (export_lists.go) read the same.
+func resolutionFilter(c *gin.Context) (registry.ResolutionFilter, page, error) {
+	pg, p := listParams(c)
+	f := registry.ResolutionFilter{
+		SessionID: queryID(c, p, "session_id"), UnitID: queryID(c, p, "unit_id"), AgencyID: queryID(c, p, "agency_id"),
+		Agency: c.Query("agency"), Query: c.Query("q"), Status: c.Query("status"), Category: c.Query("category"),
+		Overdue: queryBool(c, p, "overdue"), Year: queryYear(c, p, "year", false), AfterID: pg.AfterID, Limit: pg.Limit + 1,
+	}
+	return f, pg, p.Err()
 }
 
 func (s *Server) overdueResolutions(c *gin.Context) error {

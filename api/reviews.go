@@ -44,15 +44,8 @@ func (s *Server) reviewQueue(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var errs taahod.Problems
-	f := ledger.QueueFilter{
-		UnitID:    queryID(c, &errs, "unit_id"),
-		County:    c.Query("county"),
-		Category:  queryChoice(c, &errs, "category", ledger.ValidCategory),
-		AmountMin: queryAmount(c, &errs, "amount_min"),
-		AmountMax: queryAmount(c, &errs, "amount_max"),
-	}
-	if err := errs.Err(); err != nil {
+	f, err := queueFilter(c)
+	if err != nil {
 		return err
 	}
 	ctx := c.Request.Context()
@@ -65,6 +58,20 @@ func (s *Server) reviewQueue(c *gin.Context) error {
 		return err
 	}
 	return ok(c, queueListPage{listPage: queueAnswer(c, items, p), Total: total})
+}
+
+// queueFilter reads the queue's filters from the query: the queue's pages
+// and its file (export_lists.go) read the same.
+func queueFilter(c *gin.Context) (ledger.QueueFilter, error) {
+	var errs taahod.Problems
+	f := ledger.QueueFilter{
+		UnitID:    queryID(c, &errs, "unit_id"),
+		County:    c.Query("county"),
+		Category:  queryChoice(c, &errs, "category", ledger.ValidCategory),
+		AmountMin: queryAmount(c, &errs, "amount_min"),
+		AmountMax: queryAmount(c, &errs, "amount_max"),
+	}
+	return f, errs.Err()
 }
 
 // queueListPage is a page of the review queue and the count waiting under

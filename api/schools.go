@@ -72,23 +72,8 @@ func (s *Server) getSchool(c *gin.Context) error {
 }
 
 func (s *Server) listSchools(c *gin.Context) error {
-	p, errs := listParams(c)
-	f := ledger.SchoolFilter{
-		County: c.Query("county"),
-		Query:  c.Query("q"),
-		Status: queryChoice(c, errs, "status", func(v string) bool {
-			switch v {
-			case ledger.SchoolPlanned, ledger.SchoolUnderConstruction, ledger.SchoolEquipping, ledger.SchoolCompleted, ledger.SchoolHandedOver:
-				return true
-			}
-			return false
-		}),
-		Kind: queryChoice(c, errs, "kind", func(v string) bool {
-			return v == ledger.KindSchool || v == ledger.KindEducationalCenter
-		}),
-		AfterID: p.AfterID, Limit: p.Limit + 1,
-	}
-	if err := errs.Err(); err != nil {
+	f, p, err := schoolFilter(c)
+	if err != nil {
 		return err
 	}
 	schools, err := s.ledger.ListSchools(c.Request.Context(), actor(c), f)
@@ -180,4 +165,26 @@ func (s *Server) progressDocument(c *gin.Context) error {
 		return err
 	}
 	return download(c, d)
+}
+
+// schoolFilter reads the list's filters and page from the query: the
+// list's pages and its file (export_lists.go) read the same.
+func schoolFilter(c *gin.Context) (ledger.SchoolFilter, page, error) {
+	p, errs := listParams(c)
+	f := ledger.SchoolFilter{
+		County: c.Query("county"),
+		Query:  c.Query("q"),
+		Status: queryChoice(c, errs, "status", func(v string) bool {
+			switch v {
+			case ledger.SchoolPlanned, ledger.SchoolUnderConstruction, ledger.SchoolEquipping, ledger.SchoolCompleted, ledger.SchoolHandedOver:
+				return true
+			}
+			return false
+		}),
+		Kind: queryChoice(c, errs, "kind", func(v string) bool {
+			return v == ledger.KindSchool || v == ledger.KindEducationalCenter
+		}),
+		AfterID: p.AfterID, Limit: p.Limit + 1,
+	}
+	return f, p, errs.Err()
 }

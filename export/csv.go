@@ -21,6 +21,7 @@ type csvWriter struct {
 	w *csv.Writer
 	// record is reused for every row: the rows of a long list are not kept.
 	record []string
+	days   dayTexts
 }
 
 // NewCSV starts a CSV file of t on w: the byte order mark, then the header
@@ -35,7 +36,7 @@ func NewCSV(w io.Writer, t Table, english bool) (Writer, error) {
 	if err := cw.Write(headers); err != nil {
 		return nil, err
 	}
-	return &csvWriter{t: t, w: cw, record: make([]string, 0, len(headers))}, nil
+	return &csvWriter{t: t, w: cw, record: make([]string, 0, len(headers)), days: dayTexts{}}, nil
 }
 
 func (c *csvWriter) Write(row []any) error {
@@ -61,7 +62,8 @@ func (c *csvWriter) Write(row []any) error {
 			// The contract's form: no exponent, no trailing zeros.
 			c.record = append(c.record, taahod.FormatAmount(x))
 		case taahod.Date:
-			c.record = append(c.record, x.Jalali(), x.String())
+			day := c.days.of(x)
+			c.record = append(c.record, day.jalali, day.iso)
 		case time.Time:
 			c.record = append(c.record, taahod.JalaliTime(x))
 		}
@@ -73,6 +75,9 @@ func (c *csvWriter) Close() error {
 	c.w.Flush()
 	return c.w.Error()
 }
+
+// Abort flushes what is buffered; the caller drops the unfinished file.
+func (c *csvWriter) Abort() { c.w.Flush() }
 
 // Neutralise makes a text cell safe from a spreadsheet that would run it as
 // a formula (CSV injection): a cell beginning with =, +, -, @, a tab or a

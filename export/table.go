@@ -124,4 +124,7 @@ type Writer interface {
 	Write(row []any) error
 	// Close finishes the file. Nothing is complete before it.
 	Close() error
+	// Abort gives up the file unfinished (a list that failed on the way)
+	// and releases what the writer holds (excelize's temporary file).
+	Abort()
 }

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"fmt"
 	"io"
 	"strings"
@@ -28,6 +30,7 @@ type xlsxWriter struct {
 	// styles of the cells that need one.
 	whole, cents, date int
 	cells              []any
+	days               dayTexts
 }
 
 // NewXLSX starts an XLSX workbook of one right-to-left sheet with t's
@@ -36,7 +39,8 @@ type xlsxWriter struct {
 // written to w by Close.
 func NewXLSX(w io.Writer, t Table) (Writer, error) {
 	f := excelize.NewFile()
-	x := &xlsxWriter{t: t, out: w, file: f, next: 2}
+	f.SetZipWriter(fastZip)
+	x := &xlsxWriter{t: t, out: w, file: f, next: 2, days: dayTexts{}}
 	fail := func(err error) (Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("export: start the workbook: %w", err)
@@ -118,7 +122,7 @@ func (x *xlsxWriter) Write(row []any) error {
 		case decimal.Decimal:
 			x.cells = append(x.cells, x.amount(v))
 		case taahod.Date:
-			x.cells = append(x.cells, v.Jalali(), excelize.Cell{StyleID: x.date, Value: v.Time().UTC()})
+			x.cells = append(x.cells, x.days.of(v).jalali, excelize.Cell{StyleID: x.date, Value: v.Time().UTC()})
 		case time.Time:
 			x.cells = append(x.cells, taahod.JalaliTime(v))
 		}
@@ -129,6 +133,19 @@ func (x *xlsxWriter) Write(row []any) error {
 	}
 	x.next++
 	return x.sw.SetRow(cell, x.cells)
+}
+
+// fastZip is the workbook's zip writer: deflate at its fastest level
+// rather than archive/zip's default. Compressing the sheet is most of what
+// Close costs for a long list (about a third of a 100,000-row file's time
+// at the default level); the fastest level makes the file somewhat larger
+// and takes a fraction of the time. The content is the same either way.
+func fastZip(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return zw
 }
 
 // amount is an amount's cell: a number with a thousands format when the
@@ -150,12 +167,28 @@ func (x *xlsxWriter) amount(d decimal.Decimal) any {
 // the one place an amount becomes a float, because the file format has no
 // other number; anything that would not come back as the same amount stays
 // text.
+//
+// The digits are counted in the amount's canonical form (taahod.FormatAmount:
+// no trailing fractional zeros), so that an amount read from a NUMERIC
+// column ("1500.50") and the same amount read from the API's JSON ("1500.5")
+// make the same cell.
 func exactNumber(d decimal.Decimal) (float64, bool) {
-	if len(strings.TrimPrefix(d.Coefficient().String(), "-")) > maxExactDigits {
+	if significantDigits(d) > maxExactDigits {
 		return 0, false
 	}
 	n, _ := d.Float64()
 	return n, decimal.NewFromFloat(n).Equal(d)
+}
+
+// signAndPoint drops an amount's sign and decimal point, leaving its digits.
+var signAndPoint = strings.NewReplacer("-", "", ".", "")
+
+// significantDigits is how many digits d's coefficient has in the
+// amount's canonical form (FormatAmount's text, as decimal.NewFromString
+// reads it back): 1500.50 has 5, 100 has 3, 0.05 has 1.
+func significantDigits(d decimal.Decimal) int {
+	s := strings.TrimLeft(signAndPoint.Replace(taahod.FormatAmount(d)), "0")
+	return max(len(s), 1)
 }
 
 func (x *xlsxWriter) Close() error {
@@ -168,6 +201,10 @@ func (x *xlsxWriter) Close() error {
 	}
 	return nil
 }
+
+// Abort drops the workbook without writing it, and excelize's stream with
+// it (a temporary file once the rows pass its buffer).
+func (x *xlsxWriter) Abort() { _ = x.file.Close() }
 
 // defaultWidth fits a column's kind, or its header when that is wider.
 func defaultWidth(c Column) float64 {

@@ -474,37 +474,7 @@ func (s *Store) WithdrawExpenditure(ctx context.Context, actor taahod.Actor, id 
 // ListExpenditures returns the expenditures the actor may see that match f,
 // by id, at most f.Limit, redacted for the actor.
 func (s *Store) ListExpenditures(ctx context.Context, actor taahod.Actor, f ExpenditureFilter) ([]Expenditure, error) {
-	q := database.Filter{}
-	q.Where("e.id > " + q.Arg(f.AfterID))
-	if scope := unitScope(actor); scope != nil {
-		q.Where("e.unit_id = ANY(" + q.Arg(scope) + ")")
-	}
-	if f.UnitID > 0 {
-		q.Where("e.unit_id = " + q.Arg(f.UnitID))
-	}
-	if f.PledgeID > 0 {
-		q.Where("e.pledge_id = " + q.Arg(f.PledgeID))
-	}
-	if f.SchoolID > 0 {
-		q.Where("p.school_id = " + q.Arg(f.SchoolID))
-	}
-	if f.Status != "" {
-		q.Where("e.status = " + q.Arg(f.Status))
-	}
-	if f.FiscalYear != 0 {
-		q.Where("e.fiscal_year = " + q.Arg(f.FiscalYear))
-	}
-	if !f.From.IsZero() {
-		q.Where("e.spent_on >= " + q.Arg(f.From) + "::date")
-	}
-	if !f.To.IsZero() {
-		q.Where("e.spent_on <= " + q.Arg(f.To) + "::date")
-	}
-	if f.MissingDocuments {
-		q.Where("e.status IN ('submitted', 'rejected') AND NOT EXISTS (SELECT 1 FROM expenditure_documents d WHERE d.expenditure_id = e.id)")
-	}
-	// invoice_key is the folded invoice number (InvoiceKey).
-	q.Search(f.Query, "e.invoice_key", "taahod_fold(e.vendor_name)")
+	q := expenditureWhere(actor, f)
 	list := []Expenditure{}
 	err := s.DB.SelectContext(ctx, &list, `SELECT `+expenditureColumns+` FROM expenditures e JOIN pledges p ON p.id = e.pledge_id
 		WHERE `+q.Clause()+` ORDER BY e.id LIMIT `+q.Arg(f.Limit), q.Args...)

@@ -105,6 +105,16 @@ func (s *Store) FindPledge(ctx context.Context, actor taahod.Actor, id int64) (P
 // ListPledges returns the pledges the actor may see that match f, by id, at
 // most f.Limit.
 func (s *Store) ListPledges(ctx context.Context, actor taahod.Actor, f PledgeFilter) ([]Pledge, error) {
+	query, args := s.pledgeQuery(actor, f)
+	pledges := []Pledge{}
+	err := s.DB.SelectContext(ctx, &pledges, query, args...)
+	return pledges, database.MapError(err)
+}
+
+// pledgeQuery is the statement of the pledges the actor may see that match
+// f, by id, at most f.Limit, and its arguments: the one query ListPledges
+// and EachPledge share.
+func (s *Store) pledgeQuery(actor taahod.Actor, f PledgeFilter) (string, []any) {
 	q := database.Filter{}
 	q.Arg(s.today()) // $1 of pledgeSelect
 	q.Where("p.id > " + q.Arg(f.AfterID))
@@ -121,10 +131,9 @@ func (s *Store) ListPledges(ctx context.Context, actor taahod.Actor, f PledgeFil
 	if f.Status != "" {
 		status = "status = " + q.Arg(f.Status)
 	}
-	pledges := []Pledge{}
-	err := s.DB.SelectContext(ctx, &pledges, `SELECT * FROM (`+pledgeSelect+` WHERE `+q.Clause()+`) p WHERE `+
-		status+` ORDER BY id LIMIT `+q.Arg(f.Limit), q.Args...)
-	return pledges, database.MapError(err)
+	query := `SELECT * FROM (` + pledgeSelect + ` WHERE ` + q.Clause() + `) p WHERE ` +
+		status + ` ORDER BY id LIMIT ` + q.Arg(f.Limit)
+	return query, q.Args
 }
 
 // CancelPledge cancels a pledge, with a reason; a cancelled pledge takes no

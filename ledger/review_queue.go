@@ -59,6 +59,30 @@ type QueueSchool struct {
 	County string `db:"county" json:"county"`
 }
 
+// queueColumns are the columns of a queue item: the expenditure e's, and
+// its unit u's and school s's.
+var queueColumns = expenditureColumns + `, u.name AS unit_name, u.national_id AS unit_national_id, u.county AS unit_county,
+		       s.name AS school_name, s.county AS school_county`
+
+// queueRow is a row of queueColumns.
+type queueRow struct {
+	Expenditure
+	UnitName     string `db:"unit_name"`
+	UnitNID      string `db:"unit_national_id"`
+	UnitCounty   string `db:"unit_county"`
+	SchoolName   string `db:"school_name"`
+	SchoolCounty string `db:"school_county"`
+}
+
+// item is the queue item of the row, without documents.
+func (r queueRow) item() QueueItem {
+	return QueueItem{
+		Expenditure: r.Expenditure,
+		Unit:        QueueUnit{ID: r.UnitID, Name: r.UnitName, NationalID: r.UnitNID, County: r.UnitCounty},
+		School:      QueueSchool{ID: r.SchoolID, Name: r.SchoolName, County: r.SchoolCounty},
+	}
+}
+
 // QueuePosition is a place in the review queue: the (re)submission time and
 // id of the last item seen. The zero position is the queue's start.
 type QueuePosition struct {
@@ -137,17 +161,9 @@ func (s *Store) FilterReviewQueue(ctx context.Context, actor taahod.Actor, f Que
 	if after.ID > 0 {
 		q.Where("(e.submitted_at, e.id) > (" + q.Arg(after.SubmittedAt) + "::timestamptz, " + q.Arg(after.ID) + "::bigint)")
 	}
-	var rows []struct {
-		Expenditure
-		UnitName     string `db:"unit_name"`
-		UnitNID      string `db:"unit_national_id"`
-		UnitCounty   string `db:"unit_county"`
-		SchoolName   string `db:"school_name"`
-		SchoolCounty string `db:"school_county"`
-	}
+	var rows []queueRow
 	err := s.DB.SelectContext(ctx, &rows, `
-		SELECT `+expenditureColumns+`, u.name AS unit_name, u.national_id AS unit_national_id, u.county AS unit_county,
-		       s.name AS school_name, s.county AS school_county
+		SELECT `+queueColumns+`
 		  FROM expenditures e
 		  JOIN pledges p ON p.id = e.pledge_id
 		  JOIN units u ON u.id = e.unit_id
@@ -170,12 +186,8 @@ func (s *Store) FilterReviewQueue(ctx context.Context, actor taahod.Actor, f Que
 	for i, r := range rows {
 		r.Expenditure = list[i]
 		r.Expenditure.Redact(actor)
-		items[i] = QueueItem{
-			Expenditure: r.Expenditure,
-			Unit:        QueueUnit{ID: r.UnitID, Name: r.UnitName, NationalID: r.UnitNID, County: r.UnitCounty},
-			School:      QueueSchool{ID: r.SchoolID, Name: r.SchoolName, County: r.SchoolCounty},
-			Documents:   []Document{},
-		}
+		items[i] = r.item()
+		items[i].Documents = []Document{}
 		ids[i] = r.ID
 		at[r.ID] = i
 	}

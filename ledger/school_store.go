@@ -87,6 +87,19 @@ func (s *Store) FindSchool(ctx context.Context, actor taahod.Actor, id int64) (S
 
 // ListSchools returns the schools that match f, by id, at most f.Limit.
 func (s *Store) ListSchools(ctx context.Context, actor taahod.Actor, f SchoolFilter) ([]School, error) {
+	query, args := schoolQuery(actor, f)
+	schools := []School{}
+	err := s.DB.SelectContext(ctx, &schools, query, args...)
+	if err != nil {
+		return nil, database.MapError(err)
+	}
+	return schools, s.attachPledgingUnits(ctx, actor, schools)
+}
+
+// schoolQuery is the statement of the schools that match f, by id, at most
+// f.Limit, with their totals for the actor's units, and its arguments: the
+// one query ListSchools and EachSchool share.
+func schoolQuery(actor taahod.Actor, f SchoolFilter) (string, []any) {
 	q := database.Filter{}
 	q.Arg(unitScope(actor))
 	q.Where("s.id > " + q.Arg(f.AfterID))
@@ -100,12 +113,8 @@ func (s *Store) ListSchools(ctx context.Context, actor taahod.Actor, f SchoolFil
 	if f.Kind != "" {
 		q.Where("s.kind = " + q.Arg(f.Kind))
 	}
-	schools := []School{}
-	err := s.DB.SelectContext(ctx, &schools, schoolSelect+` WHERE `+q.Clause()+` ORDER BY s.id LIMIT `+q.Arg(f.Limit), q.Args...)
-	if err != nil {
-		return nil, database.MapError(err)
-	}
-	return schools, s.attachPledgingUnits(ctx, actor, schools)
+	query := schoolSelect + ` WHERE ` + q.Clause() + ` ORDER BY s.id LIMIT ` + q.Arg(f.Limit)
+	return query, q.Args
 }
 
 func (s *Store) attachPledgingUnits(ctx context.Context, actor taahod.Actor, schools []School) error {

@@ -190,6 +190,18 @@ type CaseFilter struct {
 // Filtering by unit leaves out the confidential cases whose unit v may not
 // see. It returns EINVALID for a choice or year that does not exist.
 func (s *Store) ListCases(ctx context.Context, v Viewer, f CaseFilter) ([]Case, error) {
+	where, args, err := caseWhere(v, f)
+	if err != nil {
+		return nil, err
+	}
+	where += ` ORDER BY c.id LIMIT ` + args.Add(f.Limit)
+	return selectCases(ctx, s.DB, v, where, args)
+}
+
+// caseWhere is the WHERE clause of the cases that match f, after f.AfterID,
+// and its arguments: the one filter ListCases and EachCase share. It
+// returns EINVALID for a choice or year that does not exist.
+func caseWhere(v Viewer, f CaseFilter) (string, database.Args, error) {
 	var (
 		args database.Args
 		p    taahod.Problems
@@ -221,9 +233,9 @@ func (s *Store) ListCases(ctx context.Context, v Viewer, f CaseFilter) ([]Case, 
 		where = append(where, cond)
 	}
 	if err := p.Err(); err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return selectCases(ctx, s.DB, v, strings.Join(where, " AND ")+` ORDER BY c.id LIMIT `+args.Add(f.Limit), args)
+	return strings.Join(where, " AND "), args, nil
 }
 
 func selectCases(ctx context.Context, q sqlx.QueryerContext, v Viewer, where string, args []any) ([]Case, error) {

@@ -501,6 +501,19 @@ type ResolutionFilter struct {
 // a status, category or year that does not exist.
 func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilter) ([]Resolution, error) {
 	today := taahod.Today(s.DB.Now())
+	where, args, err := resolutionWhere(v, f, today)
+	if err != nil {
+		return nil, err
+	}
+	where += ` ORDER BY r.id LIMIT ` + args.Add(f.Limit)
+	return selectResolutions(ctx, s.DB, v, today, where, args)
+}
+
+// resolutionWhere is the WHERE clause of the resolutions that match f, after
+// f.AfterID, and its arguments: the one filter ListResolutions and
+// EachResolution share. It returns EINVALID for a status, category or year
+// that does not exist.
+func resolutionWhere(v Viewer, f ResolutionFilter, today taahod.Date) (string, database.Args, error) {
 	var args database.Args
 	where := []string{"r.id > " + args.Add(f.AfterID)}
 	var p taahod.Problems
@@ -554,9 +567,9 @@ func (s *Store) ListResolutions(ctx context.Context, v Viewer, f ResolutionFilte
 		where = append(where, cond)
 	}
 	if err := p.Err(); err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return selectResolutions(ctx, s.DB, v, today, strings.Join(where, " AND ")+` ORDER BY r.id LIMIT `+args.Add(f.Limit), args)
+	return strings.Join(where, " AND "), args, nil
 }
 
 // selectResolutions reads resolutions with a WHERE clause (and what follows
