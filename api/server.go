@@ -100,6 +100,10 @@ type Server struct {
 
 	engine     *gin.Engine
 	bodyLimits map[string]int64 // routes that take more than defaultBodyLimit
+	// keysInStatement are the POST routes whose one statement checks the
+	// Idempotency-Key itself (database.StatementClaim): the idempotency
+	// middleware spares them its own look-up.
+	keysInStatement map[string]bool
 	cors       map[string]bool  // the allowed origins of Config.CORSOrigins
 
 	// publicLimiter counts the public routes' requests per client address;
@@ -145,6 +149,8 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 		log:          cfg.Logger,
 		cfg:          cfg,
 		bodyLimits:   map[string]int64{},
+
+		keysInStatement: map[string]bool{},
 		cors:         map[string]bool{},
 
 		publicLimiter: ratelimit.New(cfg.PublicRate),
