@@ -104,7 +104,7 @@ type Server struct {
 	// Idempotency-Key itself (database.StatementClaim): the idempotency
 	// middleware spares them its own look-up.
 	keysInStatement map[string]bool
-	cors       map[string]bool  // the allowed origins of Config.CORSOrigins
+	cors            map[string]bool // the allowed origins of Config.CORSOrigins
 
 	// publicLimiter counts the public routes' requests per client address;
 	// publicPaths are those routes, true for the pages'.
@@ -151,7 +151,7 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 		bodyLimits:   map[string]int64{},
 
 		keysInStatement: map[string]bool{},
-		cors:         map[string]bool{},
+		cors:            map[string]bool{},
 
 		publicLimiter: ratelimit.New(cfg.PublicRate),
 		publicPaths:   map[string]bool{},
