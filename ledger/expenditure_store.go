@@ -199,7 +199,7 @@ func (s *Store) submitClaimed(ctx context.Context, query string, claim database.
 	// The holes' values as format() writes them, in submitHoles' order.
 	holes := []string{strconv.FormatInt(id.Int64, 10), strconv.FormatInt(unit.Int64, 10),
 		strconv.FormatInt(school.Int64, 10), strconv.FormatBool(exceeds.Bool)}
-	if err := claim.Settle(err, locked, done, id.Valid, digest.String, holes...); err != nil {
+	if err := claim.SettleAnswered(err, locked, done, id.Valid, digest.String, holes...); err != nil {
 		return err
 	}
 	if !id.Valid {

@@ -19,7 +19,7 @@ import (
 // at all (a crash can then never leave the key without its answer).
 //
 // The holes are PostgreSQL format() placeholders (%1$s, ...), filled with
-// each value's text; Settle fills the same holes in Go with the same text, so
+// each value's text (its ::text cast); SettleAnswered fills the same holes in Go with the same text, so
 // the answer the api sends is the one a replay reads back, byte for byte.
 // The api checks that it is also the one its handler rendered (and stores
 // the handler's otherwise, as it does for every other route).
@@ -105,7 +105,7 @@ func formatTemplate(b []byte) (string, bool) {
 
 // fillHoles is what format() makes of formatTemplate(b) with values: each
 // Hole(n) replaced by values[n-1] (a missing value by nothing, as format()
-// would refuse; Settle always has them).
+// would refuse; SettleAnswered always has them).
 func fillHoles(b []byte, values []string) []byte {
 	if bytes.IndexByte(b, 0) < 0 {
 		return bytes.Clone(b)

@@ -64,7 +64,7 @@ func TestStoredAnswerChecked(t *testing.T) {
 		if !ok || !sc.Answer([]byte(`{"id":`+database.Hole(1)+`}`)) {
 			t.Fatal("no answered statement claim")
 		}
-		if err := sc.Settle(nil, true, false, true, digest, "7"); err != nil {
+		if err := sc.SettleAnswered(nil, true, false, true, digest, "7"); err != nil {
 			t.Fatal(err)
 		}
 		if c.State() != database.ClaimCommitted {

@@ -142,7 +142,7 @@ func StatementClaimAnsweredSQL(from string, values []string, first int) string {
 }
 
 // StatementAnswerDigest is what a statement with StatementClaimAnsweredSQL
-// answers, as a column, for Settle to check the body it stored: the MD5 of
+// answers, as a column, for SettleAnswered to check the body it stored: the MD5 of
 // the body, as hex, or NULL when it stored none.
 const StatementAnswerDigest = `(SELECT body_md5 FROM claim_row)`
 
@@ -190,14 +190,18 @@ func (sc *StatementClaim) Answer(record []byte) bool {
 // then replays the first answer (ClaimTaken) or answers 409 (ClaimBusy). A
 // statement that wrote nothing leaves the claim open, as a transaction
 // that wrote nothing does.
-//
-// digest is the statement's StatementAnswerDigest ("" without an answer);
-// values are the statement's values of the answer's holes, as text (an id in
-// decimal, a boolean as true or false, as PostgreSQL's format() writes
-// them): when the statement stored the answer (Answer said yes) and wrote,
-// the claim keeps the answer as stored (Claim.StoredAnswer) for the api to
-// send.
-func (sc StatementClaim) Settle(err error, locked, done, wrote bool, digest string, values ...string) error {
+func (sc StatementClaim) Settle(err error, locked, done, wrote bool) error {
+	return sc.SettleAnswered(err, locked, done, wrote, "")
+}
+
+// SettleAnswered is Settle for a statement that may have stored its answer
+// (StatementClaimAnsweredSQL). digest is the statement's
+// StatementAnswerDigest ("" without an answer); values are the statement's
+// values of the answer's holes, as text (an id in decimal, a boolean as true
+// or false: what the statement's ::text casts write): when the statement
+// stored the answer (Answer said yes) and wrote, the claim keeps the answer
+// as stored (Claim.StoredAnswer) for the api to send.
+func (sc StatementClaim) SettleAnswered(err error, locked, done, wrote bool, digest string, values ...string) error {
 	var pe *pq.Error
 	switch {
 	case errors.As(err, &pe) && pe.Code == codeUniqueViolation && pe.Constraint == "idempotency_keys_pkey":
