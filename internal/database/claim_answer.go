@@ -19,8 +19,10 @@ import (
 // at all (a crash can then never leave the key without its answer).
 //
 // The holes are PostgreSQL format() placeholders (%1$s, ...), filled with
-// each value's text (its ::text cast); SettleAnswered fills the same holes in Go with the same text, so
-// the answer the api sends is the one a replay reads back, byte for byte.
+// each value's text (its ::text cast); SettleAnswered fills the same holes
+// in Go with the same text, and checks the statement's digest of the body it
+// stored, so the answer the api sends is the one a replay reads back, byte
+// for byte.
 // The api checks that it is also the one its handler rendered (and stores
 // the handler's otherwise, as it does for every other route).
 
