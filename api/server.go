@@ -100,11 +100,7 @@ type Server struct {
 
 	engine     *gin.Engine
 	bodyLimits map[string]int64 // routes that take more than defaultBodyLimit
-	// keysInStatement are the POST routes whose one statement checks the
-	// Idempotency-Key itself (database.StatementClaim): the idempotency
-	// middleware spares them its own look-up.
-	keysInStatement map[string]bool
-	cors            map[string]bool // the allowed origins of Config.CORSOrigins
+	cors       map[string]bool  // the allowed origins of Config.CORSOrigins
 
 	// publicLimiter counts the public routes' requests per client address;
 	// publicPaths are those routes, true for the pages'.
@@ -114,6 +110,11 @@ type Server struct {
 	// background counts the work going on after its answer (offset runs):
 	// Wait waits for it.
 	background sync.WaitGroup
+
+	// keysInStatement are the POST routes whose one statement checks the
+	// Idempotency-Key itself (database.StatementClaim): the idempotency
+	// middleware spares them its own look-up.
+	keysInStatement map[string]bool
 }
 
 // New wires the server over db. An empty Province or PublicURL takes the
@@ -149,12 +150,12 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 		log:          cfg.Logger,
 		cfg:          cfg,
 		bodyLimits:   map[string]int64{},
-
-		keysInStatement: map[string]bool{},
-		cors:            map[string]bool{},
+		cors:         map[string]bool{},
 
 		publicLimiter: ratelimit.New(cfg.PublicRate),
 		publicPaths:   map[string]bool{},
+
+		keysInStatement: map[string]bool{},
 	}
 	for _, o := range cfg.CORSOrigins {
 		s.cors[o] = true
