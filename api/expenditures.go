@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
 )
 
@@ -18,6 +19,7 @@ var (
 
 func (s *Server) expenditureRoutes(g *gin.RouterGroup) {
 	g.POST("/expenditures", s.endpoint(accountants, s.submitExpenditure)...)
+	s.keysInStatement[g.BasePath()+"/expenditures"] = true
 	g.GET("/expenditures", s.endpoint(anySignedIn, s.exportable(oneList(expenditureList), s.listExpenditures),
 		append(paged("unit_id", "pledge_id", "school_id", "status", "fiscal_year", "spent_from", "spent_to", "q", "missing_documents"), exportParams...)...)...)
 	g.GET("/expenditures/:id", s.endpoint(anySignedIn, s.getExpenditure)...)
@@ -36,7 +38,10 @@ func (s *Server) submitExpenditure(c *gin.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	e, err := s.ledger.SubmitExpenditure(c.Request.Context(), actor(c), req)
+	// With an Idempotency-Key, the submission's statement stores this
+	// answer with the key (createdForm), sparing a second write.
+	ctx := database.WithAnswerForm(c.Request.Context(), createdForm("expenditures"))
+	e, err := s.ledger.SubmitExpenditure(ctx, actor(c), req)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/taahod/taahod/internal/database"
 )
 
 // handler is an endpoint that returns its error instead of writing it; handle
@@ -39,9 +40,12 @@ func writeJSON(c *gin.Context, status int, v any) error {
 	if err != nil {
 		return err
 	}
-	c.Data(status, "application/json; charset=utf-8", body)
+	c.Data(status, jsonContentType, body)
 	return nil
 }
+
+// jsonContentType is the type of every JSON answer but a problem's.
+const jsonContentType = "application/json; charset=utf-8"
 
 // jsonMarshal encodes without escaping <, > and & (the answers are not HTML)
 // and without the trailing newline of json.Encoder.
@@ -71,6 +75,18 @@ func created(c *gin.Context, v any) error { return writeJSON(c, http.StatusCreat
 func createdAt(c *gin.Context, location string, v any) error {
 	c.Header("Location", location)
 	return writeJSON(c, http.StatusCreated, v)
+}
+
+// createdForm is the answer createdAt gives for a record of collection, as
+// a template whose holes the statement writing the record fills in
+// (database.AnswerForm): Hole(1), the record's id, in its Location. The
+// headers are those answerOf keeps, as it writes them.
+func createdForm(collection string) database.AnswerForm {
+	return func(record []byte) database.StatementAnswer {
+		location := "/api/v1/" + collection + "/" + database.Hole(1)
+		return database.StatementAnswer{Status: http.StatusCreated, ContentType: jsonContentType, Body: record,
+			Headers: []byte(`{"Location":"` + location + `"}`)}
+	}
 }
 
 // ok answers 200 with v.

@@ -37,7 +37,7 @@ const (
 	replayedHeader    = "Idempotent-Replayed"
 	// IdempotencyRetention is how long keys are kept: at least the
 	// contract's 24 hours.
-	IdempotencyRetention = 48 * time.Hour
+	IdempotencyRetention = database.ClaimRetention
 )
 
 // answerLostAfter is how long a key whose work committed may go without its
@@ -81,12 +81,17 @@ func (s *Server) idempotency(c *gin.Context) {
 
 	ctx := c.Request.Context()
 	user := actor(c).UserID
-	if known, err := s.keyKnown(ctx, user, key); err != nil {
-		s.problem(c, err)
-		return
-	} else if known {
-		s.replay(c, user, key, hash)
-		return
+	// A route whose one statement checks the key (and forgets it past the
+	// retention) is spared the look-up: a known key makes its statement
+	// write nothing, and the claim says so (ClaimTaken, below).
+	if c.Request.Method != http.MethodPost || !s.keysInStatement[c.FullPath()] {
+		if known, err := s.keyKnown(ctx, user, key); err != nil {
+			s.problem(c, err)
+			return
+		} else if known {
+			s.replay(c, user, key, hash)
+			return
+		}
 	}
 
 	claim := &database.Claim{UserID: user, Key: key, Hash: hash}
@@ -105,8 +110,10 @@ func (s *Server) idempotency(c *gin.Context) {
 		s.replay(c, user, key, hash)
 		return
 	case database.ClaimCommitted:
-		if w.Status() < 500 {
-			s.storeAnswer(c, user, key, w)
+		if stored, ok := claim.StoredAnswer(); ok {
+			s.keepStoredAnswer(c, user, key, w, stored)
+		} else if w.Status() < 500 {
+			s.storeAnswer(c, user, key, w, storeAnswerSQL)
 		}
 	case database.ClaimOpen:
 		if w.Status() < 500 {
@@ -168,13 +175,14 @@ func answerOf(c *gin.Context, w *heldAnswer) (status int, contentType string, bo
 // the client sees it, retrying for a few seconds through a database fault
 // (the client is still waiting); should it fail for good, the row stays
 // without an answer and a later retry learns where the work went.
-func (s *Server) storeAnswer(c *gin.Context, user int64, key string, w *heldAnswer) {
+// query is storeAnswerSQL, or replaceAnswerSQL for keepStoredAnswer.
+func (s *Server) storeAnswer(c *gin.Context, user int64, key string, w *heldAnswer, query string) {
 	status, contentType, body, headers := answerOf(c, w)
 	ctx := context.WithoutCancel(c.Request.Context())
 	var err error
 	for attempt, wait := 1, 50*time.Millisecond; attempt <= 7; attempt, wait = attempt+1, wait*2 {
 		var st *sqlx.Stmt
-		if st, err = s.db.Prepared(ctx, storeAnswerSQL); err == nil {
+		if st, err = s.db.Prepared(ctx, query); err == nil {
 			_, err = st.ExecContext(ctx, user, key, status, contentType, body, headers, s.db.Now())
 		}
 		if err == nil {
@@ -191,15 +199,44 @@ const storeAnswerSQL = `
 	UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5, headers = $6, completed_at = $7
 	 WHERE user_id = $1 AND key = $2 AND status IS NULL`
 
+// replaceAnswerSQL is storeAnswerSQL over an answer already stored.
+const replaceAnswerSQL = `
+	UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5, headers = $6, completed_at = $7
+	 WHERE user_id = $1 AND key = $2`
+
+// keepStoredAnswer checks that the answer a statement stored with the key
+// (database.StoredAnswer) is the one the handler rendered, as it is by
+// construction: both come from one rendering, the statement's with holes.
+// Should they ever differ, the handler's replaces it (unless the handler
+// failed on our side, 5xx, when the stored one stays for the retry), so that
+// a replay still repeats what the client got; the difference is logged as
+// the bug it is.
+func (s *Server) keepStoredAnswer(c *gin.Context, user int64, key string, w *heldAnswer, stored database.StoredAnswer) {
+	status, contentType, body, headers := answerOf(c, w)
+	if status == stored.Status && contentType == stored.ContentType && bytes.Equal(body, stored.Body) && headers == string(stored.Headers) {
+		return
+	}
+	s.log.Error("the answer stored with the idempotency key is not the handler's", "request_id", requestID(c),
+		"stored_status", stored.Status, "status", status)
+	if status < 500 {
+		s.storeAnswer(c, user, key, w, replaceAnswerSQL)
+	}
+}
+
 // storeUnchangedAnswer keeps the answer of a request that changed nothing
-// under its key; it reports false when the key was taken meanwhile.
+// under its key; it reports false when the key was taken meanwhile. A row
+// of the key past the retention is forgotten: a route whose statement checks
+// the key has not had keyKnown forget it.
 func (s *Server) storeUnchangedAnswer(c *gin.Context, user int64, key string, hash []byte, w *heldAnswer) (bool, error) {
 	status, contentType, body, headers := answerOf(c, w)
 	now := s.db.Now()
 	res, err := s.db.ExecContext(context.WithoutCancel(c.Request.Context()), `
 		INSERT INTO idempotency_keys (user_id, key, request_hash, created_at, status, content_type, body, headers, completed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4) ON CONFLICT (user_id, key) DO NOTHING`,
-		user, key, hash, now, status, contentType, body, headers)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4)
+		ON CONFLICT (user_id, key) DO UPDATE SET request_hash = $3, created_at = $4, status = $5, content_type = $6,
+		       body = $7, headers = $8, completed_at = $4, target_type = NULL, target_id = NULL
+		 WHERE idempotency_keys.created_at < $9`,
+		user, key, hash, now, status, contentType, body, headers, now.Add(-IdempotencyRetention))
 	if err != nil {
 		return false, err
 	}

@@ -110,6 +110,11 @@ type Server struct {
 	// background counts the work going on after its answer (offset runs):
 	// Wait waits for it.
 	background sync.WaitGroup
+
+	// keysInStatement are the POST routes whose one statement checks the
+	// Idempotency-Key itself (database.StatementClaim): the idempotency
+	// middleware spares them its own look-up.
+	keysInStatement map[string]bool
 }
 
 // New wires the server over db. An empty Province or PublicURL takes the
@@ -149,6 +154,8 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 
 		publicLimiter: ratelimit.New(cfg.PublicRate),
 		publicPaths:   map[string]bool{},
+
+		keysInStatement: map[string]bool{},
 	}
 	for _, o := range cfg.CORSOrigins {
 		s.cors[o] = true

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
 )
 
 // MarshalJSON writes the expenditure with the Solar Hijri twins of its
@@ -15,15 +16,36 @@ import (
 // the busiest route, and reflection costs there; TestExpenditureJSON holds
 // it to what encoding/json writes for the same fields.
 func (e Expenditure) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 1024)
+	return e.appendJSON(make([]byte, 0, 1024), false), nil
+}
+
+// The holes of a submission's answer (database.Hole): the values that only
+// the submitting statement knows. submitAnsweredSQL gives them in this order.
+const (
+	holeID = 1 + iota
+	holeUnitID
+	holeSchoolID
+	holeExceedsPledge
+)
+
+// appendJSON writes MarshalJSON's text; with holes, the id, unit, school and
+// exceeds_pledge are written as the holes above, for a submission's answer
+// rendered before its statement runs (SubmitExpenditure).
+func (e Expenditure) appendJSON(b []byte, holes bool) []byte {
+	num := func(b []byte, hole int, v int64) []byte {
+		if holes {
+			return append(b, database.Hole(hole)...)
+		}
+		return strconv.AppendInt(b, v, 10)
+	}
 	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, e.ID, 10)
+	b = num(b, holeID, e.ID)
 	b = append(b, `,"pledge_id":`...)
 	b = strconv.AppendInt(b, e.PledgeID, 10)
 	b = append(b, `,"unit_id":`...)
-	b = strconv.AppendInt(b, e.UnitID, 10)
+	b = num(b, holeUnitID, e.UnitID)
 	b = append(b, `,"school_id":`...)
-	b = strconv.AppendInt(b, e.SchoolID, 10)
+	b = num(b, holeSchoolID, e.SchoolID)
 	b = append(b, `,"amount":`...)
 	b = appendDecimal(b, e.Amount)
 	b = append(b, `,"spent_on":`...)
@@ -43,7 +65,11 @@ func (e Expenditure) MarshalJSON() ([]byte, error) {
 	b = append(b, `,"status":`...)
 	b = appendString(b, e.Status)
 	b = append(b, `,"exceeds_pledge":`...)
-	b = strconv.AppendBool(b, e.ExceedsPledge)
+	if holes {
+		b = append(b, database.Hole(holeExceedsPledge)...)
+	} else {
+		b = strconv.AppendBool(b, e.ExceedsPledge)
+	}
 	b = append(b, `,"approved_amount":`...)
 	if e.ApprovedAmount.Valid {
 		b = appendDecimal(b, e.ApprovedAmount.Decimal)
@@ -98,7 +124,7 @@ func (e Expenditure) MarshalJSON() ([]byte, error) {
 	b = appendStringPtr(b, taahod.JalaliTimePtr(&e.CreatedAt))
 	b = append(b, `,"updated_at_jalali":`...)
 	b = appendStringPtr(b, taahod.JalaliTimePtr(&e.UpdatedAt))
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 // appendString writes s as a JSON string: quotes, backslashes and control

@@ -3,12 +3,14 @@ package ledger
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/database"
 )
 
 // TestExpenditureJSON holds the hand-written MarshalJSON to what
@@ -71,6 +73,15 @@ func TestExpenditureJSON(t *testing.T) {
 		}
 		if !json.Valid(got) {
 			t.Errorf("not JSON: %s", got)
+		}
+		// A submission's answer is rendered before its statement with
+		// holes, which the statement fills with the values' text: filled,
+		// it is the answer.
+		filled := strings.NewReplacer(database.Hole(holeID), strconv.FormatInt(e.ID, 10),
+			database.Hole(holeUnitID), strconv.FormatInt(e.UnitID, 10), database.Hole(holeSchoolID), strconv.FormatInt(e.SchoolID, 10),
+			database.Hole(holeExceedsPledge), strconv.FormatBool(e.ExceedsPledge)).Replace(string(e.appendJSON(nil, true)))
+		if filled != string(got) {
+			t.Errorf("with holes filled\n%s\nanswer\n%s", filled, got)
 		}
 	}
 	// The rounds, which the expenditure's encoding/json form writes with

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,11 +48,27 @@ var SubmitSQL = submitCTEs("") + `, ` + database.StatementAuditSQL("(SELECT e.id
 var submitClaimedSQL = submitCTEs(database.StatementClaimSQL(submitClaimFirst)+", ") + `, ` +
 	database.StatementAuditSQL("(SELECT e.id::text FROM e)", 15) + `, ` +
 	database.StatementClaimRecordSQL("(SELECT e.id::text FROM e)", submitClaimFirst) + `
-	SELECT e.id, e.unit_id, p.school_id, e.exceeds_pledge, claim.locked, claim.done
+	SELECT e.id, e.unit_id, p.school_id, e.exceeds_pledge, claim.locked, claim.done, NULL::text
 	  FROM claim LEFT JOIN (e CROSS JOIN p) ON true`
 
 // submitClaimFirst is the first placeholder of the claim in submitClaimedSQL.
 const submitClaimFirst = 15 + database.StatementAuditArgs
+
+// submitAnsweredSQL is submitClaimedSQL that also stores the request's
+// answer with the key (database.StatementClaimAnsweredSQL): the answer,
+// rendered before the statement with holes for the id, the unit, the school
+// and the flag (appendJSON), is filled in by the statement, so that the
+// submission is one statement and one commit. Its placeholders are
+// submitClaimedSQL's, then the answer's.
+var submitAnsweredSQL = submitCTEs(database.StatementClaimSQL(submitClaimFirst)+", ") + `, ` +
+	database.StatementAuditSQL("(SELECT e.id::text FROM e)", 15) + `, ` +
+	database.StatementClaimAnsweredSQL("e CROSS JOIN p", submitHoles, submitClaimFirst) + `
+	SELECT e.id, e.unit_id, p.school_id, e.exceeds_pledge, claim.locked, claim.done, ` + database.StatementAnswerDigest + `
+	  FROM claim LEFT JOIN (e CROSS JOIN p) ON true`
+
+// submitHoles are the values of the answer's holes in submitAnsweredSQL, in
+// the order of holeID, holeUnitID, holeSchoolID and holeExceedsPledge.
+var submitHoles = []string{"e.id", "e.unit_id", "p.school_id", "e.exceeds_pledge"}
 
 // submitCTEs are SubmitSQL's own steps: the pledge's total moved and the
 // expenditure inserted, after the CTEs before (a claim's, ending with a
@@ -131,8 +148,14 @@ func (s *Store) SubmitExpenditure(ctx context.Context, actor taahod.Actor, in Ne
 	// watch for cancellation, which is a good part of this path's CPU.
 	if claim, ok := database.OpenStatementClaim(ctx, now); ok {
 		// An Idempotency-Key commits with the change it guards: the same
-		// statement checks and records it.
-		err = s.submitClaimed(ctx, claim, append(submitArgs(actor, &in, now, audit), claim.Args("expenditure")...), &e)
+		// statement checks and records it, and stores the answer with it
+		// when the api said how it answers (database.WithAnswerForm).
+		args := append(submitArgs(actor, &in, now, audit), claim.Args("expenditure")...)
+		if claim.Answer(e.appendJSON(make([]byte, 0, 1024), true)) {
+			err = s.submitClaimed(ctx, submitAnsweredSQL, claim, append(args, claim.AnswerArgs()...), &e)
+		} else {
+			err = s.submitClaimed(ctx, submitClaimedSQL, claim, args, &e)
+		}
 	} else {
 		err = s.submit(ctx, submitArgs(actor, &in, now, audit), &e)
 	}
@@ -158,10 +181,11 @@ func (s *Store) submit(ctx context.Context, args []any, e *Expenditure) error {
 	return s.DB.Queued(ctx)
 }
 
-// submitClaimed is submit with the Idempotency-Key's claim: it runs
-// submitClaimedSQL and settles the claim by its answer.
-func (s *Store) submitClaimed(ctx context.Context, claim database.StatementClaim, args []any, e *Expenditure) error {
-	st, err := s.DB.Prepared(ctx, submitClaimedSQL)
+// submitClaimed is submit with the Idempotency-Key's claim: it runs query
+// (submitClaimedSQL or submitAnsweredSQL) and settles the claim by its
+// answer.
+func (s *Store) submitClaimed(ctx context.Context, query string, claim database.StatementClaim, args []any, e *Expenditure) error {
+	st, err := s.DB.Prepared(ctx, query)
 	if err != nil {
 		return err
 	}
@@ -169,9 +193,13 @@ func (s *Store) submitClaimed(ctx context.Context, claim database.StatementClaim
 		id, unit, school sql.NullInt64
 		exceeds          sql.NullBool
 		locked, done     bool
+		digest           sql.NullString
 	)
-	err = st.QueryRowContext(context.WithoutCancel(ctx), args...).Scan(&id, &unit, &school, &exceeds, &locked, &done)
-	if err := claim.Settle(err, locked, done, id.Valid); err != nil {
+	err = st.QueryRowContext(context.WithoutCancel(ctx), args...).Scan(&id, &unit, &school, &exceeds, &locked, &done, &digest)
+	// The holes' values as format() writes them, in submitHoles' order.
+	holes := []string{strconv.FormatInt(id.Int64, 10), strconv.FormatInt(unit.Int64, 10),
+		strconv.FormatInt(school.Int64, 10), strconv.FormatBool(exceeds.Bool)}
+	if err := claim.SettleAnswered(err, locked, done, id.Valid, digest.String, holes...); err != nil {
 		return err
 	}
 	if !id.Valid {

@@ -40,6 +40,11 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	log := cfg.logger(stderr)
+	stopProfile, err := startCPUProfile()
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	// A certificate must not print a silent gap: a font without a glyph the
 	// documents may need stops the server here.
 	if err := reports.CheckFonts(); err != nil {

@@ -29,7 +29,8 @@ import (
 // or a database fault before the commit leaves no row, and a retry runs
 // afresh; after the commit a retry finds the row, and never does the work
 // twice. The response is stored in the row after the commit (api
-// idempotency); if the process dies in that instant, the row without a
+// idempotency), or, on a hot path that writes with one statement, by that
+// statement (claim_answer.go); if the process dies in between, the row without a
 // response still names the record that was written, and the api answers a
 // retry with its Location. There is no lease to expire and no claim that can
 // outlive its work: we chose this over a timed lease because a lease cannot
@@ -65,6 +66,9 @@ type Claim struct {
 
 	mu    sync.Mutex
 	state ClaimState
+	// answer is the answer the claim's statement stored with the key
+	// (claim_answer.go), if it did.
+	answer *StoredAnswer
 }
 
 // State reports where the claim stands.

@@ -4,3 +4,9 @@ package database
 var ChainIfFree = chainIfFree
 
 const SequencerLock = sequencerLock
+
+// The answer templates' two fillings: PostgreSQL's format() and Go's.
+var (
+	FormatTemplate = formatTemplate
+	FillHoles      = fillHoles
+)

@@ -60,6 +60,7 @@ func main() {
 		adminURL = flag.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL of the cluster (a superuser; default $DATABASE_URL)")
 		keep     = flag.Bool("keep", false, "keep the scratch database and the pgbench script")
 		procs    = flag.Int("server-gomaxprocs", 0, "GOMAXPROCS of the service (0: Go's default, the number of cores)")
+		profile  = flag.String("cpuprofile", "", "write a CPU profile of the whole run of the service to this file (go tool pprof FILE)")
 	)
 	flag.Parse()
 	if *adminURL == "" {
@@ -68,6 +69,13 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	b := &bench{conns: *conns, adminURL: *adminURL, keep: *keep, procs: *procs}
+	if *profile != "" {
+		abs, err := filepath.Abs(*profile)
+		if err != nil {
+			fail(err)
+		}
+		b.profile = abs
+	}
 	err := b.run(ctx, *duration, *rounds, *warmup)
 	b.cleanup()
 	if err != nil {
@@ -85,6 +93,9 @@ type bench struct {
 	adminURL string
 	keep     bool
 	procs    int
+	profile  string // the service's CPU profile, if asked for
+	// postmaster is the cluster's postmaster pid, 0 when unknown.
+	postmaster int
 
 	dbName, dbURL, dir string
 	// anchorDB is the database of the anchor workload.
@@ -124,20 +135,21 @@ func (b *bench) run(ctx context.Context, duration time.Duration, rounds int, war
 	var pg, web result
 	slice := duration / time.Duration(rounds)
 	for i := range rounds {
+		dbBefore := b.databaseCPU()
 		r, err := b.pgbench(ctx, slice)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  round %d pgbench: %s\n", i+1, r)
+		fmt.Printf("  round %d pgbench: %s  (CPU per transaction: database %d µs)\n", i+1, r, perRequest(b.databaseCPU()-dbBefore, r))
 		pg.add(r)
-		serverBefore, selfBefore := cpuTime(b.server.Process.Pid), cpuTime(os.Getpid())
+		serverBefore, selfBefore, dbBefore := cpuTime(b.server.Process.Pid), cpuTime(os.Getpid()), b.databaseCPU()
 		h, err := b.httpLoad(ctx, slice)
 		if err != nil {
 			return err
 		}
-		serverCPU, selfCPU := cpuTime(b.server.Process.Pid)-serverBefore, cpuTime(os.Getpid())-selfBefore
-		fmt.Printf("  round %d http:    %s  (CPU per request: service %d µs, load generator %d µs)\n", i+1, h,
-			serverCPU.Microseconds()/int64(max(len(h.latencies), 1)), selfCPU.Microseconds()/int64(max(len(h.latencies), 1)))
+		serverCPU, selfCPU, dbCPU := cpuTime(b.server.Process.Pid)-serverBefore, cpuTime(os.Getpid())-selfBefore, b.databaseCPU()-dbBefore
+		fmt.Printf("  round %d http:    %s  (CPU per request: service %d µs, load generator %d µs, database %d µs)\n", i+1, h,
+			perRequest(serverCPU, h), perRequest(selfCPU, h), perRequest(dbCPU, h))
 		web.add(h)
 	}
 	fmt.Println()
@@ -220,6 +232,7 @@ func (b *bench) setup(ctx context.Context) error {
 	if _, err := migrations.Up(ctx, db.DB.DB); err != nil {
 		return err
 	}
+	b.findPostmaster(ctx, db)
 	// Submissions spread over 20 pledges of 20 units, as the anchor spreads
 	// its rows over accounts: no shared row but what the service itself
 	// shares.
@@ -302,6 +315,9 @@ func (b *bench) startServer(ctx context.Context) error {
 	b.server.Env = append(os.Environ(), "TAAHOD_DB_MAX_CONNS="+strconv.Itoa(b.conns))
 	if b.procs > 0 {
 		b.server.Env = append(b.server.Env, "GOMAXPROCS="+strconv.Itoa(b.procs))
+	}
+	if b.profile != "" {
+		b.server.Env = append(b.server.Env, "TAAHOD_CPU_PROFILE="+b.profile)
 	}
 	logs, err := os.Create(filepath.Join(b.dir, "server.log"))
 	if err != nil {
@@ -501,19 +517,74 @@ func (b *bench) cleanup() {
 // cpuTime is the user and system CPU time a process has used so far, from
 // /proc (0 where there is none).
 func cpuTime(pid int) time.Duration {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// The fields after the command name, which is in parentheses.
-	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	fields := procStat(pid)
 	if len(fields) < 13 {
 		return 0
 	}
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	const ticks = 100 // USER_HZ
-	return time.Duration(utime+stime) * time.Second / ticks
+	return ticks(fields[11]) + ticks(fields[12])
+}
+
+// procStat is the fields of /proc/PID/stat after the command name (which is
+// in parentheses): the state is fields[0], the parent fields[1].
+func procStat(pid int) []string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+}
+
+func ticks(field string) time.Duration {
+	n, _ := strconv.ParseInt(field, 10, 64)
+	const hz = 100 // USER_HZ
+	return time.Duration(n) * time.Second / hz
+}
+
+// databaseCPU is the CPU time the cluster's processes have used so far: the
+// postmaster's live children and those it has reaped (its cutime and
+// cstime), so that the backends of pgbench's connections, which end with its
+// round, count too. It is 0 when the cluster is not on this machine or not
+// readable; the per-request figure is then 0.
+func (b *bench) databaseCPU() time.Duration {
+	if b.postmaster == 0 {
+		return 0
+	}
+	fields := procStat(b.postmaster)
+	if len(fields) < 15 {
+		return 0
+	}
+	total := ticks(fields[13]) + ticks(fields[14])
+	entries, _ := os.ReadDir("/proc")
+	parent := strconv.Itoa(b.postmaster)
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if f := procStat(pid); len(f) >= 13 && f[1] == parent {
+			total += ticks(f[11]) + ticks(f[12])
+		}
+	}
+	return total
+}
+
+// findPostmaster reads the cluster's postmaster pid from postmaster.pid in
+// its data directory, when that is on this machine and readable.
+func (b *bench) findPostmaster(ctx context.Context, db *database.DB) {
+	var dir string
+	if err := db.GetContext(ctx, &dir, `SELECT setting FROM pg_settings WHERE name = 'data_directory'`); err != nil {
+		return
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		return
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	b.postmaster, _ = strconv.Atoi(strings.TrimSpace(first))
+}
+
+func perRequest(cpu time.Duration, r result) int64 {
+	return cpu.Microseconds() / int64(max(len(r.latencies), 1))
 }
 
 // result is the latencies of the requests of a run and how long it took.
