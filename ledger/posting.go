@@ -129,7 +129,7 @@ func postingsDigestOfText(accountIDs []int64, amounts []string) []byte {
 // commit that the transaction balances. It returns the transaction's id.
 func post(ctx context.Context, tx *database.Tx, actorID *int64, t Transaction) (int64, error) {
 	sums := map[string]decimal.Decimal{}
-	var postings []Posting
+	postings := make([]Posting, 0, len(t.Postings)) // a run's are 10,003
 	for _, p := range t.Postings {
 		if p.Amount.IsZero() {
 			continue
