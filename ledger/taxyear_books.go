@@ -50,23 +50,6 @@ const candidatesWhere = `
 	AND ((e.fiscal_year = $2 AND e.category = ANY($3::text[]))
 	     OR (e.fiscal_year < $2 AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($4::int[], $5::text[]))))`
 
-// spentWithCandidates reads each expenditure of a unit up to a year once,
-// for readFigures: with its account's id and balance when it has spending
-// unused, its approved amount when it is the year's approved eligible
-// spending (eligible), and whether it is a candidate (candidatesWhere,
-// whose placeholders it takes).
-const spentWithCandidates = `
-	SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance,
-	       CASE WHEN e.fiscal_year = $2 AND e.category = ANY($3::text[]) AND e.status IN ('approved', 'partially_approved')
-	            THEN e.approved_amount END AS eligible,
-	       COALESCE(a.id IS NOT NULL
-	                AND ((e.fiscal_year = $2 AND e.category = ANY($3::text[]))
-	                     OR (e.fiscal_year < $2 AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($4::int[], $5::text[])))),
-	                false) AS candidate
-	  FROM expenditures e
-	  LEFT JOIN ledger_accounts a ON a.expenditure_id = e.id AND a.unit_id = $1 AND a.balance > 0
-	 WHERE e.unit_id = $1 AND e.fiscal_year <= $2`
-
 // candidatesOrder is the order runs use candidates in, MatchYear's
 // (oldestFirst): carried spending first (false sorts before true), then by
 // date, then by expenditure id.
@@ -141,37 +124,41 @@ func readCarried(ctx context.Context, q sqlx.QueryerContext, unit int64, year in
 func readFigures(ctx context.Context, q sqlx.ExtContext, b *yearBooks, unit int64, year int, oldest int) error {
 	// The figures: the year's accounts, its approved eligible spending,
 	// and the sums of its candidates; and, beside them, the oldest
-	// candidates. The unit's expenditures are read once, by a hash join
-	// with their accounts of unused spending (so: no nested loops, see
-	// withHashJoins), and kept for the sums, the eligible spending among
-	// them, and the few oldest candidates (a top-N sort): the unit's
-	// spending is not shipped, sorted or parsed here, only summed. FULL
-	// JOIN ON true puts the sums beside each of the oldest, or alone when
-	// there are none, without a nested loop.
+	// candidates. The candidates are read once, by a hash join over the
+	// unit (so: no nested loops, see withHashJoins), and kept for both the
+	// sums and the few oldest (a top-N sort): the unit's spending is not
+	// shipped, sorted or parsed here, only summed. FULL JOIN ON true puts
+	// the sums beside each of the oldest, or alone when there are none,
+	// without a nested loop.
 	figures := `
 		SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE code = $6), 0) AS offset_amount,
 		       COALESCE((SELECT balance FROM ledger_accounts WHERE code = $7), 0) AS spending_used,
 		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $6), 0) AS offset_account,
 		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $7), 0) AS used_account,
 		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $8), 0) AS due_account,
-		       COALESCE(sum(eligible), 0) AS eligible,
-		       count(*) FILTER (WHERE candidate) AS candidates,
-		       COALESCE(sum(balance) FILTER (WHERE candidate), 0) AS available,
-		       COALESCE(sum(balance) FILTER (WHERE candidate AND fiscal_year < $2), 0) AS carried_in`
+		       COALESCE((SELECT sum(approved_amount) FROM expenditures
+		                  WHERE unit_id = $1 AND fiscal_year = $2 AND category = ANY($3::text[])
+		                    AND status IN ('approved', 'partially_approved')), 0) AS eligible,
+		       count(*) AS candidates, COALESCE(sum(balance), 0) AS available,
+		       COALESCE(sum(balance) FILTER (WHERE fiscal_year < $2), 0) AS carried_in`
 	args := []any{unit, year, pq.Array(b.policy.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories),
 		taxOffset(unit, year).Code(), usedSpending(unit, year).Code(), taxDue(unit, year).Code()}
 	var query string
 	if oldest > 0 {
 		query = `
-		WITH spent AS MATERIALIZED (` + spentWithCandidates + `), figures AS (` + figures + ` FROM spent)
+		WITH candidate AS MATERIALIZED (
+			SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
+			  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
+			 WHERE ` + candidatesWhere + `
+		), figures AS (` + figures + ` FROM candidate)
 		SELECT f.*, o.account_id, o.id, o.fiscal_year, o.spent_on, o.balance
-		  FROM figures f
-		  FULL JOIN (SELECT * FROM spent e WHERE candidate ORDER BY ` + candidatesOrder + ` LIMIT $9) o ON true`
+		  FROM figures f FULL JOIN (SELECT * FROM candidate e ORDER BY ` + candidatesOrder + ` LIMIT $9) o ON true`
 		args = append(args, oldest)
 	} else {
-		query = `WITH spent AS (` + spentWithCandidates + `)
-		` + figures + `, NULL::bigint, NULL::bigint, NULL::int, NULL::date, NULL::numeric
-		  FROM spent`
+		query = figures + `, NULL::bigint, NULL::bigint, NULL::int, NULL::date, NULL::numeric
+		  FROM (SELECT e.fiscal_year, a.balance
+		          FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
+		         WHERE ` + candidatesWhere + `) candidate`
 	}
 	err := withHashJoins(ctx, q, func() error {
 		rows, err := q.QueryContext(ctx, query, args...)
