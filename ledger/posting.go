@@ -100,9 +100,25 @@ type Transaction struct {
 // form: one line "account_id:amount" per posting, in the order they are
 // stored (by posting id), amounts canonical.
 func postingsDigest(accountIDs []int64, amounts []decimal.Decimal) []byte {
+	text := make([]string, len(amounts))
+	for i, a := range amounts {
+		text[i] = a.String()
+	}
+	return postingsDigestOfText(accountIDs, text)
+}
+
+// postingsDigestOfText is postingsDigest of amounts already in canonical
+// text (decimal.Decimal's String), as the store sends them: a run of 10,000
+// postings formats each amount once.
+func postingsDigestOfText(accountIDs []int64, amounts []string) []byte {
 	h := sha256.New()
+	var line []byte
 	for i := range accountIDs {
-		h.Write([]byte(strconv.FormatInt(accountIDs[i], 10) + ":" + amounts[i].String() + "\n"))
+		line = strconv.AppendInt(line[:0], accountIDs[i], 10)
+		line = append(line, ':')
+		line = append(line, amounts[i]...)
+		line = append(line, '\n')
+		h.Write(line)
 	}
 	return h.Sum(nil)
 }
@@ -113,7 +129,7 @@ func postingsDigest(accountIDs []int64, amounts []decimal.Decimal) []byte {
 // commit that the transaction balances. It returns the transaction's id.
 func post(ctx context.Context, tx *database.Tx, actorID *int64, t Transaction) (int64, error) {
 	sums := map[string]decimal.Decimal{}
-	var postings []Posting
+	postings := make([]Posting, 0, len(t.Postings)) // a run's are 10,003
 	for _, p := range t.Postings {
 		if p.Amount.IsZero() {
 			continue
@@ -188,7 +204,7 @@ func insertTransaction(ctx context.Context, tx *database.Tx, actorID *int64, h h
 		)
 		SELECT id FROM t`,
 		h.kind, h.unitID, h.fiscalYear, h.expenditureID, h.reverses, h.memo,
-		postingsDigest(accountIDs, amounts), tx.Now, actorID, pq.Array(accountIDs), pq.Array(amountText))
+		postingsDigestOfText(accountIDs, amountText), tx.Now, actorID, pq.Array(accountIDs), pq.Array(amountText))
 	return id, err
 }
 

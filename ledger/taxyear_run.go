@@ -262,9 +262,10 @@ func (s *Store) planOffset(ctx context.Context, tx *database.Tx, unit int64, yea
 // shown is what a statement shows of the plan's allocations.
 func (pl offsetPlan) shown() []StatementAllocation {
 	shown := make([]StatementAllocation, len(pl.ran))
+	jalali := jalaliDates{}
 	for i, a := range pl.ran {
 		shown[i] = a.shown
-		shown[i].SpentOnJalali = a.shown.SpentOn.Jalali()
+		shown[i].SpentOnJalali = jalali.of(a.shown.SpentOn)
 	}
 	return shown
 }

@@ -134,8 +134,9 @@ func statement(ctx context.Context, q sqlx.QueryerContext, unit int64, year int,
 	slices.SortFunc(st.Allocations, func(a, b StatementAllocation) int {
 		return cmp.Or(a.SpentOn.Compare(b.SpentOn), cmp.Compare(a.ExpenditureID, b.ExpenditureID))
 	})
+	jalali := jalaliDates{}
 	for i, a := range st.Allocations {
-		st.Allocations[i].SpentOnJalali = a.SpentOn.Jalali()
+		st.Allocations[i].SpentOnJalali = jalali.of(a.SpentOn)
 		// carried_in is cumulative like every figure: the earlier years'
 		// spending this year has used, and what of it is still offered.
 		if a.FiscalYear < year {
