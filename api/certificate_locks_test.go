@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
-	"github.com/taahod/taahod/reports"
 )
 
 // TestIssueRendersWithoutLocks checks that a certificate is rendered and
@@ -70,7 +70,7 @@ func TestIssueRendersWithoutLocks(t *testing.T) {
 	}
 	// What was drafted before the locks is what `taahod verify` renders
 	// again from the stored facts.
-	if _, findings, err := reports.VerifyCertificates(ctx, w.db); err != nil || len(findings) > 0 {
+	if _, findings, err := certificate.VerifyCertificates(ctx, w.db); err != nil || len(findings) > 0 {
 		t.Fatalf("%v %v", findings, err)
 	}
 	var n int

@@ -1,4 +1,4 @@
-package reports
+package certificate
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/taahod/taahod/internal/metrics"
+	"github.com/taahod/taahod/reports"
 	"reflect"
 	"strings"
 	"time"
@@ -146,7 +147,7 @@ type Record struct {
 	RendererVersion int `db:"renderer_version"`
 
 	// Printed is the certificate as it was printed, from Content.
-	Printed Certificate `db:"-"`
+	Printed reports.Certificate `db:"-"`
 }
 
 // FactsSHA256 is the digest printed on the certificate: the hex SHA-256 of
@@ -236,7 +237,7 @@ func (r Record) checkpoint() *checkpointRef {
 
 // annulled is the certificate as its annulled copy prints it: as issued,
 // with its status, the reason and the date it changed.
-func (r Record) annulled() Certificate {
+func (r Record) annulled() reports.Certificate {
 	c := r.Printed
 	c.Status = r.Status
 	if r.StatusReason != nil {
@@ -388,7 +389,7 @@ func (s *Store) PDF(ctx context.Context, actor taahod.Actor, serial string) ([]b
 // servedPDF is the PDF of r as it is given out (see PDF).
 func (s *Store) servedPDF(ctx context.Context, r Record) ([]byte, error) {
 	if r.Status != StatusValid {
-		return RenderCertificateVersion(r.annulled(), ModeAnnulled, r.RendererVersion)
+		return reports.RenderCertificateVersion(r.annulled(), reports.ModeAnnulled, r.RendererVersion)
 	}
 	return storedPDF(ctx, s.DB, r.ID)
 }
@@ -467,7 +468,7 @@ var errDraftStale = errors.New("the certificate's draft is stale")
 // certificateDraft is a certificate rendered and signed before its
 // transaction took any lock.
 type certificateDraft struct {
-	c      Certificate
+	c      reports.Certificate
 	issued *IssuedCertificate
 }
 
@@ -600,7 +601,7 @@ func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Uni
 			        (SELECT max(seq) FROM audit_checkpoints), $21)`,
 			id, c.Serial, s.Issuer.Province, seq, unit.ID, year, st.TaxDue, st.SpendingUsed,
 			st.OffsetAmount, c.IssuedOn, tx.Now, actor.UserKey(), string(content), issued.FactsPayload, issued.FactsSignature,
-			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes, RendererVersion); err != nil {
+			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes, reports.RendererVersion); err != nil {
 			return err
 		}
 		changes := map[string]any{
@@ -665,26 +666,26 @@ func (s *Store) officerName(ctx context.Context, actor taahod.Actor) (string, er
 
 // certificate fills what a certificate of the unit-year prints, but its
 // serial and signatures.
-func (s *Store) certificate(u registry.Unit, st ledger.Statement, officer string, on taahod.Date) Certificate {
+func (s *Store) certificate(u registry.Unit, st ledger.Statement, officer string, on taahod.Date) reports.Certificate {
 	econ := ""
 	if u.EconomicCode != nil {
 		econ = *u.EconomicCode
 	}
-	c := Certificate{
+	c := reports.Certificate{
 		Province:   s.Issuer.ProvinceName,
 		IssuePlace: s.Issuer.IssuePlace,
 		IssuedOn:   on,
-		Unit:       CertificateUnit{Name: u.Name, NationalID: u.NationalID, EconomicCode: econ, County: u.County},
+		Unit:       reports.CertificateUnit{Name: u.Name, NationalID: u.NationalID, EconomicCode: econ, County: u.County},
 		FiscalYear: st.FiscalYear, TaxDue: st.TaxDue, EligibleSpendingUsed: st.SpendingUsed, OffsetAmount: st.OffsetAmount,
 		Officer:      officer,
 		PublicURL:    s.Issuer.PublicURL,
-		Expenditures: make([]CertificateExpenditure, 0, len(st.Allocations)),
+		Expenditures: make([]reports.CertificateExpenditure, 0, len(st.Allocations)),
 	}
 	if st.Policy != nil {
 		c.LegalBasis, c.PolicyMode = st.Policy.LegalBasis, st.Policy.Mode
 	}
 	for _, a := range st.Allocations {
-		c.Expenditures = append(c.Expenditures, CertificateExpenditure{
+		c.Expenditures = append(c.Expenditures, reports.CertificateExpenditure{
 			ExpenditureID: a.ExpenditureID, SpentOn: a.SpentOn, InvoiceNo: a.InvoiceNo,
 			Vendor: a.VendorName, School: a.SchoolName, AmountUsed: a.Amount,
 		})
@@ -732,7 +733,7 @@ func (s *Store) Preview(ctx context.Context, actor taahod.Actor, unitID int64, y
 	if len(valid) > 0 {
 		c.Supersedes = valid[0]
 	}
-	return RenderCertificate(c, ModePreview)
+	return reports.RenderCertificate(c, reports.ModePreview)
 }
 
 // Revoke revokes a valid certificate, keeping it with its reason; the
