@@ -97,14 +97,16 @@ type Certificate struct {
 	// verify it at PublicURL/v/SERIAL and names the key at
 	// PublicURL/api/v1/verify/key.
 	PublicURL string `json:"public_url"`
-	// QRURL is what the QR code carries (QRURL); required unless previewing.
+	// QRURL is what the QR code carries (certificate.CompactQRURL, or the
+	// long certificate.QRURL of the first certificates); required unless
+	// previewing.
 	QRURL string `json:"qr_url"`
 	// PayloadSHA256 is the hex SHA-256 of the signed facts payload
-	// (SHA256Hex of FactsPayload); required unless previewing.
+	// (certificate.FactsPayload); required unless previewing.
 	PayloadSHA256 string `json:"payload_sha256"`
 	// VerificationCode is the code printed beside the serial that lets the
 	// public verification show what the certificate certifies
-	// (VerificationCode). Certificates issued before codes were printed
+	// (certificate.VerificationCode). Certificates issued before codes were printed
 	// have none here, and render as they were issued.
 	VerificationCode string `json:"verification_code,omitempty"`
 }
@@ -477,7 +479,7 @@ func (r *certRenderer) figures(y float64) float64 {
 }
 
 // qrSizeCompact is the printed width in millimetres of a compact QR code
-// (CompactQRURL): its modules are 0.63 mm at version 10, which a phone and
+// (certificate.CompactQRURL): its modules are 0.63 mm at version 10, which a phone and
 // zbarimg read from a blurred 150 dpi scan.
 const qrSizeCompact = 36.0
 

@@ -14,7 +14,7 @@ import (
 const qrMaxVersion = 17
 
 // qrMaxVersionCompact is the largest QR version of a compact URL
-// (CompactQRURL): 69×69 modules at level Q, half a millimetre each at
+// (certificate.CompactQRURL): 69×69 modules at level Q, half a millimetre each at
 // qrSizeCompact. The URL of a public URL of 30 characters takes version 10.
 const qrMaxVersionCompact = 13
 
@@ -104,7 +104,7 @@ func (d *document) drawQR(x, y, size float64, content string) {
 const CompactQRPath = "/Q/"
 
 // IsCompactQRURL reports whether a certificate's QR URL is a compact one
-// (CompactQRURL) rather than the long /v/SERIAL?p=&s= of the first
+// (certificate.CompactQRURL) rather than the long /v/SERIAL?p=&s= of the first
 // certificates, which print it smaller and at level M.
 func IsCompactQRURL(u string) bool {
 	i := strings.LastIndex(u, CompactQRPath)
