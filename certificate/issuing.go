@@ -71,10 +71,9 @@ func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (R
 	var id int64
 	for drafts := 1; ; drafts++ {
 		d, err := s.draft(ctx, actor, in.UnitID, in.FiscalYear)
-		if err != nil {
-			return Record{}, err
+		if err == nil {
+			id, err = s.issue(ctx, actor, in.UnitID, in.FiscalYear, reason, d)
 		}
-		id, err = s.issue(ctx, actor, in.UnitID, in.FiscalYear, reason, d)
 		if err == nil {
 			break
 		}
@@ -117,7 +116,8 @@ type certificateDraft struct {
 // reads that take no lock: the unit, the officer's name, the unit-year's
 // statement, the valid certificate it would supersede and the counter's
 // next serial. It returns ENOTFOUND (naming unit_id) for a unit the actor
-// may not see and the refusals of certifiable.
+// may not see and what refusal returns for a unit-year that cannot be
+// certified.
 func (s *Store) draft(ctx context.Context, actor taahod.Actor, unitID int64, year int) (*certificateDraft, error) {
 	unit, err := s.unit(ctx, actor, unitID)
 	if err != nil {
@@ -128,11 +128,11 @@ func (s *Store) draft(ctx context.Context, actor taahod.Actor, unitID int64, yea
 		return nil, err
 	}
 	st, err := s.ledger.Statement(ctx, actor, unit.ID, year)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = certifiable(st)
 	}
-	if err := certifiable(st); err != nil {
-		return nil, err
+	if err != nil {
+		return nil, s.refusal(ctx, unit.ID, year, err)
 	}
 	var prev []string
 	if err := s.DB.SelectContext(ctx, &prev, `
@@ -158,6 +158,33 @@ func (s *Store) draft(ctx context.Context, actor taahod.Actor, unitID int64, yea
 		s.Rendered()
 	}
 	return &certificateDraft{c: c, issued: issued}, nil
+}
+
+// refusal is why the unit-year cannot be certified, as the locked reads
+// of an issue say it, when the unlocked reads of a draft found that it
+// cannot (unlocked, a year without a recorded tax reads as not found);
+// errDraftStale if the locked reads find it certifiable after all, for its
+// books changed in between. It renders nothing, so its locks are held for
+// the reads only; a failure of the unlocked reads themselves is returned
+// as it is.
+func (s *Store) refusal(ctx context.Context, unitID int64, year int, unlocked error) error {
+	if taahod.ErrorCode(unlocked) == taahod.EINTERNAL {
+		return unlocked
+	}
+	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
+		if err := ledger.LockUnitBooks(ctx, tx, unitID); err != nil {
+			return err
+		}
+		st, err := ledger.LockedStatement(ctx, tx, unitID, year)
+		if err != nil {
+			return err
+		}
+		return certifiable(st)
+	})
+	if err == nil {
+		return errDraftStale
+	}
+	return err
 }
 
 // serial is the printed serial of a province-year's seq-th certificate.
