@@ -186,7 +186,8 @@ func TestIssueDoesNotBlockWritersOfTheUnit(t *testing.T) {
 // approved and run), the tax due, and then the books so that the offset
 // needs a new run (spending approved but not run). The issue never stores the draft of the old facts: it drafts
 // again and certifies the new ones, or, when the new ones cannot be
-// certified, fails with nothing written and no serial used.
+// certified or keep changing, fails with nothing written and no serial
+// used.
 func TestIssueRedraftsWhenFactsChange(t *testing.T) {
 	w := newWorld(t)
 	w.setPolicy(creditPolicy1404)
@@ -285,6 +286,31 @@ func TestIssueRedraftsWhenFactsChange(t *testing.T) {
 		w.runOffset(w.unitA.ID)
 		if c := w.mustIssue(w.unitA.ID); c["serial"] != "QZV-1404-000004" || c["offset_amount"] != "1237567890.5" {
 			t.Errorf("the next certificate is %v of %v, want QZV-1404-000004 of 1237567890.5", c["serial"], c["offset_amount"])
+		}
+	})
+	t.Run("facts keep changing", func(t *testing.T) {
+		var renders atomic.Int32
+		w.srv.certificates.Rendered = func() {
+			n := renders.Add(1)
+			r := w.do("PATCH", fmt.Sprintf("/api/v1/units/%d", w.unitA.ID), w.sec, map[string]any{"name": fmt.Sprintf("فولاد البرز %d", n)})
+			if r.status != 200 {
+				t.Errorf("rename %d: %d %s", n, r.status, r.body)
+			}
+		}
+		r := w.issue(w.unitA.ID)
+		w.srv.certificates.Rendered = nil
+		if r.status != http.StatusConflict || r.json()["code"] != "conflict" {
+			t.Fatalf("issue while the unit is renamed at every rendering: %d %.300s, want 409 conflict", r.status, r.body)
+		}
+		if n := renders.Load(); n != 64 {
+			t.Errorf("gave up after %d renderings, want 64", n)
+		}
+		var n, last int
+		if err := w.db.Get(&n, `SELECT count(*) FROM certificates`); err != nil || n != 4 {
+			t.Fatalf("%d certificates after the refused issue, %v", n, err)
+		}
+		if err := w.db.Get(&last, `SELECT last_seq FROM certificate_counters WHERE fiscal_year = 1404`); err != nil || last != 4 {
+			t.Fatalf("the counter is at %d after the refused issue, %v", last, err)
 		}
 	})
 	if _, findings, err := certificate.VerifyCertificates(context.Background(), w.db); err != nil || len(findings) > 0 {

@@ -97,7 +97,7 @@ func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (R
 // maxDrafts is how many drafts Issue renders before it gives up. A draft
 // goes stale when another writer commits while it is rendered (most often
 // another issue of the province-year, taking the serial), so n issues at
-// once end within n drafts each; the bound only stops a pathological
+// once end within about n drafts each; the bound only stops an endless
 // stream of changes from keeping one request busy for ever.
 const maxDrafts = 64
 
