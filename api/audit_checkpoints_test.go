@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/database"
-	"github.com/taahod/taahod/reports"
 )
 
 // checkpoint writes a checkpoint of the chain's head as the checkpointer
@@ -59,7 +59,7 @@ func TestAuditCheckpoints(t *testing.T) {
 
 	t.Run("the signature verifies with the published key", func(t *testing.T) {
 		key := e.do("GET", "/api/v1/verify/key", "", nil)
-		pub, err := reports.ParsePublicKeyPEM(key.body)
+		pub, err := certificate.ParsePublicKeyPEM(key.body)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestAuditCheckpoints(t *testing.T) {
 		if !strings.HasPrefix(text, "taahod-audit-checkpoint-v1\nseq="+fmt.Sprint(last.Seq)+"\nhash="+latest["hash"].(string)+"\n") {
 			t.Fatalf("signed text %q", text)
 		}
-		if !reports.Verify(pub, text, latest["signature"].(string)) {
+		if !certificate.Verify(pub, text, latest["signature"].(string)) {
 			t.Fatal("the checkpoint's signature does not verify with /verify/key")
 		}
 		// What the endpoint serves is what verify --checkpoint reads.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/certificate"
 )
 
 // signatureBox finds the class of the verify page's digital signature box.
@@ -38,22 +38,22 @@ func TestCertificateCompactQR(t *testing.T) {
 	}
 
 	t.Run("the code verifies offline with the public key", func(t *testing.T) {
-		pub, err := reports.ParsePublicKeyPEM(w.do("GET", "/api/v1/verify/key", "", nil).body)
+		pub, err := certificate.ParsePublicKeyPEM(w.do("GET", "/api/v1/verify/key", "", nil).body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, err := reports.VerifyQRCode(pub, qrURL)
+		q, err := certificate.VerifyQRCode(pub, qrURL)
 		if err != nil {
 			t.Fatal(err)
 		}
-		facts, err := reports.ParseFactsPayload(cert["facts_payload"].(string))
+		facts, err := certificate.ParseFactsPayload(cert["facts_payload"].(string))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !q.Matches(facts, cert["facts_payload"].(string)) || q.Serial != "QZV-1404-000001" || q.OffsetAmount.String() != "1234567890.5" {
 			t.Errorf("the code states %+v", q)
 		}
-		if _, err := reports.VerifyQRCode(pub[:len(pub)-1], qrURL); err == nil {
+		if _, err := certificate.VerifyQRCode(pub[:len(pub)-1], qrURL); err == nil {
 			t.Error("a broken key verifies the code")
 		}
 	})

@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
-	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/certificate"
 )
 
 // The public verification answers anyone by serial, and serials are
@@ -25,12 +25,12 @@ import (
 // publicCertificate is what anyone may learn of a certificate by its
 // serial alone.
 type publicCertificate struct {
-	Serial         string         `json:"serial"`
-	Status         reports.Status `json:"status"`
-	FiscalYear     int            `json:"fiscal_year"`
-	IssuedOn       taahod.Date    `json:"issued_on"`
-	IssuedOnJalali string         `json:"issued_on_jalali"`
-	SupersededBy   string         `json:"superseded_by,omitempty"`
+	Serial         string             `json:"serial"`
+	Status         certificate.Status `json:"status"`
+	FiscalYear     int                `json:"fiscal_year"`
+	IssuedOn       taahod.Date        `json:"issued_on"`
+	IssuedOnJalali string             `json:"issued_on_jalali"`
+	SupersededBy   string             `json:"superseded_by,omitempty"`
 	// RevokedOn is a revoked certificate's date of revocation.
 	RevokedOn       *taahod.Date `json:"revoked_on,omitempty"`
 	RevokedOnJalali string       `json:"revoked_on_jalali,omitempty"`
@@ -54,7 +54,7 @@ type holderProof struct {
 	Code string
 	// P and S are the long QR URL's signed facts and signature, base64url.
 	P, S string
-	// Q is the code of a compact QR URL (reports.CompactQRURL), in
+	// Q is the code of a compact QR URL (certificate.CompactQRURL), in
 	// capitals.
 	Q string
 	// Typed is the code as it was typed, for the page to give back.
@@ -73,12 +73,12 @@ func readHolderProof(c *gin.Context) (holderProof, error) {
 	h := holderProof{Typed: c.Query("code"), P: c.Query("p"), S: c.Query("s"), Q: strings.ToUpper(strings.TrimSpace(c.Query("q")))}
 	var p taahod.Problems
 	if h.Q != "" {
-		if _, _, err := reports.ReadQRCode(h.Q); err != nil {
+		if _, _, err := certificate.ReadQRCode(h.Q); err != nil {
 			p.Add("q", "malformed", "q is the code of the certificate's QR code, the part of its URL after /Q/")
 		}
 	}
 	if strings.TrimSpace(h.Typed) != "" {
-		code, ok := reports.ReadVerificationCode(h.Typed)
+		code, ok := certificate.ReadVerificationCode(h.Typed)
 		if !ok {
 			p.Add("code", "invalid_verification_code", "a verification code is the 10 characters printed beside the serial, such as 7KQ4-M2XD-9P")
 		}
@@ -96,32 +96,32 @@ func readHolderProof(c *gin.Context) (holderProof, error) {
 // check reports whether the proof shows that the caller holds r. It
 // returns ECODEMISMATCH, naming the field at fault, for a proof that is
 // not r's: a wrong code, or signed facts that are not r's.
-func (h holderProof) check(r reports.Record) (bool, error) {
+func (h holderProof) check(r certificate.Record) (bool, error) {
 	if !h.given() {
 		return false, nil
 	}
 	if h.Code != "" && !r.HasCode(h.Code) {
-		return false, &taahod.Error{Code: reports.ECODEMISMATCH, Message: "the verification code is not this certificate's",
-			Fields: []taahod.FieldError{{Field: "code", Code: reports.ECODEMISMATCH, Message: "is not the code printed on this certificate"}}}
+		return false, &taahod.Error{Code: certificate.ECODEMISMATCH, Message: "the verification code is not this certificate's",
+			Fields: []taahod.FieldError{{Field: "code", Code: certificate.ECODEMISMATCH, Message: "is not the code printed on this certificate"}}}
 	}
 	if h.Q != "" && !r.HasQRCode(h.Q) {
-		return false, &taahod.Error{Code: reports.ECODEMISMATCH, Message: "the QR code is not this certificate's",
-			Fields: []taahod.FieldError{{Field: "q", Code: reports.ECODEMISMATCH, Message: "is not the code this certificate's QR code carries"}}}
+		return false, &taahod.Error{Code: certificate.ECODEMISMATCH, Message: "the QR code is not this certificate's",
+			Fields: []taahod.FieldError{{Field: "q", Code: certificate.ECODEMISMATCH, Message: "is not the code this certificate's QR code carries"}}}
 	}
 	if h.P != "" && !r.HasSignedFacts(h.P, h.S) {
-		return false, &taahod.Error{Code: reports.ECODEMISMATCH, Message: "the signed facts are not this certificate's",
-			Fields: []taahod.FieldError{{Field: "p", Code: reports.ECODEMISMATCH, Message: "p and s are not the facts and signature this certificate's QR code carries"}}}
+		return false, &taahod.Error{Code: certificate.ECODEMISMATCH, Message: "the signed facts are not this certificate's",
+			Fields: []taahod.FieldError{{Field: "p", Code: certificate.ECODEMISMATCH, Message: "p and s are not the facts and signature this certificate's QR code carries"}}}
 	}
 	return true, nil
 }
 
 // lookupPublic finds a certificate for the public verification; serials
-// match as people type them (reports.ReadSerial): in any case, with Persian
+// match as people type them (certificate.ReadSerial): in any case, with Persian
 // or Arabic-Indic digits.
-func (s *Server) lookupPublic(c *gin.Context) (reports.Record, error) {
-	serial, ok := reports.ReadSerial(c.Param("serial"))
+func (s *Server) lookupPublic(c *gin.Context) (certificate.Record, error) {
+	serial, ok := certificate.ReadSerial(c.Param("serial"))
 	if !ok {
-		return reports.Record{}, taahod.Errorf(taahod.ENOTFOUND, "no certificate has the serial %q", c.Param("serial"))
+		return certificate.Record{}, taahod.Errorf(taahod.ENOTFOUND, "no certificate has the serial %q", c.Param("serial"))
 	}
 	return s.certificates.Lookup(c.Request.Context(), serial)
 }
@@ -141,7 +141,7 @@ func (s *Server) verifyCertificate(c *gin.Context) error {
 		Serial: r.Serial, Status: r.Status, FiscalYear: r.FiscalYear,
 		IssuedOn: r.IssuedOn, IssuedOnJalali: r.IssuedOn.Jalali(), SupersededBy: deref(r.SupersededBy),
 	}
-	if r.Status == reports.StatusRevoked && r.StatusAt != nil {
+	if r.Status == certificate.StatusRevoked && r.StatusAt != nil {
 		on := taahod.Today(*r.StatusAt)
 		p.RevokedOn, p.RevokedOnJalali = &on, on.Jalali()
 	}
@@ -153,7 +153,7 @@ func (s *Server) verifyCertificate(c *gin.Context) error {
 		return ok(c, p)
 	}
 	full := heldCertificate{publicCertificate: p, UnitName: r.Printed.Unit.Name, OffsetAmount: r.OffsetAmount, SHA256: r.SHA256}
-	if r.Status == reports.StatusRevoked {
+	if r.Status == certificate.StatusRevoked {
 		full.RevocationReason = deref(r.StatusReason)
 	}
 	return ok(c, full)
@@ -176,17 +176,17 @@ func (s *Server) verifyPage(c *gin.Context) error {
 	switch {
 	case taahod.ErrorCode(err) == taahod.ENOTFOUND:
 		status = http.StatusNotFound
-		if err := reports.RenderVerifyNotFound(&page, c.Param("serial")); err != nil {
+		if err := certificate.RenderVerifyNotFound(&page, c.Param("serial")); err != nil {
 			return err
 		}
 	case err != nil:
 		return err
 	default:
-		facts, err := reports.ParseFactsPayload(r.FactsPayload)
+		facts, err := certificate.ParseFactsPayload(r.FactsPayload)
 		if err != nil {
 			return err
 		}
-		v := reports.VerifyView{
+		v := certificate.VerifyView{
 			Serial: r.Serial, Status: r.Status, SupersededBy: deref(r.SupersededBy), Supersedes: deref(r.Supersedes),
 			StatusReason: deref(r.StatusReason),
 			UnitName:     r.Printed.Unit.Name, FiscalYear: r.FiscalYear, OffsetAmount: r.OffsetAmount, IssuedOn: r.IssuedOn,
@@ -199,24 +199,24 @@ func (s *Server) verifyPage(c *gin.Context) error {
 		signer := s.certificates.Issuer.Signer
 		switch {
 		case signer == nil && (proof.P != "" || proof.S != "" || proof.Q != ""):
-			v.QR = reports.QRUnchecked
+			v.QR = certificate.QRUnchecked
 		case signer == nil:
 		case proof.Q != "":
-			v.QR, _ = reports.CheckQRCode(signer.PublicKey(), proof.Q, facts, r.FactsPayload)
+			v.QR, _ = certificate.CheckQRCode(signer.PublicKey(), proof.Q, facts, r.FactsPayload)
 		default:
-			v.QR, _ = reports.CheckQR(signer.PublicKey(), proof.P, proof.S, facts)
+			v.QR, _ = certificate.CheckQR(signer.PublicKey(), proof.P, proof.S, facts)
 		}
 		switch {
 		case proof.Code == "" && strings.TrimSpace(proof.Typed) != "":
-			status, v.CodeFault = http.StatusUnprocessableEntity, reports.CodeMalformed
+			status, v.CodeFault = http.StatusUnprocessableEntity, certificate.CodeMalformed
 		case proof.Code != "" && !r.HasCode(proof.Code):
-			status, v.CodeFault = http.StatusForbidden, reports.CodeMismatch
+			status, v.CodeFault = http.StatusForbidden, certificate.CodeMismatch
 		default:
 			// A QR URL whose facts are not this certificate's is told in
 			// the signature's box; only the held ones open the figures.
 			v.Disclosed = proof.Code != "" || r.HasSignedFacts(proof.P, proof.S) || (proof.Q != "" && r.HasQRCode(proof.Q))
 		}
-		if err := reports.RenderVerifyPage(&page, v); err != nil {
+		if err := certificate.RenderVerifyPage(&page, v); err != nil {
 			return err
 		}
 	}
@@ -237,13 +237,13 @@ func (s *Server) verifyPage(c *gin.Context) error {
 // certificate's QR code is a Persian page saying so (404).
 func (s *Server) qrLink(c *gin.Context) error {
 	code := strings.ToUpper(c.Param("code"))
-	q, _, err := reports.ReadQRCode(code)
+	q, _, err := certificate.ReadQRCode(code)
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	if err != nil {
 		var page bytes.Buffer
-		if err := reports.RenderVerifyBadQR(&page); err != nil {
+		if err := certificate.RenderVerifyBadQR(&page); err != nil {
 			return err
 		}
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

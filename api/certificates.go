@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
-	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/certificate"
 )
 
 // Certificates are read by those who read statements (taxReaders), issued
@@ -28,7 +28,7 @@ func (s *Server) certificateRoutes(root *gin.Engine, public, v1 *gin.RouterGroup
 }
 
 func (s *Server) issueCertificate(c *gin.Context) error {
-	var req reports.IssueInput
+	var req certificate.IssueInput
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -42,10 +42,10 @@ func (s *Server) issueCertificate(c *gin.Context) error {
 
 func (s *Server) listCertificates(c *gin.Context) error {
 	pg, p := listParams(c)
-	f := reports.ListFilter{
+	f := certificate.ListFilter{
 		UnitID:     queryID(c, p, "unit_id"),
 		FiscalYear: queryYear(c, p, "fiscal_year", false),
-		Status:     reports.Status(queryChoice(c, p, "status", reports.ValidStatus)),
+		Status:     certificate.Status(queryChoice(c, p, "status", certificate.ValidStatus)),
 		AfterID:    pg.AfterID,
 		Limit:      pg.Limit + 1,
 	}
@@ -56,7 +56,7 @@ func (s *Server) listCertificates(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, pageAnswer(list, pg, func(r reports.Record) int64 { return r.ID }))
+	return ok(c, pageAnswer(list, pg, func(r certificate.Record) int64 { return r.ID }))
 }
 
 func (s *Server) getCertificate(c *gin.Context) error {
@@ -73,7 +73,7 @@ func (s *Server) certificatePDF(c *gin.Context) error {
 		return err
 	}
 	name := r.Serial + ".pdf"
-	if r.Status != reports.StatusValid {
+	if r.Status != certificate.StatusValid {
 		name = r.Serial + "-" + string(r.Status) + ".pdf"
 	}
 	c.Header("Content-Disposition", `inline; filename="`+name+`"`)
@@ -83,7 +83,7 @@ func (s *Server) certificatePDF(c *gin.Context) error {
 }
 
 func (s *Server) revokeCertificate(c *gin.Context) error {
-	var req reports.RevokeInput
+	var req certificate.RevokeInput
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *Server) previewCertificate(c *gin.Context) error {
 func (s *Server) verifyKey(c *gin.Context) error {
 	signer := s.certificates.Issuer.Signer
 	if signer == nil {
-		return taahod.Errorf(reports.ENOSIGNINGKEY, "no signing key is configured (TAAHOD_SIGNING_KEY), so there is no public key to give")
+		return taahod.Errorf(certificate.ENOSIGNINGKEY, "no signing key is configured (TAAHOD_SIGNING_KEY), so there is no public key to give")
 	}
 	c.Data(http.StatusOK, "application/x-pem-file", signer.PublicKeyPEM())
 	return nil
@@ -120,7 +120,7 @@ func (s *Server) verifyKey(c *gin.Context) error {
 
 // verifyPageFont serves the typeface of the verify page.
 func verifyPageFont(c *gin.Context) error {
-	f, found := reports.VerifyPageFonts[c.Param("file")]
+	f, found := certificate.VerifyPageFonts[c.Param("file")]
 	if !found {
 		return taahod.Errorf(taahod.ENOTFOUND, "no such file: %s", c.Request.URL.Path)
 	}

@@ -21,6 +21,7 @@ import (
 	"unicode"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/reports"
 	"golang.org/x/text/unicode/norm"
@@ -134,7 +135,7 @@ func TestCertificateLifecycle(t *testing.T) {
 	first := w.approved(w.accA, w.pledgeA, "1234567890.5")
 	w.assess(w.unitA.ID, "30000000000")
 
-	if r := w.issue(w.unitA.ID); r.status != 409 || r.problemCode() != reports.EOFFSETNEEDSRUN {
+	if r := w.issue(w.unitA.ID); r.status != 409 || r.problemCode() != certificate.EOFFSETNEEDSRUN {
 		t.Fatalf("before the run: %d %s", r.status, r.body)
 	}
 	w.runOffset(w.unitA.ID)
@@ -175,20 +176,20 @@ func TestCertificateLifecycle(t *testing.T) {
 		if r.status != 200 || !strings.HasPrefix(string(r.body), "-----BEGIN PUBLIC KEY-----") {
 			t.Fatalf("key: %d %s", r.status, r.body)
 		}
-		pub, err := reports.ParsePublicKeyPEM(r.body)
+		pub, err := certificate.ParsePublicKeyPEM(r.body)
 		if err != nil {
 			t.Fatal(err)
 		}
 		payload, sig := cert["payload"].(string), cert["signature"].(string)
-		if !reports.Verify(pub, payload, sig) {
+		if !certificate.Verify(pub, payload, sig) {
 			t.Fatal("the document signature does not verify with /verify/key")
 		}
-		if !reports.Verify(pub, cert["facts_payload"].(string), cert["facts_signature"].(string)) {
+		if !certificate.Verify(pub, cert["facts_payload"].(string), cert["facts_signature"].(string)) {
 			t.Fatal("the facts signature does not verify with /verify/key")
 		}
 		flipped := []byte(payload)
 		flipped[len("taahod-certificate-v1\nserial=QZV-1404-00000")] = '2'
-		if reports.Verify(pub, string(flipped), sig) {
+		if certificate.Verify(pub, string(flipped), sig) {
 			t.Fatal("a payload with another serial verifies")
 		}
 	})
@@ -302,14 +303,14 @@ func TestCertificateLifecycle(t *testing.T) {
 			status       int
 			code         string
 		}{
-			{"code=" + wrong, "code", 403, reports.ECODEMISMATCH},
-			{"p=" + p + "&s=" + p, "p", 403, reports.ECODEMISMATCH},
-			{"p=" + reports.EncodeQRParam([]byte("taahod-certificate-v1\n")) + "&s=" + s, "p", 403, reports.ECODEMISMATCH},
-			{"code=" + url.QueryEscape(code) + "&p=" + p + "&s=" + p, "p", 403, reports.ECODEMISMATCH},
+			{"code=" + wrong, "code", 403, certificate.ECODEMISMATCH},
+			{"p=" + p + "&s=" + p, "p", 403, certificate.ECODEMISMATCH},
+			{"p=" + certificate.EncodeQRParam([]byte("taahod-certificate-v1\n")) + "&s=" + s, "p", 403, certificate.ECODEMISMATCH},
+			{"code=" + url.QueryEscape(code) + "&p=" + p + "&s=" + p, "p", 403, certificate.ECODEMISMATCH},
 			{"code=12345", "code", 422, taahod.EINVALID},
 			{"code=7KQ4-M2XD-9U", "code", 422, taahod.EINVALID},
 			{"p=" + p, "s", 422, taahod.EINVALID},
-			{"q=" + foreign, "q", 403, reports.ECODEMISMATCH},
+			{"q=" + foreign, "q", 403, certificate.ECODEMISMATCH},
 			{"q=NOTACODE", "q", 422, taahod.EINVALID},
 			{"s=" + s, "p", 422, taahod.EINVALID},
 		} {
@@ -339,7 +340,7 @@ func TestCertificateLifecycle(t *testing.T) {
 			t.Fatalf("qr_url %q", u)
 		}
 		p, s := legacyQRParams(t, cert)
-		tamperedPayload, _ := reports.DecodeQRParam(p)
+		tamperedPayload, _ := certificate.DecodeQRParam(p)
 		tamperedPayload = bytes.Replace(tamperedPayload, []byte("offset_amount=1234567890.5"), []byte("offset_amount=9234567890.5"), 1)
 		figures := []string{w.unitA.Name, "۱٬۲۳۴٬۵۶۷٬۸۹۰٫۵", cert["facts_sha256"].(string)}
 		for _, tc := range []struct {
@@ -351,7 +352,7 @@ func TestCertificateLifecycle(t *testing.T) {
 			{"genuine QR", "?p=" + p + "&s=" + s, 200, true, []string{"این گواهی معتبر است.", "امضای دیجیتال این نشانی معتبر است"}},
 			{"the code", "?code=" + url.QueryEscape(strings.ToLower(code)), 200, true, []string{"این گواهی معتبر است.", "امضای دیجیتال همراه ندارد"}},
 			{"no code", "", 200, false, []string{"این گواهی معتبر است.", "امضای دیجیتال همراه ندارد", `name="code"`}},
-			{"altered amount", "?p=" + reports.EncodeQRParam(tamperedPayload) + "&s=" + s, 200, false, []string{"امضای دیجیتال این نشانی نامعتبر است"}},
+			{"altered amount", "?p=" + certificate.EncodeQRParam(tamperedPayload) + "&s=" + s, 200, false, []string{"امضای دیجیتال این نشانی نامعتبر است"}},
 			{"broken QR", "?p=" + p + "&s=abc", 200, false, []string{"ناقص یا خراب"}},
 			{"wrong code", "?code=0000-0000-0Z", 403, false, []string{`id="code-error"`, "با این گواهی نمی‌خواند", `value="0000-0000-0Z"`}},
 			{"not a code", "?code=%D8%B3%D9%84%D8%A7%D9%85", 422, false, []string{`id="code-error"`, "ده نویسه است"}},
@@ -396,7 +397,7 @@ func TestCertificateLifecycle(t *testing.T) {
 	t.Run("a new approval needs a run before a new certificate", func(t *testing.T) {
 		w.approved(w.accA, w.pledgeA, "500000000")
 		r := w.issue(w.unitA.ID)
-		if r.status != 409 || r.problemCode() != reports.EOFFSETNEEDSRUN || !strings.Contains(r.json()["detail"].(string), "500000000") {
+		if r.status != 409 || r.problemCode() != certificate.EOFFSETNEEDSRUN || !strings.Contains(r.json()["detail"].(string), "500000000") {
 			t.Fatalf("%d %s", r.status, r.body)
 		}
 	})
@@ -448,7 +449,7 @@ func TestCertificateLifecycle(t *testing.T) {
 		mustBeUser(t, "status_by of the revoked", r.json()["status_by"], officer, "مریم رضایی")
 		mustBeUser(t, "status_by of the superseded", w.get("/api/v1/certificates/QZV-1404-000001", w.aud)["status_by"], officer, "مریم رضایی")
 		for _, serial := range []string{"QZV-1404-000002", "QZV-1404-000001"} {
-			if r := w.do("POST", "/api/v1/certificates/"+serial+"/revoke", w.tax, map[string]any{"reason": "دوباره"}); r.status != 409 || r.problemCode() != reports.ENOTVALID {
+			if r := w.do("POST", "/api/v1/certificates/"+serial+"/revoke", w.tax, map[string]any{"reason": "دوباره"}); r.status != 409 || r.problemCode() != certificate.ENOTVALID {
 				t.Fatalf("revoking %s again: %d %s", serial, r.status, r.body)
 			}
 		}
@@ -479,7 +480,7 @@ func TestCertificateLifecycle(t *testing.T) {
 		if r := w.do("POST", fmt.Sprintf("/api/v1/expenditures/%d/reverse", first), w.tax, map[string]any{"reason": "فاکتور تکراری"}); r.status != 200 {
 			t.Fatalf("reversal after revocation: %d %s", r.status, r.body)
 		}
-		if r := w.issue(w.unitA.ID); r.status != 409 || r.problemCode() != reports.EOFFSETNEEDSRUN {
+		if r := w.issue(w.unitA.ID); r.status != 409 || r.problemCode() != certificate.EOFFSETNEEDSRUN {
 			t.Fatalf("issue after the reversal: %d %s", r.status, r.body)
 		}
 	})
@@ -495,7 +496,7 @@ func TestCertificateLifecycle(t *testing.T) {
 	})
 
 	t.Run("the stored certificates check out", func(t *testing.T) {
-		summary, findings, err := reports.VerifyCertificates(context.Background(), w.db)
+		summary, findings, err := certificate.VerifyCertificates(context.Background(), w.db)
 		if err != nil || len(findings) > 0 {
 			t.Fatalf("%s %v %v", summary, findings, err)
 		}
@@ -520,7 +521,7 @@ func TestCertificateLifecycle(t *testing.T) {
 		}
 		setVersion(1)
 		defer setVersion(reports.RendererVersion)
-		_, findings, err := reports.VerifyCertificates(context.Background(), w.db)
+		_, findings, err := certificate.VerifyCertificates(context.Background(), w.db)
 		if err != nil || len(findings) != 1 || !strings.Contains(findings[0].Problem, "renderer version 1") {
 			t.Fatalf("findings %v %v, want one naming renderer version 1", findings, err)
 		}
@@ -547,8 +548,8 @@ func TestCertificateRefusals(t *testing.T) {
 		code   string
 		field  string
 	}{
-		{"zero offset", w.tax, map[string]any{"unit_id": w.unitB.ID, "fiscal_year": 1404}, 409, reports.ENOOFFSET, ""},
-		{"never run", w.tax, map[string]any{"unit_id": w.unitA.ID, "fiscal_year": 1404}, 409, reports.EOFFSETNEEDSRUN, ""},
+		{"zero offset", w.tax, map[string]any{"unit_id": w.unitB.ID, "fiscal_year": 1404}, 409, certificate.ENOOFFSET, ""},
+		{"never run", w.tax, map[string]any{"unit_id": w.unitA.ID, "fiscal_year": 1404}, 409, certificate.EOFFSETNEEDSRUN, ""},
 		{"no tax recorded", w.tax, map[string]any{"unit_id": other.ID, "fiscal_year": 1404}, 409, "no_tax_assessment", ""},
 		{"unknown unit", w.tax, map[string]any{"unit_id": 999999, "fiscal_year": 1404}, 404, taahod.ENOTFOUND, "unit_id"},
 		{"no unit", w.tax, map[string]any{"fiscal_year": 1404}, 422, taahod.EINVALID, "unit_id"},
@@ -664,7 +665,7 @@ func TestConcurrentIssuesAreGapless(t *testing.T) {
 	if err := w.db.Get(&last, `SELECT last_seq FROM certificate_counters WHERE province = 'QZV' AND fiscal_year = 1404`); err != nil || last != 22 {
 		t.Fatalf("counter at %d, %v", last, err)
 	}
-	if _, findings, err := reports.VerifyCertificates(context.Background(), w.db); err != nil || len(findings) > 0 {
+	if _, findings, err := certificate.VerifyCertificates(context.Background(), w.db); err != nil || len(findings) > 0 {
 		t.Fatalf("%v %v", findings, err)
 	}
 
@@ -811,7 +812,7 @@ func TestCertificatePreview(t *testing.T) {
 	w.approved(w.accA, w.pledgeA, "1234567890.5")
 	w.assess(w.unitA.ID, "30000000000")
 	path := fmt.Sprintf("/api/v1/units/%d/tax-years/1404/certificate-preview", w.unitA.ID)
-	if r := w.do("GET", path, w.tax, nil); r.status != 409 || r.problemCode() != reports.EOFFSETNEEDSRUN {
+	if r := w.do("GET", path, w.tax, nil); r.status != 409 || r.problemCode() != certificate.EOFFSETNEEDSRUN {
 		t.Fatalf("before the run: %d %s", r.status, r.body)
 	}
 	w.runOffset(w.unitA.ID)
@@ -862,10 +863,10 @@ func TestCertificatesWithoutSigningKey(t *testing.T) {
 	defer hs.Close()
 	w.http = hs
 
-	if r := w.issue(w.unitA.ID); r.status != 503 || r.problemCode() != reports.ENOSIGNINGKEY {
+	if r := w.issue(w.unitA.ID); r.status != 503 || r.problemCode() != certificate.ENOSIGNINGKEY {
 		t.Fatalf("issue: %d %s", r.status, r.body)
 	}
-	if r := w.do("GET", "/api/v1/verify/key", "", nil); r.status != 503 || r.problemCode() != reports.ENOSIGNINGKEY {
+	if r := w.do("GET", "/api/v1/verify/key", "", nil); r.status != 503 || r.problemCode() != certificate.ENOSIGNINGKEY {
 		t.Fatalf("key: %d %s", r.status, r.body)
 	}
 	page := w.do("GET", "/v/"+serial+"?p=abc&s=def", "", nil)
@@ -887,7 +888,7 @@ func TestCertificatesWithoutSigningKey(t *testing.T) {
 // certificates carried: the facts payload and its signature, base64url.
 func legacyQRParams(t *testing.T, cert map[string]any) (p, s string) {
 	t.Helper()
-	u, err := reports.QRURL("http://taahod.test", cert["serial"].(string), cert["facts_payload"].(string), cert["facts_signature"].(string))
+	u, err := certificate.QRURL("http://taahod.test", cert["serial"].(string), cert["facts_payload"].(string), cert["facts_signature"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -898,7 +899,7 @@ func legacyQRParams(t *testing.T, cert map[string]any) (p, s string) {
 // qrCodeOf is the code of a certificate's compact QR URL, after /Q/.
 func qrCodeOf(t *testing.T, cert map[string]any) string {
 	t.Helper()
-	code := reports.CompactQRCodeOf(cert["qr_url"].(string))
+	code := certificate.CompactQRCodeOf(cert["qr_url"].(string))
 	if code == "" {
 		t.Fatalf("qr_url %q is not a compact QR URL", cert["qr_url"])
 	}

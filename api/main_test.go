@@ -14,21 +14,21 @@ import (
 	"testing"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/dbtest"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // testSigner signs the tests' certificates: a key made for this run, as
 // the tests must not depend on TAAHOD_SIGNING_KEY.
-var testSigner = func() *reports.Signer {
+var testSigner = func() *certificate.Signer {
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		panic(err)
 	}
-	s, err := reports.NewSigner(key)
+	s, err := certificate.NewSigner(key)
 	if err != nil {
 		panic(err)
 	}

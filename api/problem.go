@@ -9,10 +9,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // statusOf maps every error code to its HTTP status. A test fails when a code
@@ -44,11 +44,11 @@ var statusOf = map[string]int{
 	ledger.ECERTIFIED:           http.StatusConflict,
 	ledger.EEVIDENCEREQUIRED:    http.StatusConflict,
 	ledger.ESTALEPREVIEW:        http.StatusConflict,
-	reports.ENOOFFSET:           http.StatusConflict,
-	reports.EOFFSETNEEDSRUN:     http.StatusConflict,
-	reports.ENOTVALID:           http.StatusConflict,
-	reports.ENOSIGNINGKEY:       http.StatusServiceUnavailable,
-	reports.ECODEMISMATCH:       http.StatusForbidden,
+	certificate.ENOOFFSET:       http.StatusConflict,
+	certificate.EOFFSETNEEDSRUN: http.StatusConflict,
+	certificate.ENOTVALID:       http.StatusConflict,
+	certificate.ENOSIGNINGKEY:   http.StatusServiceUnavailable,
+	certificate.ECODEMISMATCH:   http.StatusForbidden,
 	taahod.EOFFSETRUNINPROGRESS: http.StatusConflict,
 }
 

@@ -13,12 +13,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/ratelimit"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // Config is what the server needs besides its stores.
@@ -29,13 +29,13 @@ type Config struct {
 	// PublicURL is the base URL printed in QR codes.
 	PublicURL string
 	// ProvinceName and IssuePlace are printed on certificates; "" takes
-	// what reports.ProvinceName knows of Province.
+	// what certificate.ProvinceName knows of Province.
 	ProvinceName string
 	IssuePlace   string
 	// Signer signs certificates (TAAHOD_SIGNING_KEY). Without one the
 	// server still runs, but issuing certificates and /verify/key answer
 	// 503 signing_key_missing.
-	Signer *reports.Signer
+	Signer *certificate.Signer
 	// CORSOrigins are the origins ("https://app.example.org") whose pages
 	// may call the API from a browser (TAAHOD_CORS_ORIGINS). None, the
 	// default, sends no CORS header at all.
@@ -94,7 +94,7 @@ type Server struct {
 	registry *registry.Store
 	ledger   *ledger.Store
 	// certificates is nil only until New sets it.
-	certificates *reports.Store
+	certificates *certificate.Store
 	log          *slog.Logger
 	cfg          Config
 
@@ -119,7 +119,7 @@ type Server struct {
 
 // New wires the server over db. An empty Province or PublicURL takes the
 // contract's default (QZV, http://localhost:8080); it panics on a
-// malformed one, which the command checks before (reports.Issuer.Resolved).
+// malformed one, which the command checks before (certificate.Issuer.Resolved).
 func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -135,7 +135,7 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) *Server {
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://localhost:8080"
 	}
-	certificates, err := reports.NewStore(db, reports.Issuer{Province: cfg.Province, ProvinceName: cfg.ProvinceName,
+	certificates, err := certificate.NewStore(db, certificate.Issuer{Province: cfg.Province, ProvinceName: cfg.ProvinceName,
 		IssuePlace: cfg.IssuePlace, PublicURL: cfg.PublicURL, Signer: cfg.Signer})
 	if err != nil {
 		panic("api.New: " + err.Error())

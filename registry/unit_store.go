@@ -61,6 +61,16 @@ func findUnit(ctx context.Context, q sqlx.QueryerContext, id int64, forUpdate bo
 	return u, database.NotFound(err, "unit", id)
 }
 
+// SharedUnit reads unit id in q's transaction and locks its row against
+// changes (FOR SHARE) until the transaction ends, for a writer that records
+// what the unit is, such as a certificate printing its name and codes. It
+// returns ENOTFOUND if there is none.
+func SharedUnit(ctx context.Context, q sqlx.QueryerContext, id int64) (Unit, error) {
+	var u Unit
+	err := sqlx.GetContext(ctx, q, &u, `SELECT `+unitColumns+` FROM units WHERE id = $1 FOR SHARE`, id)
+	return u, database.NotFound(err, "unit", id)
+}
+
 // UnitFilter narrows a list of units.
 type UnitFilter struct {
 	County  string

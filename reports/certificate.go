@@ -97,14 +97,16 @@ type Certificate struct {
 	// verify it at PublicURL/v/SERIAL and names the key at
 	// PublicURL/api/v1/verify/key.
 	PublicURL string `json:"public_url"`
-	// QRURL is what the QR code carries (QRURL); required unless previewing.
+	// QRURL is what the QR code carries (certificate.CompactQRURL, or the
+	// long certificate.QRURL of the first certificates); required unless
+	// previewing.
 	QRURL string `json:"qr_url"`
 	// PayloadSHA256 is the hex SHA-256 of the signed facts payload
-	// (SHA256Hex of FactsPayload); required unless previewing.
+	// (certificate.FactsPayload); required unless previewing.
 	PayloadSHA256 string `json:"payload_sha256"`
 	// VerificationCode is the code printed beside the serial that lets the
 	// public verification show what the certificate certifies
-	// (VerificationCode). Certificates issued before codes were printed
+	// (certificate.VerificationCode). Certificates issued before codes were printed
 	// have none here, and render as they were issued.
 	VerificationCode string `json:"verification_code,omitempty"`
 }
@@ -130,19 +132,6 @@ type CertificateExpenditure struct {
 	AmountUsed decimal.Decimal `json:"amount_used"`
 }
 
-// Facts returns the facts the certificate's signature vouches for.
-func (c Certificate) Facts() Facts {
-	return Facts{
-		Serial:               c.Serial,
-		UnitNationalID:       c.Unit.NationalID,
-		FiscalYear:           c.FiscalYear,
-		TaxDue:               c.TaxDue,
-		EligibleSpendingUsed: c.EligibleSpendingUsed,
-		OffsetAmount:         c.OffsetAmount,
-		IssuedOn:             c.IssuedOn,
-	}
-}
-
 // VerifyURL is the address of the certificate's public verify page.
 func (c Certificate) VerifyURL() string {
 	return strings.TrimRight(c.PublicURL, "/") + "/v/" + c.Serial
@@ -151,69 +140,6 @@ func (c Certificate) VerifyURL() string {
 // KeyURL is the address of the public key that signs certificates.
 func (c Certificate) KeyURL() string {
 	return strings.TrimRight(c.PublicURL, "/") + "/api/v1/verify/key"
-}
-
-// IssuedCertificate is a signed and rendered certificate: what the issuing
-// transaction stores and POST /certificates answers.
-type IssuedCertificate struct {
-	// PDF is the certificate as issued (ModeFinal).
-	PDF []byte
-	// PDFSHA256 is the hex SHA-256 of PDF.
-	PDFSHA256 string
-	// FactsPayload and FactsSignature are the signed facts; the QR code
-	// carries a signed summary of them (CompactQRCode), and the long QR
-	// URL of the first certificates carried them whole.
-	FactsPayload   string
-	FactsSignature string
-	// FactsSHA256 is the digest printed on the certificate.
-	FactsSHA256 string
-	// DocumentPayload and DocumentSignature bind the facts to the PDF
-	// bytes: the contract's payload and signature.
-	DocumentPayload   string
-	DocumentSignature string
-	// QRURL is the URL in the QR code.
-	QRURL string
-	// VerificationCode is the code printed beside the serial, derived from
-	// FactsSignature.
-	VerificationCode string
-}
-
-// Issue signs the certificate's facts, fills in QRURL, PayloadSHA256 and
-// VerificationCode, renders the final PDF and signs the document payload.
-// Because Ed25519 and the rendering are deterministic, issuing the same
-// certificate again with the same key gives the same bytes. It returns an EINVALID *taahod.Error
-// for facts that cannot be signed or text that cannot be printed, and
-// another error if rendering fails.
-func Issue(c Certificate, signer *Signer) (*IssuedCertificate, error) {
-	facts, err := FactsPayload(c.Facts())
-	if err != nil {
-		return nil, err
-	}
-	out := &IssuedCertificate{FactsPayload: facts, FactsSignature: signer.Sign(facts), FactsSHA256: SHA256Hex([]byte(facts))}
-	code, err := CompactQRCode(c.Facts(), facts, signer)
-	if err != nil {
-		return nil, err
-	}
-	if out.QRURL, err = CompactQRURL(c.PublicURL, code); err != nil {
-		return nil, err
-	}
-	if _, err := qrModules(out.QRURL); err != nil {
-		return nil, fmt.Errorf("QR URL of %d characters does not fit QR version %d: shorten TAAHOD_PUBLIC_URL: %w", len(out.QRURL), qrMaxVersionCompact, err)
-	}
-	if out.VerificationCode, err = VerificationCode(out.FactsSignature); err != nil {
-		return nil, err
-	}
-	c.QRURL, c.PayloadSHA256, c.VerificationCode = out.QRURL, out.FactsSHA256, out.VerificationCode
-	c.Status, c.StatusReason, c.StatusOn, c.SupersededBy = StatusValid, "", taahod.Date{}, ""
-	if out.PDF, err = RenderCertificate(c, ModeFinal); err != nil {
-		return nil, err
-	}
-	out.PDFSHA256 = SHA256Hex(out.PDF)
-	if out.DocumentPayload, err = DocumentPayload(facts, out.PDFSHA256); err != nil {
-		return nil, err
-	}
-	out.DocumentSignature = signer.Sign(out.DocumentPayload)
-	return out, nil
 }
 
 // RenderCertificate draws certificate c as an A4 Persian PDF in the given
@@ -553,7 +479,7 @@ func (r *certRenderer) figures(y float64) float64 {
 }
 
 // qrSizeCompact is the printed width in millimetres of a compact QR code
-// (CompactQRURL): its modules are 0.63 mm at version 10, which a phone and
+// (certificate.CompactQRURL): its modules are 0.63 mm at version 10, which a phone and
 // zbarimg read from a blurred 150 dpi scan.
 const qrSizeCompact = 36.0
 

@@ -11,12 +11,7 @@ import (
 // the watermark.
 func renderings(t *testing.T) []func() ([]byte, error) {
 	c := sampleCertificate(t)
-	issued, err := Issue(c, testSigner(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	final := c
-	final.QRURL, final.PayloadSHA256, final.VerificationCode = issued.QRURL, issued.FactsSHA256, issued.VerificationCode
+	final, _ := issuedSample(t)
 
 	other := final
 	other.Unit.Name = "هنرستان فنی «ژرف‌اندیش» (۲)"

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"os"
 	"testing"
 )
@@ -45,8 +46,8 @@ func TestRendererVersions(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(v1, want) {
-				t.Errorf("version 1 renders %d bytes (sha256 %s), not the %d bytes version 1 issued (sha256 %s)",
-					len(v1), SHA256Hex(v1), len(want), SHA256Hex(want))
+				t.Errorf("version 1 renders %d bytes (sha256 %x), not the %d bytes version 1 issued (sha256 %x)",
+					len(v1), sha256.Sum256(v1), len(want), sha256.Sum256(want))
 			}
 			current, err := RenderCertificate(tc.c, tc.mode)
 			if err != nil {

@@ -1,27 +1,13 @@
 package reports
 
 import (
-	"crypto/ed25519"
+	"crypto/sha256"
+	"fmt"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 )
-
-// testSigner signs with a fixed key, so tests and the sample are
-// reproducible.
-func testSigner(t testing.TB) *Signer {
-	t.Helper()
-	seed := make([]byte, ed25519.SeedSize)
-	for i := range seed {
-		seed[i] = byte(i * 7)
-	}
-	s, err := NewSigner(ed25519.NewKeyFromSeed(seed))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 func jalali(t testing.TB, y, m, d int) taahod.Date {
 	t.Helper()
@@ -43,7 +29,8 @@ func amount(t testing.TB, s string) decimal.Decimal {
 
 // sampleCertificate is a realistic certificate of a Qazvin unit for fiscal
 // year 1404: eight expenditures summing to the offset of 1234567890.5 Rials.
-// It is not yet signed: Issue fills in QRURL and PayloadSHA256.
+// It is not yet signed: issuing fills in QRURL, PayloadSHA256 and
+// VerificationCode.
 func sampleCertificate(t testing.TB) Certificate {
 	t.Helper()
 	exp := func(y, m, d int, invoice, vendor, school, amt string) CertificateExpenditure {
@@ -88,16 +75,37 @@ func sampleCertificate(t testing.TB) Certificate {
 	}
 }
 
-// issuedSample signs and renders the sample certificate.
-func issuedSample(t testing.TB) (Certificate, *IssuedCertificate) {
+// The sample certificate as the certificate package issues it with the
+// test key: its QR URL, facts digest and verification code (its
+// TestSampleIssue checks them), so that the layout is tested here without
+// signing.
+const (
+	sampleQRURL       = "HTTPS://TAAHOD.EXAMPLE/Q/AEBVCWSWAV6AAAARAV6AAT6CAECQFX64DQ4RBPEIXCUHWPE5ZMKT5M3DHY24CNL6UY5YZPTJ6AS2RANTY3MF4SUEIHBVOQGX63VUSETOUGH3JLRUJO47AVHXU7JKVQNYF7U4UYZS3SYPYIOH7I6A2CI"
+	sampleFactsSHA256 = "10bc88b8a87b3c9d1f79ad68697a4bf375243be8264f5bd32ec50c5bb02c55d0"
+	sampleCode        = "TN4A-1RFM-XA"
+)
+
+// sampleIssue is what the tests of the layout use of an issued
+// certificate: its PDF as issued and what the PDF prints of its signing.
+type sampleIssue struct {
+	PDF              []byte
+	PDFSHA256        string
+	QRURL            string
+	FactsSHA256      string
+	VerificationCode string
+}
+
+// issuedSample renders the sample certificate as issued.
+func issuedSample(t testing.TB) (Certificate, *sampleIssue) {
 	t.Helper()
 	c := sampleCertificate(t)
-	out, err := Issue(c, testSigner(t))
+	c.QRURL, c.PayloadSHA256, c.VerificationCode = sampleQRURL, sampleFactsSHA256, sampleCode
+	pdf, err := RenderCertificate(c, ModeFinal)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.QRURL, c.PayloadSHA256, c.VerificationCode = out.QRURL, out.FactsSHA256, out.VerificationCode
-	return c, out
+	return c, &sampleIssue{PDF: pdf, PDFSHA256: fmt.Sprintf("%x", sha256.Sum256(pdf)),
+		QRURL: c.QRURL, FactsSHA256: c.PayloadSHA256, VerificationCode: c.VerificationCode}
 }
 
 // sampleRegistryReport is the Qazvin working group's 1404 report, with the

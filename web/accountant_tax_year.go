@@ -5,9 +5,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // The accountant's tax years: their units' years that have a recorded tax
@@ -64,7 +64,7 @@ func (p *Pages) accountantTaxYears(c *gin.Context) {
 type accountantTaxYearData struct {
 	Unit         registry.Unit
 	Statement    ledger.Statement
-	Certificates []reports.Record
+	Certificates []certificate.Record
 }
 
 // accountantTaxYear renders /accountant/units/{unit}/tax-years/{year}.
@@ -86,7 +86,7 @@ func (p *Pages) accountantTaxYear(c *gin.Context) {
 		p.storeFailure(c, err)
 		return
 	}
-	if d.Certificates, err = p.certs.List(ctx, u, reports.ListFilter{UnitID: unitID, FiscalYear: year, Limit: 100}); err != nil {
+	if d.Certificates, err = p.certs.List(ctx, u, certificate.ListFilter{UnitID: unitID, FiscalYear: year, Limit: 100}); err != nil {
 		p.storeFailure(c, err)
 		return
 	}

@@ -9,15 +9,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/ledger"
-	"github.com/taahod/taahod/reports"
 )
 
 // certified adds to the books a 1404 offset of the accountant's unit and
 // its certificate, through the real stores: the submitted expenditure gets
 // its evidence and is approved, the year's tax is assessed and offset under
 // a credit policy, and the tax officer issues the certificate.
-func (b *books) certified(t *testing.T) reports.Record {
+func (b *books) certified(t *testing.T) certificate.Record {
 	t.Helper()
 	ctx := context.Background()
 	if _, _, err := b.store.AddExpenditureDocument(ctx, b.acc, b.submitted.ID, ledger.NewDocument{
@@ -40,11 +40,11 @@ func (b *books) certified(t *testing.T) reports.Record {
 	if _, err := b.store.RunOffset(ctx, b.tax, b.pledge.UnitID, 1404); err != nil {
 		t.Fatal(err)
 	}
-	certs, err := reports.NewStore(b.e.db, reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
+	certs, err := certificate.NewStore(b.e.db, certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := certs.Issue(ctx, b.tax, reports.IssueInput{UnitID: b.pledge.UnitID, FiscalYear: 1404})
+	r, err := certs.Issue(ctx, b.tax, certificate.IssueInput{UnitID: b.pledge.UnitID, FiscalYear: 1404})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,9 +103,9 @@ func TestAccountantTaxYearAndCertificate(t *testing.T) {
 	}
 
 	// The certificate superseded: its validity says so.
-	certs, _ := reports.NewStore(b.e.db, reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
+	certs, _ := certificate.NewStore(b.e.db, certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
 	reason := "اصلاح نام واحد"
-	next, err := certs.Issue(context.Background(), b.tax, reports.IssueInput{UnitID: b.pledge.UnitID, FiscalYear: 1404, Reason: &reason})
+	next, err := certs.Issue(context.Background(), b.tax, certificate.IssueInput{UnitID: b.pledge.UnitID, FiscalYear: 1404, Reason: &reason})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestAccountantTaxYearAndCertificate(t *testing.T) {
 	}
 	// Revoked: the reason is shown, and the PDF is the annulled copy, named
 	// so.
-	if _, err := certs.Revoke(context.Background(), b.tax, next.Serial, reports.RevokeInput{Reason: "صدور نادرست"}); err != nil {
+	if _, err := certs.Revoke(context.Background(), b.tax, next.Serial, certificate.RevokeInput{Reason: "صدور نادرست"}); err != nil {
 		t.Fatal(err)
 	}
 	revoked := br.get(yearPath).text()
@@ -141,8 +141,8 @@ func TestAccountantTaxYearOtherUnitIsNotFound(t *testing.T) {
 	other := b.e.browser()
 	other.signIn("other")
 	mine := fmt.Sprintf("/accountant/units/%d/tax-years/1404", b.pledge.UnitID)
-	list, _ := reports.NewStore(b.e.db, reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
-	certs, err := list.List(ctx, b.tax, reports.ListFilter{UnitID: b.pledge.UnitID, Limit: 10})
+	list, _ := certificate.NewStore(b.e.db, certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
+	certs, err := list.List(ctx, b.tax, certificate.ListFilter{UnitID: b.pledge.UnitID, Limit: 10})
 	if err != nil || len(certs) != 1 {
 		t.Fatalf("certificates %v %v", certs, err)
 	}

@@ -13,12 +13,12 @@ import (
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/api"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/dbtest"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // The shared set-up of the pages' benchmarks, which compare a page's
@@ -29,7 +29,7 @@ import (
 // server's), and the seeding the benchmarks share.
 
 // benchIssuer issues the benchmarks' certificates, as the tests'.
-var benchIssuer = reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner}
+var benchIssuer = certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner}
 
 // benchService is the whole service for a benchmark.
 type benchService struct {

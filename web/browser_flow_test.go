@@ -20,8 +20,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/ledger"
-	"github.com/taahod/taahod/reports"
 )
 
 // TestBrowserMoneyFlow is the two money-moving groups' whole year in a real
@@ -178,11 +178,11 @@ func TestBrowserMoneyFlow(t *testing.T) {
 	if got := text(t, chrome, `[role="status"]`); got != Message("certificate_issued") {
 		t.Errorf("after issuing: %q", got)
 	}
-	certs, err := reports.NewStore(e.db, reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
+	certs, err := certificate.NewStore(e.db, certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
 	if err != nil {
 		t.Fatal(err)
 	}
-	issued, err := certs.List(ctx, tax, reports.ListFilter{UnitID: unit.ID, FiscalYear: 1404, Limit: 10})
+	issued, err := certs.List(ctx, tax, certificate.ListFilter{UnitID: unit.ID, FiscalYear: 1404, Limit: 10})
 	if err != nil || len(issued) != 1 {
 		t.Fatalf("certificates: %d (%v)", len(issued), err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
-	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/certificate"
 )
 
 // mountCertificates registers the tax office's certificate pages.
@@ -26,15 +26,15 @@ func (p *Pages) mountCertificates(tax area) {
 const certificatesPageSize = 50
 
 // certificateStatuses is the order the status filter lists them in.
-var certificateStatuses = []reports.Status{reports.StatusValid, reports.StatusSuperseded, reports.StatusRevoked}
+var certificateStatuses = []certificate.Status{certificate.StatusValid, certificate.StatusSuperseded, certificate.StatusRevoked}
 
 // certificatesData is one page of the certificates.
 type certificatesData struct {
 	// FiscalYear, UnitID and Status are the filter as asked (the API's
 	// query parameters), to show it again.
 	FiscalYear, UnitID, Status string
-	Statuses                   []reports.Status
-	Rows                       []reports.Record
+	Statuses                   []certificate.Status
+	Rows                       []certificate.Record
 	Next, Previous             string
 }
 
@@ -49,8 +49,8 @@ func (p *Pages) certificates(c *gin.Context) {
 		Status:     strings.TrimSpace(c.Query("status")),
 		Statuses:   certificateStatuses,
 	}
-	f := reports.ListFilter{Status: reports.Status(d.Status), Limit: certificatesPageSize + 1}
-	bad := d.Status != "" && !reports.ValidStatus(d.Status)
+	f := certificate.ListFilter{Status: certificate.Status(d.Status), Limit: certificatesPageSize + 1}
+	bad := d.Status != "" && !certificate.ValidStatus(d.Status)
 	var ok bool
 	if f.UnitID, ok = positive(d.UnitID); !ok {
 		bad = true
@@ -87,7 +87,7 @@ func (p *Pages) certificates(c *gin.Context) {
 
 // certificateData is one certificate's page.
 type certificateData struct {
-	Record reports.Record
+	Record certificate.Record
 	// YearPath is the page of the certificate's unit-year.
 	YearPath string
 }
@@ -111,7 +111,7 @@ func (p *Pages) renderCertificate(c *gin.Context, status int, f *form, alert str
 }
 
 // certificatePDF serves the certificate of the path as the API does, the
-// same bytes (reports.Store.PDF, scoped to the signed-in person: an
+// same bytes (certificate.Store.PDF, scoped to the signed-in person: an
 // accountant gets only their units'): the issued file while valid, the
 // annulled copy after, named by its serial and status. disposition is
 // "inline" for the tax office (the browser's viewer) or "attachment" for
@@ -125,7 +125,7 @@ func (p *Pages) certificatePDF(disposition string) gin.HandlerFunc {
 			return
 		}
 		name := r.Serial + ".pdf"
-		if r.Status != reports.StatusValid {
+		if r.Status != certificate.StatusValid {
 			name = r.Serial + "-" + string(r.Status) + ".pdf"
 		}
 		c.Header("X-Certificate-Status", string(r.Status))
@@ -175,7 +175,7 @@ func (p *Pages) issueCertificate(c *gin.Context) {
 	}
 	f := newForm()
 	f.values["reason"] = c.PostForm("reason")
-	in := reports.IssueInput{UnitID: unit, FiscalYear: year}
+	in := certificate.IssueInput{UnitID: unit, FiscalYear: year}
 	if reason := Text(f.values["reason"]); reason != "" {
 		in.Reason = &reason
 	}
@@ -200,7 +200,7 @@ func (p *Pages) revokeCertificate(c *gin.Context) {
 	u, _ := signedIn(c)
 	f := newForm()
 	f.values["reason"] = c.PostForm("reason")
-	r, err := p.certs.Revoke(c.Request.Context(), u, c.Param("serial"), reports.RevokeInput{Reason: Text(f.values["reason"])})
+	r, err := p.certs.Revoke(c.Request.Context(), u, c.Param("serial"), certificate.RevokeInput{Reason: Text(f.values["reason"])})
 	if err != nil {
 		if taahod.ErrorCode(err) == taahod.ENOTFOUND {
 			p.storeFailure(c, err)

@@ -17,8 +17,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/ledger"
-	"github.com/taahod/taahod/reports"
 	"golang.org/x/net/html"
 )
 
@@ -516,7 +516,7 @@ func fieldErrorText(a answer, name string) string { return byID(a, name+"-error"
 // the Persian 413 page before anything reads it.
 func TestUploadTooLarge(t *testing.T) {
 	e := newEnv(t)
-	p, err := New(e.db, e.auth, Config{Issuer: reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner}})
+	p, err := New(e.db, e.auth, Config{Issuer: certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,22 +19,22 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/api"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/dbtest"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 	"golang.org/x/net/html"
 )
 
 // testSigner signs the tests' certificates, for the pages and the API
 // alike: a key made for this run.
-var testSigner = func() *reports.Signer {
+var testSigner = func() *certificate.Signer {
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		panic(err)
 	}
-	s, err := reports.NewSigner(key)
+	s, err := certificate.NewSigner(key)
 	if err != nil {
 		panic(err)
 	}
@@ -68,12 +68,12 @@ func newEnvOn(t *testing.T, db *database.DB) *env {
 
 // newEnvSigned is newEnvOn with the service's signing key: the one that
 // signed the certificates in db, for their QR codes to verify.
-func newEnvSigned(t *testing.T, db *database.DB, signer *reports.Signer) *env {
+func newEnvSigned(t *testing.T, db *database.DB, signer *certificate.Signer) *env {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	authStore := auth.NewStore(db)
 	pages, err := New(db, authStore, Config{Logger: log,
-		Issuer: reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: signer}})
+		Issuer: certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: signer}})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -39,7 +39,7 @@ var messages = map[string]string{
 	"offset_run_in_progress":    "اجرای تهاتر سراسری این سال هنوز در جریان است؛ پایان آن را ببینید و سپس دوباره آغاز کنید.",
 	"offset_preview_stale":      "ارقام تهاتر پس از پیش‌نمایش تغییر کرده است؛ ارقام تازه را ببینید و دوباره تأیید کنید.",
 
-	// The public verification of a certificate (reports/verification_code.go).
+	// The public verification of a certificate (certificate/verification_code.go).
 	"verification_code_mismatch": "این کد تصدیق با این گواهی نمی‌خواند. کد چاپ‌شده کنار شمارهٔ گواهی را دوباره بنویسید.",
 	"invalid_verification_code":  "کد تصدیق ده نویسه است، مانند 7KQ4-M2XD-9P؛ آن را همان‌گونه که کنار شمارهٔ گواهی چاپ شده بنویسید.",
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/certificate"
 )
 
 func TestPolicyCreateEditFrozen(t *testing.T) {
@@ -75,11 +75,11 @@ func TestPolicyCreateEditFrozen(t *testing.T) {
 		if _, err := b.store.RunOffset(ctx, b.tax, b.unit.ID, 1404); err != nil {
 			t.Fatal(err)
 		}
-		certs, err := reports.NewStore(b.e.db, reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
+		certs, err := certificate.NewStore(b.e.db, certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := certs.Issue(ctx, b.tax, reports.IssueInput{UnitID: b.unit.ID, FiscalYear: 1404}); err != nil {
+		if _, err := certs.Issue(ctx, b.tax, certificate.IssueInput{UnitID: b.unit.ID, FiscalYear: 1404}); err != nil {
 			t.Fatal(err)
 		}
 		page := br.get("/tax-office/policies/1404")

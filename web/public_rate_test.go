@@ -10,9 +10,9 @@ import (
 
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/api"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/dbtest"
-	"github.com/taahod/taahod/reports"
 )
 
 // TestPublicPagesRateLimit asks the public verification page (where the
@@ -24,7 +24,7 @@ func TestPublicPagesRateLimit(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	authStore := auth.NewStore(db)
 	pages, err := New(db, authStore, Config{Logger: log,
-		Issuer: reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner}})
+		Issuer: certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner}})
 	if err != nil {
 		t.Fatal(err)
 	}

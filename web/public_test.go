@@ -18,9 +18,9 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/dbtest"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 	"github.com/taahod/taahod/reports/fa"
 )
 
@@ -88,7 +88,7 @@ func newDemoEnv(t *testing.T) *env {
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "registry 1404") {
 		t.Fatalf("seed-demo: %v\n%s", err, out)
 	}
-	signer, err := reports.NewSigner(key)
+	signer, err := certificate.NewSigner(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestPublicVerifyBox(t *testing.T) {
 			t.Errorf("serial %q: %d → %q, want /v/QZV-1403-000001", typed, a.status, a.header.Get("Location"))
 		}
 	}
-	// The verification page is the API's own (reports.RenderVerifyPage,
+	// The verification page is the API's own (certificate.RenderVerifyPage,
 	// with its own CSP): read as it is, not held to the web pages' checks.
 	page := func(path string) (int, string) {
 		t.Helper()
@@ -257,7 +257,7 @@ func TestPublicVerifyBox(t *testing.T) {
 		FROM certificates c JOIN units u ON u.id = c.unit_id WHERE c.serial = 'QZV-1403-000001'`); err != nil {
 		t.Fatal(err)
 	}
-	code, err := reports.VerificationCode(cert.Sig)
+	code, err := certificate.VerificationCode(cert.Sig)
 	if err != nil {
 		t.Fatal(err)
 	}

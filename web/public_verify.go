@@ -6,15 +6,15 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/certificate"
 )
 
-// readSerial reads a serial as people type it (reports.ReadSerial): any
+// readSerial reads a serial as people type it (certificate.ReadSerial): any
 // case, Persian, Arabic-Indic or ASCII digits, spaces around it, a Persian
 // or Arabic hyphen-like dash between its parts; false when it is not a
 // serial's shape.
 func readSerial(s string) (string, bool) {
-	return reports.ReadSerial(s)
+	return certificate.ReadSerial(s)
 }
 
 // publicVerify answers the home's "verify a certificate" box (GET
@@ -27,7 +27,7 @@ func readSerial(s string) (string, bool) {
 func (p *Pages) publicVerify(c *gin.Context) {
 	typed, typedCode := c.Query("serial"), c.Query("code")
 	serial, ok := readSerial(typed)
-	code, codeOK := reports.ReadVerificationCode(typedCode)
+	code, codeOK := certificate.ReadVerificationCode(typedCode)
 	blankCode := strings.TrimSpace(typedCode) == ""
 	if !ok || !(codeOK || blankCode) {
 		f := newForm()

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/ledger"
-	"github.com/taahod/taahod/reports"
 	"golang.org/x/net/html"
 )
 
@@ -530,11 +530,11 @@ func TestReversalOfACertifiedApproval(t *testing.T) {
 	if _, err := q.store.RunOffset(ctx, q.tax, q.unitA, 1404); err != nil {
 		t.Fatal(err)
 	}
-	certs, err := reports.NewStore(q.e.db, reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
+	certs, err := certificate.NewStore(q.e.db, certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := certs.Issue(ctx, q.tax, reports.IssueInput{UnitID: q.unitA, FiscalYear: 1404})
+	cert, err := certs.Issue(ctx, q.tax, certificate.IssueInput{UnitID: q.unitA, FiscalYear: 1404})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -552,7 +552,7 @@ func TestReversalOfACertifiedApproval(t *testing.T) {
 	if x := q.find(q.a2.ID); x.Status != ledger.StatusApproved {
 		t.Fatalf("reversed under a certificate: %s", x.Status)
 	}
-	if _, err := certs.Revoke(ctx, q.tax, cert.Serial, reports.RevokeInput{Reason: "فاکتور جعلی"}); err != nil {
+	if _, err := certs.Revoke(ctx, q.tax, cert.Serial, certificate.RevokeInput{Reason: "فاکتور جعلی"}); err != nil {
 		t.Fatal(err)
 	}
 	page = br.get(reviewPath(q.a2.ID))

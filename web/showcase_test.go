@@ -12,10 +12,10 @@ import (
 	"testing"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/notify"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // showcase is a small province like the demo's (cmd/taahod/demo*.go, which
@@ -204,9 +204,9 @@ func newShowcase(t *testing.T) *showcase {
 	_, err = store.RunOffset(ctx, tax, steel.ID, 1404)
 	must("offset", err)
 	s.ids["year"] = "1404"
-	certs, err := reports.NewStore(e.db, reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
+	certs, err := certificate.NewStore(e.db, certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test", Signer: testSigner})
 	must("certificates", err)
-	cert, err := certs.Issue(ctx, tax, reports.IssueInput{UnitID: steel.ID, FiscalYear: 1404})
+	cert, err := certs.Issue(ctx, tax, certificate.IssueInput{UnitID: steel.ID, FiscalYear: 1404})
 	must("certificate", err)
 	s.ids["certificate"] = cert.Serial
 	s.registryRecords(t, steel.ID, cement.ID)

@@ -2,17 +2,17 @@ package web
 
 import (
 	"github.com/shopspring/decimal"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/ledger"
-	"github.com/taahod/taahod/reports"
 )
 
 // The tax office's enumerations (certificate statuses, offset policy modes
 // and roundings) as its pages name them in Persian.
 
 var certificateStatusNames = map[string]string{
-	string(reports.StatusValid):      "معتبر",
-	string(reports.StatusSuperseded): "جایگزین‌شده",
-	string(reports.StatusRevoked):    "باطل‌شده",
+	string(certificate.StatusValid):      "معتبر",
+	string(certificate.StatusSuperseded): "جایگزین‌شده",
+	string(certificate.StatusRevoked):    "باطل‌شده",
 }
 
 var policyModeNames = map[string]string{
@@ -26,7 +26,9 @@ var roundingNames = map[string]string{
 }
 
 // CertificateStatusName is a certificate's status in Persian.
-func CertificateStatusName(s reports.Status) string { return named(certificateStatusNames)(string(s)) }
+func CertificateStatusName(s certificate.Status) string {
+	return named(certificateStatusNames)(string(s))
+}
 
 // PolicyModeName is an offset policy's mode in Persian.
 func PolicyModeName(s string) string { return named(policyModeNames)(s) }

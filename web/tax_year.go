@@ -9,9 +9,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // mountTaxYears registers the pages of units' tax years: assessments,
@@ -135,9 +135,9 @@ type taxYearData struct {
 	// Statement is nil while no tax is recorded for the year.
 	Statement    *ledger.Statement
 	Assessments  []ledger.Assessment
-	Certificates []reports.Record
+	Certificates []certificate.Record
 	// Valid is the year's valid certificate, which issuing supersedes.
-	Valid *reports.Record
+	Valid *certificate.Record
 }
 
 // taxYear renders a unit-year: its statement, the history of its
@@ -175,12 +175,12 @@ func (p *Pages) renderTaxYear(c *gin.Context, status int, f *form, alert string)
 		p.storeFailure(c, err)
 		return
 	}
-	if d.Certificates, err = p.certs.List(ctx, u, reports.ListFilter{UnitID: unit, FiscalYear: year, Limit: 500}); err != nil {
+	if d.Certificates, err = p.certs.List(ctx, u, certificate.ListFilter{UnitID: unit, FiscalYear: year, Limit: 500}); err != nil {
 		p.storeFailure(c, err)
 		return
 	}
 	for i, r := range d.Certificates {
-		if r.Status == reports.StatusValid {
+		if r.Status == certificate.StatusValid {
 			d.Valid = &d.Certificates[i]
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/certificate"
 )
 
 // TestVerifyPageOnAPhone opens the demo certificates' QR codes on a 390 px
@@ -19,7 +19,7 @@ import (
 // opens its page.
 func TestVerifyPageOnAPhone(t *testing.T) {
 	e := newDemoEnv(t)
-	store, err := reports.NewStore(e.db, reports.Issuer{Province: "QZV", PublicURL: "http://taahod.test"})
+	store, err := certificate.NewStore(e.db, certificate.Issuer{Province: "QZV", PublicURL: "http://taahod.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestVerifyPageOnAPhone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		code := reports.CompactQRCodeOf(r.Printed.QRURL)
+		code := certificate.CompactQRCodeOf(r.Printed.QRURL)
 		if code == "" {
 			t.Fatalf("%s: QR URL %q is not a compact one", serial, r.Printed.QRURL)
 		}

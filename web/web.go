@@ -18,12 +18,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/notify"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // Config is what the pages need besides the stores.
@@ -35,7 +35,7 @@ type Config struct {
 	// Issuer is the certificates' issuer, as the API's (province, public
 	// URL, signing key): the pages preview, issue and serve the same
 	// certificates, byte for byte.
-	Issuer reports.Issuer
+	Issuer certificate.Issuer
 }
 
 // Pages serves the web application.
@@ -43,7 +43,7 @@ type Pages struct {
 	auth     *auth.Store
 	registry *registry.Store
 	ledger   *ledger.Store
-	certs    *reports.Store
+	certs    *certificate.Store
 	log      *slog.Logger
 	cfg      Config
 	views    *views
@@ -71,7 +71,7 @@ func New(db *database.DB, authStore *auth.Store, cfg Config) (*Pages, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	certs, err := reports.NewStore(db, cfg.Issuer)
+	certs, err := certificate.NewStore(db, cfg.Issuer)
 	if err != nil {
 		return nil, err
 	}

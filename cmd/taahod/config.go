@@ -15,10 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/ratelimit"
 	"github.com/taahod/taahod/notify"
-	"github.com/taahod/taahod/reports"
 )
 
 // config is the environment's configuration, which flags may override.
@@ -27,7 +27,7 @@ type config struct {
 	Addr        string
 	Province    string
 	// ProvinceName and IssuePlace are printed on certificates; empty takes
-	// what the reports package knows of Province.
+	// what the certificate package knows of Province.
 	ProvinceName string
 	IssuePlace   string
 	SigningKey   string
@@ -243,10 +243,10 @@ func (c config) openDB(ctx context.Context) (*database.DB, error) {
 // returns an error for a key that is set but cannot be read and for a
 // province or URL the certificates cannot print; an unset key is not an
 // error (the caller decides what it means).
-func (c config) issuer() (reports.Issuer, error) {
-	is := reports.Issuer{Province: c.Province, ProvinceName: c.ProvinceName, IssuePlace: c.IssuePlace, PublicURL: c.PublicURL}
+func (c config) issuer() (certificate.Issuer, error) {
+	is := certificate.Issuer{Province: c.Province, ProvinceName: c.ProvinceName, IssuePlace: c.IssuePlace, PublicURL: c.PublicURL}
 	if c.SigningKey != "" {
-		s, err := reports.LoadSigningKey(c.SigningKey)
+		s, err := certificate.LoadSigningKey(c.SigningKey)
 		if err != nil {
 			return is, fmt.Errorf("TAAHOD_SIGNING_KEY: %w", err)
 		}

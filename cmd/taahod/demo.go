@@ -8,10 +8,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/auth"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // demo is the state the demo steps share: the stores, and the ids of what
@@ -22,7 +22,7 @@ type demo struct {
 	registry *registry.Store
 	// issuer issues the demo's certificates; without a signing key that
 	// step is skipped.
-	issuer reports.Issuer
+	issuer certificate.Issuer
 }
 
 // errDemoSkipped is returned by a step that cannot load now (it says why);
@@ -153,7 +153,7 @@ func seedDemoCommand(ctx context.Context, args []string, stdout, stderr io.Write
 
 // loadDemo loads every demo step not loaded yet; issuer issues the demo's
 // certificates.
-func loadDemo(ctx context.Context, db *database.DB, issuer reports.Issuer, stdout io.Writer) error {
+func loadDemo(ctx context.Context, db *database.DB, issuer certificate.Issuer, stdout io.Writer) error {
 	d := &demo{db: db, auth: auth.NewStore(db), registry: registry.NewStore(db), issuer: issuer}
 	for _, step := range demoSteps {
 		var done bool

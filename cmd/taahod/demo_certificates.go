@@ -7,9 +7,9 @@ import (
 	"net/url"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // The certificates' demo: the tax office certifies the offsets the ledger's
@@ -46,7 +46,7 @@ func loadDemoCertificates(ctx context.Context, d *demo) error {
 	if d.issuer.Signer == nil {
 		return errDemoSkipped{"TAAHOD_SIGNING_KEY is not set, so no certificate can be signed (make run sets it)"}
 	}
-	store, err := reports.NewStore(d.db, d.issuer)
+	store, err := certificate.NewStore(d.db, d.issuer)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func loadDemoCertificates(ctx context.Context, d *demo) error {
 				return err
 			}
 		}
-		in := reports.IssueInput{UnitID: unit, FiscalYear: c.year}
+		in := certificate.IssueInput{UnitID: unit, FiscalYear: c.year}
 		if c.reason != "" {
 			reason := c.reason
 			in.Reason = &reason
@@ -74,7 +74,7 @@ func loadDemoCertificates(ctx context.Context, d *demo) error {
 			return fmt.Errorf("certificate of %s for %d: %w", demoUnits[c.unit].Name, c.year, err)
 		}
 		if c.revoke != "" {
-			if _, err := store.Revoke(ctx, tax, r.Serial, reports.RevokeInput{Reason: c.revoke}); err != nil {
+			if _, err := store.Revoke(ctx, tax, r.Serial, certificate.RevokeInput{Reason: c.revoke}); err != nil {
 				return fmt.Errorf("revoke %s: %w", r.Serial, err)
 			}
 		}
@@ -92,8 +92,8 @@ func recordDemoEconomicCode(ctx context.Context, d *demo, unit int64) error {
 // by serial alone the page shows only its status; the unit and the amount
 // need its verification code, which the paper prints beside the serial.
 // Nothing is printed when the demo has no certificates (no signing key).
-func printDemoCertificate(ctx context.Context, db *database.DB, issuer reports.Issuer, w io.Writer) error {
-	r, err := reports.NewStore(db, issuer)
+func printDemoCertificate(ctx context.Context, db *database.DB, issuer certificate.Issuer, w io.Writer) error {
+	r, err := certificate.NewStore(db, issuer)
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,8 @@ import (
 	"unicode"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/dbtest"
-	"github.com/taahod/taahod/reports"
 	"github.com/taahod/taahod/reports/fa"
 	"golang.org/x/text/unicode/norm"
 )
@@ -78,7 +78,7 @@ func TestDemoCertificates(t *testing.T) {
 	if err := db.Get(&sig, `SELECT facts_signature FROM certificates WHERE serial = 'QZV-1403-000001'`); err != nil {
 		t.Fatal(err)
 	}
-	vcode, err := reports.VerificationCode(sig)
+	vcode, err := certificate.VerificationCode(sig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,11 +98,11 @@ func TestDemoCertificates(t *testing.T) {
 		t.Fatalf("verify: %d %s", code, out)
 	}
 
-	issuer, err := reports.Issuer{Province: "QZV", PublicURL: "http://localhost:8080"}.Resolved()
+	issuer, err := certificate.Issuer{Province: "QZV", PublicURL: "http://localhost:8080"}.Resolved()
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := reports.NewStore(db, issuer)
+	store, err := certificate.NewStore(db, issuer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestDemoCertificates(t *testing.T) {
 // with pdftotext, its font with pdffonts, its QR code with zbarimg. The
 // tools are needed (make test installs them): a skipped check would look
 // like a passing one.
-func checkCertificatePDF(t *testing.T, pdf []byte, rec reports.Record, want []string) {
+func checkCertificatePDF(t *testing.T, pdf []byte, rec certificate.Record, want []string) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "cert.pdf")
@@ -306,7 +306,7 @@ func TestServeSigningKey(t *testing.T) {
 	}
 	got, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	signer, err := reports.LoadSigningKey(key)
+	signer, err := certificate.LoadSigningKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}

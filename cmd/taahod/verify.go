@@ -8,9 +8,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/verify"
-	"github.com/taahod/taahod/reports"
 )
 
 // errFindings makes main exit 1 without printing more: the findings are
@@ -94,7 +94,7 @@ func checkpointKey(cfg config, publicKeyPath string) (ed25519.PublicKey, error) 
 		if err != nil {
 			return nil, fmt.Errorf("public key: %w", err)
 		}
-		pub, err := reports.ParsePublicKeyPEM(data)
+		pub, err := certificate.ParsePublicKeyPEM(data)
 		if err != nil {
 			return nil, fmt.Errorf("public key %s: %w", publicKeyPath, err)
 		}
@@ -103,7 +103,7 @@ func checkpointKey(cfg config, publicKeyPath string) (ed25519.PublicKey, error) 
 	if cfg.SigningKey == "" {
 		return nil, nil
 	}
-	s, err := reports.LoadSigningKey(cfg.SigningKey)
+	s, err := certificate.LoadSigningKey(cfg.SigningKey)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/reports"
 )
 
@@ -60,12 +61,12 @@ func verifyCertCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	defer db.Close()
-	store, err := reports.NewStore(db, issuer)
+	store, err := certificate.NewStore(db, issuer)
 	if err != nil {
 		return err
 	}
 
-	fmt.Fprintf(stdout, "file:        %s\nsha256:      %s\n", path, reports.SHA256Hex(pdf))
+	fmt.Fprintf(stdout, "file:        %s\nsha256:      %s\n", path, certificate.SHA256Hex(pdf))
 	check, err := store.CheckFile(ctx, pdf, issuer.Signer.PublicKey())
 	if err != nil {
 		if _, _, infoErr := reports.CertificateInfo(pdf); infoErr != nil {
@@ -84,9 +85,9 @@ func verifyCertCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		r.Printed.Unit.Name, r.Printed.Unit.NationalID, r.FiscalYear, taahod.FormatAmount(r.OffsetAmount), r.IssuedOn, r.IssuedOn.Jalali())
 	fmt.Fprintf(stdout, "status:      %s\n", statusLine(r))
 	switch check.Copy {
-	case reports.CopyIssued:
+	case certificate.CopyIssued:
 		fmt.Fprintln(stdout, "file is:     the PDF as issued, byte for byte")
-	case reports.CopyAnnulled:
+	case certificate.CopyAnnulled:
 		fmt.Fprintf(stdout, "file is:     the %s copy given out after the certificate was annulled, byte for byte\n", r.Status)
 	default:
 		fmt.Fprintf(stdout, "file is:     NEITHER the PDF as issued (sha256 %s) NOR its annulled copy\n", r.SHA256)
@@ -104,10 +105,10 @@ func verifyCertCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	case len(check.Problems) > 0:
 		fmt.Fprintln(stdout, "verdict:     NOT GENUINE: the stored certificate does not hold together; run taahod verify")
 		return exitNotGenuine
-	case check.Copy == reports.CopyAltered:
+	case check.Copy == certificate.CopyAltered:
 		fmt.Fprintln(stdout, "verdict:     TAMPERED: the file is not the certificate that was issued under this serial")
 		return exitNotGenuine
-	case r.Status == reports.StatusRevoked:
+	case r.Status == certificate.StatusRevoked:
 		fmt.Fprintln(stdout, "verdict:     GENUINE BUT REVOKED: the certificate is void")
 	default:
 		fmt.Fprintf(stdout, "verdict:     GENUINE BUT SUPERSEDED by %s: the certificate is void\n", deref(r.SupersededBy))
@@ -116,8 +117,8 @@ func verifyCertCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 }
 
 // statusLine says a certificate's status with when and why it changed.
-func statusLine(r reports.Record) string {
-	if r.Status == reports.StatusValid {
+func statusLine(r certificate.Record) string {
+	if r.Status == certificate.StatusValid {
 		return "valid"
 	}
 	s := string(r.Status)

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/internal/dbtest"
-	"github.com/taahod/taahod/reports"
 )
 
 // TestVerifyCheckpoints rewrites an early audit entry and recomputes every
@@ -31,7 +31,7 @@ func TestVerifyCheckpoints(t *testing.T) {
 	db, url := dbtest.NewWithURL(t)
 	t.Setenv("DATABASE_URL", url)
 	key := writeSigningKey(t)
-	signer, err := reports.LoadSigningKey(key)
+	signer, err := certificate.LoadSigningKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/taahod/taahod"
-	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/certificate"
 )
 
 // verifyQRCommand checks what a certificate's QR code carries (its URL as a
@@ -36,8 +36,8 @@ func verifyQRCommand(_ context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	q, err := reports.VerifyQRCode(pub, fs.Arg(0))
-	if err != nil && !errors.Is(err, reports.ErrQRSignature) {
+	q, err := certificate.VerifyQRCode(pub, fs.Arg(0))
+	if err != nil && !errors.Is(err, certificate.ErrQRSignature) {
 		fmt.Fprintf(stdout, "verdict:     NOT A CERTIFICATE'S QR CODE: %v\n", err)
 		return exitNotGenuine
 	}
@@ -60,13 +60,13 @@ func qrKey(publicKey, signingKey string) (ed25519.PublicKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		pub, err := reports.ParsePublicKeyPEM(data)
+		pub, err := certificate.ParsePublicKeyPEM(data)
 		if err != nil {
 			return nil, fmt.Errorf("public key %s: %w", publicKey, err)
 		}
 		return pub, nil
 	case strings.TrimSpace(signingKey) != "":
-		s, err := reports.LoadSigningKey(signingKey)
+		s, err := certificate.LoadSigningKey(signingKey)
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
-	"github.com/taahod/taahod/reports"
+	"github.com/taahod/taahod/certificate"
 )
 
 // TestVerifyQR checks a certificate's QR code offline, as a verifier with
@@ -20,7 +20,7 @@ import (
 // code's exits 1.
 func TestVerifyQR(t *testing.T) {
 	keyPath := writeSigningKey(t)
-	signer, err := reports.LoadSigningKey(keyPath)
+	signer, err := certificate.LoadSigningKey(keyPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,18 +29,18 @@ func TestVerifyQR(t *testing.T) {
 		t.Fatal(err)
 	}
 	issued, _ := taahod.NewDate(2025, time.November, 26)
-	f := reports.Facts{Serial: "QZV-1404-000017", UnitNationalID: "10860012342", FiscalYear: 1404,
+	f := certificate.Facts{Serial: "QZV-1404-000017", UnitNationalID: "10860012342", FiscalYear: 1404,
 		TaxDue: decimal.RequireFromString("2500000000"), EligibleSpendingUsed: decimal.RequireFromString("1234567890.5"),
 		OffsetAmount: decimal.RequireFromString("1234567890.5"), IssuedOn: issued}
-	payload, err := reports.FactsPayload(f)
+	payload, err := certificate.FactsPayload(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := reports.CompactQRCode(f, payload, signer)
+	code, err := certificate.CompactQRCode(f, payload, signer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	qrURL, err := reports.CompactQRURL("https://taahod.example", code)
+	qrURL, err := certificate.CompactQRURL("https://taahod.example", code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,11 +50,11 @@ func TestVerifyQR(t *testing.T) {
 	if err := os.Rename(other, otherKey); err != nil {
 		t.Fatal(err)
 	}
-	otherSigner, err := reports.LoadSigningKey(otherKey)
+	otherSigner, err := certificate.LoadSigningKey(otherKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	foreign, _ := reports.CompactQRCode(f, payload, otherSigner)
+	foreign, _ := certificate.CompactQRCode(f, payload, otherSigner)
 	t.Setenv("TAAHOD_SIGNING_KEY", "")
 
 	for _, tc := range []struct {

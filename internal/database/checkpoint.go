@@ -102,7 +102,7 @@ func ParseCheckpointText(text string) (Checkpoint, error) {
 }
 
 // CheckpointSigner signs a checkpoint's text: Sign returns the standard
-// base64 Ed25519 signature. *reports.Signer, loaded from
+// base64 Ed25519 signature. *certificate.Signer, loaded from
 // TAAHOD_SIGNING_KEY, is one.
 type CheckpointSigner interface {
 	Sign(text string) string

@@ -14,7 +14,7 @@ import (
 	"github.com/taahod/taahod/internal/dbtest"
 )
 
-// testSigner signs with a fresh Ed25519 key, as reports.Signer does.
+// testSigner signs with a fresh Ed25519 key, as certificate.Signer does.
 type testSigner struct{ key ed25519.PrivateKey }
 
 func newTestSigner(t *testing.T) testSigner {

@@ -7,10 +7,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
-	"github.com/taahod/taahod/reports"
 )
 
 // Check is one verification of the books: Run returns a summary of what it
@@ -43,5 +43,5 @@ var Checks = []Check{
 		n, findings, err := ledger.VerifyReviewRounds(ctx, db)
 		return fmt.Sprintf("%d reviewed expenditures", n), findings, err
 	}},
-	{"certificates", reports.VerifyCertificates},
+	{"certificates", certificate.VerifyCertificates},
 }

@@ -1,10 +1,11 @@
-package reports
+package certificate
 
 import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"github.com/taahod/taahod/reports"
 	"net/url"
 
 	"github.com/taahod/taahod"
@@ -60,7 +61,7 @@ func (f FileCheck) Valid() bool {
 // and checks the stored certificate's payloads and signatures with pub. It
 // returns an error if the file names no certificate or the database fails.
 func (s *Store) CheckFile(ctx context.Context, pdf []byte, pub ed25519.PublicKey) (FileCheck, error) {
-	serial, _, err := CertificateInfo(pdf)
+	serial, _, err := reports.CertificateInfo(pdf)
 	if err != nil {
 		return FileCheck{}, err
 	}
@@ -83,7 +84,7 @@ func (s *Store) CheckFile(ctx context.Context, pdf []byte, pub ed25519.PublicKey
 	case sum == r.SHA256 && bytes.Equal(pdf, stored):
 		f.Copy = CopyIssued
 	case r.Status != StatusValid:
-		annulled, err := RenderCertificateVersion(r.annulled(), ModeAnnulled, r.RendererVersion)
+		annulled, err := reports.RenderCertificateVersion(r.annulled(), reports.ModeAnnulled, r.RendererVersion)
 		if err != nil {
 			return f, fmt.Errorf("render the annulled copy of %s: %w", serial, err)
 		}
@@ -114,7 +115,7 @@ func checkRecord(r Record, pdf []byte, pub ed25519.PublicKey) []string {
 		if !facts.Equal(row) {
 			bad("the facts payload states other figures than the certificate's row")
 		}
-		if !facts.Equal(r.Printed.Facts()) {
+		if !facts.Equal(FactsOf(r.Printed)) {
 			bad("the facts payload states other figures than the certificate printed")
 		}
 	}
@@ -192,7 +193,7 @@ func VerifyCertificates(ctx context.Context, db *database.DB) (string, []databas
 		for _, p := range checkRecord(r, pdf, nil) {
 			add(subject, "%s", p)
 		}
-		again, err := RenderCertificateVersion(r.Printed, ModeFinal, r.RendererVersion)
+		again, err := reports.RenderCertificateVersion(r.Printed, reports.ModeFinal, r.RendererVersion)
 		if err != nil {
 			add(subject, "what it printed no longer renders: %v", err)
 		} else if !bytes.Equal(again, pdf) {

@@ -1,7 +1,8 @@
-package reports
+package certificate
 
 import (
 	"fmt"
+	"github.com/taahod/taahod/reports"
 	"html/template"
 	"io"
 	"net/url"
@@ -97,7 +98,7 @@ func RenderVerifyPage(w io.Writer, v VerifyView) error {
 	}
 	if v.Disclosed {
 		p.UnitName, p.Digest, p.Supersedes = v.UnitName, v.PayloadSHA256, v.Supersedes
-		p.Amount, p.AmountText = amountFigure(v.OffsetAmount), amountWords(v.OffsetAmount)+" ریال"
+		p.Amount, p.AmountText = reports.AmountFigure(v.OffsetAmount), reports.AmountWords(v.OffsetAmount)+" ریال"
 		if v.Supersedes != "" {
 			p.SupersedesHref = verifyHref(v.Supersedes)
 		}

@@ -1,10 +1,15 @@
-package reports
+package certificate
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/taahod/taahod"
 )
+
+// serialPattern is the form of a certificate serial: a province code of
+// capital letters, the four-digit year and the six-digit sequence.
+var serialPattern = regexp.MustCompile(`^[A-Z]{2,8}-[0-9]{4}-[0-9]{6}$`)
 
 // serialDashes are the dashes people type, or their keyboards give, between
 // a serial's parts, read as the ASCII hyphen.

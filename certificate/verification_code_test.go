@@ -1,4 +1,4 @@
-package reports
+package certificate
 
 import (
 	"bytes"
@@ -121,27 +121,5 @@ func TestRecordProofs(t *testing.T) {
 		if r.HasSignedFacts(ps[0], ps[1]) {
 			t.Errorf("p=%q s=%q taken", ps[0], ps[1])
 		}
-	}
-}
-
-// TestOldCertificateRendersWithoutCode: a certificate issued before codes
-// were printed keeps no code in what it printed, and renders as it did.
-func TestOldCertificateRendersWithoutCode(t *testing.T) {
-	c, issued := issuedSample(t)
-	old := c
-	old.VerificationCode = ""
-	pdf, err := RenderCertificate(old, ModeFinal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Equal(pdf, issued.PDF) {
-		t.Fatal("the code changes nothing in the PDF")
-	}
-	again, _ := RenderCertificate(old, ModeFinal)
-	if !bytes.Equal(pdf, again) {
-		t.Error("an old certificate renders differently twice")
-	}
-	if text := pdfText(t, pdf, 1, 1); strings.Contains(text, readable("کد تصدیق")) {
-		t.Error("an old certificate prints a code label")
 	}
 }

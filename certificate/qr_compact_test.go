@@ -1,8 +1,9 @@
-package reports
+package certificate
 
 import (
 	"crypto/ed25519"
 	"errors"
+	"github.com/taahod/taahod/reports"
 	"strings"
 	"testing"
 
@@ -52,7 +53,7 @@ func TestCompactQRURL(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("CompactQRURL(%q) = %q, %v; want %q", tc.base, got, err, tc.want)
 		}
-		if !IsCompactQRURL(got) || CompactQRCodeOf(got) != "ABC" {
+		if !reports.IsCompactQRURL(got) || CompactQRCodeOf(got) != "ABC" {
 			t.Errorf("%q is not read back as a compact URL", got)
 		}
 	}
@@ -62,8 +63,8 @@ func TestCompactQRURL(t *testing.T) {
 		}
 	}
 	for _, u := range []string{"https://taahod.example/v/QZV-1404-000001?p=a&s=b", "https://x/Q/", ""} {
-		if IsCompactQRURL(u) {
-			t.Errorf("IsCompactQRURL(%q)", u)
+		if reports.IsCompactQRURL(u) {
+			t.Errorf("reports.IsCompactQRURL(%q)", u)
 		}
 	}
 }

@@ -1,6 +1,7 @@
-package reports
+package certificate
 
 import (
+	"github.com/taahod/taahod/reports"
 	"image"
 	"image/png"
 	"math"
@@ -25,7 +26,7 @@ func TestQRSurvivesPhotocopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !IsCompactQRURL(issued.QRURL) || strings.ToUpper(issued.QRURL) != issued.QRURL || len(issued.QRURL) > 200 {
+	if !reports.IsCompactQRURL(issued.QRURL) || strings.ToUpper(issued.QRURL) != issued.QRURL || len(issued.QRURL) > 200 {
 		t.Fatalf("QR URL %q, want a compact upper-case URL of at most 200 characters", issued.QRURL)
 	}
 	for _, tc := range []struct {
@@ -53,24 +54,6 @@ func TestQRSurvivesPhotocopy(t *testing.T) {
 				t.Errorf("the scanned code states %+v, not the certificate's facts", q)
 			}
 		})
-	}
-}
-
-// TestQRModulesCompact: a compact URL is encoded at level Q or above and
-// printed at least 35 mm wide.
-func TestQRModulesCompact(t *testing.T) {
-	_, issued := issuedSample(t)
-	mods, err := qrModules(issued.QRURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Version v has 17 + 4v modules a side; 180 alphanumeric characters
-	// at level Q need version 10.
-	if n := len(mods); n > 17+4*10 {
-		t.Errorf("%d modules a side (version %d), want version 10 or less", n, (n-17)/4)
-	}
-	if qrSizeCompact < 35 {
-		t.Errorf("printed %v mm wide, want at least 35", qrSizeCompact)
 	}
 }
 

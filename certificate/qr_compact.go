@@ -1,4 +1,4 @@
-package reports
+package certificate
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/taahod/taahod/reports"
 	"math/big"
 	"net/url"
 	"strings"
@@ -60,9 +61,6 @@ const qrSummaryVersion = 1
 // summary carries: 64 bits, beyond any search for a second facts payload
 // that would match it.
 const qrHashPrefix = 8
-
-// qrPath is the path, after the public URL, of a compact QR code's URL.
-const qrPath = "/Q/"
 
 // qrBase32 is RFC 4648 base32 without padding.
 var qrBase32 = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -215,24 +213,16 @@ func CompactQRURL(publicURL, code string) (string, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("public URL %q is not an http(s) URL without query", publicURL)
 	}
-	return strings.ToUpper(u.Scheme) + "://" + strings.ToUpper(u.Host) + strings.TrimRight(u.EscapedPath(), "/") + qrPath + code, nil
-}
-
-// IsCompactQRURL reports whether a certificate's QR URL is a compact one
-// (CompactQRURL) rather than the long /v/SERIAL?p=&s= of the first
-// certificates, which print it smaller and at level M.
-func IsCompactQRURL(u string) bool {
-	i := strings.LastIndex(u, qrPath)
-	return i >= 0 && !strings.ContainsAny(u, "?#") && i+len(qrPath) < len(u)
+	return strings.ToUpper(u.Scheme) + "://" + strings.ToUpper(u.Host) + strings.TrimRight(u.EscapedPath(), "/") + reports.CompactQRPath + code, nil
 }
 
 // CompactQRCodeOf returns the code of a compact QR URL, or "" for another
 // URL.
 func CompactQRCodeOf(u string) string {
-	if !IsCompactQRURL(u) {
+	if !reports.IsCompactQRURL(u) {
 		return ""
 	}
-	return u[strings.LastIndex(u, qrPath)+len(qrPath):]
+	return u[strings.LastIndex(u, reports.CompactQRPath)+len(reports.CompactQRPath):]
 }
 
 // ReadQRCode splits a scanned compact QR code — the whole URL or the code
@@ -240,8 +230,8 @@ func CompactQRCodeOf(u string) string {
 // error if the text is not one.
 func ReadQRCode(scanned string) (QRSummary, []byte, error) {
 	code := strings.TrimSpace(scanned)
-	if i := strings.LastIndex(strings.ToUpper(code), qrPath); i >= 0 {
-		code = code[i+len(qrPath):]
+	if i := strings.LastIndex(strings.ToUpper(code), reports.CompactQRPath); i >= 0 {
+		code = code[i+len(reports.CompactQRPath):]
 	}
 	code = strings.ToUpper(code)
 	raw, err := qrBase32.DecodeString(code)

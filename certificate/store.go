@@ -1,13 +1,10 @@
-package reports
+package certificate
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"github.com/taahod/taahod/internal/metrics"
-	"reflect"
+	"github.com/taahod/taahod/reports"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -146,7 +143,7 @@ type Record struct {
 	RendererVersion int `db:"renderer_version"`
 
 	// Printed is the certificate as it was printed, from Content.
-	Printed Certificate `db:"-"`
+	Printed reports.Certificate `db:"-"`
 }
 
 // FactsSHA256 is the digest printed on the certificate: the hex SHA-256 of
@@ -236,7 +233,7 @@ func (r Record) checkpoint() *checkpointRef {
 
 // annulled is the certificate as its annulled copy prints it: as issued,
 // with its status, the reason and the date it changed.
-func (r Record) annulled() Certificate {
+func (r Record) annulled() reports.Certificate {
 	c := r.Printed
 	c.Status = r.Status
 	if r.StatusReason != nil {
@@ -388,7 +385,7 @@ func (s *Store) PDF(ctx context.Context, actor taahod.Actor, serial string) ([]b
 // servedPDF is the PDF of r as it is given out (see PDF).
 func (s *Store) servedPDF(ctx context.Context, r Record) ([]byte, error) {
 	if r.Status != StatusValid {
-		return RenderCertificateVersion(r.annulled(), ModeAnnulled, r.RendererVersion)
+		return reports.RenderCertificateVersion(r.annulled(), reports.ModeAnnulled, r.RendererVersion)
 	}
 	return storedPDF(ctx, s.DB, r.ID)
 }
@@ -397,299 +394,6 @@ func storedPDF(ctx context.Context, q sqlx.QueryerContext, id int64) ([]byte, er
 	var pdf []byte
 	err := sqlx.GetContext(ctx, q, &pdf, `SELECT pdf FROM certificates WHERE id = $1`, id)
 	return pdf, database.MapError(err)
-}
-
-// Issue issues a certificate for a unit-year whose offset has been run. It
-// drafts the certificate first, holding no lock: it reads the statement,
-// the valid certificate it would supersede and the province-year's next
-// serial, and renders and signs the PDF. Then, in one transaction, it locks
-// the unit's books, reads the statement again, takes the serial and, if
-// the certificate those locked reads make is the one drafted, stores the
-// draft and supersedes the unit-year's valid certificate if there is one.
-// The locks are held for the writes only, not for rendering. If anything
-// moved in between (most often another issue of the province-year took the
-// serial), the transaction rolls back, giving the serial back, and Issue
-// drafts again; after maxDrafts drafts it renders with the locks held, as
-// the last resort, so that an issue always ends. It returns ENOSIGNINGKEY
-// without a signing key; EINVALID for a bad input;
-// ENOTFOUND (naming unit_id) for an unknown unit or one outside the actor's
-// scope; ledger.ENOASSESSMENT and ledger.ENOPOLICY for a year without a
-// recorded tax or a policy; EOFFSETNEEDSRUN when the offset was never run
-// or a run now would change it; ENOOFFSET when nothing was offset.
-func (s *Store) Issue(ctx context.Context, actor taahod.Actor, in IssueInput) (Record, error) {
-	reason, err := in.validate()
-	if err != nil {
-		return Record{}, err
-	}
-	if s.Issuer.Signer == nil {
-		return Record{}, taahod.Errorf(ENOSIGNINGKEY, "certificates cannot be issued: no signing key is configured (TAAHOD_SIGNING_KEY)")
-	}
-	unit, err := s.unit(ctx, actor, in.UnitID)
-	if err != nil {
-		return Record{}, err
-	}
-	officer, err := s.officerName(ctx, actor)
-	if err != nil {
-		return Record{}, err
-	}
-	var id int64
-	for drafts := 0; ; drafts++ {
-		var d *certificateDraft
-		if drafts < maxDrafts {
-			d = s.draft(ctx, actor, unit, officer, in.FiscalYear)
-		}
-		id, err = s.issue(ctx, actor, unit, officer, in.FiscalYear, reason, d, drafts < maxDrafts)
-		if !errors.Is(err, errDraftStale) {
-			break
-		}
-	}
-	if err != nil {
-		return Record{}, err
-	}
-	metrics.CertificateIssued()
-	list, err := loadRecords(ctx, s.DB, recordSelect+` WHERE c.id = $1`, id)
-	if err != nil {
-		return Record{}, database.MapError(err)
-	}
-	return list[0], nil
-}
-
-// maxDrafts is how many times Issue drafts a certificate before it renders
-// one with the locks held. A draft goes stale when another issue of the
-// province-year takes the serial first; each stale draft means that one
-// other certificate was stored, so the province keeps issuing.
-const maxDrafts = 4
-
-// errDraftStale rolls back an issue whose draft differs from what the
-// locked reads make of the certificate.
-var errDraftStale = errors.New("the certificate's draft is stale")
-
-// certificateDraft is a certificate rendered and signed before its
-// transaction took any lock.
-type certificateDraft struct {
-	c      Certificate
-	issued *IssuedCertificate
-}
-
-// draft renders and signs the certificate that issuing now would store, on
-// reads that take no lock: the unit-year's statement, the valid certificate
-// it would supersede and the counter's next serial. It returns nil when it
-// cannot make one (the statement is not certifiable, a read failed): the
-// locked reads of the issue will say why, or render it then.
-func (s *Store) draft(ctx context.Context, actor taahod.Actor, unit registry.Unit, officer string, year int) *certificateDraft {
-	st, err := s.ledger.Statement(ctx, actor, unit.ID, year)
-	if err != nil || certifiable(st) != nil {
-		return nil
-	}
-	var prev []string
-	if err := s.DB.SelectContext(ctx, &prev, `
-		SELECT serial FROM certificates WHERE unit_id = $1 AND fiscal_year = $2 AND status = 'valid'`, unit.ID, year); err != nil {
-		return nil
-	}
-	var last int
-	err = s.DB.GetContext(ctx, &last, `
-		SELECT last_seq FROM certificate_counters WHERE province = $1 AND fiscal_year = $2`, s.Issuer.Province, year)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	c := s.certificate(unit, st, officer, taahod.Today(s.DB.Now().UTC().Truncate(time.Microsecond)))
-	c.Serial = s.serial(year, last+1)
-	if len(prev) > 0 {
-		c.Supersedes = prev[0]
-	}
-	issued, err := Issue(c, s.Issuer.Signer)
-	if err != nil {
-		return nil
-	}
-	if s.Rendered != nil {
-		s.Rendered()
-	}
-	return &certificateDraft{c: c, issued: issued}
-}
-
-// serial is the printed serial of a province-year's seq-th certificate.
-func (s *Store) serial(year, seq int) string {
-	return fmt.Sprintf("%s-%d-%06d", s.Issuer.Province, year, seq)
-}
-
-// issue stores the unit-year's certificate in one transaction: d if the
-// locked reads make the same certificate, else errDraftStale while
-// useDraftOnly is set, or else (and without a draft) the certificate
-// rendered with the locks held. The serial is the last thing it takes, so
-// the counter's row, which every issue of the province-year waits for,
-// stays locked only for the writes.
-func (s *Store) issue(ctx context.Context, actor taahod.Actor, unit registry.Unit, officer string, year int, reason string,
-	d *certificateDraft, useDraftOnly bool) (int64, error) {
-	var id int64
-	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
-		if err := ledger.LockUnitBooks(ctx, tx, unit.ID); err != nil {
-			return err
-		}
-		st, err := ledger.LockedStatement(ctx, tx, unit.ID, year)
-		if err != nil {
-			return err
-		}
-		if err := certifiable(st); err != nil {
-			return err
-		}
-		var prev []struct {
-			ID     int64  `db:"id"`
-			Serial string `db:"serial"`
-		}
-		if err := tx.SelectContext(ctx, &prev, `
-			SELECT id, serial FROM certificates WHERE unit_id = $1 AND fiscal_year = $2 AND status = 'valid' FOR UPDATE`,
-			unit.ID, year); err != nil {
-			return err
-		}
-
-		// The number is taken last of all reads: the counter's row stays
-		// locked until commit, so concurrent issues of the province-year
-		// wait here, and a failure from now on rolls the number back.
-		var seq int
-		if err := tx.GetContext(ctx, &seq, `
-			INSERT INTO certificate_counters (province, fiscal_year, last_seq) VALUES ($1, $2, 1)
-			ON CONFLICT (province, fiscal_year) DO UPDATE SET last_seq = certificate_counters.last_seq + 1
-			RETURNING last_seq`, s.Issuer.Province, year); err != nil {
-			return err
-		}
-		c := s.certificate(unit, st, officer, taahod.Today(tx.Now))
-		c.Serial = s.serial(year, seq)
-		if len(prev) > 0 {
-			c.Supersedes = prev[0].Serial
-		}
-		var issued *IssuedCertificate
-		switch {
-		case d != nil && reflect.DeepEqual(d.c, c):
-			// The PDF is a function of c alone, so the draft is the
-			// certificate these reads make, byte for byte.
-			issued = d.issued
-		case d != nil && useDraftOnly:
-			return errDraftStale
-		default:
-			if issued, err = Issue(c, s.Issuer.Signer); err != nil {
-				return err
-			}
-			if s.Rendered != nil {
-				s.Rendered()
-			}
-		}
-		c.QRURL, c.PayloadSHA256, c.VerificationCode = issued.QRURL, issued.FactsSHA256, issued.VerificationCode
-		content, err := json.Marshal(c)
-		if err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, &id, `SELECT nextval(pg_get_serial_sequence('certificates', 'id'))`); err != nil {
-			return err
-		}
-		var supersedes *int64
-		if len(prev) > 0 {
-			// The old one goes first, for only one may be valid at a time;
-			// its link to the new row is checked at commit.
-			supersedes = &prev[0].ID
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE certificates SET status = 'superseded', superseded_by = $2, status_at = $3, status_by = $4, status_reason = $5
-				 WHERE id = $1`, prev[0].ID, id, tx.Now, actor.UserKey(), reason); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO certificates (id, serial, province, seq, unit_id, fiscal_year, status, tax_due, spending_used,
-			            offset_amount, issued_on, issued_at, issued_by, content, facts_payload, facts_signature,
-			            payload, signature, pdf, pdf_sha256, supersedes, audit_checkpoint_seq, renderer_version)
-			VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, decode($19, 'hex'), $20,
-			        (SELECT max(seq) FROM audit_checkpoints), $21)`,
-			id, c.Serial, s.Issuer.Province, seq, unit.ID, year, st.TaxDue, st.SpendingUsed,
-			st.OffsetAmount, c.IssuedOn, tx.Now, actor.UserKey(), string(content), issued.FactsPayload, issued.FactsSignature,
-			issued.DocumentPayload, issued.DocumentSignature, issued.PDF, issued.PDFSHA256, supersedes, RendererVersion); err != nil {
-			return err
-		}
-		changes := map[string]any{
-			"unit_id": unit.ID, "fiscal_year": year, "tax_due": st.TaxDue, "spending_used": st.SpendingUsed,
-			"offset_amount": st.OffsetAmount, "sha256": issued.PDFSHA256, "facts_sha256": issued.FactsSHA256,
-		}
-		if len(prev) > 0 {
-			changes["supersedes"] = prev[0].Serial
-			changes["supersede_reason"] = reason
-		}
-		tx.Audit(ctx, actor, "certificate.issue", "certificate", c.Serial, changes)
-		return notify.Publish(ctx, tx, notify.Event{Type: notify.CertificateIssued, UnitID: unit.ID,
-			SubjectType: "certificate", SubjectID: c.Serial, Actor: actor, Resource: map[string]any{
-				"serial": c.Serial, "unit_id": unit.ID, "fiscal_year": year, "status": StatusValid,
-				"offset_amount": st.OffsetAmount, "issued_on": c.IssuedOn, "issued_on_jalali": c.IssuedOn.Jalali(), "supersedes": changes["supersedes"],
-				"sha256": issued.PDFSHA256,
-			}})
-	})
-	return id, err
-}
-
-// certifiable refuses a statement that no certificate may state: one that
-// a run now would change, or one with nothing offset.
-func certifiable(st ledger.Statement) error {
-	switch {
-	case st.Policy == nil:
-		return taahod.Errorf(ledger.ENOPOLICY, "no offset policy is stored for %d", st.FiscalYear)
-	case st.RunAt == nil:
-		return taahod.Errorf(EOFFSETNEEDSRUN,
-			"the offset of unit %d in %d has not been run since its books last changed: run it (POST /units/%d/tax-years/%d/offset) first",
-			st.UnitID, st.FiscalYear, st.UnitID, st.FiscalYear)
-	case st.NeedsRun:
-		return taahod.Errorf(EOFFSETNEEDSRUN,
-			"the statement of unit %d in %d changed since the last run (a run now would add %s to the offset and use %s more spending): run the offset again first",
-			st.UnitID, st.FiscalYear, taahod.FormatAmount(st.PendingOffset), taahod.FormatAmount(st.PendingUse))
-	case !st.OffsetAmount.IsPositive():
-		return taahod.Errorf(ENOOFFSET, "nothing of unit %d's tax for %d has been offset: there is nothing to certify", st.UnitID, st.FiscalYear)
-	}
-	return nil
-}
-
-// unit finds the unit of an issue or preview; ENOTFOUND names unit_id.
-func (s *Store) unit(ctx context.Context, actor taahod.Actor, id int64) (registry.Unit, error) {
-	u, err := s.registry.FindUnit(ctx, actor, id)
-	if taahod.ErrorCode(err) == taahod.ENOTFOUND {
-		return u, &taahod.Error{Code: taahod.ENOTFOUND, Message: fmt.Sprintf("unit %d not found", id),
-			Fields: []taahod.FieldError{{Field: "unit_id", Code: "not_found", Message: "no such unit"}}}
-	}
-	return u, err
-}
-
-// officerName is the name an issuing officer signs with: their full name,
-// or their user name when none is recorded.
-func (s *Store) officerName(ctx context.Context, actor taahod.Actor) (string, error) {
-	if actor.UserID == 0 {
-		return actor.Username, nil
-	}
-	var name string
-	err := s.DB.GetContext(ctx, &name, `SELECT COALESCE(NULLIF(btrim(full_name), ''), username) FROM users WHERE id = $1`, actor.UserID)
-	return name, database.MapError(database.NotFound(err, "user", actor.UserID))
-}
-
-// certificate fills what a certificate of the unit-year prints, but its
-// serial and signatures.
-func (s *Store) certificate(u registry.Unit, st ledger.Statement, officer string, on taahod.Date) Certificate {
-	econ := ""
-	if u.EconomicCode != nil {
-		econ = *u.EconomicCode
-	}
-	c := Certificate{
-		Province:   s.Issuer.ProvinceName,
-		IssuePlace: s.Issuer.IssuePlace,
-		IssuedOn:   on,
-		Unit:       CertificateUnit{Name: u.Name, NationalID: u.NationalID, EconomicCode: econ, County: u.County},
-		FiscalYear: st.FiscalYear, TaxDue: st.TaxDue, EligibleSpendingUsed: st.SpendingUsed, OffsetAmount: st.OffsetAmount,
-		Officer:      officer,
-		PublicURL:    s.Issuer.PublicURL,
-		Expenditures: make([]CertificateExpenditure, 0, len(st.Allocations)),
-	}
-	if st.Policy != nil {
-		c.LegalBasis, c.PolicyMode = st.Policy.LegalBasis, st.Policy.Mode
-	}
-	for _, a := range st.Allocations {
-		c.Expenditures = append(c.Expenditures, CertificateExpenditure{
-			ExpenditureID: a.ExpenditureID, SpentOn: a.SpentOn, InvoiceNo: a.InvoiceNo,
-			Vendor: a.VendorName, School: a.SchoolName, AmountUsed: a.Amount,
-		})
-	}
-	return c
 }
 
 // previewOfficer stands for the officer on a preview asked for by someone
@@ -719,7 +423,7 @@ func (s *Store) Preview(ctx context.Context, actor taahod.Actor, unitID int64, y
 	}
 	officer := previewOfficer
 	if actor.Is(taahod.RoleTaxOfficer) {
-		if officer, err = s.officerName(ctx, actor); err != nil {
+		if officer, err = officerName(ctx, s.DB, actor); err != nil {
 			return nil, err
 		}
 	}
@@ -732,7 +436,7 @@ func (s *Store) Preview(ctx context.Context, actor taahod.Actor, unitID int64, y
 	if len(valid) > 0 {
 		c.Supersedes = valid[0]
 	}
-	return RenderCertificate(c, ModePreview)
+	return reports.RenderCertificate(c, reports.ModePreview)
 }
 
 // Revoke revokes a valid certificate, keeping it with its reason; the

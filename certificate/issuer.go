@@ -1,4 +1,4 @@
-package reports
+package certificate
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/taahod/taahod/reports/fa"
+	"github.com/taahod/taahod/reports"
 )
 
 // Issuer is who issues certificates and where they are verified: the
@@ -66,10 +66,10 @@ func (is Issuer) Resolved() (Issuer, error) {
 			is.IssuePlace = capital
 		}
 	}
-	if err := checkDrawable("province name", is.ProvinceName); err != nil {
+	if err := reports.CheckDrawable("province name", is.ProvinceName); err != nil {
 		return is, err
 	}
-	if err := checkDrawable("issue place", is.IssuePlace); err != nil {
+	if err := reports.CheckDrawable("issue place", is.IssuePlace); err != nil {
 		return is, err
 	}
 	u, err := url.Parse(is.PublicURL)
@@ -78,18 +78,4 @@ func (is Issuer) Resolved() (Issuer, error) {
 	}
 	is.PublicURL = strings.TrimRight(is.PublicURL, "/")
 	return is, nil
-}
-
-// checkDrawable reports a configured text that the certificates' font
-// cannot draw.
-func checkDrawable(what, s string) error {
-	faces, err := loadTypefaces()
-	if err != nil {
-		return err
-	}
-	// What is drawn is the shaped text, so check that and not the letters.
-	if bad := faces.undrawable(fa.Visual(fa.Shape(fa.Normalize(s)))); len(bad) > 0 {
-		return fmt.Errorf("%s %q cannot be printed: the certificate font has no glyph for %s", what, s, runeList(bad))
-	}
-	return nil
 }

@@ -1,4 +1,4 @@
-package reports
+package certificate
 
 import (
 	"crypto/ed25519"
@@ -67,10 +67,6 @@ var factKeys = []string{
 
 // pdfKey is the key of the document payload's last line.
 const pdfKey = "pdf_sha256"
-
-// serialPattern is the form of a certificate serial: a province code of
-// capital letters, the four-digit year and the six-digit sequence.
-var serialPattern = regexp.MustCompile(`^[A-Z]{2,8}-[0-9]{4}-[0-9]{6}$`)
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
