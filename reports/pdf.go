@@ -446,12 +446,11 @@ func (d *document) bytes() ([]byte, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	var buf bytes.Buffer
-	buf.Grow(48 << 10) // a certificate is about 36 KB
-	if err := d.pdf.Output(&buf); err != nil {
+	out, err := d.output()
+	if err != nil {
 		return nil, fmt.Errorf("write PDF: %w", err)
 	}
-	pdf, err := tagSubsets(buf.Bytes(), d.faces.regular)
+	pdf, err := tagSubsets(out, d.faces.regular)
 	if err != nil || d.version == 1 {
 		return pdf, err
 	}

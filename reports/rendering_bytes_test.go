@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -55,3 +56,130 @@ func TestRendererV2Golden(t *testing.T) {
 		})
 	}
 }
+
+// everyKind are documents of every kind the renderer makes: both renderer
+// versions, every mode, one page and several, and the registry report.
+func everyKind(t *testing.T) []func() ([]byte, error) {
+	docs := renderings(t)
+	for _, name := range []string{"certificate-v2.pdf", "certificate-v2-annulled.pdf", "certificate-v2-preview.pdf", "registry-report-v2.pdf"} {
+		docs = append(docs, v2Goldens(t)[name])
+	}
+	c := v1Sample(t)
+	annulled := c
+	annulled.Status, annulled.StatusReason, annulled.StatusOn = StatusRevoked, "اشتباه در نام واحد", jalali(t, 1404, 10, 1)
+	docs = append(docs,
+		func() ([]byte, error) { return RenderCertificateVersion(c, ModeFinal, 1) },
+		func() ([]byte, error) { return RenderCertificateVersion(annulled, ModeAnnulled, 1) })
+	return docs
+}
+
+// gofpdfRenderings renders docs with gofpdf writing the whole file itself,
+// as every document was written before output finished them.
+func gofpdfRenderings(t *testing.T, docs []func() ([]byte, error)) [][]byte {
+	t.Helper()
+	fastOutput = false
+	defer func() { fastOutput = true }()
+	var want [][]byte
+	for i, render := range docs {
+		pdf, err := render()
+		if err != nil {
+			t.Fatalf("document %d: %v", i, err)
+		}
+		want = append(want, pdf)
+	}
+	return want
+}
+
+// TestFastOutputSameBytes: documents finished by output, the first time
+// their runes are drawn (gofpdf writes the font) and after (the kept font
+// objects replace a stand-in), are byte for byte what gofpdf writes.
+func TestFastOutputSameBytes(t *testing.T) {
+	docs := everyKind(t)
+	want := gofpdfRenderings(t, docs)
+	fontBlocks.reset()
+	for round := range 3 {
+		for i, render := range docs {
+			pdf, err := render()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(pdf, want[i]) {
+				t.Errorf("round %d, document %d: output writes %d bytes (sha256 %s), gofpdf %d (sha256 %s)",
+					round, i, len(pdf), SHA256Hex(pdf), len(want[i]), SHA256Hex(want[i]))
+			}
+		}
+	}
+	if hits := fontBlocks.reset(); hits < 2*len(docs) {
+		t.Errorf("the kept font objects were reused %d times in the two later rounds of %d documents", hits, len(docs))
+	}
+}
+
+// TestRenderTwiceSameBytes renders a certificate again, in turn and then
+// from many goroutines at once (run with -race): every rendering is the
+// same bytes.
+func TestRenderTwiceSameBytes(t *testing.T) {
+	c, _ := issuedSample(t)
+	first, err := RenderCertificate(c, ModeFinal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := RenderCertificate(c, ModeFinal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, again) {
+		t.Fatalf("rendered twice: %s, then %s", SHA256Hex(first), SHA256Hex(again))
+	}
+	const n = 8
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			pdf, err := RenderCertificate(c, ModeFinal)
+			if err == nil && !bytes.Equal(pdf, first) {
+				err = fmt.Errorf("a concurrent rendering is %s, not %s", SHA256Hex(pdf), SHA256Hex(first))
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestFontCacheKeepsDocumentsApart renders certificates A, B, A, B, A', B
+// (A' draws exactly A's runes, in another order, so it reuses A's font
+// objects) and compares each with its rendering by gofpdf alone: nothing
+// of one certificate may appear in another through the kept font objects.
+func TestFontCacheKeepsDocumentsApart(t *testing.T) {
+	a, _ := issuedSample(t)
+	b := a
+	b.Unit.Name = "هنرستان فنی «ژرف‌اندیش» (۲)"
+	b.Serial = "QZV-1404-000042"
+	a2 := a
+	a2.Serial = "QZV-1404-000071" // the digits of A's 000017
+	docs := []func() ([]byte, error){
+		func() ([]byte, error) { return RenderCertificate(a, ModeFinal) },
+		func() ([]byte, error) { return RenderCertificate(b, ModeFinal) },
+		func() ([]byte, error) { return RenderCertificate(a2, ModeFinal) },
+	}
+	want := gofpdfRenderings(t, docs)
+	if bytes.Equal(want[0], want[2]) {
+		t.Fatal("A and A' render the same: the test cannot tell them apart")
+	}
+	fontBlocks.reset()
+	for _, i := range []int{0, 1, 0, 1, 2, 1} {
+		pdf, err := docs[i]()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(pdf, want[i]) {
+			t.Errorf("certificate %d after others: %s, rendered alone by gofpdf %s", i, SHA256Hex(pdf), SHA256Hex(want[i]))
+		}
+	}
+	if hits := fontBlocks.reset(); hits != 4 {
+		t.Errorf("the kept font objects were reused %d times, want 4 (all but the first A and B)", hits)
+	}
+}
+
