@@ -182,4 +182,3 @@ func TestFontCacheKeepsDocumentsApart(t *testing.T) {
 		t.Errorf("the kept font objects were reused %d times, want 4 (all but the first A and B)", hits)
 	}
 }
-
