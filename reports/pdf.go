@@ -134,6 +134,7 @@ func newDocument(info docInfo) (*document, error) {
 		pdf.SetHeaderFunc(func() { d.underlay(*w) })
 	}
 	pdf.AddPage()
+	d.ownPage()
 	d.setFont(false, 10)
 	d.setColor(colorText)
 	if err := pdf.Error(); err != nil {
@@ -371,6 +372,7 @@ func (d *document) rule(x, y, w float64, c rgb, thickness float64) {
 func (d *document) newPage() float64 {
 	bold, size, color := d.bold, d.size, d.color
 	d.pdf.AddPage()
+	d.ownPage()
 	y := marginTop
 	if d.onNewPage != nil {
 		y = d.onNewPage()

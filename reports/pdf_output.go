@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"unsafe"
+
+	"github.com/jung-kurt/gofpdf"
 )
 
 // Writing a finished document.
@@ -145,10 +147,9 @@ func usedRunesKey(family string, used map[int]int) string {
 // output finishes the document and returns the bytes gofpdf's Output
 // would write with compression on.
 func (d *document) output() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(96 << 10) // a certificate is about 70 KB before its content is compressed
+	v := reflect.ValueOf(d.pdf).Elem()
 	p := d.faces.regular.parsed
-	fonts, ok := field(reflect.ValueOf(d.pdf).Elem(), "fonts", reflect.Map)
+	fonts, ok := field(v, "fonts", reflect.Map)
 	var def reflect.Value
 	if ok && p != nil && fastOutput {
 		if stored := fonts.MapIndex(p.key); stored.IsValid() && stored.Kind() == reflect.Struct {
@@ -166,11 +167,16 @@ func (d *document) output() ([]byte, error) {
 			used = *(*map[int]int)(unsafe.Pointer(u.UnsafeAddr()))
 		}
 	}
-	if used == nil {
-		if err := d.pdf.Output(&buf); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
+	pages := pageBuffers(d.pdf)
+	// gofpdf replaces aliases in the page contents as it writes them; the
+	// documents register none (AliasNbPages, RegisterAlias).
+	aliases, okA := field(v, "aliasMap", reflect.Map)
+	nbAlias, okNb := field(v, "aliasNbPagesStr", reflect.String)
+	var w capture
+	if used == nil || pages == nil || !okA || aliases.Len() > 0 || !okNb || nbAlias.Len() > 0 {
+		err := d.pdf.Output(&w)
+		recyclePages(pages)
+		return w.b, err
 	}
 
 	key := usedRunesKey(d.faces.regular.family, used)
@@ -180,12 +186,26 @@ func (d *document) output() ([]byte, error) {
 		def.FieldByName("Tp").SetString("Core")
 		fonts.SetMapIndex(p.key, def)
 	}
+	// The page contents are kept aside and gofpdf writes empty ones, which
+	// finishOutput fills: gofpdf would copy each twice.
+	contents := make([]*bytes.Buffer, len(pages))
+	copy(contents, pages)
+	var empty bytes.Buffer
+	for n := 1; n < len(pages); n++ {
+		pages[n] = &empty
+	}
 	d.pdf.SetCompression(false)
-	if err := d.pdf.Output(&buf); err != nil {
+	err := d.pdf.Output(&w)
+	if err == nil && empty.Len() > 0 {
+		err = fmt.Errorf("gofpdf wrote to a page while finishing the document")
+	}
+	if err != nil {
+		recyclePages(contents)
 		return nil, err
 	}
 	first := int(fonts.MapIndex(p.key).FieldByName("N").Int())
-	out, kept, err := finishOutput(buf.Bytes(), first, block)
+	out, kept, err := finishOutput(w.b, first, block, contents[1:])
+	recyclePages(contents)
 	if err != nil {
 		return nil, err
 	}
@@ -195,11 +215,78 @@ func (d *document) output() ([]byte, error) {
 	return out, nil
 }
 
-// finishOutput turns gofpdf's uncompressed output pdf, whose UTF-8 font
-// starts at object first, into what it writes with compression on. With a
-// block, the font at first is a stand-in of one object, replaced by the
-// block; without one, the font's objects are returned as a block.
-func finishOutput(pdf []byte, first int, block *fontBlock) ([]byte, *fontBlock, error) {
+// capture keeps what gofpdf's Output writes, which is its buffer, written
+// once: the document is discarded after, so the bytes need no copy.
+type capture struct{ b []byte }
+
+func (c *capture) Write(p []byte) (int, error) {
+	if c.b == nil {
+		c.b = p
+	} else {
+		c.b = append(c.b, p...)
+	}
+	return len(p), nil
+}
+
+// pageBuffers returns gofpdf's page contents, indexed by page from 1; nil
+// if gofpdf's internals are not what this package expects.
+func pageBuffers(pdf *gofpdf.Fpdf) []*bytes.Buffer {
+	pages, ok := field(reflect.ValueOf(pdf).Elem(), "pages", reflect.Slice)
+	if !ok || pages.Type() != reflect.TypeOf([]*bytes.Buffer(nil)) {
+		return nil
+	}
+	return *(*[]*bytes.Buffer)(unsafe.Pointer(pages.UnsafeAddr()))
+}
+
+// pageBufferStore keeps a few page buffers for the next documents: a page
+// of a certificate is about 50 KB of content, which a buffer grown from
+// empty allocates twice over.
+var pageBufferStore = make(chan *bytes.Buffer, 4)
+
+// ownPage gives the page gofpdf has just begun a buffer kept from an
+// earlier document, with what gofpdf wrote on it so far.
+func (d *document) ownPage() {
+	pages := pageBuffers(d.pdf)
+	n := d.pdf.PageNo()
+	if pages == nil || n <= 0 || n >= len(pages) {
+		return
+	}
+	var b *bytes.Buffer
+	select {
+	case b = <-pageBufferStore:
+	default:
+		b = bytes.NewBuffer(make([]byte, 0, 64<<10))
+	}
+	b.Write(pages[n].Bytes())
+	pages[n] = b
+}
+
+// recyclePages keeps the page buffers of a document that is written, for
+// later documents, and removes them from the document.
+func recyclePages(pages []*bytes.Buffer) {
+	for n, b := range pages {
+		if n == 0 || b == nil {
+			continue
+		}
+		pages[n] = nil
+		if b.Cap() > 1<<20 {
+			continue
+		}
+		b.Reset()
+		select {
+		case pageBufferStore <- b:
+		default:
+		}
+	}
+}
+
+// finishOutput turns gofpdf's output pdf, written with empty page contents
+// and no compression, whose UTF-8 font starts at object first, into what
+// it writes with compression on and the page contents contents (of page 1,
+// 2, ...). With a block, the font at first is a stand-in of one object,
+// replaced by the block; without one, the font's objects are returned as a
+// block.
+func finishOutput(pdf []byte, first int, block *fontBlock, contents []*bytes.Buffer) ([]byte, *fontBlock, error) {
 	x, err := readGofpdfXref(pdf)
 	if err != nil {
 		return nil, nil, err
@@ -232,8 +319,9 @@ func finishOutput(pdf []byte, first int, block *fontBlock) ([]byte, *fontBlock, 
 	}
 	body := func(n int) []byte { return pdf[x.offsets[n]:end[n]] }
 
-	// The page contents: the objects the pages name as /Contents.
-	contents := make(map[int]bool)
+	// The page contents: the objects the pages name as /Contents, in the
+	// order of the pages, which gofpdf numbers in order.
+	contentOf := make(map[int]*bytes.Buffer, len(contents))
 	for n := 1; n < size; n++ {
 		b := body(n)
 		if !bytes.HasPrefix(b[bytes.IndexByte(b, '\n')+1:], []byte("<</Type /Page\n")) {
@@ -244,13 +332,22 @@ func finishOutput(pdf []byte, first int, block *fontBlock) ([]byte, *fontBlock, 
 			return nil, nil, fmt.Errorf("page object %d names no contents", n)
 		}
 		c, _ := strconv.Atoi(string(m[1]))
-		contents[c] = true
+		if len(contentOf) >= len(contents) {
+			return nil, nil, fmt.Errorf("more pages than the %d page contents", len(contents))
+		}
+		contentOf[c] = contents[len(contentOf)]
+	}
+	if len(contentOf) != len(contents) {
+		return nil, nil, fmt.Errorf("%d pages for %d page contents", len(contentOf), len(contents))
 	}
 
 	var out bytes.Buffer
 	grow := len(pdf)
 	if block != nil {
 		grow += block.size
+	}
+	for _, c := range contents {
+		grow += c.Len() / 2
 	}
 	out.Grow(grow)
 	out.Write(pdf[:x.offsets[order[0]]])
@@ -260,10 +357,10 @@ func finishOutput(pdf []byte, first int, block *fontBlock) ([]byte, *fontBlock, 
 	defer putCompressor(z)
 	for _, n := range order {
 		b := body(n)
-		switch {
-		case contents[n]:
+		switch c := contentOf[n]; {
+		case c != nil:
 			offsets[n] = out.Len()
-			if err := writeCompressedContent(&out, z, n, b); err != nil {
+			if err := writeCompressedContent(&out, z, n, b, c.Bytes()); err != nil {
 				return nil, nil, err
 			}
 		case block != nil && n == first:
@@ -367,23 +464,15 @@ func putCompressor(c *compressor) {
 }
 
 // writeCompressedContent writes content object n, which gofpdf wrote
-// uncompressed as obj, as gofpdf writes it compressed.
-func writeCompressedContent(out *bytes.Buffer, z *compressor, n int, obj []byte) error {
-	header := fmt.Appendf(nil, "%d 0 obj\n<</Length ", n)
-	rest, ok := bytes.CutPrefix(obj, header)
-	i := bytes.Index(rest, []byte(">>\nstream\n"))
-	if !ok || i < 0 {
-		return fmt.Errorf("object %d is not page content as gofpdf writes it", n)
-	}
-	length, err := strconv.Atoi(string(rest[:i]))
-	data := rest[i+len(">>\nstream\n"):]
+// empty as obj, as gofpdf writes the content data compressed.
+func writeCompressedContent(out *bytes.Buffer, z *compressor, n int, obj, data []byte) error {
 	const tail = "\nendstream\nendobj\n"
-	if err != nil || len(data) != length+len(tail) || string(data[length:]) != tail {
-		return fmt.Errorf("page content %d is not %s bytes and its end", n, rest[:i])
+	if !bytes.Equal(obj, fmt.Appendf(nil, "%d 0 obj\n<</Length 0>>\nstream\n"+tail, n)) {
+		return fmt.Errorf("object %d is not the empty page content gofpdf writes", n)
 	}
 	z.buf.Reset()
 	z.w.Reset(&z.buf)
-	_, err = z.w.Write(data[:length])
+	_, err := z.w.Write(data)
 	if err == nil {
 		err = z.w.Close()
 	}
