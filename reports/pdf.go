@@ -282,8 +282,17 @@ func (d *document) glyphs(x, base float64, line string) {
 		return
 	}
 	c := d.color
-	d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w %.3f %.3f %.3f RG",
-		d.size*emboldenFactor, float64(c.r)/255, float64(c.g)/255, float64(c.b)/255))
+	// What fmt's "q 2 Tr %.3f w %.3f %.3f %.3f RG" writes, without its
+	// allocations: bold text is drawn often.
+	b := make([]byte, 0, 48)
+	b = append(b, "q 2 Tr "...)
+	b = strconv.AppendFloat(b, d.size*emboldenFactor, 'f', 3, 64)
+	b = append(b, " w "...)
+	for _, v := range []float64{float64(c.r) / 255, float64(c.g) / 255, float64(c.b) / 255} {
+		b = strconv.AppendFloat(b, v, 'f', 3, 64)
+		b = append(b, ' ')
+	}
+	d.pdf.RawWriteStr(string(append(b, "RG"...)))
 	d.pdf.Text(x, base, line)
 	d.pdf.RawWriteStr("Q")
 }
@@ -467,7 +476,8 @@ func (d *document) bytes() ([]byte, error) {
 // names are chosen so that the tagged name is exactly as long as gofpdf's
 // ("utf8"+family), so no byte offset in the cross-reference table moves.
 // The tag is drawn from the document's own hash, so it is deterministic and
-// differs between documents with different subsets.
+// differs between documents with different subsets. pdf is changed in
+// place.
 func tagSubsets(pdf []byte, faces ...face) ([]byte, error) {
 	sum := sha256.Sum256(pdf)
 	tag := make([]byte, 6)
@@ -485,7 +495,15 @@ func tagSubsets(pdf []byte, faces ...face) ([]byte, error) {
 		if n := bytes.Count(pdf, old); n != 3 {
 			return nil, fmt.Errorf("subset name for %s: found its PDF name %d times, want 3", f.name, n)
 		}
-		pdf = bytes.ReplaceAll(pdf, old, tagged)
+		// In place: the names are as long as gofpdf's, and pdf is the
+		// document's own.
+		for at := 0; ; {
+			i := bytes.Index(pdf[at:], old)
+			if i < 0 {
+				break
+			}
+			at += i + copy(pdf[at+i:], tagged)
+		}
 	}
 	return pdf, nil
 }

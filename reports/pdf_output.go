@@ -174,6 +174,9 @@ func (d *document) output() ([]byte, error) {
 	nbAlias, okNb := field(v, "aliasNbPagesStr", reflect.String)
 	var w capture
 	if used == nil || pages == nil || !okA || aliases.Len() > 0 || !okNb || nbAlias.Len() > 0 {
+		if p != nil {
+			p.ownBytes(d.pdf)
+		}
 		err := d.pdf.Output(&w)
 		recyclePages(pages)
 		return w.b, err
@@ -185,6 +188,8 @@ func (d *document) output() ([]byte, error) {
 		// The stand-in: gofpdf writes a core font as one small object.
 		def.FieldByName("Tp").SetString("Core")
 		fonts.SetMapIndex(p.key, def)
+	} else {
+		p.ownBytes(d.pdf)
 	}
 	// The page contents are kept aside and gofpdf writes empty ones, which
 	// finishOutput fills: gofpdf would copy each twice.
@@ -327,11 +332,10 @@ func finishOutput(pdf []byte, first int, block *fontBlock, contents []*bytes.Buf
 		if !bytes.HasPrefix(b[bytes.IndexByte(b, '\n')+1:], []byte("<</Type /Page\n")) {
 			continue
 		}
-		m := contentsRef.FindSubmatch(b)
-		if m == nil {
+		c, ok := contentsRef(b)
+		if !ok {
 			return nil, nil, fmt.Errorf("page object %d names no contents", n)
 		}
-		c, _ := strconv.Atoi(string(m[1]))
 		if len(contentOf) >= len(contents) {
 			return nil, nil, fmt.Errorf("more pages than the %d page contents", len(contents))
 		}
@@ -420,8 +424,17 @@ func finishOutput(pdf []byte, first int, block *fontBlock, contents []*bytes.Buf
 	return out.Bytes(), kept, nil
 }
 
-// contentsRef finds the contents a page object names.
-var contentsRef = regexp.MustCompile(`/Contents (\d+) 0 R>>\nendobj\n$`)
+// contentsRef returns the object a page object names as its contents,
+// which gofpdf writes last.
+func contentsRef(page []byte) (int, bool) {
+	rest, ok := bytes.CutSuffix(page, []byte(" 0 R>>\nendobj\n"))
+	i := bytes.LastIndex(rest, []byte("/Contents "))
+	if !ok || i < 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(rest[i+len("/Contents "):]))
+	return n, err == nil
+}
 
 // writeObjectHeader starts object n as gofpdf does.
 func writeObjectHeader(out *bytes.Buffer, n int) {

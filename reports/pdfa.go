@@ -139,6 +139,11 @@ func objectBody(obj []byte, n int) ([]byte, error) {
 	return obj[len(open) : len(obj)-len(end)], nil
 }
 
+// pdfLiteralEscaper escapes the characters a PDF literal string cannot
+// hold as they are. Replacers are made once: making one costs more than
+// using it.
+var pdfLiteralEscaper = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`)
+
 // pdfTextString writes s as a PDF text string: literal when it is printable
 // ASCII, else UTF-16BE with a byte order mark, in hex.
 func pdfTextString(s string) string {
@@ -150,12 +155,13 @@ func pdfTextString(s string) string {
 		}
 	}
 	if ascii {
-		return "(" + strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(s) + ")"
+		return "(" + pdfLiteralEscaper.Replace(s) + ")"
 	}
 	var b strings.Builder
 	b.WriteString("<FEFF")
+	const digits = "0123456789ABCDEF"
 	for _, u := range utf16.Encode([]rune(s)) {
-		fmt.Fprintf(&b, "%04X", u)
+		b.Write([]byte{digits[u>>12], digits[u>>8&0xF], digits[u>>4&0xF], digits[u&0xF]})
 	}
 	b.WriteString(">")
 	return b.String()
@@ -203,6 +209,6 @@ func xmpPacket(info archiveInfo) []byte {
 }
 
 // xmlText escapes s for XML character data.
-func xmlText(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func xmlText(s string) string { return xmlEscaper.Replace(s) }
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

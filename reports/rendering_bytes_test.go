@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"testing"
 )
 
@@ -181,4 +183,44 @@ func TestFontCacheKeepsDocumentsApart(t *testing.T) {
 	if hits := fontBlocks.reset(); hits != 4 {
 		t.Errorf("the kept font objects were reused %d times, want 4 (all but the first A and B)", hits)
 	}
+}
+
+// TestRenderCertificateAllocates: rendering a certificate allocates at most
+// 1 MB (issue 13's goal; BenchmarkRenderCertificate measures it and the
+// time). Bytes allocated do not depend on the machine's load, unlike time.
+// The first rendering, which keeps the font objects, is not counted.
+func TestRenderCertificateAllocates(t *testing.T) {
+	if raceDetector() {
+		t.Skip("allocations are counted without -race: the race detector makes sync.Pool drop what it is given, and more allocates")
+	}
+	c, _ := issuedSample(t)
+	if _, err := RenderCertificate(c, ModeFinal); err != nil {
+		t.Fatal(err)
+	}
+	const runs = 10
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
+		if _, err := RenderCertificate(c, ModeFinal); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / runs; per > 1<<20 {
+		t.Errorf("a certificate allocates %d bytes, over 1 MB", per)
+	}
+}
+
+// raceDetector reports whether the test binary was built with -race.
+func raceDetector() bool {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range info.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }
