@@ -134,6 +134,21 @@ func (p *parsedFont) ownBytes(pdf *gofpdf.Fpdf) {
 	}
 }
 
+// widths returns the font's width table, indexed by rune, and its width
+// for a rune it lacks: what gofpdf measures text with.
+func (p *parsedFont) widths() (cw []int, missing int, ok bool) {
+	c := p.def.FieldByName("Cw")
+	desc := p.def.FieldByName("Desc")
+	if !c.IsValid() || c.Type() != reflect.TypeOf(cw) || !desc.IsValid() || desc.Kind() != reflect.Struct {
+		return nil, 0, false
+	}
+	m := desc.FieldByName("MissingWidth")
+	if !m.IsValid() || m.Kind() != reflect.Int {
+		return nil, 0, false
+	}
+	return c.Interface().([]int), int(m.Int()), true
+}
+
 // field returns the named field of the addressable struct v, settable
 // although unexported, if it exists and is of kind k.
 func field(v reflect.Value, name string, k reflect.Kind) (reflect.Value, bool) {

@@ -180,8 +180,31 @@ const emboldenFactor = 0.045
 // lineHeight is the height of one line of text in the current font.
 func (d *document) lineHeight() float64 { return d.size * ptToMM * lineFactor }
 
-// width measures shaped, reordered text in the current font, in mm.
-func (d *document) width(s string) float64 { return d.pdf.GetStringWidth(s) }
+// width measures shaped, reordered text in the current font, in mm: what
+// gofpdf's GetStringWidth returns, computed the same way (whole glyph units
+// summed, then scaled) but without converting s to runes first; text is
+// measured thousands of times per document, mostly while it is wrapped.
+func (d *document) width(s string) float64 {
+	cw := d.faces.regular.widths
+	if cw == nil || d.pdf.Err() {
+		return d.pdf.GetStringWidth(s)
+	}
+	w := 0
+	for _, r := range s {
+		switch c := int(r); {
+		case c < len(cw) && cw[c] > 0:
+			if cw[c] != 65535 {
+				w += cw[c]
+			}
+		case d.faces.regular.missingWidth != 0:
+			w += d.faces.regular.missingWidth
+		default:
+			w += 500
+		}
+	}
+	_, size := d.pdf.GetFontSize()
+	return float64(w) * size / 1000
+}
 
 // fail records err unless an error is already recorded.
 func (d *document) fail(err error) {
