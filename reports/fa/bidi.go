@@ -1,7 +1,6 @@
 package fa
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -132,7 +131,8 @@ func clusters(line string) ([]rune, []cluster) {
 			continue
 		}
 		rs = append(rs, r)
-		if len(cs) > 0 && unicode.Is(unicode.Mn, r) {
+		// No rune below U+0300 is a combining mark.
+		if len(cs) > 0 && r >= 0x0300 && unicode.Is(unicode.Mn, r) {
 			cs[len(cs)-1].end++
 			continue
 		}
@@ -145,9 +145,9 @@ func classify(r rune) class {
 	switch {
 	case r >= '0' && r <= '9', r >= '٠' && r <= '٩', r >= '۰' && r <= '۹':
 		return classDigit
-	case strings.ContainsRune("٬٫/.,:-", r):
+	case r == '٬', r == '٫', r == '/', r == '.', r == ',', r == ':', r == '-':
 		return classSep
-	case strings.ContainsRune("%٪‰؉؊", r):
+	case r == '%', r == '٪', r == '‰', r == '؉', r == '؊':
 		return classTerminator
 	case isRTL(r):
 		return classRTL
