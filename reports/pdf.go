@@ -71,6 +71,8 @@ type document struct {
 	logical map[string]string
 	// version is the RendererVersion the document is rendered with.
 	version int
+	// shaped keeps the texts shape has shaped, by logical text.
+	shaped map[string]string
 }
 
 // docInfo is what the document metadata says.
@@ -249,9 +251,25 @@ func (d *document) lines(text string, w float64) []string {
 // visualLine shapes and reorders one logical line for drawing, checks that
 // the fonts can draw it, and remembers its logical text.
 func (d *document) visualLine(logical string) string {
-	v := fa.Visual(fa.Shape(logical))
+	v := d.shape(logical)
 	d.checkDrawable(v)
 	d.remember(v, logical)
+	return v
+}
+
+// shape returns fa.Visual(fa.Shape(logical)), made once per document for
+// each text: a line is shaped when it is laid out (visualLine) and again,
+// whole or in pieces, when it is drawn (drawPieces), and labels and names
+// recur.
+func (d *document) shape(logical string) string {
+	if v, ok := d.shaped[logical]; ok {
+		return v
+	}
+	v := fa.Visual(fa.Shape(logical))
+	if d.shaped == nil {
+		d.shaped = make(map[string]string)
+	}
+	d.shaped[logical] = v
 	return v
 }
 
@@ -338,7 +356,7 @@ func (d *document) paragraph(x, y, w float64, text string, a align) float64 {
 func (d *document) labelled(x, y, w float64, label, value string, ltr bool) float64 {
 	keep := d.bold
 	d.setFont(false, d.size)
-	lw := d.width(fa.Visual(fa.Shape(fa.Normalize(label)))) + 1.5
+	lw := d.width(d.shape(fa.Normalize(label))) + 1.5
 	d.setFont(keep, d.size)
 	return d.labelledWidth(x, y, w, lw, label, value, ltr)
 }
