@@ -73,6 +73,8 @@ type document struct {
 	version int
 	// shaped keeps the texts shape has shaped, by logical text.
 	shaped map[string]string
+	// texts writes text operators; nil if gofpdf is to.
+	texts *textWriter
 }
 
 // docInfo is what the document metadata says.
@@ -128,7 +130,8 @@ func newDocument(info docInfo) (*document, error) {
 	pdf.SetSubject(info.subject, false)
 	faces.regular.addTo(pdf)
 	d := &document{pdf: pdf, faces: faces, version: info.version,
-		archive: archiveInfo{title: info.title, subject: info.subject, created: stamp}}
+		archive: archiveInfo{title: info.title, subject: info.subject, created: stamp},
+		texts: newTextWriter(pdf, faces.regular)}
 	if w := info.watermark; w != nil && info.version > 1 {
 		// gofpdf calls the header function as each page begins, before
 		// anything else is drawn on it: the watermark lies under the
@@ -319,7 +322,7 @@ func (d *document) text(x, base float64, line string) {
 // colour stays true.
 func (d *document) glyphs(x, base float64, line string) {
 	if !d.bold {
-		d.pdf.Text(x, base, line)
+		d.drawText(x, base, line)
 		return
 	}
 	c := d.color
@@ -334,8 +337,15 @@ func (d *document) glyphs(x, base float64, line string) {
 		b = append(b, ' ')
 	}
 	d.pdf.RawWriteStr(string(append(b, "RG"...)))
-	d.pdf.Text(x, base, line)
+	d.drawText(x, base, line)
 	d.pdf.RawWriteStr("Q")
+}
+
+// drawText draws line as gofpdf's Text does (see textWriter).
+func (d *document) drawText(x, base float64, line string) {
+	if d.texts == nil || !d.texts.text(d.pdf, x, base, line) {
+		d.pdf.Text(x, base, line)
+	}
 }
 
 // paragraph draws Persian text right to left, wrapped to w mm and aligned
