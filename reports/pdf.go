@@ -131,7 +131,7 @@ func newDocument(info docInfo) (*document, error) {
 	faces.regular.addTo(pdf)
 	d := &document{pdf: pdf, faces: faces, version: info.version,
 		archive: archiveInfo{title: info.title, subject: info.subject, created: stamp},
-		texts: newTextWriter(pdf, faces.regular)}
+		texts:   newTextWriter(pdf, faces.regular)}
 	if w := info.watermark; w != nil && info.version > 1 {
 		// gofpdf calls the header function as each page begins, before
 		// anything else is drawn on it: the watermark lies under the
