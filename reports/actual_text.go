@@ -85,14 +85,10 @@ type textPiece struct {
 }
 
 // extractionPieces splits a logical line into the pieces it is drawn in, in
-// reading order (right to left on the page). Drawn from right to left, the
-// glyphs of the pieces are Visual(Shape(line)).
-func extractionPieces(line string) []textPiece {
-	return shapedPieces(line, func(s string) string { return fa.Visual(fa.Shape(s)) })
-}
-
-// shapedPieces is extractionPieces with shape for fa.Visual(fa.Shape(...)).
-func shapedPieces(line string, shape func(string) string) []textPiece {
+// reading order (right to left on the page); shape is
+// fa.Visual(fa.Shape(...)), made once per document (document.shape). Drawn
+// from right to left, the glyphs of the pieces are Visual(Shape(line)).
+func extractionPieces(line string, shape func(string) string) []textPiece {
 	var out []textPiece
 	for _, run := range fa.Runs(line) {
 		if !run.RTL {
@@ -183,7 +179,7 @@ func (d *document) drawPieces(x, base float64, line string, draw func(x float64,
 	var pieces []textPiece
 	switch {
 	case ok:
-		pieces = shapedPieces(logical, d.shape)
+		pieces = extractionPieces(logical, d.shape)
 	case !hasRTL(line):
 		pieces = []textPiece{{glyphs: line, actual: ltrActual(line)}}
 	default:
