@@ -50,9 +50,15 @@ func finishArchival(pdf []byte, info archiveInfo) ([]byte, error) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-1.")) || header != len("%PDF-1.x\n") {
 		return nil, fmt.Errorf("archival form: the file does not start with a PDF header")
 	}
-	m := gofpdfTrailer.FindSubmatchIndex(pdf)
+	// The trailer is matched from the last cross-reference table on, not
+	// over the whole file.
+	at := max(bytes.LastIndex(pdf, []byte("\nxref\n")), 0)
+	m := gofpdfTrailer.FindSubmatchIndex(pdf[at:])
 	if m == nil {
 		return nil, fmt.Errorf("archival form: the file does not end with gofpdf's cross-reference table and trailer")
+	}
+	for i := range m {
+		m[i] += at
 	}
 	group := func(i int) string { return string(pdf[m[2*i]:m[2*i+1]]) }
 	size, _ := strconv.Atoi(group(1))
