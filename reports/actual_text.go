@@ -85,13 +85,14 @@ type textPiece struct {
 }
 
 // extractionPieces splits a logical line into the pieces it is drawn in, in
-// reading order (right to left on the page). Drawn from right to left, the
-// glyphs of the pieces are Visual(Shape(line)).
-func extractionPieces(line string) []textPiece {
+// reading order (right to left on the page); shape is
+// fa.Visual(fa.Shape(...)), made once per document (document.shape). Drawn
+// from right to left, the glyphs of the pieces are Visual(Shape(line)).
+func extractionPieces(line string, shape func(string) string) []textPiece {
 	var out []textPiece
 	for _, run := range fa.Runs(line) {
 		if !run.RTL {
-			out = append(out, textPiece{glyphs: fa.Visual(fa.Shape(run.Text)), actual: ltrActual(run.Text)})
+			out = append(out, textPiece{glyphs: shape(run.Text), actual: ltrActual(run.Text)})
 			continue
 		}
 		// Within a right-to-left run, the characters poppler takes for
@@ -105,7 +106,7 @@ func extractionPieces(line string) []textPiece {
 				j++
 			}
 			piece := string(rs[i:j])
-			p := textPiece{glyphs: fa.Visual(fa.Shape(piece))}
+			p := textPiece{glyphs: shape(piece)}
 			if weak {
 				p.actual = string(rlm) + ltrActual(piece) + string(rlm)
 			} else {
@@ -178,7 +179,7 @@ func (d *document) drawPieces(x, base float64, line string, draw func(x float64,
 	var pieces []textPiece
 	switch {
 	case ok:
-		pieces = extractionPieces(logical)
+		pieces = extractionPieces(logical, d.shape)
 	case !hasRTL(line):
 		pieces = []textPiece{{glyphs: line, actual: ltrActual(line)}}
 	default:

@@ -25,9 +25,9 @@ import (
 // draws in the definition's usedRunes map, and, when it writes the subset,
 // re-reads the font through its file reader and reassigns every table of
 // the parsed font file it derives. So each copy gets a fresh usedRunes map,
-// a shallow copy of the parsed font file and a reader over its own copy of
-// the font bytes; the width table and the parsed tables stay shared and are
-// only read.
+// a shallow copy of the parsed font file and a reader of its own, which is
+// given its own copy of the font bytes before gofpdf subsets (ownBytes);
+// the width table and the parsed tables stay shared and are only read.
 //
 // If gofpdf's internals are not what this expects, prepareParsedFont
 // returns nil and documents add the font the ordinary way.
@@ -89,7 +89,7 @@ func (p *parsedFont) addTo(pdf *gofpdf.Fpdf) {
 
 	reader := reflect.New(p.file.Elem().FieldByName("fileReader").Type().Elem())
 	array, _ := field(reader.Elem(), "array", reflect.Slice)
-	array.SetBytes(bytes.Clone(p.ttf))
+	array.SetBytes(p.ttf) // shared until ownBytes, which output calls before gofpdf subsets
 	file := reflect.New(p.file.Type().Elem())
 	file.Elem().Set(p.file.Elem())
 	fr, _ := field(file.Elem(), "fileReader", reflect.Pointer)
@@ -105,6 +105,48 @@ func (p *parsedFont) addTo(pdf *gofpdf.Fpdf) {
 	r.Set(runes)
 
 	fonts.SetMapIndex(p.key, def)
+}
+
+// ownBytes gives the font's reader in pdf, which addTo gave the shared
+// font bytes, a copy of its own: gofpdf reads the font through it only
+// when it writes the font's subset, and then writes into it (see
+// face.addTo). A document whose font objects are written from those of an
+// earlier one (output) never needs the copy.
+func (p *parsedFont) ownBytes(pdf *gofpdf.Fpdf) {
+	fonts, ok := field(reflect.ValueOf(pdf).Elem(), "fonts", reflect.Map)
+	if !ok {
+		return
+	}
+	def := fonts.MapIndex(p.key)
+	if !def.IsValid() || def.Kind() != reflect.Struct {
+		return
+	}
+	file := def.FieldByName("utf8File")
+	if !file.IsValid() || file.Kind() != reflect.Pointer || file.IsNil() {
+		return
+	}
+	reader, ok := field(file.Elem(), "fileReader", reflect.Pointer)
+	if !ok || reader.IsNil() {
+		return
+	}
+	if array, ok := field(reader.Elem(), "array", reflect.Slice); ok {
+		array.SetBytes(bytes.Clone(array.Bytes()))
+	}
+}
+
+// widths returns the font's width table, indexed by rune, and its width
+// for a rune it lacks: what gofpdf measures text with.
+func (p *parsedFont) widths() (cw []int, missing int, ok bool) {
+	c := p.def.FieldByName("Cw")
+	desc := p.def.FieldByName("Desc")
+	if !c.IsValid() || c.Type() != reflect.TypeOf(cw) || !desc.IsValid() || desc.Kind() != reflect.Struct {
+		return nil, 0, false
+	}
+	m := desc.FieldByName("MissingWidth")
+	if !m.IsValid() || m.Kind() != reflect.Int {
+		return nil, 0, false
+	}
+	return c.Interface().([]int), int(m.Int()), true
 }
 
 // field returns the named field of the addressable struct v, settable

@@ -71,6 +71,10 @@ type document struct {
 	logical map[string]string
 	// version is the RendererVersion the document is rendered with.
 	version int
+	// shaped keeps the texts shape has shaped, by logical text.
+	shaped map[string]string
+	// texts writes text operators; nil if gofpdf is to.
+	texts *textWriter
 }
 
 // docInfo is what the document metadata says.
@@ -126,7 +130,8 @@ func newDocument(info docInfo) (*document, error) {
 	pdf.SetSubject(info.subject, false)
 	faces.regular.addTo(pdf)
 	d := &document{pdf: pdf, faces: faces, version: info.version,
-		archive: archiveInfo{title: info.title, subject: info.subject, created: stamp}}
+		archive: archiveInfo{title: info.title, subject: info.subject, created: stamp},
+		texts:   newTextWriter(pdf, faces.regular)}
 	if w := info.watermark; w != nil && info.version > 1 {
 		// gofpdf calls the header function as each page begins, before
 		// anything else is drawn on it: the watermark lies under the
@@ -134,6 +139,7 @@ func newDocument(info docInfo) (*document, error) {
 		pdf.SetHeaderFunc(func() { d.underlay(*w) })
 	}
 	pdf.AddPage()
+	d.ownPage()
 	d.setFont(false, 10)
 	d.setColor(colorText)
 	if err := pdf.Error(); err != nil {
@@ -179,8 +185,31 @@ const emboldenFactor = 0.045
 // lineHeight is the height of one line of text in the current font.
 func (d *document) lineHeight() float64 { return d.size * ptToMM * lineFactor }
 
-// width measures shaped, reordered text in the current font, in mm.
-func (d *document) width(s string) float64 { return d.pdf.GetStringWidth(s) }
+// width measures shaped, reordered text in the current font, in mm: what
+// gofpdf's GetStringWidth returns, computed the same way (whole glyph units
+// summed, then scaled) but without converting s to runes first; text is
+// measured thousands of times per document, mostly while it is wrapped.
+func (d *document) width(s string) float64 {
+	cw := d.faces.regular.widths
+	if cw == nil || d.pdf.Err() {
+		return d.pdf.GetStringWidth(s)
+	}
+	w := 0
+	for _, r := range s {
+		switch c := int(r); {
+		case c < len(cw) && cw[c] > 0:
+			if cw[c] != 65535 {
+				w += cw[c]
+			}
+		case d.faces.regular.missingWidth != 0:
+			w += d.faces.regular.missingWidth
+		default:
+			w += 500
+		}
+	}
+	_, size := d.pdf.GetFontSize()
+	return float64(w) * size / 1000
+}
 
 // fail records err unless an error is already recorded.
 func (d *document) fail(err error) {
@@ -225,9 +254,25 @@ func (d *document) lines(text string, w float64) []string {
 // visualLine shapes and reorders one logical line for drawing, checks that
 // the fonts can draw it, and remembers its logical text.
 func (d *document) visualLine(logical string) string {
-	v := fa.Visual(fa.Shape(logical))
+	v := d.shape(logical)
 	d.checkDrawable(v)
 	d.remember(v, logical)
+	return v
+}
+
+// shape returns fa.Visual(fa.Shape(logical)), made once per document for
+// each text: a line is shaped when it is laid out (visualLine) and again,
+// whole or in pieces, when it is drawn (drawPieces), and labels and names
+// recur.
+func (d *document) shape(logical string) string {
+	if v, ok := d.shaped[logical]; ok {
+		return v
+	}
+	v := fa.Visual(fa.Shape(logical))
+	if d.shaped == nil {
+		d.shaped = make(map[string]string)
+	}
+	d.shaped[logical] = v
 	return v
 }
 
@@ -277,14 +322,30 @@ func (d *document) text(x, base float64, line string) {
 // colour stays true.
 func (d *document) glyphs(x, base float64, line string) {
 	if !d.bold {
-		d.pdf.Text(x, base, line)
+		d.drawText(x, base, line)
 		return
 	}
 	c := d.color
-	d.pdf.RawWriteStr(fmt.Sprintf("q 2 Tr %.3f w %.3f %.3f %.3f RG",
-		d.size*emboldenFactor, float64(c.r)/255, float64(c.g)/255, float64(c.b)/255))
-	d.pdf.Text(x, base, line)
+	// What fmt's "q 2 Tr %.3f w %.3f %.3f %.3f RG" writes, without its
+	// allocations: bold text is drawn often.
+	b := make([]byte, 0, 48)
+	b = append(b, "q 2 Tr "...)
+	b = strconv.AppendFloat(b, d.size*emboldenFactor, 'f', 3, 64)
+	b = append(b, " w "...)
+	for _, v := range []float64{float64(c.r) / 255, float64(c.g) / 255, float64(c.b) / 255} {
+		b = strconv.AppendFloat(b, v, 'f', 3, 64)
+		b = append(b, ' ')
+	}
+	d.pdf.RawWriteStr(string(append(b, "RG"...)))
+	d.drawText(x, base, line)
 	d.pdf.RawWriteStr("Q")
+}
+
+// drawText draws line as gofpdf's Text does (see textWriter).
+func (d *document) drawText(x, base float64, line string) {
+	if d.texts == nil || !d.texts.text(d.pdf, x, base, line) {
+		d.pdf.Text(x, base, line)
+	}
 }
 
 // paragraph draws Persian text right to left, wrapped to w mm and aligned
@@ -305,7 +366,7 @@ func (d *document) paragraph(x, y, w float64, text string, a align) float64 {
 func (d *document) labelled(x, y, w float64, label, value string, ltr bool) float64 {
 	keep := d.bold
 	d.setFont(false, d.size)
-	lw := d.width(fa.Visual(fa.Shape(fa.Normalize(label)))) + 1.5
+	lw := d.width(d.shape(fa.Normalize(label))) + 1.5
 	d.setFont(keep, d.size)
 	return d.labelledWidth(x, y, w, lw, label, value, ltr)
 }
@@ -371,6 +432,7 @@ func (d *document) rule(x, y, w float64, c rgb, thickness float64) {
 func (d *document) newPage() float64 {
 	bold, size, color := d.bold, d.size, d.color
 	d.pdf.AddPage()
+	d.ownPage()
 	y := marginTop
 	if d.onNewPage != nil {
 		y = d.onNewPage()
@@ -446,12 +508,11 @@ func (d *document) bytes() ([]byte, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	var buf bytes.Buffer
-	buf.Grow(48 << 10) // a certificate is about 36 KB
-	if err := d.pdf.Output(&buf); err != nil {
+	out, err := d.output()
+	if err != nil {
 		return nil, fmt.Errorf("write PDF: %w", err)
 	}
-	pdf, err := tagSubsets(buf.Bytes(), d.faces.regular)
+	pdf, err := tagSubsets(out, d.faces.regular)
 	if err != nil || d.version == 1 {
 		return pdf, err
 	}
@@ -466,7 +527,8 @@ func (d *document) bytes() ([]byte, error) {
 // names are chosen so that the tagged name is exactly as long as gofpdf's
 // ("utf8"+family), so no byte offset in the cross-reference table moves.
 // The tag is drawn from the document's own hash, so it is deterministic and
-// differs between documents with different subsets.
+// differs between documents with different subsets. pdf is changed in
+// place.
 func tagSubsets(pdf []byte, faces ...face) ([]byte, error) {
 	sum := sha256.Sum256(pdf)
 	tag := make([]byte, 6)
@@ -484,7 +546,15 @@ func tagSubsets(pdf []byte, faces ...face) ([]byte, error) {
 		if n := bytes.Count(pdf, old); n != 3 {
 			return nil, fmt.Errorf("subset name for %s: found its PDF name %d times, want 3", f.name, n)
 		}
-		pdf = bytes.ReplaceAll(pdf, old, tagged)
+		// In place: the names are as long as gofpdf's, and pdf is the
+		// document's own.
+		for at := 0; ; {
+			i := bytes.Index(pdf[at:], old)
+			if i < 0 {
+				break
+			}
+			at += i + copy(pdf[at+i:], tagged)
+		}
 	}
 	return pdf, nil
 }

@@ -50,9 +50,15 @@ func finishArchival(pdf []byte, info archiveInfo) ([]byte, error) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-1.")) || header != len("%PDF-1.x\n") {
 		return nil, fmt.Errorf("archival form: the file does not start with a PDF header")
 	}
-	m := gofpdfTrailer.FindSubmatchIndex(pdf)
+	// The trailer is matched from the last cross-reference table on, not
+	// over the whole file.
+	at := max(bytes.LastIndex(pdf, []byte("\nxref\n")), 0)
+	m := gofpdfTrailer.FindSubmatchIndex(pdf[at:])
 	if m == nil {
 		return nil, fmt.Errorf("archival form: the file does not end with gofpdf's cross-reference table and trailer")
+	}
+	for i := range m {
+		m[i] += at
 	}
 	group := func(i int) string { return string(pdf[m[2*i]:m[2*i+1]]) }
 	size, _ := strconv.Atoi(group(1))
@@ -139,6 +145,11 @@ func objectBody(obj []byte, n int) ([]byte, error) {
 	return obj[len(open) : len(obj)-len(end)], nil
 }
 
+// pdfLiteralEscaper escapes the characters a PDF literal string cannot
+// hold as they are. Replacers are made once: making one costs more than
+// using it.
+var pdfLiteralEscaper = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`)
+
 // pdfTextString writes s as a PDF text string: literal when it is printable
 // ASCII, else UTF-16BE with a byte order mark, in hex.
 func pdfTextString(s string) string {
@@ -150,12 +161,13 @@ func pdfTextString(s string) string {
 		}
 	}
 	if ascii {
-		return "(" + strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(s) + ")"
+		return "(" + pdfLiteralEscaper.Replace(s) + ")"
 	}
 	var b strings.Builder
 	b.WriteString("<FEFF")
+	const digits = "0123456789ABCDEF"
 	for _, u := range utf16.Encode([]rune(s)) {
-		fmt.Fprintf(&b, "%04X", u)
+		b.Write([]byte{digits[u>>12], digits[u>>8&0xF], digits[u>>4&0xF], digits[u&0xF]})
 	}
 	b.WriteString(">")
 	return b.String()
@@ -203,6 +215,6 @@ func xmpPacket(info archiveInfo) []byte {
 }
 
 // xmlText escapes s for XML character data.
-func xmlText(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func xmlText(s string) string { return xmlEscaper.Replace(s) }
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -27,6 +27,10 @@ type face struct {
 	// parsed is ttf as gofpdf parses it, made once; nil if it could not be
 	// (see parsedFont).
 	parsed *parsedFont
+	// widths is gofpdf's width table of the face, by rune, and
+	// missingWidth its width of a rune it lacks; nil if parsed is.
+	widths       []int
+	missingWidth int
 }
 
 // parseFontsOnce is false only in tests that compare documents made with
@@ -146,6 +150,11 @@ func cutTypefaces() (*typefaces, error) {
 		}
 		family := "taa" + strings.ToLower(f.name)
 		*f.dst = face{name: f.name, family: family, ttf: cut, parsed: prepareParsedFont(newPDF, family, cut)}
+		if f.dst.parsed != nil {
+			if cw, missing, ok := f.dst.parsed.widths(); ok {
+				f.dst.widths, f.dst.missingWidth = cw, missing
+			}
+		}
 	}
 	return tf, nil
 }

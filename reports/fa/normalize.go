@@ -17,5 +17,13 @@ var normalizer = strings.NewReplacer(
 // (٠–٩) become Persian digits (۰–۹). Teh marbuta ة, hamza forms and all
 // other runes, including surrounding space, are left as they are.
 func Normalize(s string) string {
+	// Most text has nothing to rewrite, and the replacer copies s even
+	// then.
+	if !strings.ContainsAny(s, normalized) {
+		return s
+	}
 	return normalizer.Replace(s)
 }
+
+// normalized are the runes Normalize rewrites.
+const normalized = "\u064A\u0649\u0643٠١٢٣٤٥٦٧٨٩"

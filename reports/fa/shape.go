@@ -69,7 +69,7 @@ func Shape(s string) string {
 		if r == zwnj || r == zwj {
 			continue
 		}
-		f, ok := letterForms[r]
+		f, ok := formOf(r)
 		if !ok {
 			b.WriteRune(r)
 			continue
@@ -107,7 +107,7 @@ const (
 )
 
 func joiningOf(r rune) joining {
-	if f, ok := letterForms[r]; ok {
+	if f, ok := formOf(r); ok {
 		if f.dual {
 			return joinDual
 		}
@@ -152,6 +152,37 @@ func right(iso, fin rune) letterForm { return letterForm{iso: iso, fin: fin} }
 func dual(iso, fin, ini, med rune) letterForm {
 	return letterForm{iso: iso, fin: fin, ini: ini, med: med, dual: true}
 }
+
+// formOf returns letterForms[r]. Text is shaped rune by rune, each rune
+// looked up twice or more: for the Arabic block, where the letters are, the
+// forms are in an array, and a rune outside it is in the map only if some
+// letter is.
+func formOf(r rune) (letterForm, bool) {
+	if r >= 0x0600 && r < 0x0700 {
+		return arabicForms.forms[r-0x0600], arabicForms.known[r-0x0600]
+	}
+	if !arabicForms.outside {
+		return letterForm{}, false
+	}
+	f, ok := letterForms[r]
+	return f, ok
+}
+
+// arabicForms is letterForms for U+0600–U+06FF (see formOf).
+var arabicForms = func() (t struct {
+	forms   [0x100]letterForm
+	known   [0x100]bool
+	outside bool // letterForms has a letter outside the block
+}) {
+	for r, f := range letterForms {
+		if r >= 0x0600 && r < 0x0700 {
+			t.forms[r-0x0600], t.known[r-0x0600] = f, true
+		} else {
+			t.outside = true
+		}
+	}
+	return t
+}()
 
 // letterForms maps each letter Shape knows to its presentation forms.
 var letterForms = map[rune]letterForm{
