@@ -3,6 +3,7 @@ package database
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -29,7 +30,15 @@ const maxAuditFindings = 50
 // last row; and entries queued for longer than MaxQueued (not chained yet:
 // see sequencer.go). It returns the number of chained rows read.
 func VerifyAudit(ctx context.Context, db *DB) (int64, []Finding, error) {
-	rows, err := db.QueryxContext(ctx, `
+	// The rows and the tip are read in one snapshot: a sequencer chaining
+	// entries between the two reads would otherwise show a tip past the
+	// last row read, a break that is not there.
+	tx, err := db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return 0, nil, fmt.Errorf("read audit log: %w", err)
+	}
+	defer tx.Rollback() // read-only: nothing to keep
+	rows, err := tx.QueryxContext(ctx, `
 		SELECT seq, at, actor_id, actor_name, actor_role, action, target_type, target_id,
 		       request_id, changes, prev_hash, hash
 		  FROM audit_log ORDER BY seq`)
@@ -72,7 +81,7 @@ func VerifyAudit(ctx context.Context, db *DB) (int64, []Finding, error) {
 		Seq  int64  `db:"seq"`
 		Hash []byte `db:"hash"`
 	}
-	if err := db.GetContext(ctx, &tip, `SELECT seq, hash FROM audit_head WHERE singleton`); err != nil {
+	if err := tx.GetContext(ctx, &tip, `SELECT seq, hash FROM audit_head WHERE singleton`); err != nil {
 		return n, findings, fmt.Errorf("read audit tip: %w", err)
 	}
 	if tip.Seq != lastSeq || !bytes.Equal(tip.Hash, lastHash) {
