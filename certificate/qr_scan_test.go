@@ -1,7 +1,6 @@
 package certificate
 
 import (
-	"github.com/taahod/taahod/reports"
 	"image"
 	"image/png"
 	"math"
@@ -11,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/taahod/taahod/internal/pdftest"
+	"github.com/taahod/taahod/reports"
 )
 
 // TestQRSurvivesPhotocopy scans the issued sample certificate as a
@@ -60,10 +62,10 @@ func TestQRSurvivesPhotocopy(t *testing.T) {
 // scanPage renders page 1 of pdf in grey at dpi dots per inch.
 func scanPage(t *testing.T, pdf []byte, dpi int) *image.Gray {
 	t.Helper()
-	pdftoppm := tool(t, "pdftoppm", "poppler-utils")
-	path := writeTemp(t, "doc.pdf", pdf)
+	pdftoppm := pdftest.Tool(t, "pdftoppm", "poppler-utils")
+	path := pdftest.WriteTemp(t, "doc.pdf", pdf)
 	prefix := strings.TrimSuffix(path, ".pdf")
-	run(t, pdftoppm, "-png", "-gray", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1", "-singlefile", path, prefix)
+	pdftest.Run(t, pdftoppm, "-png", "-gray", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1", "-singlefile", path, prefix)
 	f, err := os.Open(prefix + ".png")
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +133,7 @@ func gaussianBlur(img *image.Gray, sigma float64) *image.Gray {
 // zbarImage writes img as PNG and returns the QR codes zbarimg reads in it.
 func zbarImage(t *testing.T, img image.Image) []string {
 	t.Helper()
-	zbarimg := tool(t, "zbarimg", "zbar-tools")
+	zbarimg := pdftest.Tool(t, "zbarimg", "zbar-tools")
 	path := filepath.Join(t.TempDir(), "scan.png")
 	f, err := os.Create(path)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/internal/pdftest"
 )
 
 // updateGolden rewrites the golden text files from what pdftotext reads
@@ -26,8 +27,8 @@ func extracted(t testing.TB, pdf []byte, raw bool) []string {
 	if raw {
 		args = append(args, "-raw")
 	}
-	args = append(args, writeTemp(t, "doc.pdf", pdf), "-")
-	out := run(t, tool(t, "pdftotext", "poppler-utils"), args...)
+	args = append(args, pdftest.WriteTemp(t, "doc.pdf", pdf), "-")
+	out := pdftest.Run(t, pdftest.Tool(t, "pdftotext", "poppler-utils"), args...)
 	out = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\u200e', r == '\u200f', r >= '\u202a' && r <= '\u202e':
@@ -132,9 +133,9 @@ func TestExtractClasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"-raw", "-enc", "UTF-8", writeTemp(t, "classes.pdf", pdf), "-"}
+	args := []string{"-raw", "-enc", "UTF-8", pdftest.WriteTemp(t, "classes.pdf", pdf), "-"}
 	var out []string
-	for _, l := range strings.Split(strings.ReplaceAll(run(t, tool(t, "pdftotext", "poppler-utils"), args...), "\f", ""), "\n") {
+	for _, l := range strings.Split(strings.ReplaceAll(pdftest.Run(t, pdftest.Tool(t, "pdftotext", "poppler-utils"), args...), "\f", ""), "\n") {
 		if l != "" {
 			out = append(out, l)
 		}

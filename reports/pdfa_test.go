@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/taahod/taahod/internal/pdftest"
 )
 
 // sampleDocuments renders every kind of document Taahod makes from the
@@ -54,11 +56,11 @@ type xmpFields struct {
 // says what the document information says, dates with their time zone;
 // §6.2.10 no transparency; and the document language.
 func TestArchivalForm(t *testing.T) {
-	qpdf := tool(t, "qpdf", "qpdf")
+	qpdf := pdftest.Tool(t, "qpdf", "qpdf")
 	for name, pdf := range sampleDocuments(t) {
 		t.Run(name, func(t *testing.T) {
-			path := writeTemp(t, name+".pdf", pdf)
-			if out := run(t, qpdf, "--check", path); !strings.Contains(out, "No syntax or stream encoding errors found") {
+			path := pdftest.WriteTemp(t, name+".pdf", pdf)
+			if out := pdftest.Run(t, qpdf, "--check", path); !strings.Contains(out, "No syntax or stream encoding errors found") {
 				t.Errorf("qpdf --check:\n%s", out)
 			}
 
@@ -149,7 +151,7 @@ func TestArchivalDates(t *testing.T) {
 // pdfInfo returns the document information as pdfinfo -isodates reads it.
 func pdfInfo(t *testing.T, pdf []byte) map[string]string {
 	t.Helper()
-	out := run(t, tool(t, "pdfinfo", "poppler-utils"), "-isodates", writeTemp(t, "doc.pdf", pdf))
+	out := pdftest.Run(t, pdftest.Tool(t, "pdfinfo", "poppler-utils"), "-isodates", pdftest.WriteTemp(t, "doc.pdf", pdf))
 	info := make(map[string]string)
 	for _, line := range strings.Split(out, "\n") {
 		if k, v, ok := strings.Cut(line, ":"); ok {

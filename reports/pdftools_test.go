@@ -1,11 +1,7 @@
 package reports
 
 import (
-	"bytes"
 	"flag"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +9,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/taahod/taahod/internal/pdftest"
 )
 
 // The PDF tests read the documents back with poppler-utils (pdftotext,
@@ -27,49 +25,17 @@ import (
 // shows is the demo's, written by cmd/taahod's TestDemoCertificates).
 var sampleOut = flag.String("sample-out", "", "write the sample registry report PDF to this folder")
 
-// tool returns the path of a command-line tool the tests need.
-func tool(t testing.TB, name, pkg string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is needed to read the PDFs back: install it with apt-get install %s", name, pkg)
-	}
-	return path
-}
-
-// writeTemp writes pdf to a file in a test folder and returns its path.
-func writeTemp(t testing.TB, name string, pdf []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// run runs a tool and returns its standard output.
-func run(t testing.TB, name string, args ...string) string {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, errOut.String())
-	}
-	return out.String()
-}
-
 // pdfText extracts the text of pdf with pdftotext (pages first to last, 0
 // for all) and normalizes it with readable.
 func pdfText(t testing.TB, pdf []byte, first, last int) string {
 	t.Helper()
-	bin := tool(t, "pdftotext", "poppler-utils")
+	bin := pdftest.Tool(t, "pdftotext", "poppler-utils")
 	args := []string{"-enc", "UTF-8"}
 	if first > 0 {
 		args = append(args, "-f", strconv.Itoa(first), "-l", strconv.Itoa(last))
 	}
-	args = append(args, writeTemp(t, "doc.pdf", pdf), "-")
-	return readable(run(t, bin, args...))
+	args = append(args, pdftest.WriteTemp(t, "doc.pdf", pdf), "-")
+	return readable(pdftest.Run(t, bin, args...))
 }
 
 // readable brings Persian text to a form in which text extracted from a
@@ -99,7 +65,7 @@ func readable(s string) string {
 // pdfPages returns the page count pdfinfo reports.
 func pdfPages(t testing.TB, pdf []byte) int {
 	t.Helper()
-	info := run(t, tool(t, "pdfinfo", "poppler-utils"), writeTemp(t, "doc.pdf", pdf))
+	info := pdftest.Run(t, pdftest.Tool(t, "pdfinfo", "poppler-utils"), pdftest.WriteTemp(t, "doc.pdf", pdf))
 	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)$`).FindStringSubmatch(info)
 	if m == nil {
 		t.Fatalf("pdfinfo printed no page count:\n%s", info)
@@ -119,7 +85,7 @@ type pdfFont struct {
 // pdfFonts lists the fonts of pdf with pdffonts.
 func pdfFonts(t testing.TB, pdf []byte) []pdfFont {
 	t.Helper()
-	out := run(t, tool(t, "pdffonts", "poppler-utils"), writeTemp(t, "doc.pdf", pdf))
+	out := pdftest.Run(t, pdftest.Tool(t, "pdffonts", "poppler-utils"), pdftest.WriteTemp(t, "doc.pdf", pdf))
 	var fonts []pdfFont
 	for _, line := range strings.Split(out, "\n")[2:] {
 		f := strings.Fields(line)
@@ -143,11 +109,11 @@ func pdfFonts(t testing.TB, pdf []byte) []pdfFont {
 // page, and returns the QR codes zbarimg reads on it.
 func qrCodes(t testing.TB, pdf []byte) []string {
 	t.Helper()
-	pdftoppm := tool(t, "pdftoppm", "poppler-utils")
-	zbarimg := tool(t, "zbarimg", "zbar-tools")
-	path := writeTemp(t, "doc.pdf", pdf)
+	pdftoppm := pdftest.Tool(t, "pdftoppm", "poppler-utils")
+	zbarimg := pdftest.Tool(t, "zbarimg", "zbar-tools")
+	path := pdftest.WriteTemp(t, "doc.pdf", pdf)
 	prefix := strings.TrimSuffix(path, ".pdf")
-	run(t, pdftoppm, "-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile", path, prefix)
-	out := run(t, zbarimg, "-q", "--raw", "-Sdisable", "-Sqrcode.enable", prefix+".png")
+	pdftest.Run(t, pdftoppm, "-png", "-r", "200", "-f", "1", "-l", "1", "-singlefile", path, prefix)
+	out := pdftest.Run(t, zbarimg, "-q", "--raw", "-Sdisable", "-Sqrcode.enable", prefix+".png")
 	return strings.Fields(out)
 }
