@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-// TestAboveSeesWhatIsHeld: 64 MB held while fn runs shows as a rise of at
-// least that much; a function that allocates nothing shows far less.
+// TestAboveSeesWhatIsHeld: 64 MB held while fn runs shows as a rise of
+// about that much (what else the process held at the start may have been
+// freed meanwhile, so a little less); a function that allocates nothing
+// shows far less.
 func TestAboveSeesWhatIsHeld(t *testing.T) {
 	const size = 64 << 20
 	var held []byte
@@ -17,7 +19,7 @@ func TestAboveSeesWhatIsHeld(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond) // a few samples while it is held
 	})
-	if peak < size {
+	if peak < size*7/8 {
 		t.Errorf("holding %d bytes rose the heap by %d", size, peak)
 	}
 	held = nil
