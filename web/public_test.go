@@ -46,6 +46,8 @@ func buildTaahod(t *testing.T) string {
 			taahodBinErr = err
 			return
 		}
+		// The binary (about 50 MB) goes when the package's tests end.
+		dbtest.AfterAll(func() { _ = os.RemoveAll(dir) })
 		taahodBin = filepath.Join(dir, "taahod")
 		out, err := exec.Command("go", "build", "-o", taahodBin, "github.com/taahod/taahod/cmd/taahod").CombinedOutput()
 		if err != nil {
