@@ -98,8 +98,7 @@ var epoch = time.Date(1970, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 // marshal writes the summary in its binary form.
 func (q QRSummary) marshal() ([]byte, error) {
-	m := serialPattern.FindStringSubmatch(q.Serial)
-	if m == nil {
+	if !reports.IsSerial(q.Serial) {
 		return nil, fmt.Errorf("serial %q is not of the form PROVINCE-YEAR-SEQUENCE", q.Serial)
 	}
 	province, rest, _ := strings.Cut(q.Serial, "-")
@@ -176,7 +175,7 @@ func parseQRSummary(b []byte) (QRSummary, error) {
 	var q QRSummary
 	var err error
 	q.Serial = fmt.Sprintf("%s-%04d-%06d", province, year, seq)
-	if !serialPattern.MatchString(q.Serial) {
+	if !reports.IsSerial(q.Serial) {
 		return bad("malformed serial")
 	}
 	q.FiscalYear = fiscal

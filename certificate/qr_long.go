@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/taahod/taahod/reports"
 )
 
 // MaxQRURLBytes bounds the long URL the first certificates' QR codes carry
@@ -48,7 +50,7 @@ func QRURL(publicURL, serial, factsPayload, signature string) (string, error) {
 		base.RawQuery != "" || base.Fragment != "" {
 		return "", fmt.Errorf("public URL %q is not an http(s) URL without query", publicURL)
 	}
-	if !serialPattern.MatchString(serial) {
+	if !reports.IsSerial(serial) {
 		return "", fmt.Errorf("serial %q is not of the form PROVINCE-YEAR-SEQUENCE", serial)
 	}
 	sig, err := decodeSignature(signature)

@@ -1,15 +1,11 @@
 package certificate
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/reports"
 )
-
-// serialPattern is the form of a certificate serial: a province code of
-// capital letters, the four-digit year and the six-digit sequence.
-var serialPattern = regexp.MustCompile(`^[A-Z]{2,8}-[0-9]{4}-[0-9]{6}$`)
 
 // serialDashes are the dashes people type, or their keyboards give, between
 // a serial's parts, read as the ASCII hyphen.
@@ -22,5 +18,5 @@ var serialDashes = strings.NewReplacer("‐", "-", "‑", "-", "–", "-", "—"
 // text is not a serial's shape.
 func ReadSerial(typed string) (string, bool) {
 	s := strings.ToUpper(serialDashes.Replace(strings.TrimSpace(taahod.ASCIIDigits(typed))))
-	return s, serialPattern.MatchString(s)
+	return s, reports.IsSerial(s)
 }

@@ -11,12 +11,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/reports"
 )
 
 // A certificate is signed twice with one Ed25519 key, because the PDF
@@ -68,8 +69,6 @@ var factKeys = []string{
 // pdfKey is the key of the document payload's last line.
 const pdfKey = "pdf_sha256"
 
-var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
-
 // FactsPayload writes the canonical facts payload of f, for example
 //
 //	taahod-certificate-v1
@@ -93,7 +92,7 @@ func FactsPayload(f Facts) (string, error) {
 
 func (f Facts) validate() error {
 	var p taahod.Problems
-	if !serialPattern.MatchString(f.Serial) {
+	if !reports.IsSerial(f.Serial) {
 		p.Add("serial", "malformed", "must be of the form PROVINCE-YEAR-SEQUENCE, such as QZV-1404-000001")
 	}
 	if _, err := taahod.ValidateNationalID(f.UnitNationalID); err != nil {
@@ -164,7 +163,7 @@ func ParseDocumentPayload(text string) (Facts, string, error) {
 	if !ok {
 		return Facts{}, "", fmt.Errorf("payload line %d: want %s=, got %q", len(lines)+1, pdfKey, last)
 	}
-	if !sha256Hex.MatchString(sum) {
+	if !reports.IsSHA256Hex(sum) {
 		return Facts{}, "", fmt.Errorf("payload %s: %q is not 64 lowercase hex digits", pdfKey, sum)
 	}
 	facts := text[:len(text)-len(last)-1]
@@ -233,7 +232,7 @@ func DocumentPayload(factsPayload, pdfSHA256 string) (string, error) {
 	if _, err := ParseFactsPayload(factsPayload); err != nil {
 		return "", err
 	}
-	if !sha256Hex.MatchString(pdfSHA256) {
+	if !reports.IsSHA256Hex(pdfSHA256) {
 		return "", fmt.Errorf("PDF digest %q is not 64 lowercase hex digits", pdfSHA256)
 	}
 	return factsPayload + pdfKey + "=" + pdfSHA256 + "\n", nil

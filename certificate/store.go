@@ -278,7 +278,7 @@ func loadRecords(ctx context.Context, q sqlx.QueryerContext, query string, args 
 
 // lookup reads one certificate by serial, whoever asks; ENOTFOUND if none.
 func lookup(ctx context.Context, q sqlx.QueryerContext, serial string) (Record, error) {
-	if !serialPattern.MatchString(serial) {
+	if !reports.IsSerial(serial) {
 		return Record{}, taahod.Errorf(taahod.ENOTFOUND, "certificate %q not found", serial)
 	}
 	list, err := loadRecords(ctx, q, recordSelect+` WHERE c.serial = $1`, serial)
