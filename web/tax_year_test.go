@@ -42,7 +42,7 @@ func newTaxBooks(t *testing.T) *taxBooks {
 	if err != nil {
 		t.Fatal(err)
 	}
-	on, due := "2025-01-01", "2026-12-06"
+	on, due := "2025-01-01", "2036-12-06"
 	pledge, err := b.store.CreatePledge(ctx, taahod.System, ledger.NewPledge{UnitID: b.unit.ID, SchoolID: school.ID,
 		Amount: json.RawMessage(`"50000000"`), PledgedOn: &on, DueOn: &due})
 	if err != nil {
