@@ -229,13 +229,17 @@ type queuedEntry struct {
 // the entries it read, and the move is one statement) or a transaction. See
 // the order's argument above.
 func chainStep(ctx context.Context, q sqlx.QueryerContext, head *Head, limit int) (int, error) {
+	// The columns are qualified: a bare xid in ORDER BY would name the
+	// output column, the id as text, which sorts 10 before 9. Sorted by the
+	// key of the queue's primary key, the read walks that index and stops
+	// after limit entries.
 	var batch []queuedEntry
 	if err := sqlx.SelectContext(ctx, q, &batch, `
 		SELECT xid::text AS xid, id, at, actor_id, actor_name, actor_role, action, target_type,
 		       target_id, request_id, changes
 		  FROM audit_queue
-		 WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
-		 ORDER BY xid, id
+		 WHERE audit_queue.xid < pg_snapshot_xmin(pg_current_snapshot())
+		 ORDER BY audit_queue.xid, audit_queue.id
 		 LIMIT $1`, limit); err != nil {
 		return 0, fmt.Errorf("read audit queue: %w", err)
 	}

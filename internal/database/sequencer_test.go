@@ -266,3 +266,25 @@ func TestSecondSequencerStandsBy(t *testing.T) {
 	mu.Unlock()
 	mustVerify(t, db, 16)
 }
+
+// TestChainOrdersTransactionIDsAsNumbers: the chain is sorted by
+// transaction id as a number. Ids 9 and 10 (long committed in any cluster:
+// below every snapshot's xmin) sort the other way as text, and the queue's
+// read once sorted them as text, so that the order the chain's argument
+// relies on broke each time the ids gained a digit. Within one transaction
+// the entries keep the order they were written in.
+func TestChainOrdersTransactionIDsAsNumbers(t *testing.T) {
+	db, _ := queuedDB(t)
+	for _, e := range []struct{ xid, name string }{{"10", "ten-a"}, {"9", "nine"}, {"10", "ten-b"}, {"100", "hundred"}} {
+		if _, err := db.Exec(`
+			INSERT INTO audit_queue (xid, at, actor_name, actor_role, action, target_type, target_id, request_id, changes)
+			VALUES ($1::xid8, clock_timestamp(), 'tester', 'admin', 'test.step', 'thing', $2, '', '{}')`, e.xid, e.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stepUntil(t, db, 4)
+	if got := strings.Join(chained(t, db), ","); got != "nine,ten-a,ten-b,hundred" {
+		t.Fatalf("chain %s, want nine,ten-a,ten-b,hundred", got)
+	}
+	mustVerify(t, db, 4)
+}
