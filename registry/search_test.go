@@ -59,3 +59,20 @@ func TestSearchIsIndexed(t *testing.T) {
 		}
 	}
 }
+
+// The trigram indexes of expenditures, written by every submission, merge
+// their pending list in small steps (migration 0020): a submission that
+// passes GIN's default 4 MB limit merged thousands of entries inside its own
+// statement, for seconds, and held the audit chain back that long.
+func TestExpenditureSearchMergesInSmallSteps(t *testing.T) {
+	db := dbtest.New(t)
+	for _, index := range []string{"expenditures_search_invoice", "expenditures_search_vendor"} {
+		var options []string
+		if err := db.Select(&options, `SELECT unnest(reloptions) FROM pg_class WHERE relname = $1`, index); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(options, ","); got != "gin_pending_list_limit=256" {
+			t.Errorf("%s has options %q, want gin_pending_list_limit=256", index, got)
+		}
+	}
+}
