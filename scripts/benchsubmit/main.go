@@ -15,7 +15,10 @@
 // databases. It never measures the service against a statement of its own:
 // that would hide what the design costs.
 //
-//	go run ./scripts/benchsubmit [-conns 16] [-duration 20s] [-rounds 2]
+// The defaults follow the anchor's README: a service round then a pgbench
+// round, three times, of 15 s each (pgbench -T 15).
+//
+//	go run ./scripts/benchsubmit [-conns 16] [-duration 45s] [-rounds 3]
 package main
 
 import (
@@ -54,8 +57,8 @@ import (
 func main() {
 	var (
 		conns    = flag.Int("conns", 16, "connections, for HTTP and for pgbench alike")
-		duration = flag.Duration("duration", 20*time.Second, "measured time of each side, split over the rounds")
-		rounds   = flag.Int("rounds", 2, "interleaved rounds: pgbench then HTTP, each for duration/rounds")
+		duration = flag.Duration("duration", 45*time.Second, "measured time of each side, split over the rounds")
+		rounds   = flag.Int("rounds", 3, "interleaved rounds: HTTP then pgbench, each for duration/rounds")
 		warmup   = flag.Duration("warmup", 3*time.Second, "unmeasured warm-up of each side")
 		adminURL = flag.String("database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL of the cluster (a superuser; default $DATABASE_URL)")
 		keep     = flag.Bool("keep", false, "keep the scratch database and the pgbench script")
@@ -134,14 +137,8 @@ func (b *bench) run(ctx context.Context, duration time.Duration, rounds int, war
 	}
 	var pg, web result
 	slice := duration / time.Duration(rounds)
+	// Service round, then pgbench round, as the anchor's README orders them.
 	for i := range rounds {
-		dbBefore := b.databaseCPU()
-		r, err := b.pgbench(ctx, slice)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("  round %d pgbench: %s  (CPU per transaction: database %d µs)\n", i+1, r, perRequest(b.databaseCPU()-dbBefore, r))
-		pg.add(r)
 		serverBefore, selfBefore, dbBefore := cpuTime(b.server.Process.Pid), cpuTime(os.Getpid()), b.databaseCPU()
 		h, err := b.httpLoad(ctx, slice)
 		if err != nil {
@@ -151,6 +148,13 @@ func (b *bench) run(ctx context.Context, duration time.Duration, rounds int, war
 		fmt.Printf("  round %d http:    %s  (CPU per request: service %d µs, load generator %d µs, database %d µs)\n", i+1, h,
 			perRequest(serverCPU, h), perRequest(selfCPU, h), perRequest(dbCPU, h))
 		web.add(h)
+		dbBefore = b.databaseCPU()
+		r, err := b.pgbench(ctx, slice)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  round %d pgbench: %s  (CPU per transaction: database %d µs)\n", i+1, r, perRequest(b.databaseCPU()-dbBefore, r))
+		pg.add(r)
 	}
 	fmt.Println()
 	fmt.Printf("pgbench (the anchor):  %s\n", pg)
