@@ -680,19 +680,28 @@ func checksumAdjustment(sum uint32) uint32 {
 }
 
 // widthsArray writes the CIDFont's /W entry as generateCIDFontMap does,
-// ending with its newline. Runes up to 255 that the font has are listed
-// whether drawn or not; beyond, those drawn. Consecutive runes form
-// ranges; a run of equal widths starts a range of its own, and a range is
-// merged into the one before it unless either is such a run of three or
-// more. A range of one width is written "first last width", any other
-// "first [ widths ]" and a newline.
+// ending with its newline. It lists the runes up to lastRune that have a
+// width, those beyond 255 only if drawn, split into ranges of consecutive
+// runes. gofpdf builds the ranges rune by rune: a rune not next to the one
+// before, or whose width differs from the one before when the range is a
+// run, starts a range; one whose width differs otherwise joins the range;
+// one whose width equals the one before joins the range if that is also
+// the range's first width, or else starts a range with the rune before
+// (which leaves the range it was in), and either way marks the range a
+// run. It then merges each range into the one before it if the two are
+// adjacent, the one before is not a run of three runes or more, and this
+// one is not a run of three or more. A range of one width is written
+// "first last width", any other "first [ widths ]" and a newline.
+//
+// gofpdf keeps each range in a PHP-like array in which the run mark is an
+// element, hence the counts of three above (a mark and two widths make
+// fewer than four elements). Every range is a stretch of the runes listed,
+// in order, so here a range is where it starts in that list.
 func (s *fontSubsetter) widthsArray(used map[int]int, lastRune int) []byte {
+	var cids, widths []int
 	type wrange struct {
-		start  int
-		widths []int
-		// run: gofpdf's "interval" mark, set when a rune's width equalled
-		// the one before and the range's first.
-		run bool
+		from int  // index in cids and widths
+		run  bool // gofpdf's "interval" mark
 	}
 	var ranges []wrange
 	prevCid, prevWidth := -2, -1
@@ -713,43 +722,39 @@ func (s *fontSubsetter) widthsArray(used map[int]int, lastRune int) []byte {
 		}
 		switch {
 		case cid != prevCid+1 || (width != prevWidth && run):
-			ranges = append(ranges, wrange{start: cid, widths: []int{width}})
+			ranges = append(ranges, wrange{from: len(cids)})
 			run = false
 		case width != prevWidth:
-			r := &ranges[len(ranges)-1]
-			r.widths = append(r.widths, width)
 			run = false
 		default:
-			r := &ranges[len(ranges)-1]
-			if width == r.widths[0] {
-				r.widths = append(r.widths, width)
-			} else {
-				r.widths = r.widths[:len(r.widths)-1]
-				ranges = append(ranges, wrange{start: prevCid, widths: []int{prevWidth, width}})
-				r = &ranges[len(ranges)-1]
+			if last := &ranges[len(ranges)-1]; width != widths[last.from] {
+				ranges = append(ranges, wrange{from: len(cids) - 1})
 			}
-			r.run = true
+			ranges[len(ranges)-1].run = true
 			run = true
 		}
+		cids = append(cids, cid)
+		widths = append(widths, width)
 		prevCid, prevWidth = cid, width
 	}
 
-	// Merging. gofpdf counts the "interval" mark as an element of a range.
+	// Merging: the mark counts as an element of a range.
 	merged := ranges[:0]
 	nextKey := -1
 	afterRun := false
-	for _, r := range ranges {
-		elems := len(r.widths)
+	for i, r := range ranges {
+		to := len(cids)
+		if i+1 < len(ranges) {
+			to = ranges[i+1].from
+		}
+		start, elems := cids[r.from], to-r.from
 		if r.run {
 			elems++
 		}
-		if r.start == nextKey && !afterRun && (!r.run || elems < 4) {
-			last := &merged[len(merged)-1]
-			last.widths = append(last.widths, r.widths...)
-		} else {
+		if start != nextKey || afterRun || (r.run && elems >= 4) {
 			merged = append(merged, r)
 		}
-		nextKey = r.start + elems
+		nextKey = start + elems
 		afterRun = false
 		if r.run {
 			afterRun = elems > 3
@@ -757,20 +762,25 @@ func (s *fontSubsetter) widthsArray(used map[int]int, lastRune int) []byte {
 		}
 	}
 
-	out := make([]byte, 0, 16+8*len(merged)+5*(256+len(used)))
+	out := make([]byte, 0, 16+8*len(merged)+5*len(cids))
 	out = append(out, "/W ["...)
-	for _, r := range merged {
+	for i, r := range merged {
+		to := len(cids)
+		if i+1 < len(merged) {
+			to = merged[i+1].from
+		}
+		ws := widths[r.from:to]
 		out = append(out, ' ')
-		out = strconv.AppendInt(out, int64(r.start), 10)
-		if !slices.ContainsFunc(r.widths, func(w int) bool { return w != r.widths[0] }) {
+		out = strconv.AppendInt(out, int64(cids[r.from]), 10)
+		if !slices.ContainsFunc(ws, func(w int) bool { return w != ws[0] }) {
 			out = append(out, ' ')
-			out = strconv.AppendInt(out, int64(r.start+len(r.widths)-1), 10)
+			out = strconv.AppendInt(out, int64(cids[r.from]+len(ws)-1), 10)
 			out = append(out, ' ')
-			out = strconv.AppendInt(out, int64(r.widths[0]), 10)
+			out = strconv.AppendInt(out, int64(ws[0]), 10)
 			continue
 		}
 		out = append(out, " ["...)
-		for _, w := range r.widths {
+		for _, w := range ws {
 			out = append(out, ' ')
 			out = strconv.AppendInt(out, int64(w), 10)
 		}

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"compress/zlib"
+	"fmt"
 	"io"
 	"maps"
 	"math/rand/v2"
@@ -292,6 +293,40 @@ func BenchmarkFontSubset(b *testing.B) {
 	for b.Loop() {
 		if _, err := f.subset.block(used); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestFontSubsetConcurrent renders documents of different runes at once,
+// none of whose font objects are kept yet, so that the subsetter writes
+// several at the same time (run with -race), and checks each against its
+// rendering alone.
+func TestFontSubsetConcurrent(t *testing.T) {
+	docs := renderings(t)
+	var want [][]byte
+	for _, render := range docs {
+		pdf, err := render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, pdf)
+	}
+	fontBlocks.reset()
+	errs := make(chan error, 3*len(docs))
+	for range 3 {
+		for i, render := range docs {
+			go func() {
+				pdf, err := render()
+				if err == nil && !bytes.Equal(pdf, want[i]) {
+					err = fmt.Errorf("document %d rendered concurrently, its font objects new, is %s, not %s", i, digestOf(pdf), digestOf(want[i]))
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range 3 * len(docs) {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
