@@ -47,10 +47,11 @@ func BenchmarkRenderRegistryReport(b *testing.B) {
 // CIDToGIDMap compressed (BenchmarkFontSubset). Goal (issue 13): ≤ 3 ms
 // and ≤ 1 MB on one core. About 0.60 MB allocated (4.1 MB when gofpdf
 // subset the font, parsing it again and with two new compressors), and
-// about 1.2 times the time of BenchmarkRenderCertificate (1.9 times, 5.0
-// ms, before), so about 3.2 ms on a quiet machine: most of the rest is
-// deflating the subset and the map, which must be the bytes
-// compress/flate writes.
+// 1.2–1.25 times the time of BenchmarkRenderCertificate (1.9 times, 5.0
+// ms, before), so about 3.2 ms on a quiet machine: measured on a loaded
+// one, as the ratio of the fastest of 600 renderings of each kind, which
+// gave 1.93 for the old code. Most of the difference is deflating the
+// subset and the map, whose bytes must be those compress/flate writes.
 func BenchmarkRenderCertificateNewRunes(b *testing.B) {
 	c, _ := issuedSample(b)
 	for b.Loop() {
