@@ -2,8 +2,10 @@ package reports
 
 import (
 	"bytes"
-	"compress/zlib"
+	"compress/flate"
+	"encoding/binary"
 	"fmt"
+	"hash/adler32"
 	"reflect"
 	"regexp"
 	"slices"
@@ -27,14 +29,17 @@ import (
 //     a compressor reused from a pool, at gofpdf's level (BestSpeed): a
 //     reset compressor writes what a new one would, byte for byte;
 //   - the font objects depend only on the font and on the runes the
-//     document drew (gofpdf's usedRunes), and their object numbers. The
-//     first document to draw a set of runes is written by gofpdf as
-//     always, and its seven font objects are kept (fontBlocks), with their
-//     references relative to the first; a later document that draws the
-//     same runes has gofpdf write a one-object core-font stand-in instead,
-//     which output replaces with the kept objects, renumbering the two
-//     objects that follow (the document information and the catalog) and
-//     the cross-reference table.
+//     document drew (gofpdf's usedRunes), and their object numbers. For
+//     the first document to draw a set of runes, fontSubsetter writes the
+//     seven font objects gofpdf would (font_subset.go), and they are kept
+//     (fontBlocks), with their references relative to the first; a later
+//     document that draws the same runes reuses them. Either way gofpdf
+//     writes a one-object core-font stand-in instead, which output
+//     replaces with the objects, renumbering the two objects that follow
+//     (the document information and the catalog) and the cross-reference
+//     table. Without a subsetter (a font it cannot write as gofpdf does),
+//     gofpdf writes the font objects of a new rune set itself and they are
+//     kept from its output.
 //
 // The result is the file gofpdf would have written with compression on:
 // TestFastOutputSameBytes compares the two for documents of every kind,
@@ -43,6 +48,10 @@ import (
 
 // fastOutput is false only in tests that compare output with gofpdf's own.
 var fastOutput = true
+
+// subsetFonts is false only in tests of what output does without a
+// fontSubsetter: have gofpdf write the font objects of a new rune set.
+var subsetFonts = true
 
 // fontObjects is the number of objects gofpdf writes for a UTF-8 font: the
 // Type0 font, its CIDFont, ToUnicode, CIDSystemInfo, font descriptor,
@@ -184,6 +193,13 @@ func (d *document) output() ([]byte, error) {
 
 	key := usedRunesKey(d.faces.regular.family, used)
 	block := fontBlocks.get(key)
+	made := false
+	if sub := d.faces.regular.subset; block == nil && sub != nil && subsetFonts {
+		// A font the subsetter cannot write is left to gofpdf.
+		if b, err := sub.block(used); err == nil {
+			block, made = b, true
+		}
+	}
 	if block != nil {
 		// The stand-in: gofpdf writes a core font as one small object.
 		def.FieldByName("Tp").SetString("Core")
@@ -213,6 +229,9 @@ func (d *document) output() ([]byte, error) {
 	recyclePages(contents)
 	if err != nil {
 		return nil, err
+	}
+	if made {
+		kept = block
 	}
 	if kept != nil {
 		fontBlocks.put(key, kept)
@@ -307,21 +326,7 @@ func finishOutput(pdf []byte, first int, block *fontBlock, contents []*bytes.Buf
 		return nil, nil, fmt.Errorf("font objects from %d beyond the %d objects", first, size)
 	}
 
-	// The objects in the order of the file; each ends where the next
-	// begins, the last where the cross-reference table does.
-	order := make([]int, 0, size-1)
-	for i := 1; i < size; i++ {
-		order = append(order, i)
-	}
-	slices.SortFunc(order, func(a, b int) int { return x.offsets[a] - x.offsets[b] })
-	end := make([]int, size)
-	for i, n := range order {
-		if i+1 < len(order) {
-			end[n] = x.offsets[order[i+1]]
-		} else {
-			end[n] = x.xref
-		}
-	}
+	order, end := x.objectEnds()
 	body := func(n int) []byte { return pdf[x.offsets[n]:end[n]] }
 
 	// The page contents: the objects the pages name as /Contents, in the
@@ -371,17 +376,7 @@ func finishOutput(pdf []byte, first int, block *fontBlock, contents []*bytes.Buf
 			if !bytes.HasPrefix(b, fmt.Appendf(nil, "%d 0 obj\n<</Type /Font\n/BaseFont /", n)) {
 				return nil, nil, fmt.Errorf("object %d is not the font's stand-in", n)
 			}
-			for i, obj := range block.objects {
-				offsets[first+i] = out.Len()
-				writeObjectHeader(&out, first+i)
-				for _, piece := range obj {
-					if piece.lit != nil {
-						out.Write(piece.lit)
-					} else {
-						out.Write(strconv.AppendInt(out.AvailableBuffer(), int64(first+piece.ref), 10))
-					}
-				}
-			}
+			block.write(&out, first, offsets)
 		case block != nil && n > first:
 			offsets[n+shift] = out.Len()
 			header := fmt.Appendf(nil, "%d 0 obj\n", n)
@@ -442,11 +437,12 @@ func writeObjectHeader(out *bytes.Buffer, n int) {
 	out.Write(append(b, " 0 obj\n"...))
 }
 
-// compressor is a zlib writer at gofpdf's level, reset for each stream,
-// and the buffer that holds a stream's compressed bytes until its length is
-// written.
+// compressor writes zlib streams as zlib's writer at gofpdf's level
+// (BestSpeed) does, with a deflate writer reset for each stream (see
+// compress), and the buffer that holds a stream's compressed bytes until
+// its length is written.
 type compressor struct {
-	w   *zlib.Writer
+	w   *flate.Writer
 	buf bytes.Buffer
 }
 
@@ -461,9 +457,36 @@ func getCompressor() *compressor {
 	case c := <-compressors:
 		return c
 	default:
-		w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+		w, _ := flate.NewWriter(nil, flate.BestSpeed)
 		return &compressor{w: w}
 	}
+}
+
+// zlibHeader starts every zlib stream zlib's writer writes at BestSpeed
+// without a dictionary (RFC 1950: deflate, 32 KB window, fastest level).
+var zlibHeader = [2]byte{0x78, 0x01}
+
+// compress returns data compressed as zlib's writer at gofpdf's level
+// compresses it, in z's buffer: valid until z is used again.
+func (z *compressor) compress(data []byte) ([]byte, error) {
+	return z.compressSum(data, adler32.Checksum(data))
+}
+
+// compressSum is compress for data whose Adler-32 checksum, which ends a
+// zlib stream, the caller knows to be sum: zlib's writer is a header, the
+// deflate stream and the checksum, written here the same way.
+func (z *compressor) compressSum(data []byte, sum uint32) ([]byte, error) {
+	z.buf.Reset()
+	z.buf.Write(zlibHeader[:])
+	z.w.Reset(&z.buf)
+	if _, err := z.w.Write(data); err != nil {
+		return nil, err
+	}
+	if err := z.w.Close(); err != nil {
+		return nil, err
+	}
+	z.buf.Write(binary.BigEndian.AppendUint32(z.buf.AvailableBuffer(), sum))
+	return z.buf.Bytes(), nil
 }
 
 func putCompressor(c *compressor) {
@@ -483,18 +506,13 @@ func writeCompressedContent(out *bytes.Buffer, z *compressor, n int, obj, data [
 	if !bytes.Equal(obj, fmt.Appendf(nil, "%d 0 obj\n<</Length 0>>\nstream\n"+tail, n)) {
 		return fmt.Errorf("object %d is not the empty page content gofpdf writes", n)
 	}
-	z.buf.Reset()
-	z.w.Reset(&z.buf)
-	_, err := z.w.Write(data)
-	if err == nil {
-		err = z.w.Close()
-	}
+	c, err := z.compress(data)
 	if err != nil {
 		return fmt.Errorf("compress page content: %w", err)
 	}
 	writeObjectHeader(out, n)
-	fmt.Fprintf(out, "<</Filter /FlateDecode /Length %d>>\nstream\n", z.buf.Len())
-	out.Write(z.buf.Bytes())
+	fmt.Fprintf(out, "<</Filter /FlateDecode /Length %d>>\nstream\n", len(c))
+	out.Write(c)
 	out.WriteString(tail)
 	return nil
 }
@@ -542,6 +560,27 @@ type gofpdfXref struct {
 	offsets    []int // by object number; offsets[0] unused
 	root, info int
 	xref       int // where the table starts
+}
+
+// objectEnds returns the objects in the order of the file, and where each
+// ends (by object number): where the next begins, the last where the
+// cross-reference table does.
+func (x gofpdfXref) objectEnds() (order, end []int) {
+	size := len(x.offsets)
+	order = make([]int, 0, size-1)
+	for i := 1; i < size; i++ {
+		order = append(order, i)
+	}
+	slices.SortFunc(order, func(a, b int) int { return x.offsets[a] - x.offsets[b] })
+	end = make([]int, size)
+	for i, n := range order {
+		if i+1 < len(order) {
+			end[n] = x.offsets[order[i+1]]
+		} else {
+			end[n] = x.xref
+		}
+	}
+	return order, end
 }
 
 // readGofpdfXref reads the cross-reference table and trailer gofpdf

@@ -31,6 +31,9 @@ type face struct {
 	// missingWidth its width of a rune it lacks; nil if parsed is.
 	widths       []int
 	missingWidth int
+	// subset writes the font's objects for a new set of runes; nil if it
+	// cannot write them as gofpdf does, which then writes them itself.
+	subset *fontSubsetter
 }
 
 // parseFontsOnce is false only in tests that compare documents made with
@@ -153,6 +156,9 @@ func cutTypefaces() (*typefaces, error) {
 		if f.dst.parsed != nil {
 			if cw, missing, ok := f.dst.parsed.widths(); ok {
 				f.dst.widths, f.dst.missingWidth = cw, missing
+			}
+			if s, err := newFontSubsetter(f.dst.parsed, family); err == nil {
+				f.dst.subset = s
 			}
 		}
 	}
