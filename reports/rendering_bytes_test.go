@@ -95,8 +95,8 @@ func gofpdfRenderings(t *testing.T, docs []func() ([]byte, error)) [][]byte {
 }
 
 // TestFastOutputSameBytes: documents finished by output, the first time
-// their runes are drawn (gofpdf writes the font) and after (the kept font
-// objects replace a stand-in), are byte for byte what gofpdf writes.
+// their runes are drawn (the font's objects written by fontSubsetter) and
+// after (the kept font objects), are byte for byte what gofpdf writes.
 func TestFastOutputSameBytes(t *testing.T) {
 	docs := everyKind(t)
 	want := gofpdfRenderings(t, docs)
