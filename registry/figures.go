@@ -30,7 +30,7 @@ type Figures struct {
 	SchoolsPledged               int                `json:"schools_pledged"`
 	ImplementationRate           ImplementationRate `json:"implementation_rate"`
 
-	counts map[string]int // every figure by name
+	counts []int // every figure, in figureDefs order
 }
 
 // SessionCounts counts the year's sessions by kind.
@@ -68,7 +68,12 @@ type ImplementationRate struct {
 // Count is the figure of figureDefs called name (as GET
 // /reports/registry/rows takes it: "resolutions.implemented",
 // "implementation_rate.denominator"), 0 for an unknown name.
-func (f Figures) Count(name string) int { return f.counts[name] }
+func (f Figures) Count(name string) int {
+	if i, ok := figureIndex[name]; ok && i < len(f.counts) {
+		return f.counts[i]
+	}
+	return 0
+}
 
 // ratePlaces is the precision of the implementation rate.
 const ratePlaces = 4
@@ -248,15 +253,12 @@ func parseCategoryCounts(counts string) (categoryList, error) {
 }
 
 // makeFigures assembles the year's Figures from the counts of figureDefs,
-// in that order.
+// in that order; the Figures keep values. The counts are a slice rather
+// than a map by name: the public home reads two years' on every request.
 func makeFigures(year int, values []int) Figures {
-	counts := make(map[string]int, len(figureDefs))
-	for i, f := range figureDefs {
-		counts[f.name] = values[i]
-	}
-	v := func(name string) int { return counts[name] }
+	v := func(name string) int { return values[figureIndex[name]] }
 	return Figures{
-		counts: counts,
+		counts: values,
 		Year:   year,
 		Sessions: SessionCounts{Formal: v("sessions.formal"), Field: v("sessions.field"),
 			SiteVisit: v("sessions.site_visit"), Total: v("sessions.total")},
