@@ -280,16 +280,17 @@ func makeFigures(year int, values []int) Figures {
 // year before) with the first year's resolutions by category: each year
 // takes three parameters, its number and its first and last days
 // (taahod.FiscalYearBounds), and gives one row, in that order: the year,
-// then one array of every count (figurePositions places them). Sessions, revivals and pledges (a few hundred a year) are
-// counted from the records; resolutions and cases from their yearly counts
-// (migration 0016: kept by triggers in the same transaction as the
-// records, so the statement's snapshot sees counts that are the records'
-// counts), read with the same conditions as the rows: a figure's cond over
-// r (status) or c (channel, outcome) holds for the counts' key columns of
-// the same name. The distinct-unit figures are columns of
-// registry_year_units_examined named after them. Each source is a scalar
-// subquery rather than a lateral join: subqueries leave the planner no
-// join order to search.
+// then one array of every count (figurePositions places them). Sessions
+// and pledges (a few hundred a year) are counted from the records;
+// resolutions, cases and revived units from their yearly counts
+// (migrations 0016 and 0020: kept by triggers in the same transaction as
+// the records, so the statement's snapshot sees counts that are the
+// records' counts), read with the same conditions as the rows: a figure's
+// cond over r (status) or c (channel, outcome) holds for the counts' key
+// columns of the same name. The distinct-unit figures are columns named
+// after them (registry_year_units_examined, registry_year_revivals). Each
+// source is a scalar subquery rather than a lateral join: subqueries leave
+// the planner no join order to search.
 //
 // The years are a VALUES list of scalar parameters, not arrays unnested:
 // PostgreSQL then estimates the generic plan of the prepared statement at
@@ -313,7 +314,7 @@ var figuresQuery, figuresWithCategoriesQuery = func() (string, string) {
 		case fromCases:
 			e = fmt.Sprintf("COALESCE(sum(c.n) FILTER (WHERE %s), 0)", f.cond)
 		case fromRevivedUnits:
-			e = fmt.Sprintf("count(DISTINCT v.unit_id) FILTER (WHERE %s)", f.cond)
+			e = "v." + f.name
 		case fromSchools:
 			// A cancelled pledge still counts: it was made in the year.
 			e = "count(DISTINCT p.school_id)"
@@ -325,7 +326,7 @@ var figuresQuery, figuresWithCategoriesQuery = func() (string, string) {
 		fromResolutions:   "registry_year_resolutions r WHERE r.year = y.year",
 		fromExaminedUnits: "registry_year_units_examined u WHERE u.year = y.year",
 		fromCases:         "registry_year_cases c WHERE c.year = y.year",
-		fromRevivedUnits:  "revivals v WHERE v.revived_on BETWEEN y.first_day AND y.last_day",
+		fromRevivedUnits:  "registry_year_revivals v WHERE v.year = y.year",
 		fromSchools:       "pledges p WHERE p.pledged_on BETWEEN y.first_day AND y.last_day",
 	}
 	// One array of every count, the sources' in figureSources order: one
