@@ -205,8 +205,9 @@ func yearFigures(ctx context.Context, st figuresStatement, years []int, withCate
 // the reflection of a generic array scanner (pq.Array into
 // []sql.NullInt64, one array per source) was a tenth of the page's CPU.
 func parseCounts(text []byte, n int) ([]int, error) {
-	inner, ok := bytes.CutPrefix(text, []byte("{"))
-	if inner, ok = bytes.CutSuffix(inner, []byte("}")); !ok {
+	inner, opened := bytes.CutPrefix(text, []byte("{"))
+	inner, closed := bytes.CutSuffix(inner, []byte("}"))
+	if !opened || !closed {
 		return nil, fmt.Errorf("counts %q: not an array", text)
 	}
 	counts := make([]int, 0, n)

@@ -13,7 +13,7 @@ func TestParseCounts(t *testing.T) {
 		t.Errorf("no counts: %v, %v", got, err)
 	}
 	for _, bad := range []string{"", "{", "34,1", "{34,1", "{34,1}", "{34,NULL,1}", "{34,-1,1}", "{34,,1}", "{34,1,1,}",
-		"{1,2,3,4}", "{34, 1,1}", "{9223372036854775808,1,1}"} {
+		"{1,2,3,4}", "{34, 1,1}", "34,1,1}", "{34,1,1", "{9223372036854775808,1,1}"} {
 		if got, err := parseCounts([]byte(bad), 3); err == nil {
 			t.Errorf("parseCounts(%q) = %v, want an error", bad, got)
 		}
