@@ -53,6 +53,15 @@ var figureDefs = []figureDef{
 	{"schools_pledged", fromSchools, "", "distinct school projects with at least one pledge dated in the year"},
 }
 
+// figureIndex places each figure's name in figureDefs.
+var figureIndex = func() map[string]int {
+	at := make(map[string]int, len(figureDefs))
+	for i, f := range figureDefs {
+		at[f.name] = i
+	}
+	return at
+}()
+
 // FigureNames lists the names GET /reports/registry/rows takes, in the
 // order of the report.
 func FigureNames() []string {

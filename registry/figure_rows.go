@@ -115,7 +115,7 @@ func (s *Store) FigureRows(ctx context.Context, v Viewer, year int, name string,
 		if err != nil {
 			return err
 		}
-		count = f.counts[def.name]
+		count = f.Count(def.name)
 		rows, err = figureRows(ctx, tx, v, def, year, afterID, limit, taahod.Today(tx.Now))
 		return err
 	})

@@ -1,15 +1,15 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
+	"math"
 	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod/internal/database"
 )
@@ -30,7 +30,7 @@ type Figures struct {
 	SchoolsPledged               int                `json:"schools_pledged"`
 	ImplementationRate           ImplementationRate `json:"implementation_rate"`
 
-	counts map[string]int // every figure by name
+	counts []int // every figure, in figureDefs order
 }
 
 // SessionCounts counts the year's sessions by kind.
@@ -68,7 +68,12 @@ type ImplementationRate struct {
 // Count is the figure of figureDefs called name (as GET
 // /reports/registry/rows takes it: "resolutions.implemented",
 // "implementation_rate.denominator"), 0 for an unknown name.
-func (f Figures) Count(name string) int { return f.counts[name] }
+func (f Figures) Count(name string) int {
+	if i, ok := figureIndex[name]; ok && i < len(f.counts) {
+		return f.counts[i]
+	}
+	return 0
+}
 
 // ratePlaces is the precision of the implementation rate.
 const ratePlaces = 4
@@ -139,15 +144,15 @@ func (w queryWith) QueryxContext(ctx context.Context, args ...any) (*sqlx.Rows, 
 // withCategories, which adds the first year's resolutions by category and
 // status.
 func yearFigures(ctx context.Context, st figuresStatement, years []int, withCategories bool) ([]Figures, []CategoryCount, error) {
-	firsts, lasts := make([]string, len(years)), make([]string, len(years))
-	for i, year := range years {
+	args := make([]any, 0, 3*len(years)) // each year's number, first and last days
+	for _, year := range years {
 		first, last, err := YearBounds(year)
 		if err != nil {
 			return nil, nil, err
 		}
-		firsts[i], lasts[i] = first.String(), last.String()
+		args = append(args, year, first.String(), last.String())
 	}
-	rows, err := st.QueryxContext(ctx, pq.Array(years), pq.Array(firsts), pq.Array(lasts))
+	rows, err := st.QueryxContext(ctx, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
 	}
@@ -157,28 +162,25 @@ func yearFigures(ctx context.Context, st figuresStatement, years []int, withCate
 		categories []CategoryCount
 	)
 	for rows.Next() {
-		var year int
-		arrays := make([][]sql.NullInt64, len(figureSources))
-		dest := []any{&year}
-		for i := range arrays {
-			dest = append(dest, pq.Array(&arrays[i]))
-		}
-		var cats sql.NullString
+		var (
+			year   int
+			counts sql.RawBytes // valid until the next row: read before it
+			cats   sql.NullString
+		)
+		dest := []any{&year, &counts}
 		if withCategories {
 			dest = append(dest, &cats)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
 		}
+		all, err := parseCounts(counts, len(figureDefs))
+		if err != nil {
+			return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
+		}
 		values := make([]int, len(figureDefs))
-		next := make([]int, len(figureSources)) // the next count of each source's array
-		for i, f := range figureDefs {
-			k := slices.Index(figureSources, f.source)
-			// A year with no units examined has no row: its array is NULL.
-			if a := arrays[k]; next[k] < len(a) {
-				values[i] = int(a[next[k]].Int64)
-			}
-			next[k]++
+		for i, at := range figurePositions {
+			values[i] = all[at]
 		}
 		figs = append(figs, makeFigures(year, values))
 		if withCategories && len(figs) == 1 {
@@ -194,6 +196,40 @@ func yearFigures(ctx context.Context, st figuresStatement, years []int, withCate
 		return nil, nil, fmt.Errorf("count the figures of %v: %d rows", years, len(figs))
 	}
 	return figs, categories, nil
+}
+
+// parseCounts reads the counts' column of figuresQuery, a bigint[] in
+// PostgreSQL's text form ("{34,260,230}"), which must hold n counts, none
+// of them NULL or negative. It reads the digits in place: the column is
+// read on every request of the public home and of the JSON figures, and
+// the reflection of a generic array scanner (pq.Array into
+// []sql.NullInt64, one array per source) was a tenth of the page's CPU.
+func parseCounts(text []byte, n int) ([]int, error) {
+	inner, opened := bytes.CutPrefix(text, []byte("{"))
+	inner, closed := bytes.CutSuffix(inner, []byte("}"))
+	if !opened || !closed {
+		return nil, fmt.Errorf("counts %q: not an array", text)
+	}
+	counts := make([]int, 0, n)
+	for more := len(inner) > 0; more; {
+		var c []byte
+		c, inner, more = bytes.Cut(inner, []byte(","))
+		v := 0
+		for _, d := range c {
+			if d < '0' || d > '9' || v > (math.MaxInt-int(d-'0'))/10 {
+				return nil, fmt.Errorf("counts %q: %q is not a count", text, c)
+			}
+			v = v*10 + int(d-'0')
+		}
+		if len(c) == 0 {
+			return nil, fmt.Errorf("counts %q: an empty count", text)
+		}
+		counts = append(counts, v)
+	}
+	if len(counts) != n {
+		return nil, fmt.Errorf("counts %q: %d counts, want %d", text, len(counts), n)
+	}
+	return counts, nil
 }
 
 // parseCategoryCounts reads the categories' column of
@@ -218,15 +254,12 @@ func parseCategoryCounts(counts string) (categoryList, error) {
 }
 
 // makeFigures assembles the year's Figures from the counts of figureDefs,
-// in that order.
+// in that order; the Figures keep values. The counts are a slice rather
+// than a map by name: the public home reads two years' on every request.
 func makeFigures(year int, values []int) Figures {
-	counts := make(map[string]int, len(figureDefs))
-	for i, f := range figureDefs {
-		counts[f.name] = values[i]
-	}
-	v := func(name string) int { return counts[name] }
+	v := func(name string) int { return values[figureIndex[name]] }
 	return Figures{
-		counts: counts,
+		counts: values,
 		Year:   year,
 		Sessions: SessionCounts{Formal: v("sessions.formal"), Field: v("sessions.field"),
 			SiteVisit: v("sessions.site_visit"), Total: v("sessions.total")},
@@ -243,20 +276,31 @@ func makeFigures(year int, values []int) Figures {
 	}
 }
 
-// figuresQuery counts every figure of each year in one statement: $1 the
-// years, $2 and $3 their first and last days (taahod.FiscalYearBounds),
-// one row per year in that order: the year, then one array of counts per
-// source (figureSources, each in figureDefs order). Sessions, revivals and
-// pledges (a few hundred a year) are counted from the records; resolutions
-// and cases from their yearly counts (migration 0016: kept by triggers in
-// the same transaction as the records, so the statement's snapshot sees
-// counts that are the records' counts), read with the same conditions as
-// the rows: a figure's cond over r (status) or c (channel, outcome) holds
-// for the counts' key columns of the same name. The distinct-unit figures
-// are columns of registry_year_units_examined named after them. Each source
-// is a scalar subquery rather than a lateral join: the statement is planned
-// on every request, and subqueries leave the planner no join order to
-// search (about half the planning time).
+// figuresQuery counts every figure of one year in one statement, and
+// figuresWithCategoriesQuery those of two years (the page's year and the
+// year before) with the first year's resolutions by category: each year
+// takes three parameters, its number and its first and last days
+// (taahod.FiscalYearBounds), and gives one row, in that order: the year,
+// then one array of every count (figurePositions places them). Sessions
+// and pledges (a few hundred a year) are counted from the records;
+// resolutions, cases and revived units from their yearly counts
+// (migrations 0016 and 0020: kept by triggers in the same transaction as
+// the records, so the statement's snapshot sees counts that are the
+// records' counts), read with the same conditions as the rows: a figure's
+// cond over r (status) or c (channel, outcome) holds for the counts' key
+// columns of the same name. The distinct-unit figures are columns named
+// after them (registry_year_units_examined, registry_year_revivals). Each
+// source is a scalar subquery rather than a lateral join: subqueries leave
+// the planner no join order to search.
+//
+// The years are a VALUES list of scalar parameters, not arrays unnested:
+// PostgreSQL then estimates the generic plan of the prepared statement at
+// the rows it will have, as cheap as a plan made for the values, and after
+// its first five runs on a connection keeps that plan instead of planning
+// again on every run. Over unnested arrays (estimated at 100 rows) it
+// chose a custom plan every time (pg_prepared_statements: custom_plans
+// only), and planning cost about as much as running: 0.3-0.4 ms of each
+// request, and the most variable part of it (BenchmarkPublicHome).
 var figuresQuery, figuresWithCategoriesQuery = func() (string, string) {
 	exprs := map[source][]string{}
 	for _, f := range figureDefs {
@@ -271,7 +315,7 @@ var figuresQuery, figuresWithCategoriesQuery = func() (string, string) {
 		case fromCases:
 			e = fmt.Sprintf("COALESCE(sum(c.n) FILTER (WHERE %s), 0)", f.cond)
 		case fromRevivedUnits:
-			e = fmt.Sprintf("count(DISTINCT v.unit_id) FILTER (WHERE %s)", f.cond)
+			e = "v." + f.name
 		case fromSchools:
 			// A cancelled pledge still counts: it was made in the year.
 			e = "count(DISTINCT p.school_id)"
@@ -283,25 +327,54 @@ var figuresQuery, figuresWithCategoriesQuery = func() (string, string) {
 		fromResolutions:   "registry_year_resolutions r WHERE r.year = y.year",
 		fromExaminedUnits: "registry_year_units_examined u WHERE u.year = y.year",
 		fromCases:         "registry_year_cases c WHERE c.year = y.year",
-		fromRevivedUnits:  "revivals v WHERE v.revived_on BETWEEN y.first_day AND y.last_day",
+		fromRevivedUnits:  "registry_year_revivals v WHERE v.year = y.year",
 		fromSchools:       "pledges p WHERE p.pledged_on BETWEEN y.first_day AND y.last_day",
 	}
-	cols := []string{"y.year"}
+	// One array of every count, the sources' in figureSources order: one
+	// value to read per year. A source with no row (a year with no units
+	// examined) counts zeros, so that every count keeps its place.
+	var arrays []string
 	for _, src := range figureSources {
-		cols = append(cols, "(SELECT ARRAY["+strings.Join(exprs[src], ", ")+"]::bigint[] FROM "+from[src]+")")
+		arrays = append(arrays, fmt.Sprintf("COALESCE((SELECT ARRAY[%s]::bigint[] FROM %s), array_fill(0::bigint, ARRAY[%d]))",
+			strings.Join(exprs[src], ", "), from[src], len(exprs[src])))
 	}
-	years := `
-	  FROM unnest($1::int[], $2::date[], $3::date[]) WITH ORDINALITY AS y(year, first_day, last_day, ord)
+	cols := []string{"y.year", strings.Join(arrays, "\n\t         || ")}
+	// years is the FROM clause of n years: ord numbers them from 1.
+	years := func(n int) string {
+		rows := make([]string, n)
+		for i := range rows {
+			rows[i] = fmt.Sprintf("(%d, $%d::int, $%d::date, $%d::date)", i+1, 3*i+1, 3*i+2, 3*i+3)
+		}
+		return `
+	  FROM (VALUES ` + strings.Join(rows, ", ") + `) AS y(ord, year, first_day, last_day)
 	 ORDER BY y.ord`
-	plain := "SELECT " + strings.Join(cols, ",\n\t       ") + years
+	}
+	plain := "SELECT " + strings.Join(cols, ",\n\t       ") + years(1)
 	// The first year's categories as "category status n,..." (neither
 	// holds a space or a comma): one text value is cheaper to read than an
 	// array, and the page shows the categories of its own year only.
 	categories := `CASE WHEN y.ord = 1 THEN (SELECT string_agg(k.category || ' ' || k.status || ' ' || k.n, ',')
 	          FROM registry_year_resolutions k WHERE k.year = y.year AND k.n > 0) END`
-	withCategories := "SELECT " + strings.Join(append(cols, categories), ",\n\t       ") + years
+	withCategories := "SELECT " + strings.Join(append(cols, categories), ",\n\t       ") + years(2)
 	return plain, withCategories
 }()
 
-// figureSources are the sources in the order of figuresQuery's arrays.
+// figureSources are the sources in the order of figuresQuery's array.
 var figureSources = []source{fromSessions, fromResolutions, fromExaminedUnits, fromCases, fromRevivedUnits, fromSchools}
+
+// figurePositions places each figure of figureDefs in figuresQuery's array
+// of counts: the sources in figureSources order, each source's figures in
+// figureDefs order.
+var figurePositions = func() []int {
+	at := make([]int, len(figureDefs))
+	next := 0
+	for _, src := range figureSources {
+		for i, f := range figureDefs {
+			if f.source == src {
+				at[i] = next
+				next++
+			}
+		}
+	}
+	return at
+}()

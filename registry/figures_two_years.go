@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 )
 
@@ -42,5 +41,5 @@ func (t TwoYears) Equal(o TwoYears) bool {
 // same reports whether f and o are the figures of the same year with the
 // same counts.
 func (f Figures) same(o Figures) bool {
-	return f.Year == o.Year && maps.Equal(f.counts, o.counts)
+	return f.Year == o.Year && slices.Equal(f.counts, o.counts)
 }

@@ -57,7 +57,8 @@ func Verify(ctx context.Context, db *database.DB) (string, []database.Finding, e
 }
 
 // yearCountsQuery recounts from the records what the figures read from the
-// yearly counts (migration 0016) and names each count that differs.
+// yearly counts (migrations 0016 and 0020) and names each count that
+// differs.
 const yearCountsQuery = `
 	WITH days AS (
 	    SELECT d.day, y.year
@@ -67,7 +68,9 @@ const yearCountsQuery = `
 	units AS (SELECT d.year, count(DISTINCT r.unit_id) AS examined,
 	                 count(DISTINCT r.unit_id) FILTER (WHERE r.session_kind = 'field') AS field
 	            FROM resolutions r JOIN days d ON d.day = r.adopted_on WHERE r.unit_id IS NOT NULL GROUP BY 1),
-	cases AS (SELECT d.year, c.channel, c.outcome, count(*) AS n FROM cases c JOIN days d ON d.day = c.opened_on GROUP BY 1, 2, 3)
+	cases AS (SELECT d.year, c.channel, c.outcome, count(*) AS n FROM cases c JOIN days d ON d.day = c.opened_on GROUP BY 1, 2, 3),
+	revived AS (SELECT y.year, count(DISTINCT v.unit_id) AS n
+	              FROM revivals v JOIN fiscal_years y ON v.revived_on BETWEEN y.first_day AND y.last_day GROUP BY 1)
 	SELECT COALESCE(k.year, r.year) AS year,
 	       format('%s resolutions of category %s with status %s are kept, the records hold %s',
 	              COALESCE(k.n, 0), COALESCE(k.category, r.category), COALESCE(k.status, r.status), COALESCE(r.n, 0)) AS problem
@@ -88,4 +91,10 @@ const yearCountsQuery = `
 	  FROM (SELECT * FROM registry_year_cases WHERE n <> 0) k
 	  FULL JOIN cases c ON (c.year, c.channel, c.outcome) = (k.year, k.channel, k.outcome)
 	 WHERE k.n IS DISTINCT FROM c.n
+	UNION ALL
+	SELECT COALESCE(k.year, v.year),
+	       format('%s revived units are kept, the records hold %s', COALESCE(k.revived_units, 0), COALESCE(v.n, 0))
+	  FROM (SELECT * FROM registry_year_revivals WHERE revived_units <> 0) k
+	  FULL JOIN revived v ON v.year = k.year
+	 WHERE k.revived_units IS DISTINCT FROM v.n
 	ORDER BY 1, 2 LIMIT $1`

@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
 	"github.com/taahod/taahod/registry"
 )
 
-// recounts pairs each yearly count table of migration 0016 with the same
+// recounts pairs each yearly count table of migrations 0016 and 0020 with the same
 // count made from the records (each record's year from fiscal_years), both
 // as sorted text rows of the non-zero counts.
 var recounts = []struct{ name, kept, recount string }{
@@ -35,6 +36,14 @@ var recounts = []struct{ name, kept, recount string }{
 		`SELECT year, channel, outcome, n FROM registry_year_cases WHERE n > 0 ORDER BY 1, 2, 3`,
 		`SELECT y.year, c.channel, c.outcome, count(*) FROM cases c
 		   JOIN fiscal_years y ON c.opened_on BETWEEN y.first_day AND y.last_day GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`},
+	{"each year's revived units (migration 0020)",
+		`SELECT year, unit_id FROM registry_year_revived_units ORDER BY 1, 2`,
+		`SELECT DISTINCT y.year, v.unit_id FROM revivals v
+		   JOIN fiscal_years y ON v.revived_on BETWEEN y.first_day AND y.last_day ORDER BY 1, 2`},
+	{"revived units",
+		`SELECT year, revived_units FROM registry_year_revivals WHERE revived_units > 0 ORDER BY 1`,
+		`SELECT y.year, count(DISTINCT v.unit_id) FROM revivals v
+		   JOIN fiscal_years y ON v.revived_on BETWEEN y.first_day AND y.last_day GROUP BY 1 ORDER BY 1`},
 }
 
 // textRows reads a query's rows as text, one string per row.
@@ -362,14 +371,68 @@ func TestVerifyFindsYearCountsThatDrifted(t *testing.T) {
 		`UPDATE registry_year_resolutions SET n = n + 1 WHERE year = 1404 AND category = 'gas' AND status = 'cancelled'`,
 		`UPDATE registry_year_units_examined SET units_examined = 0 WHERE year = 1404`,
 		`INSERT INTO registry_year_cases (year, channel, outcome, n) VALUES (1403, 'referral_national', 'referred', 2)`,
+		`INSERT INTO registry_year_revivals (year, revived_units) VALUES (1402, 1)`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
 	}
 	_, findings, err := registry.Verify(ctx, s.DB)
-	if err != nil || len(findings) != 3 || findings[0].Subject != "the yearly counts of 1403" ||
-		findings[1].Subject != "the yearly counts of 1404" || findings[2].Subject != "the yearly counts of 1404" {
+	if err != nil || len(findings) != 4 || findings[0].Subject != "the yearly counts of 1402" || findings[1].Subject != "the yearly counts of 1403" ||
+		findings[2].Subject != "the yearly counts of 1404" || findings[3].Subject != "the yearly counts of 1404" {
 		t.Fatalf("%+v %v", findings, err)
 	}
+}
+
+// TestYearCountsFollowRevivals: the revived units the figures read
+// (migration 0020) equal a recount from the revivals after a unit's
+// revival, another revival of the same unit in the same year (not a new
+// unit), revivals of several units and years in one statement, and a
+// statement rolled back.
+func TestYearCountsFollowRevivals(t *testing.T) {
+	s, db := fixture(t)
+	ctx := context.Background()
+	var units []int64
+	for i, name := range []string{"واحد احیا یک", "واحد احیا دو"} {
+		u, err := s.CreateUnit(ctx, taahod.System, registry.NewUnit{Name: name,
+			NationalID: taahod.MakeLegalEntityID(fmt.Sprintf("10102345%02d", 70+i)), County: "قزوین"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		units = append(units, u.ID)
+	}
+	revive := func(when string, query string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(query, args...); err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		checkYearCounts(t, s, db, when, 1402, 1403, 1404)
+	}
+	const one = `INSERT INTO revivals (unit_id, revived_on, actor_name, created_at) VALUES ($1, $2, 'test', now())`
+	revive("a revival", one, units[0], "2025-05-01")                       // 1404
+	revive("the same unit again in the year", one, units[0], "2025-09-01") // 1404
+	revive("the same unit the year before", one, units[0], "2024-06-01")   // 1403
+	revive("several units and years in one statement", `
+		INSERT INTO revivals (unit_id, revived_on, actor_name, created_at)
+		SELECT u, d, 'test', now() FROM unnest($1::bigint[]) u, unnest('{2025-04-01,2025-04-02,2023-05-05}'::date[]) d`,
+		pq.Array(units))
+	var revived int
+	if err := db.Get(&revived, `SELECT revived_units FROM registry_year_revivals WHERE year = 1404`); err != nil || revived != 2 {
+		t.Fatalf("1404's revived units: %d, %v; want 2", revived, err)
+	}
+
+	tx, err := db.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(one, units[1], "2026-01-01"); err != nil { // 1404, already counted
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(one, units[1], "2022-01-01"); err != nil { // 1400, new
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	checkYearCounts(t, s, db, "revivals rolled back", 1400, 1403, 1404)
 }
