@@ -284,7 +284,7 @@ func makeFigures(year int, values []int) Figures {
 // then one array of every count (figurePositions places them). Sessions
 // and pledges (a few hundred a year) are counted from the records;
 // resolutions, cases and revived units from their yearly counts
-// (migrations 0016 and 0020: kept by triggers in the same transaction as
+// (migrations 0016 and 0022: kept by triggers in the same transaction as
 // the records, so the statement's snapshot sees counts that are the
 // records' counts), read with the same conditions as the rows: a figure's
 // cond over r (status) or c (channel, outcome) holds for the counts' key

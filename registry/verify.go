@@ -57,7 +57,7 @@ func Verify(ctx context.Context, db *database.DB) (string, []database.Finding, e
 }
 
 // yearCountsQuery recounts from the records what the figures read from the
-// yearly counts (migrations 0016 and 0020) and names each count that
+// yearly counts (migrations 0016 and 0022) and names each count that
 // differs.
 const yearCountsQuery = `
 	WITH days AS (

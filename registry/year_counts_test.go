@@ -13,7 +13,7 @@ import (
 	"github.com/taahod/taahod/registry"
 )
 
-// recounts pairs each yearly count table of migrations 0016 and 0020 with the same
+// recounts pairs each yearly count table of migrations 0016 and 0022 with the same
 // count made from the records (each record's year from fiscal_years), both
 // as sorted text rows of the non-zero counts.
 var recounts = []struct{ name, kept, recount string }{
@@ -36,7 +36,7 @@ var recounts = []struct{ name, kept, recount string }{
 		`SELECT year, channel, outcome, n FROM registry_year_cases WHERE n > 0 ORDER BY 1, 2, 3`,
 		`SELECT y.year, c.channel, c.outcome, count(*) FROM cases c
 		   JOIN fiscal_years y ON c.opened_on BETWEEN y.first_day AND y.last_day GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`},
-	{"each year's revived units (migration 0020)",
+	{"each year's revived units (migration 0022)",
 		`SELECT year, unit_id FROM registry_year_revived_units ORDER BY 1, 2`,
 		`SELECT DISTINCT y.year, v.unit_id FROM revivals v
 		   JOIN fiscal_years y ON v.revived_on BETWEEN y.first_day AND y.last_day ORDER BY 1, 2`},
@@ -385,7 +385,7 @@ func TestVerifyFindsYearCountsThatDrifted(t *testing.T) {
 }
 
 // TestYearCountsFollowRevivals: the revived units the figures read
-// (migration 0020) equal a recount from the revivals after a unit's
+// (migration 0022) equal a recount from the revivals after a unit's
 // revival, another revival of the same unit in the same year (not a new
 // unit), revivals of several units and years in one statement, and a
 // statement rolled back.
