@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/export"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
@@ -17,13 +18,6 @@ import (
 
 func col(fa, en string, kind export.Kind) exportColumn {
 	return exportColumn{Column: export.Column{FA: fa, EN: en, Kind: kind}}
-}
-
-// taxCol is a column only the roles that see units' tax affairs get.
-func taxCol(fa, en string, kind export.Kind) exportColumn {
-	c := col(fa, en, kind)
-	c.tax = true
-	return c
 }
 
 // exp is a column of the expenditure list.
@@ -107,23 +101,36 @@ var statementList = exportList{nameFA: "صورت تهاتر", nameEN: "statement
 	col("مدرسه", "school_name", export.Text),
 }}
 
+// registered is a column of the certificate register.
+func registered(fa, en string, kind export.Kind, get func(*certificate.RegisterEntry) any) exportColumn {
+	return field(fa, en, kind, get)
+}
+
 var certificateList = exportList{nameFA: "دفتر گواهی‌ها", nameEN: "certificates", columns: []exportColumn{
-	col("شماره گواهی", "serial", export.Identifier),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("واحد", "unit_name", export.Text),
-	col("شناسه ملی واحد", "unit_national_id", export.Identifier),
-	col("سال مالی", "fiscal_year", export.Integer),
-	taxCol("مالیات قطعی", "tax_due", export.Amount),
-	taxCol("هزینه به‌کاررفته", "spending_used", export.Amount),
-	taxCol("مبلغ تهاتر", "offset_amount", export.Amount),
-	col("وضعیت", "status", export.Text),
-	col("تاریخ صدور", "issued_on", export.Date),
-	col("صادرکننده", "issued_by.full_name", export.Text),
-	col("جایگزینِ گواهی", "supersedes", export.Identifier),
-	col("جایگزین‌شده با", "superseded_by", export.Identifier),
-	col("زمان ابطال یا جایگزینی", "status_at", export.Time),
-	col("دلیل", "status_reason", export.Text),
-}}
+	registered("شماره گواهی", "serial", export.Identifier, func(r *certificate.RegisterEntry) any { return r.Serial }),
+	registered("شناسه واحد", "unit_id", export.Integer, func(r *certificate.RegisterEntry) any { return r.UnitID }),
+	registered("واحد", "unit_name", export.Text, func(r *certificate.RegisterEntry) any { return r.UnitName }),
+	registered("شناسه ملی واحد", "unit_national_id", export.Identifier, func(r *certificate.RegisterEntry) any { return r.UnitNationalID }),
+	registered("سال مالی", "fiscal_year", export.Integer, func(r *certificate.RegisterEntry) any { return r.FiscalYear }),
+	taxField("مالیات قطعی", "tax_due", export.Amount, func(r *certificate.RegisterEntry) any { return r.TaxDue }),
+	taxField("هزینه به‌کاررفته", "spending_used", export.Amount, func(r *certificate.RegisterEntry) any { return r.SpendingUsed }),
+	taxField("مبلغ تهاتر", "offset_amount", export.Amount, func(r *certificate.RegisterEntry) any { return r.OffsetAmount }),
+	registered("وضعیت", "status", export.Text, func(r *certificate.RegisterEntry) any { return string(r.Status) }),
+	registered("تاریخ صدور", "issued_on", export.Date, func(r *certificate.RegisterEntry) any { return dateCell(r.IssuedOn) }),
+	registered("صادرکننده", "issued_by.full_name", export.Text, func(r *certificate.RegisterEntry) any { return textCell(r.IssuedBy) }),
+	registered("جایگزینِ گواهی", "supersedes", export.Identifier, func(r *certificate.RegisterEntry) any { return textCell(r.Supersedes) }),
+	registered("جایگزین‌شده با", "superseded_by", export.Identifier, func(r *certificate.RegisterEntry) any { return textCell(r.SupersededBy) }),
+	registered("زمان ابطال یا جایگزینی", "status_at", export.Time, func(r *certificate.RegisterEntry) any { return instantCell(r.StatusAt) }),
+	registered("دلیل", "status_reason", export.Text, func(r *certificate.RegisterEntry) any { return textCell(r.StatusReason) }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := certificateFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.certificates.EachCertificate(c.Request.Context(), actor(c), f, func(r *certificate.RegisterEntry) error { return each(r) })
+	}}
 
 // pledged is a column of the pledge list.
 func pledged(fa, en string, kind export.Kind, get func(*ledger.Pledge) any) exportColumn {

@@ -61,7 +61,8 @@ func TestExportRowsFromTheStore(t *testing.T) {
 // with a panic), and the lists meant to be read so are.
 func TestStreamedListsHaveEveryCell(t *testing.T) {
 	for name, l := range map[string]exportList{"expenditures": expenditureList, "review queue": reviewQueueList,
-		"pledges": pledgeList, "schools": schoolList, "resolutions": resolutionList, "cases": caseList} {
+		"pledges": pledgeList, "schools": schoolList, "resolutions": resolutionList, "cases": caseList,
+		"certificates": certificateList} {
 		if l.stream == nil {
 			t.Errorf("%s: written from its JSON pages", name)
 		}
