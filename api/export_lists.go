@@ -89,17 +89,30 @@ var reviewQueueList = exportList{nameFA: "صف بررسی", nameEN: "review-queu
 		return s.ledger.EachQueueItem(c.Request.Context(), actor(c), f, limit, func(q *ledger.QueueItem) error { return each(q) })
 	}}
 
+// allocated is a column of a unit-year's statement.
+func allocated(fa, en string, kind export.Kind, get func(*ledger.StatementAllocation) any) exportColumn {
+	return field(fa, en, kind, get)
+}
+
 var statementList = exportList{nameFA: "صورت تهاتر", nameEN: "statement", items: "allocations", columns: []exportColumn{
-	col("شناسه هزینه", "expenditure_id", export.Integer),
-	col("مبلغ به‌کاررفته", "amount", export.Amount),
-	col("سال مالی هزینه", "fiscal_year", export.Integer),
-	col("تاریخ هزینه", "spent_on", export.Date),
-	col("شماره فاکتور", "invoice_no", export.Identifier),
-	col("فروشنده", "vendor_name", export.Text),
-	col("دسته", "category", export.Text),
-	col("شناسه مدرسه", "school_id", export.Integer),
-	col("مدرسه", "school_name", export.Text),
-}}
+	allocated("شناسه هزینه", "expenditure_id", export.Integer, func(a *ledger.StatementAllocation) any { return a.ExpenditureID }),
+	allocated("مبلغ به‌کاررفته", "amount", export.Amount, func(a *ledger.StatementAllocation) any { return a.Amount }),
+	allocated("سال مالی هزینه", "fiscal_year", export.Integer, func(a *ledger.StatementAllocation) any { return a.FiscalYear }),
+	allocated("تاریخ هزینه", "spent_on", export.Date, func(a *ledger.StatementAllocation) any { return dateCell(a.SpentOn) }),
+	allocated("شماره فاکتور", "invoice_no", export.Identifier, func(a *ledger.StatementAllocation) any { return a.InvoiceNo }),
+	allocated("فروشنده", "vendor_name", export.Text, func(a *ledger.StatementAllocation) any { return a.VendorName }),
+	allocated("دسته", "category", export.Text, func(a *ledger.StatementAllocation) any { return a.Category }),
+	allocated("شناسه مدرسه", "school_id", export.Integer, func(a *ledger.StatementAllocation) any { return a.SchoolID }),
+	allocated("مدرسه", "school_name", export.Text, func(a *ledger.StatementAllocation) any { return a.SchoolName }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		unit, year, err := unitYear(c)
+		if err != nil {
+			return err
+		}
+		return s.ledger.EachStatementAllocation(c.Request.Context(), actor(c), unit, year, limit,
+			func(a *ledger.StatementAllocation) error { return each(a) })
+	}}
 
 // registered is a column of the certificate register.
 func registered(fa, en string, kind export.Kind, get func(*certificate.RegisterEntry) any) exportColumn {

@@ -62,7 +62,7 @@ func TestExportRowsFromTheStore(t *testing.T) {
 func TestStreamedListsHaveEveryCell(t *testing.T) {
 	for name, l := range map[string]exportList{"expenditures": expenditureList, "review queue": reviewQueueList,
 		"pledges": pledgeList, "schools": schoolList, "resolutions": resolutionList, "cases": caseList,
-		"certificates": certificateList} {
+		"certificates": certificateList, "statement": statementList} {
 		if l.stream == nil {
 			t.Errorf("%s: written from its JSON pages", name)
 		}
