@@ -299,56 +299,87 @@ var figureLists = []struct {
 	list   exportList
 }{
 	{"sessions.", exportList{columns: []exportColumn{
-		col("شناسه", "id", export.Integer),
-		col("نوع", "kind", export.Text),
-		col("تاریخ", "held_on", export.Date),
-		col("شهرستان", "county", export.Text),
-		col("عنوان", "title", export.Text),
-		col("رئیس جلسه", "chair", export.Text),
-		col("حاضران", "attendees", export.Text),
-		col("مصوبات", "resolutions", export.Integer),
+		field("شناسه", "id", export.Integer, func(s *registry.Session) any { return s.ID }),
+		field("نوع", "kind", export.Text, func(s *registry.Session) any { return s.Kind }),
+		field("تاریخ", "held_on", export.Date, func(s *registry.Session) any { return dateCell(s.HeldOn) }),
+		field("شهرستان", "county", export.Text, func(s *registry.Session) any { return textCell(s.County) }),
+		field("عنوان", "title", export.Text, func(s *registry.Session) any { return textCell(s.Title) }),
+		field("رئیس جلسه", "chair", export.Text, func(s *registry.Session) any { return textCell(s.Chair) }),
+		field("حاضران", "attendees", export.Text, func(s *registry.Session) any { return listCell(s.Attendees) }),
+		field("مصوبات", "resolutions", export.Integer, func(s *registry.Session) any { return s.Resolutions }),
 	}}},
 	{"resolutions.", exportList{columns: resolutionColumns}},
 	{"implementation_rate.", exportList{columns: resolutionColumns}},
 	{"units_examined", exportList{columns: []exportColumn{
-		col("شناسه واحد", "unit_id", export.Integer),
-		col("واحد", "name", export.Text),
-		col("شناسه ملی", "national_id", export.Identifier),
-		col("شهرستان", "county", export.Text),
-		col("مصوبات", "resolutions", export.Integer),
+		field("شناسه واحد", "unit_id", export.Integer, func(u *registry.ExaminedUnit) any { return idCell(u.UnitID) }),
+		field("واحد", "name", export.Text, func(u *registry.ExaminedUnit) any { return textCell(u.Name) }),
+		field("شناسه ملی", "national_id", export.Identifier, func(u *registry.ExaminedUnit) any { return textCell(u.NationalID) }),
+		field("شهرستان", "county", export.Text, func(u *registry.ExaminedUnit) any { return textCell(u.County) }),
+		field("مصوبات", "resolutions", export.Integer, func(u *registry.ExaminedUnit) any { return u.Resolutions }),
 	}}},
 	{"cases_resolved_without_session", exportList{columns: caseColumns}},
 	{"referrals", exportList{columns: caseColumns}},
 	{"revived_units", exportList{columns: []exportColumn{
-		col("شناسه واحد", "unit_id", export.Integer),
-		col("واحد", "name", export.Text),
-		col("شناسه ملی", "national_id", export.Identifier),
-		col("شهرستان", "county", export.Text),
-		col("وضعیت", "status", export.Text),
-		col("تاریخ احیا", "revived_on", export.Date),
-		col("دفعات احیا", "revivals", export.Integer),
+		field("شناسه واحد", "unit_id", export.Integer, func(u *registry.RevivedUnit) any { return u.UnitID }),
+		field("واحد", "name", export.Text, func(u *registry.RevivedUnit) any { return u.Name }),
+		field("شناسه ملی", "national_id", export.Identifier, func(u *registry.RevivedUnit) any { return textCell(u.NationalID) }),
+		field("شهرستان", "county", export.Text, func(u *registry.RevivedUnit) any { return u.County }),
+		field("وضعیت", "status", export.Text, func(u *registry.RevivedUnit) any { return u.Status }),
+		field("تاریخ احیا", "revived_on", export.Date, func(u *registry.RevivedUnit) any { return dateCell(u.RevivedOn) }),
+		field("دفعات احیا", "revivals", export.Integer, func(u *registry.RevivedUnit) any { return u.Revivals }),
 	}}},
 	{"schools_pledged", exportList{columns: []exportColumn{
-		col("شناسه مدرسه", "school_id", export.Integer),
-		col("مدرسه", "name", export.Text),
-		col("نوع", "kind", export.Text),
-		col("شهرستان", "county", export.Text),
-		col("تعهدها", "pledges", export.Integer),
-		col("نخستین تعهد", "first_pledged_on", export.Date),
+		field("شناسه مدرسه", "school_id", export.Integer, func(p *registry.PledgedSchool) any { return p.SchoolID }),
+		field("مدرسه", "name", export.Text, func(p *registry.PledgedSchool) any { return p.Name }),
+		field("نوع", "kind", export.Text, func(p *registry.PledgedSchool) any { return p.Kind }),
+		field("شهرستان", "county", export.Text, func(p *registry.PledgedSchool) any { return p.County }),
+		field("تعهدها", "pledges", export.Integer, func(p *registry.PledgedSchool) any { return p.Pledges }),
+		field("نخستین تعهد", "first_pledged_on", export.Date, func(p *registry.PledgedSchool) any { return dateCell(p.FirstPledgedOn) }),
 	}}},
 }
 
-// figureRowsList is the file of the rows of the figure the request names.
-func figureRowsList(c *gin.Context) exportList {
-	figure := c.Query("figure")
-	l := figureLists[0].list
-	for _, f := range figureLists {
-		if strings.HasPrefix(figure, f.prefix) {
-			l = f.list
-			break
+// figureRowsList is the file of the rows of the figure the request names,
+// read for the viewer v gives (the public's or the signed-in actor's).
+func figureRowsList(v func(*gin.Context) registry.Viewer) func(*gin.Context) exportList {
+	return func(c *gin.Context) exportList {
+		figure := c.Query("figure")
+		l := figureLists[0].list
+		for _, f := range figureLists {
+			if strings.HasPrefix(figure, f.prefix) {
+				l = f.list
+				break
+			}
 		}
+		l.nameFA = "ردیف‌های آمار " + c.Query("year")
+		l.nameEN = "registry-rows-" + strings.ReplaceAll(figure, ".", "-")
+		l.stream = func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+			year, figure, _, err := figureRowsFilter(c)
+			if err != nil {
+				return err
+			}
+			return s.registry.EachFigureRow(c.Request.Context(), v(c), year, figure, limit,
+				func(r registry.FigureRow) error { return each(figureRecord(r)) })
+		}
+		return l
 	}
-	l.nameFA = "ردیف‌های آمار " + c.Query("year")
-	l.nameEN = "registry-rows-" + strings.ReplaceAll(figure, ".", "-")
-	return l
+}
+
+// figureRecord is a pointer to the record of a figure's row, as the
+// columns' cells take it.
+func figureRecord(r registry.FigureRow) any {
+	switch x := r.Record().(type) {
+	case registry.Session:
+		return &x
+	case registry.Resolution:
+		return &x
+	case registry.ExaminedUnit:
+		return &x
+	case registry.Case:
+		return &x
+	case registry.RevivedUnit:
+		return &x
+	case registry.PledgedSchool:
+		return &x
+	}
+	return r.Record()
 }
