@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -202,29 +201,14 @@ var schoolList = exportList{nameFA: "مدارس", nameEN: "schools", columns: []
 		return s.ledger.EachSchool(c.Request.Context(), actor(c), f, func(sc *ledger.School) error { return each(sc) })
 	}}
 
-// daysOverdue is how many days a resolution is past its deadline, today:
-// empty for one that is not overdue (the JSON's overdue).
-func daysOverdue(item map[string]json.RawMessage, today taahod.Date) any {
-	var overdue bool
-	var deadline string
-	if json.Unmarshal(item["overdue"], &overdue) != nil || !overdue || json.Unmarshal(item["deadline"], &deadline) != nil {
-		return nil
-	}
-	d, err := taahod.ParseDate(deadline)
-	if err != nil {
-		return nil
-	}
-	return int64(today.Time().Sub(d.Time()).Hours() / 24)
-}
-
 // resolved is a column of the resolution list. The columns serve the
-// yearly figures' rows too, which are written from their JSON (EN and
-// value); get is the list's, read from the store.
+// yearly figures' rows too.
 func resolved(fa, en string, kind export.Kind, get func(*registry.Resolution) any) exportColumn {
 	return field(fa, en, kind, get)
 }
 
-// resolutionDaysOverdue is daysOverdue of a resolution read from the store.
+// resolutionDaysOverdue is how many days a resolution is past its
+// deadline, today: empty for one that is not overdue (the JSON's overdue).
 func resolutionDaysOverdue(r *registry.Resolution, today taahod.Date) any {
 	if !r.Overdue || r.Deadline.IsZero() {
 		return nil
@@ -246,7 +230,7 @@ var resolutionColumns = []exportColumn{
 	resolved("مهلت", "deadline", export.Date, func(r *registry.Resolution) any { return dateCell(r.Deadline) }),
 	resolved("وضعیت", "status", export.Text, func(r *registry.Resolution) any { return r.Status }),
 	resolved("تاریخ وضعیت", "status_on", export.Date, func(r *registry.Resolution) any { return dateCell(r.StatusOn) }),
-	{Column: export.Column{FA: "روزهای گذشته از مهلت", EN: "days_overdue", Kind: export.Integer}, value: daysOverdue,
+	{Column: export.Column{FA: "روزهای گذشته از مهلت", EN: "days_overdue", Kind: export.Integer},
 		get: func(item any, today taahod.Date) any {
 			return resolutionDaysOverdue(item.(*registry.Resolution), today)
 		}},
@@ -263,8 +247,7 @@ var resolutionList = exportList{nameFA: "مصوبات", nameEN: "resolutions", c
 	}}
 
 // cased is a column of the case list. The columns serve the yearly
-// figures' rows too, which are written from their JSON (EN); get is the
-// list's, read from the store.
+// figures' rows too.
 func cased(fa, en string, kind export.Kind, get func(*registry.Case) any) exportColumn {
 	return field(fa, en, kind, get)
 }
