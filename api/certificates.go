@@ -41,6 +41,20 @@ func (s *Server) issueCertificate(c *gin.Context) error {
 }
 
 func (s *Server) listCertificates(c *gin.Context) error {
+	f, pg, err := certificateFilter(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.certificates.List(c.Request.Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return ok(c, pageAnswer(list, pg, func(r certificate.Record) int64 { return r.ID }))
+}
+
+// certificateFilter reads the register's filters and page from the query:
+// the register's pages and its file (export_lists.go) read the same.
+func certificateFilter(c *gin.Context) (certificate.ListFilter, page, error) {
 	pg, p := listParams(c)
 	f := certificate.ListFilter{
 		UnitID:     queryID(c, p, "unit_id"),
@@ -49,14 +63,7 @@ func (s *Server) listCertificates(c *gin.Context) error {
 		AfterID:    pg.AfterID,
 		Limit:      pg.Limit + 1,
 	}
-	if err := p.Err(); err != nil {
-		return err
-	}
-	list, err := s.certificates.List(c.Request.Context(), actor(c), f)
-	if err != nil {
-		return err
-	}
-	return ok(c, pageAnswer(list, pg, func(r certificate.Record) int64 { return r.ID }))
+	return f, pg, p.Err()
 }
 
 func (s *Server) getCertificate(c *gin.Context) error {

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
@@ -13,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/export"
 )
@@ -23,33 +20,28 @@ import (
 // type, answers the whole list, with the same filters and the same scope,
 // as a spreadsheet.
 //
-// Most lists are read straight from their store (exportList.stream,
+// Every list is read straight from its store (exportList.stream,
 // export_stream.go): one query, with the filters the list's handler reads
 // and the store's own filter and scope builder, read row by row, each row's
 // cells made from the store's record (field) and written as it arrives,
-// never the whole list in memory. The others (a unit-year's statement, the
-// certificate register, a yearly figure's rows) are made from the list's
-// own JSON: the export calls the list's handler page after page
-// (exportPageSize items a page, following next_cursor) and writes each
-// item's fields as a row (exportRows). Either way a file never shows a row
-// or a field the JSON would not, which the tests check cell by cell. The
-// rows go to a temporary file first and the answer starts only once the
-// file is whole: a failure on the way (the database, too many rows) is a
-// problem document, never half a file.
+// never the whole list in memory. A file never shows a row or a field the
+// JSON would not, which the tests check cell by cell, and its bytes are
+// those the list's JSON pages made when files were written from them
+// (export_pages_test.go). The rows go to a temporary file first and the
+// answer starts only once the file is whole: a failure on the way (the
+// database, too many rows) is a problem document, never half a file.
 
 // exportMaxRows is the most rows an export holds; a list with more is a 422
 // asking for narrower filters. 100,000 rows is what the benchmark measures.
 // A variable for the test of the bound.
 var exportMaxRows = 100_000
 
-// exportPageSize is the page the export asks the list's handler for: more
-// than a client may ask (maxLimit), so that 100,000 rows take 100 queries,
-// not 200, and few enough that a page's JSON stays small (the benchmark's
-// peak memory grows with it). queryLimit gives it to a page asked for by an export
-// (exportPageKey), whatever limit says.
+// exportPageSize is the limit queryLimit gives a list's filter read for an
+// export (exportPageKey), whatever the request's limit says: a file is the
+// whole list, and the export sets the query's bound itself (exportMaxRows).
 const exportPageSize = 1000
 
-// exportPageKey marks, in a page's context, a page asked for by an export.
+// exportPageKey marks, in a request's context, a list read for an export.
 const exportPageKey = "taahod.export_page"
 
 // exportParams are the query parameters an exportable list takes besides
@@ -57,23 +49,19 @@ const exportPageKey = "taahod.export_page"
 var exportParams = []string{"format", "headers"}
 
 // exportColumn is one column of a list's file: the export.Column (whose EN
-// header is also the JSON field it reads, a dotted path for a nested one:
-// "unit.name") and, for the fields only some roles see, tax.
+// header is also the JSON field it shows, a dotted path for a nested one:
+// "unit.name"), how its cell is made, and, for the fields only some roles
+// see, tax.
 type exportColumn struct {
 	export.Column
 	// tax marks a column of units' tax affairs: it is left out of the file
 	// of a role that does not see them (taahod.Actor.SeesTaxFigures), as
 	// the JSON leaves the field out or empty.
 	tax bool
-	// value, when set, makes the cell from the whole item instead of the
-	// field EN names (a figure the JSON does not carry as such, like a
-	// resolution's days overdue).
-	value func(item map[string]json.RawMessage, today taahod.Date) any
-	// get makes the cell of a list read from its store (exportList.stream)
-	// from the store's item, a pointer to the list's item type: a value of
-	// the column's kind, or nil where the JSON has null. Every column of
-	// such a list has one (see field); the tests compare each cell with the
-	// JSON list's field.
+	// get makes the cell from the store's item (exportList.stream), a
+	// pointer to the list's item type: a value of the column's kind, or nil
+	// where the JSON has null. Every column has one (see field); the tests
+	// compare each cell with the JSON list's field.
 	get func(item any, today taahod.Date) any
 }
 
@@ -81,15 +69,15 @@ type exportColumn struct {
 type exportList struct {
 	// nameFA and nameEN name the file (export.Disposition) and the sheet.
 	nameFA, nameEN string
-	// items is the JSON field that holds the rows; "" is "items".
+	// items is the field of the list's JSON that holds the rows ("" is
+	// "items"), which the tests compare the file with.
 	items   string
 	columns []exportColumn
-	// stream, when set, reads the list straight from its store: it reads
-	// the request's filters as the list's handler does (an error is the
-	// same problem) and calls each with every item of the list, in the
-	// list's order and for the actor's scope, at most limit, from one query
-	// read row by row. A list without one is written from its JSON pages
-	// (exportRows).
+	// stream reads the list straight from its store: it reads the
+	// request's filters as the list's handler does (an error is the same
+	// problem) and calls each with every item of the list, in the list's
+	// order and for the actor's scope, at most limit, from one query read
+	// row by row.
 	stream func(s *Server, c *gin.Context, limit int, each func(item any) error) error
 }
 
@@ -106,7 +94,7 @@ func (s *Server) exportable(list func(c *gin.Context) exportList, h handler) han
 		if f == "" {
 			return h(c)
 		}
-		return s.exportFile(c, list(c), f, english, h)
+		return s.exportFile(c, list(c), f, english)
 	}
 }
 
@@ -161,7 +149,7 @@ func acceptedExport(accept string) export.Format {
 }
 
 // exportFile answers the list h answers as a file of format f.
-func (s *Server) exportFile(c *gin.Context, list exportList, f export.Format, english bool, h handler) error {
+func (s *Server) exportFile(c *gin.Context, list exportList, f export.Format, english bool) error {
 	a, _ := actorOf(c)
 	signedIn := a.UserID != 0
 	table := export.Table{Sheet: list.nameFA}
@@ -191,12 +179,7 @@ func (s *Server) exportFile(c *gin.Context, list exportList, f export.Format, en
 		return err
 	}
 	today := taahod.Today(time.Now())
-	var rows int
-	if list.stream != nil {
-		rows, err = s.streamRows(c, list, cols, today, w)
-	} else {
-		rows, err = s.exportRows(c, list, cols, today, h, w)
-	}
+	rows, err := s.streamRows(c, list, cols, today, w)
 	if err != nil {
 		w.Abort()
 		return err
@@ -225,188 +208,3 @@ func tooManyRows() error {
 		Fields: []taahod.FieldError{{Field: "format", Code: "too_many_rows",
 			Message: fmt.Sprintf("an export holds at most %d rows: narrow the filters", exportMaxRows)}}}
 }
-
-// exportRows writes the rows of every page of the list to w and returns how
-// many there were. Each page is the handler's own JSON answer, asked for
-// with the request's filters, exportPageSize items and the cursor of the
-// page before.
-func (s *Server) exportRows(c *gin.Context, list exportList, cols []exportColumn, today taahod.Date, h handler, w export.Writer) (int, error) {
-	query := c.Request.URL.Query()
-	for _, name := range []string{"format", "headers", "cursor", "limit"} {
-		query.Del(name)
-	}
-	itemsKey := list.items
-	if itemsKey == "" {
-		itemsKey = "items"
-	}
-	rows := 0
-	row := make([]any, len(cols))
-	for {
-		// Each page is asked of a copy of the request's context: gin keeps
-		// the query it first read, and the copy reads the page's own.
-		page := c.Copy()
-		page.Set(exportPageKey, true)
-		page.Request = c.Request.Clone(c.Request.Context())
-		page.Request.URL.RawQuery = query.Encode()
-		capture := &capturedAnswer{ResponseWriter: c.Writer, header: http.Header{}}
-		page.Writer = capture
-		if err := h(page); err != nil {
-			return rows, err
-		}
-		var answer map[string]json.RawMessage
-		if err := json.Unmarshal(capture.body.Bytes(), &answer); err != nil {
-			return rows, fmt.Errorf("export: read the list's answer: %w", err)
-		}
-		var items []map[string]json.RawMessage
-		if err := json.Unmarshal(answer[itemsKey], &items); err != nil {
-			return rows, fmt.Errorf("export: read the list's %s: %w", itemsKey, err)
-		}
-		if rows+len(items) > exportMaxRows {
-			return rows, tooManyRows()
-		}
-		for _, item := range items {
-			for i, col := range cols {
-				v, err := exportCell(item, col, today)
-				if err != nil {
-					return rows, err
-				}
-				row[i] = v
-			}
-			if err := w.Write(row); err != nil {
-				return rows, err
-			}
-			rows++
-		}
-		var next *string
-		if raw, ok := answer["next_cursor"]; ok {
-			if err := json.Unmarshal(raw, &next); err != nil {
-				return rows, fmt.Errorf("export: read next_cursor: %w", err)
-			}
-		}
-		if next == nil || *next == "" || len(items) == 0 {
-			return rows, nil
-		}
-		query.Set("cursor", *next)
-	}
-}
-
-// exportCell is the value of a column in an item, of the column's kind: the
-// field the column's EN header names (a dotted path goes into objects), nil
-// for null or absent.
-func exportCell(item map[string]json.RawMessage, col exportColumn, today taahod.Date) (any, error) {
-	if col.value != nil {
-		return col.value(item, today), nil
-	}
-	raw := jsonPath(item, col.EN)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	fail := func(err error) (any, error) {
-		return nil, fmt.Errorf("export: field %s: %w", col.EN, err)
-	}
-	switch col.Kind {
-	case export.Integer:
-		n, err := strconv.ParseInt(string(raw), 10, 64)
-		if err != nil {
-			return fail(err)
-		}
-		return n, nil
-	case export.Amount:
-		s, err := jsonString(raw)
-		if err != nil {
-			return fail(err)
-		}
-		d, err := decimal.NewFromString(s)
-		if err != nil {
-			return fail(err)
-		}
-		return d, nil
-	case export.Date:
-		s, err := jsonString(raw)
-		if err != nil {
-			return fail(err)
-		}
-		d, err := taahod.ParseDate(s)
-		if err != nil {
-			return fail(err)
-		}
-		return d, nil
-	case export.Time:
-		s, err := jsonString(raw)
-		if err != nil {
-			return fail(err)
-		}
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return fail(err)
-		}
-		return t, nil
-	}
-	return jsonText(raw), nil
-}
-
-// jsonString is a JSON string's value; one without escapes (amounts, dates,
-// instants, most names) is cut out of the JSON text without a decoder.
-func jsonString(raw json.RawMessage) (string, error) {
-	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw[1:len(raw)-1], '\\') < 0 && bytes.IndexByte(raw[1:len(raw)-1], '"') < 0 {
-		return string(raw[1 : len(raw)-1]), nil
-	}
-	var s string
-	err := json.Unmarshal(raw, &s)
-	return s, err
-}
-
-// jsonPath is the value at a dotted path of object fields.
-func jsonPath(item map[string]json.RawMessage, path string) json.RawMessage {
-	name, rest, nested := strings.Cut(path, ".")
-	raw := item[name]
-	if !nested || len(raw) == 0 {
-		return raw
-	}
-	var inner map[string]json.RawMessage
-	if json.Unmarshal(raw, &inner) != nil {
-		return nil
-	}
-	return jsonPath(inner, rest)
-}
-
-// jsonText is a JSON value as a text cell: a string as it is, a list of
-// values joined by the Persian comma, true and false as they are, any other
-// value as its JSON.
-func jsonText(raw json.RawMessage) string {
-	if s, err := jsonString(raw); err == nil {
-		return s
-	}
-	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) == nil {
-		parts := make([]string, len(list))
-		for i, v := range list {
-			parts[i] = jsonText(v)
-		}
-		return strings.Join(parts, "، ")
-	}
-	return string(bytes.TrimSpace(raw))
-}
-
-// capturedAnswer keeps a handler's answer (one page of the list) instead of
-// sending it.
-type capturedAnswer struct {
-	gin.ResponseWriter
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (w *capturedAnswer) Header() http.Header { return w.header }
-func (w *capturedAnswer) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-}
-func (w *capturedAnswer) WriteHeaderNow()                   {}
-func (w *capturedAnswer) Write(b []byte) (int, error)       { return w.body.Write(b) }
-func (w *capturedAnswer) WriteString(s string) (int, error) { return w.body.WriteString(s) }
-func (w *capturedAnswer) Status() int                       { return w.status }
-func (w *capturedAnswer) Size() int                         { return w.body.Len() }
-func (w *capturedAnswer) Written() bool                     { return w.status != 0 || w.body.Len() > 0 }
-func (w *capturedAnswer) Flush()                            {}

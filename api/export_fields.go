@@ -54,8 +54,8 @@ func countCell(n *int) any {
 	return *n
 }
 
-// listCell is a list of texts joined by the Persian comma, as jsonText
-// writes a JSON list; nil (the JSON's null) is an empty cell.
+// listCell is a list of texts joined by the Persian comma, as the files
+// always wrote a JSON list; nil (the JSON's null) is an empty cell.
 func listCell(list []string) any {
 	if list == nil {
 		return nil

@@ -1,11 +1,11 @@
 package api
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/taahod/taahod"
+	"github.com/taahod/taahod/certificate"
 	"github.com/taahod/taahod/export"
 	"github.com/taahod/taahod/ledger"
 	"github.com/taahod/taahod/registry"
@@ -17,13 +17,6 @@ import (
 
 func col(fa, en string, kind export.Kind) exportColumn {
 	return exportColumn{Column: export.Column{FA: fa, EN: en, Kind: kind}}
-}
-
-// taxCol is a column only the roles that see units' tax affairs get.
-func taxCol(fa, en string, kind export.Kind) exportColumn {
-	c := col(fa, en, kind)
-	c.tax = true
-	return c
 }
 
 // exp is a column of the expenditure list.
@@ -95,35 +88,61 @@ var reviewQueueList = exportList{nameFA: "صف بررسی", nameEN: "review-queu
 		return s.ledger.EachQueueItem(c.Request.Context(), actor(c), f, limit, func(q *ledger.QueueItem) error { return each(q) })
 	}}
 
+// allocated is a column of a unit-year's statement.
+func allocated(fa, en string, kind export.Kind, get func(*ledger.StatementAllocation) any) exportColumn {
+	return field(fa, en, kind, get)
+}
+
 var statementList = exportList{nameFA: "صورت تهاتر", nameEN: "statement", items: "allocations", columns: []exportColumn{
-	col("شناسه هزینه", "expenditure_id", export.Integer),
-	col("مبلغ به‌کاررفته", "amount", export.Amount),
-	col("سال مالی هزینه", "fiscal_year", export.Integer),
-	col("تاریخ هزینه", "spent_on", export.Date),
-	col("شماره فاکتور", "invoice_no", export.Identifier),
-	col("فروشنده", "vendor_name", export.Text),
-	col("دسته", "category", export.Text),
-	col("شناسه مدرسه", "school_id", export.Integer),
-	col("مدرسه", "school_name", export.Text),
-}}
+	allocated("شناسه هزینه", "expenditure_id", export.Integer, func(a *ledger.StatementAllocation) any { return a.ExpenditureID }),
+	allocated("مبلغ به‌کاررفته", "amount", export.Amount, func(a *ledger.StatementAllocation) any { return a.Amount }),
+	allocated("سال مالی هزینه", "fiscal_year", export.Integer, func(a *ledger.StatementAllocation) any { return a.FiscalYear }),
+	allocated("تاریخ هزینه", "spent_on", export.Date, func(a *ledger.StatementAllocation) any { return dateCell(a.SpentOn) }),
+	allocated("شماره فاکتور", "invoice_no", export.Identifier, func(a *ledger.StatementAllocation) any { return a.InvoiceNo }),
+	allocated("فروشنده", "vendor_name", export.Text, func(a *ledger.StatementAllocation) any { return a.VendorName }),
+	allocated("دسته", "category", export.Text, func(a *ledger.StatementAllocation) any { return a.Category }),
+	allocated("شناسه مدرسه", "school_id", export.Integer, func(a *ledger.StatementAllocation) any { return a.SchoolID }),
+	allocated("مدرسه", "school_name", export.Text, func(a *ledger.StatementAllocation) any { return a.SchoolName }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		unit, year, err := unitYear(c)
+		if err != nil {
+			return err
+		}
+		return s.ledger.EachStatementAllocation(c.Request.Context(), actor(c), unit, year, limit,
+			func(a *ledger.StatementAllocation) error { return each(a) })
+	}}
+
+// registered is a column of the certificate register.
+func registered(fa, en string, kind export.Kind, get func(*certificate.RegisterEntry) any) exportColumn {
+	return field(fa, en, kind, get)
+}
 
 var certificateList = exportList{nameFA: "دفتر گواهی‌ها", nameEN: "certificates", columns: []exportColumn{
-	col("شماره گواهی", "serial", export.Identifier),
-	col("شناسه واحد", "unit_id", export.Integer),
-	col("واحد", "unit_name", export.Text),
-	col("شناسه ملی واحد", "unit_national_id", export.Identifier),
-	col("سال مالی", "fiscal_year", export.Integer),
-	taxCol("مالیات قطعی", "tax_due", export.Amount),
-	taxCol("هزینه به‌کاررفته", "spending_used", export.Amount),
-	taxCol("مبلغ تهاتر", "offset_amount", export.Amount),
-	col("وضعیت", "status", export.Text),
-	col("تاریخ صدور", "issued_on", export.Date),
-	col("صادرکننده", "issued_by.full_name", export.Text),
-	col("جایگزینِ گواهی", "supersedes", export.Identifier),
-	col("جایگزین‌شده با", "superseded_by", export.Identifier),
-	col("زمان ابطال یا جایگزینی", "status_at", export.Time),
-	col("دلیل", "status_reason", export.Text),
-}}
+	registered("شماره گواهی", "serial", export.Identifier, func(r *certificate.RegisterEntry) any { return r.Serial }),
+	registered("شناسه واحد", "unit_id", export.Integer, func(r *certificate.RegisterEntry) any { return r.UnitID }),
+	registered("واحد", "unit_name", export.Text, func(r *certificate.RegisterEntry) any { return r.UnitName }),
+	registered("شناسه ملی واحد", "unit_national_id", export.Identifier, func(r *certificate.RegisterEntry) any { return r.UnitNationalID }),
+	registered("سال مالی", "fiscal_year", export.Integer, func(r *certificate.RegisterEntry) any { return r.FiscalYear }),
+	taxField("مالیات قطعی", "tax_due", export.Amount, func(r *certificate.RegisterEntry) any { return r.TaxDue }),
+	taxField("هزینه به‌کاررفته", "spending_used", export.Amount, func(r *certificate.RegisterEntry) any { return r.SpendingUsed }),
+	taxField("مبلغ تهاتر", "offset_amount", export.Amount, func(r *certificate.RegisterEntry) any { return r.OffsetAmount }),
+	registered("وضعیت", "status", export.Text, func(r *certificate.RegisterEntry) any { return string(r.Status) }),
+	registered("تاریخ صدور", "issued_on", export.Date, func(r *certificate.RegisterEntry) any { return dateCell(r.IssuedOn) }),
+	registered("صادرکننده", "issued_by.full_name", export.Text, func(r *certificate.RegisterEntry) any { return textCell(r.IssuedBy) }),
+	registered("جایگزینِ گواهی", "supersedes", export.Identifier, func(r *certificate.RegisterEntry) any { return textCell(r.Supersedes) }),
+	registered("جایگزین‌شده با", "superseded_by", export.Identifier, func(r *certificate.RegisterEntry) any { return textCell(r.SupersededBy) }),
+	registered("زمان ابطال یا جایگزینی", "status_at", export.Time, func(r *certificate.RegisterEntry) any { return instantCell(r.StatusAt) }),
+	registered("دلیل", "status_reason", export.Text, func(r *certificate.RegisterEntry) any { return textCell(r.StatusReason) }),
+},
+	stream: func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+		f, _, err := certificateFilter(c)
+		if err != nil {
+			return err
+		}
+		f.AfterID, f.Limit = 0, limit
+		return s.certificates.EachCertificate(c.Request.Context(), actor(c), f, func(r *certificate.RegisterEntry) error { return each(r) })
+	}}
 
 // pledged is a column of the pledge list.
 func pledged(fa, en string, kind export.Kind, get func(*ledger.Pledge) any) exportColumn {
@@ -182,29 +201,14 @@ var schoolList = exportList{nameFA: "مدارس", nameEN: "schools", columns: []
 		return s.ledger.EachSchool(c.Request.Context(), actor(c), f, func(sc *ledger.School) error { return each(sc) })
 	}}
 
-// daysOverdue is how many days a resolution is past its deadline, today:
-// empty for one that is not overdue (the JSON's overdue).
-func daysOverdue(item map[string]json.RawMessage, today taahod.Date) any {
-	var overdue bool
-	var deadline string
-	if json.Unmarshal(item["overdue"], &overdue) != nil || !overdue || json.Unmarshal(item["deadline"], &deadline) != nil {
-		return nil
-	}
-	d, err := taahod.ParseDate(deadline)
-	if err != nil {
-		return nil
-	}
-	return int64(today.Time().Sub(d.Time()).Hours() / 24)
-}
-
 // resolved is a column of the resolution list. The columns serve the
-// yearly figures' rows too, which are written from their JSON (EN and
-// value); get is the list's, read from the store.
+// yearly figures' rows too.
 func resolved(fa, en string, kind export.Kind, get func(*registry.Resolution) any) exportColumn {
 	return field(fa, en, kind, get)
 }
 
-// resolutionDaysOverdue is daysOverdue of a resolution read from the store.
+// resolutionDaysOverdue is how many days a resolution is past its
+// deadline, today: empty for one that is not overdue (the JSON's overdue).
 func resolutionDaysOverdue(r *registry.Resolution, today taahod.Date) any {
 	if !r.Overdue || r.Deadline.IsZero() {
 		return nil
@@ -226,7 +230,7 @@ var resolutionColumns = []exportColumn{
 	resolved("مهلت", "deadline", export.Date, func(r *registry.Resolution) any { return dateCell(r.Deadline) }),
 	resolved("وضعیت", "status", export.Text, func(r *registry.Resolution) any { return r.Status }),
 	resolved("تاریخ وضعیت", "status_on", export.Date, func(r *registry.Resolution) any { return dateCell(r.StatusOn) }),
-	{Column: export.Column{FA: "روزهای گذشته از مهلت", EN: "days_overdue", Kind: export.Integer}, value: daysOverdue,
+	{Column: export.Column{FA: "روزهای گذشته از مهلت", EN: "days_overdue", Kind: export.Integer},
 		get: func(item any, today taahod.Date) any {
 			return resolutionDaysOverdue(item.(*registry.Resolution), today)
 		}},
@@ -243,8 +247,7 @@ var resolutionList = exportList{nameFA: "مصوبات", nameEN: "resolutions", c
 	}}
 
 // cased is a column of the case list. The columns serve the yearly
-// figures' rows too, which are written from their JSON (EN); get is the
-// list's, read from the store.
+// figures' rows too.
 func cased(fa, en string, kind export.Kind, get func(*registry.Case) any) exportColumn {
 	return field(fa, en, kind, get)
 }
@@ -279,56 +282,87 @@ var figureLists = []struct {
 	list   exportList
 }{
 	{"sessions.", exportList{columns: []exportColumn{
-		col("شناسه", "id", export.Integer),
-		col("نوع", "kind", export.Text),
-		col("تاریخ", "held_on", export.Date),
-		col("شهرستان", "county", export.Text),
-		col("عنوان", "title", export.Text),
-		col("رئیس جلسه", "chair", export.Text),
-		col("حاضران", "attendees", export.Text),
-		col("مصوبات", "resolutions", export.Integer),
+		field("شناسه", "id", export.Integer, func(s *registry.Session) any { return s.ID }),
+		field("نوع", "kind", export.Text, func(s *registry.Session) any { return s.Kind }),
+		field("تاریخ", "held_on", export.Date, func(s *registry.Session) any { return dateCell(s.HeldOn) }),
+		field("شهرستان", "county", export.Text, func(s *registry.Session) any { return textCell(s.County) }),
+		field("عنوان", "title", export.Text, func(s *registry.Session) any { return textCell(s.Title) }),
+		field("رئیس جلسه", "chair", export.Text, func(s *registry.Session) any { return textCell(s.Chair) }),
+		field("حاضران", "attendees", export.Text, func(s *registry.Session) any { return listCell(s.Attendees) }),
+		field("مصوبات", "resolutions", export.Integer, func(s *registry.Session) any { return s.Resolutions }),
 	}}},
 	{"resolutions.", exportList{columns: resolutionColumns}},
 	{"implementation_rate.", exportList{columns: resolutionColumns}},
 	{"units_examined", exportList{columns: []exportColumn{
-		col("شناسه واحد", "unit_id", export.Integer),
-		col("واحد", "name", export.Text),
-		col("شناسه ملی", "national_id", export.Identifier),
-		col("شهرستان", "county", export.Text),
-		col("مصوبات", "resolutions", export.Integer),
+		field("شناسه واحد", "unit_id", export.Integer, func(u *registry.ExaminedUnit) any { return idCell(u.UnitID) }),
+		field("واحد", "name", export.Text, func(u *registry.ExaminedUnit) any { return textCell(u.Name) }),
+		field("شناسه ملی", "national_id", export.Identifier, func(u *registry.ExaminedUnit) any { return textCell(u.NationalID) }),
+		field("شهرستان", "county", export.Text, func(u *registry.ExaminedUnit) any { return textCell(u.County) }),
+		field("مصوبات", "resolutions", export.Integer, func(u *registry.ExaminedUnit) any { return u.Resolutions }),
 	}}},
 	{"cases_resolved_without_session", exportList{columns: caseColumns}},
 	{"referrals", exportList{columns: caseColumns}},
 	{"revived_units", exportList{columns: []exportColumn{
-		col("شناسه واحد", "unit_id", export.Integer),
-		col("واحد", "name", export.Text),
-		col("شناسه ملی", "national_id", export.Identifier),
-		col("شهرستان", "county", export.Text),
-		col("وضعیت", "status", export.Text),
-		col("تاریخ احیا", "revived_on", export.Date),
-		col("دفعات احیا", "revivals", export.Integer),
+		field("شناسه واحد", "unit_id", export.Integer, func(u *registry.RevivedUnit) any { return u.UnitID }),
+		field("واحد", "name", export.Text, func(u *registry.RevivedUnit) any { return u.Name }),
+		field("شناسه ملی", "national_id", export.Identifier, func(u *registry.RevivedUnit) any { return textCell(u.NationalID) }),
+		field("شهرستان", "county", export.Text, func(u *registry.RevivedUnit) any { return u.County }),
+		field("وضعیت", "status", export.Text, func(u *registry.RevivedUnit) any { return u.Status }),
+		field("تاریخ احیا", "revived_on", export.Date, func(u *registry.RevivedUnit) any { return dateCell(u.RevivedOn) }),
+		field("دفعات احیا", "revivals", export.Integer, func(u *registry.RevivedUnit) any { return u.Revivals }),
 	}}},
 	{"schools_pledged", exportList{columns: []exportColumn{
-		col("شناسه مدرسه", "school_id", export.Integer),
-		col("مدرسه", "name", export.Text),
-		col("نوع", "kind", export.Text),
-		col("شهرستان", "county", export.Text),
-		col("تعهدها", "pledges", export.Integer),
-		col("نخستین تعهد", "first_pledged_on", export.Date),
+		field("شناسه مدرسه", "school_id", export.Integer, func(p *registry.PledgedSchool) any { return p.SchoolID }),
+		field("مدرسه", "name", export.Text, func(p *registry.PledgedSchool) any { return p.Name }),
+		field("نوع", "kind", export.Text, func(p *registry.PledgedSchool) any { return p.Kind }),
+		field("شهرستان", "county", export.Text, func(p *registry.PledgedSchool) any { return p.County }),
+		field("تعهدها", "pledges", export.Integer, func(p *registry.PledgedSchool) any { return p.Pledges }),
+		field("نخستین تعهد", "first_pledged_on", export.Date, func(p *registry.PledgedSchool) any { return dateCell(p.FirstPledgedOn) }),
 	}}},
 }
 
-// figureRowsList is the file of the rows of the figure the request names.
-func figureRowsList(c *gin.Context) exportList {
-	figure := c.Query("figure")
-	l := figureLists[0].list
-	for _, f := range figureLists {
-		if strings.HasPrefix(figure, f.prefix) {
-			l = f.list
-			break
+// figureRowsList is the file of the rows of the figure the request names,
+// read for the viewer v gives (the public's or the signed-in actor's).
+func figureRowsList(v func(*gin.Context) registry.Viewer) func(*gin.Context) exportList {
+	return func(c *gin.Context) exportList {
+		figure := c.Query("figure")
+		l := figureLists[0].list
+		for _, f := range figureLists {
+			if strings.HasPrefix(figure, f.prefix) {
+				l = f.list
+				break
+			}
 		}
+		l.nameFA = "ردیف‌های آمار " + c.Query("year")
+		l.nameEN = "registry-rows-" + strings.ReplaceAll(figure, ".", "-")
+		l.stream = func(s *Server, c *gin.Context, limit int, each func(any) error) error {
+			year, figure, _, err := figureRowsFilter(c)
+			if err != nil {
+				return err
+			}
+			return s.registry.EachFigureRow(c.Request.Context(), v(c), year, figure, limit,
+				func(r registry.FigureRow) error { return each(figureRecord(r)) })
+		}
+		return l
 	}
-	l.nameFA = "ردیف‌های آمار " + c.Query("year")
-	l.nameEN = "registry-rows-" + strings.ReplaceAll(figure, ".", "-")
-	return l
+}
+
+// figureRecord is a pointer to the record of a figure's row, as the
+// columns' cells take it.
+func figureRecord(r registry.FigureRow) any {
+	switch x := r.Record().(type) {
+	case registry.Session:
+		return &x
+	case registry.Resolution:
+		return &x
+	case registry.ExaminedUnit:
+		return &x
+	case registry.Case:
+		return &x
+	case registry.RevivedUnit:
+		return &x
+	case registry.PledgedSchool:
+		return &x
+	}
+	return r.Record()
 }

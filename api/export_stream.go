@@ -42,7 +42,7 @@ type exportBatch struct {
 // file cut short.
 func (s *Server) streamRows(c *gin.Context, list exportList, cols []exportColumn, today taahod.Date, w export.Writer) (int, error) {
 	// A file is the whole list: limit and cursor are the pages', and the
-	// export ignores them as exportRows does (queryLimit).
+	// export ignores them (queryLimit; each stream sets its own bound).
 	c.Set(exportPageKey, true)
 	free := make(chan *exportBatch, exportBatches)
 	for range exportBatches {

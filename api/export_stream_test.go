@@ -3,9 +3,12 @@ package api
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 )
 
 // TestExportRowsFromTheStore: a long list's file is written from the
@@ -60,8 +63,15 @@ func TestExportRowsFromTheStore(t *testing.T) {
 // store says how its cell is made (a column without would stop the file
 // with a panic), and the lists meant to be read so are.
 func TestStreamedListsHaveEveryCell(t *testing.T) {
-	for name, l := range map[string]exportList{"expenditures": expenditureList, "review queue": reviewQueueList,
-		"pledges": pledgeList, "schools": schoolList, "resolutions": resolutionList, "cases": caseList} {
+	lists := map[string]exportList{"expenditures": expenditureList, "review queue": reviewQueueList,
+		"pledges": pledgeList, "schools": schoolList, "resolutions": resolutionList, "cases": caseList,
+		"certificates": certificateList, "statement": statementList}
+	for _, f := range figureLists {
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		c.Request = httptest.NewRequest("GET", "/?year=1404&figure="+f.prefix+"total", nil)
+		lists["figure "+f.prefix] = figureRowsList(publicViewer)(c)
+	}
+	for name, l := range lists {
 		if l.stream == nil {
 			t.Errorf("%s: written from its JSON pages", name)
 		}

@@ -101,8 +101,8 @@ func expectedCells(t *testing.T, item map[string]json.RawMessage, cols []exportC
 	t.Helper()
 	var out []string
 	for _, c := range cols {
-		if c.value != nil {
-			v := c.value(item, today)
+		if value, ok := jsonValues[c.EN]; ok {
+			v := value(item, today)
 			if v == nil {
 				out = append(out, "")
 			} else {

@@ -12,13 +12,13 @@ import (
 
 func (s *Server) registryReportRoutes(public, v1 *gin.RouterGroup) {
 	v1.GET("/reports/registry", s.endpoint(anySignedIn, s.registryFigures, "year")...)
-	v1.GET("/reports/registry/rows", s.endpoint(anySignedIn, s.exportable(figureRowsList, func(c *gin.Context) error {
+	v1.GET("/reports/registry/rows", s.endpoint(anySignedIn, s.exportable(figureRowsList(viewer), func(c *gin.Context) error {
 		return s.registryRows(c, viewer(c))
 	}), append(paged("year", "figure"), exportParams...)...)...)
 	v1.GET("/reports/registry.pdf", s.endpoint(anySignedIn, s.registryReportPDF, "year")...)
 	public.GET("/public/registry", s.handle(s.registryFigures, "year"))
 	public.GET("/public/registry.pdf", s.handle(s.registryReportPDF, "year"))
-	public.GET("/public/registry/rows", s.handle(s.exportable(figureRowsList, func(c *gin.Context) error {
+	public.GET("/public/registry/rows", s.handle(s.exportable(figureRowsList(publicViewer), func(c *gin.Context) error {
 		return s.registryRows(c, registry.Public())
 	}), append(paged("year", "figure"), exportParams...)...))
 }
@@ -49,13 +49,8 @@ type figureRows struct {
 }
 
 func (s *Server) registryRows(c *gin.Context, v registry.Viewer) error {
-	pg, p := listParams(c)
-	year := queryYear(c, p, "year", true)
-	figure := c.Query("figure")
-	if _, known := registry.FigureDoc(figure); !known {
-		p.Add("figure", "invalid_choice", "figure must be one of the report's figures, such as resolutions.implemented; see the OpenAPI description")
-	}
-	if err := p.Err(); err != nil {
+	year, figure, pg, err := figureRowsFilter(c)
+	if err != nil {
 		return err
 	}
 	count, rows, err := s.registry.FigureRows(c.Request.Context(), v, year, figure, pg.AfterID, pg.Limit+1)
@@ -65,6 +60,21 @@ func (s *Server) registryRows(c *gin.Context, v registry.Viewer) error {
 	ans := pageAnswer(rows, pg, registry.FigureRow.ID)
 	return ok(c, figureRows{Year: year, Figure: figure, Count: count, Items: ans.Items, NextCursor: ans.NextCursor})
 }
+
+// figureRowsFilter reads the year, the figure and the page of the rows
+// endpoints: their pages and their file (export_lists.go) read the same.
+func figureRowsFilter(c *gin.Context) (int, string, page, error) {
+	pg, p := listParams(c)
+	year := queryYear(c, p, "year", true)
+	figure := c.Query("figure")
+	if _, known := registry.FigureDoc(figure); !known {
+		p.Add("figure", "invalid_choice", "figure must be one of the report's figures, such as resolutions.implemented; see the OpenAPI description")
+	}
+	return year, figure, pg, p.Err()
+}
+
+// publicViewer is the viewer of the public routes, whoever asks.
+func publicViewer(*gin.Context) registry.Viewer { return registry.Public() }
 
 // registryReportPDF answers the yearly report as a Persian PDF. It is the
 // published report, so confidential resolutions' units are withheld in it

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
 	"github.com/taahod/taahod/internal/database"
@@ -339,30 +338,11 @@ func ValidStatus(s string) bool {
 // an accountant's own units' only. It returns EFORBIDDEN for a role that
 // never sees units' tax figures.
 func (s *Store) List(ctx context.Context, actor taahod.Actor, f ListFilter) ([]Record, error) {
-	if !actor.SeesTaxFigures() {
-		return nil, taahod.Errorf(taahod.EFORBIDDEN, "certificates state units' tax figures, which the %s role does not see", actor.Role)
+	q, err := registerWhere(actor, f)
+	if err != nil {
+		return nil, err
 	}
-	var where []string
-	args := []any{f.AfterID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	where = append(where, "c.id > $1")
-	if !actor.SeesAllUnits() {
-		where = append(where, "c.unit_id = ANY("+arg(pq.Array(actor.UnitIDs))+")")
-	}
-	if f.UnitID > 0 {
-		where = append(where, "c.unit_id = "+arg(f.UnitID))
-	}
-	if f.FiscalYear > 0 {
-		where = append(where, "c.fiscal_year = "+arg(f.FiscalYear))
-	}
-	if f.Status != "" {
-		where = append(where, "c.status = "+arg(string(f.Status)))
-	}
-	limit := arg(f.Limit)
-	list, err := loadRecords(ctx, s.DB, recordSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id LIMIT `+limit, args...)
+	list, err := loadRecords(ctx, s.DB, recordSelect+` WHERE `+q.Clause()+` ORDER BY c.id LIMIT `+q.Arg(f.Limit), q.Args...)
 	if list == nil {
 		list = []Record{}
 	}

@@ -90,22 +90,8 @@ func statement(ctx context.Context, q sqlx.QueryerContext, unit int64, year int,
 	}
 	st.NeedsRun = st.RunAt == nil || st.PendingOffset.IsPositive() || st.PendingUse.IsPositive()
 
-	// Each expenditure's spending the year used: what the year's offsets
-	// and their reversals moved out of its account, the run's own added.
-	// Read without reflection, for a year may use many.
-	rows, err := q.QueryContext(ctx, `
-		SELECT u.expenditure_id, u.amount, e.fiscal_year, e.spent_on, e.invoice_no, e.vendor_name, e.category,
-		       s.id, s.name
-		  FROM (SELECT a.expenditure_id, -sum(p.amount) AS amount
-		          FROM ledger_transactions t
-		          JOIN ledger_postings p ON p.transaction_id = t.id
-		          JOIN ledger_accounts a ON a.id = p.account_id
-		         WHERE t.unit_id = $1 AND t.fiscal_year = $2 AND t.kind IN ('offset', 'reversal') AND t.id <> $3
-		           AND a.expenditure_id IS NOT NULL
-		         GROUP BY a.expenditure_id HAVING sum(p.amount) <> 0) u
-		  JOIN expenditures e ON e.id = u.expenditure_id
-		  JOIN pledges pl ON pl.id = e.pledge_id
-		  JOIN schools s ON s.id = pl.school_id`, unit, year, run.txID)
+	// Each expenditure's spending the year used, the run's own added.
+	rows, err := q.QueryContext(ctx, allocationsSelect, unit, year, run.txID)
 	if err != nil {
 		return st, err
 	}
@@ -114,8 +100,7 @@ func statement(ctx context.Context, q sqlx.QueryerContext, unit int64, year int,
 	before := map[int64]int{} // expenditure → its index in st.Allocations
 	for rows.Next() {
 		var a StatementAllocation
-		if err := rows.Scan(&a.ExpenditureID, &a.Amount, &a.FiscalYear, &a.SpentOn, &a.InvoiceNo, &a.VendorName,
-			&a.Category, &a.SchoolID, &a.SchoolName); err != nil {
+		if err := scanAllocation(rows, &a); err != nil {
 			return st, err
 		}
 		before[a.ExpenditureID] = len(st.Allocations)
@@ -144,4 +129,30 @@ func statement(ctx context.Context, q sqlx.QueryerContext, unit int64, year int,
 		}
 	}
 	return st, nil
+}
+
+// allocationsSelect reads each expenditure's spending a unit-year ($1,
+// $2) used: what the year's offsets and their reversals moved out of its
+// account, leaving out the offset transaction $3 (0: none), with the
+// expenditure and its school. Unordered: a statement orders them by day
+// and expenditure. Read without reflection (scanAllocation), for a year
+// may use many.
+const allocationsSelect = `
+	SELECT u.expenditure_id, u.amount, e.fiscal_year, e.spent_on, e.invoice_no, e.vendor_name, e.category,
+	       s.id, s.name
+	  FROM (SELECT a.expenditure_id, -sum(p.amount) AS amount
+	          FROM ledger_transactions t
+	          JOIN ledger_postings p ON p.transaction_id = t.id
+	          JOIN ledger_accounts a ON a.id = p.account_id
+	         WHERE t.unit_id = $1 AND t.fiscal_year = $2 AND t.kind IN ('offset', 'reversal') AND t.id <> $3
+	           AND a.expenditure_id IS NOT NULL
+	         GROUP BY a.expenditure_id HAVING sum(p.amount) <> 0) u
+	  JOIN expenditures e ON e.id = u.expenditure_id
+	  JOIN pledges pl ON pl.id = e.pledge_id
+	  JOIN schools s ON s.id = pl.school_id`
+
+// scanAllocation reads a row of allocationsSelect into a.
+func scanAllocation(rows *sql.Rows, a *StatementAllocation) error {
+	return rows.Scan(&a.ExpenditureID, &a.Amount, &a.FiscalYear, &a.SpentOn, &a.InvoiceNo, &a.VendorName,
+		&a.Category, &a.SchoolID, &a.SchoolName)
 }

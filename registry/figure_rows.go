@@ -122,97 +122,137 @@ func (s *Store) FigureRows(ctx context.Context, v Viewer, year int, name string,
 	return count, rows, err
 }
 
+// EachFigureRow calls fn with each record behind the figure FigureRows
+// pages through, in the same order and finished for v the same way, at
+// most limit of them, read by one query row by row, without the figure's
+// count: the rows' file (issue 15) is written as they arrive and never
+// held whole. It returns EINVALID for an unknown figure or year, as
+// FigureRows does; fn's first error ends the query and is returned.
+func (s *Store) EachFigureRow(ctx context.Context, v Viewer, year int, name string, limit int, fn func(FigureRow) error) error {
+	def, ok := lookUpFigure(name)
+	if !ok {
+		return unknownFigure(name)
+	}
+	return eachFigureRow(ctx, s.DB, v, def, year, 0, limit, taahod.Today(s.DB.Now()), fn)
+}
+
+// figureRows is the page of the figure's rows after afterID.
 func figureRows(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figureDef, year int, afterID int64, limit int, today taahod.Date) ([]FigureRow, error) {
+	rows := []FigureRow{}
+	err := eachFigureRow(ctx, q, v, def, year, afterID, limit, today, func(r FigureRow) error {
+		rows = append(rows, r)
+		return nil
+	})
+	return rows, err
+}
+
+// eachFigureRow calls fn with each record behind the figure def of year
+// after the id afterID, at most limit of them, by id, finished for v: the
+// one query and finish of each source that the pages (figureRows) and the
+// file (EachFigureRow) share.
+func eachFigureRow(ctx context.Context, q sqlx.QueryerContext, v Viewer, def figureDef, year int, afterID int64, limit int, today taahod.Date, fn func(FigureRow) error) error {
 	first, last, err := YearBounds(year)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var args database.Args
 	inYear := func(column string) string {
 		return column + " BETWEEN " + args.Add(first) + " AND " + args.Add(last)
 	}
-	rows := []FigureRow{}
 	switch def.source {
 	case fromSessions:
-		var found []Session
-		err := sqlx.SelectContext(ctx, q, &found, sessionSelect+` WHERE `+inYear("s.held_on")+` AND `+def.cond+
-			` AND s.id > `+args.Add(afterID)+` ORDER BY s.id LIMIT `+args.Add(limit), args...)
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range found {
+		query := sessionSelect + ` WHERE ` + inYear("s.held_on") + ` AND ` + def.cond +
+			` AND s.id > ` + args.Add(afterID) + ` ORDER BY s.id LIMIT ` + args.Add(limit)
+		return eachRecord(ctx, q, query, args, func(s *Session) error {
 			s.finish(v)
-			rows = append(rows, FigureRow{s.ID, RowSession, s})
-		}
+			return fn(FigureRow{s.ID, RowSession, *s})
+		})
 	case fromResolutions:
-		found, err := selectResolutions(ctx, q, v, today, inYear("r.adopted_on")+` AND `+def.cond+
-			` AND r.id > `+args.Add(afterID)+` ORDER BY r.id LIMIT `+args.Add(limit), args)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range found {
-			rows = append(rows, FigureRow{r.ID, RowResolution, r})
-		}
+		query := resolutionSelect + ` WHERE ` + inYear("r.adopted_on") + ` AND ` + def.cond +
+			` AND r.id > ` + args.Add(afterID) + ` ORDER BY r.id LIMIT ` + args.Add(limit)
+		return eachRecord(ctx, q, query, args, func(r *Resolution) error {
+			r.finish(v, today)
+			return fn(FigureRow{r.ID, RowResolution, *r})
+		})
 	case fromExaminedUnits:
-		var found []ExaminedUnit
-		err := sqlx.SelectContext(ctx, q, &found, `
+		query := `
 			SELECT u.id AS key, u.id AS unit_id, u.name, u.national_id, u.county, x.resolutions, x.visible
-			  FROM (SELECT r.unit_id, count(*) FILTER (WHERE `+def.cond+`) AS resolutions,
-			               bool_or(`+def.cond+` AND `+v.confidentialFilter("r", args.Add)+`) AS visible
+			  FROM (SELECT r.unit_id, count(*) FILTER (WHERE ` + def.cond + `) AS resolutions,
+			               bool_or(` + def.cond + ` AND ` + v.confidentialFilter("r", args.Add) + `) AS visible
 			          FROM resolutions r
-			         WHERE `+inYear("r.adopted_on")+` AND r.unit_id > `+args.Add(afterID)+`
+			         WHERE ` + inYear("r.adopted_on") + ` AND r.unit_id > ` + args.Add(afterID) + `
 			         GROUP BY r.unit_id
-			        HAVING bool_or(`+def.cond+`)) x
+			        HAVING bool_or(` + def.cond + `)) x
 			  JOIN units u ON u.id = x.unit_id
-			 ORDER BY u.id LIMIT `+args.Add(limit), args...)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range found {
+			 ORDER BY u.id LIMIT ` + args.Add(limit)
+		return eachRecord(ctx, q, query, args, func(u *ExaminedUnit) error {
 			if !u.Visible {
 				u.UnitID, u.Name, u.County, u.UnitWithheld = nil, nil, nil, true
 			}
 			if !v.seesInternals() || u.UnitWithheld {
 				u.NationalID = nil
 			}
-			rows = append(rows, FigureRow{u.Key, RowExaminedUnit, u})
-		}
+			return fn(FigureRow{u.Key, RowExaminedUnit, *u})
+		})
 	case fromCases:
-		found, err := selectCases(ctx, q, v, inYear("c.opened_on")+` AND `+def.cond+
-			` AND c.id > `+args.Add(afterID)+` ORDER BY c.id LIMIT `+args.Add(limit), args)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range found {
-			rows = append(rows, FigureRow{c.ID, RowCase, c})
-		}
+		query := caseSelect + ` WHERE ` + inYear("c.opened_on") + ` AND ` + def.cond +
+			` AND c.id > ` + args.Add(afterID) + ` ORDER BY c.id LIMIT ` + args.Add(limit)
+		return eachRecord(ctx, q, query, args, func(c *Case) error {
+			c.finish(v)
+			return fn(FigureRow{c.ID, RowCase, *c})
+		})
 	case fromRevivedUnits:
-		var found []RevivedUnit
-		err := sqlx.SelectContext(ctx, q, &found, `
+		query := `
 			SELECT u.id AS unit_id, u.name, u.national_id, u.county, u.status, x.revival_id, x.revived_on, x.revivals
 			  FROM (SELECT DISTINCT ON (v.unit_id) v.unit_id, v.id AS revival_id, v.revived_on,
 			               count(*) OVER (PARTITION BY v.unit_id) AS revivals
 			          FROM revivals v
-			         WHERE `+inYear("v.revived_on")+` AND `+def.cond+` AND v.unit_id > `+args.Add(afterID)+`
+			         WHERE ` + inYear("v.revived_on") + ` AND ` + def.cond + ` AND v.unit_id > ` + args.Add(afterID) + `
 			         ORDER BY v.unit_id, v.revived_on, v.id) x
 			  JOIN units u ON u.id = x.unit_id
-			 ORDER BY u.id LIMIT `+args.Add(limit), args...)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range found {
+			 ORDER BY u.id LIMIT ` + args.Add(limit)
+		return eachRecord(ctx, q, query, args, func(u *RevivedUnit) error {
 			u.RevivedOnJalali = u.RevivedOn.Jalali()
 			if !v.seesInternals() {
 				u.NationalID = nil
 			}
-			rows = append(rows, FigureRow{u.UnitID, RowRevivedUnit, u})
-		}
+			return fn(FigureRow{u.UnitID, RowRevivedUnit, *u})
+		})
 	case fromSchools:
-		return schoolsPledgedRows(ctx, q, v, first, last, afterID, limit)
-	default:
-		return nil, fmt.Errorf("registry: figure %s has no rows", def.name)
+		// What a unit pledged is not public, so only the schools are
+		// listed, for every viewer.
+		query := `
+			SELECT s.id AS school_id, s.name, s.kind, s.county, x.pledges, x.first_pledged_on
+			  FROM (SELECT school_id, count(*) AS pledges, min(pledged_on) AS first_pledged_on
+			          FROM pledges WHERE pledged_on BETWEEN $1 AND $2 AND school_id > $3
+			         GROUP BY school_id) x
+			  JOIN schools s ON s.id = x.school_id
+			 ORDER BY s.id LIMIT $4`
+		return eachRecord(ctx, q, query, []any{first, last, afterID, limit}, func(f *PledgedSchool) error {
+			f.FirstPledgedOnJalali = f.FirstPledgedOn.Jalali()
+			return fn(FigureRow{f.SchoolID, RowPledgedSchool, *f})
+		})
 	}
-	return rows, nil
+	return fmt.Errorf("registry: figure %s has no rows", def.name)
+}
+
+// eachRecord runs query and calls fn with each row scanned into a new T.
+func eachRecord[T any](ctx context.Context, q sqlx.QueryerContext, query string, args []any, fn func(*T) error) error {
+	rows, err := q.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return database.MapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v T
+		if err := rows.StructScan(&v); err != nil {
+			return database.MapError(err)
+		}
+		if err := fn(&v); err != nil {
+			return err
+		}
+	}
+	return database.MapError(rows.Err())
 }
 
 // PledgedSchool is a school project behind schools_pledged: the year's
@@ -225,24 +265,4 @@ type PledgedSchool struct {
 	Pledges              int         `db:"pledges" json:"pledges"`
 	FirstPledgedOn       taahod.Date `db:"first_pledged_on" json:"first_pledged_on"`
 	FirstPledgedOnJalali string      `db:"-" json:"first_pledged_on_jalali"`
-}
-
-// schoolsPledgedRows lists the school projects behind schools_pledged, by
-// school id: those with at least one pledge dated in the year. What a unit
-// pledged is not public, so only the schools are listed, for every viewer.
-func schoolsPledgedRows(ctx context.Context, q sqlx.QueryerContext, _ Viewer, first, last taahod.Date, afterID int64, limit int) ([]FigureRow, error) {
-	var found []PledgedSchool
-	err := sqlx.SelectContext(ctx, q, &found, `
-		SELECT s.id AS school_id, s.name, s.kind, s.county, x.pledges, x.first_pledged_on
-		  FROM (SELECT school_id, count(*) AS pledges, min(pledged_on) AS first_pledged_on
-		          FROM pledges WHERE pledged_on BETWEEN $1 AND $2 AND school_id > $3
-		         GROUP BY school_id) x
-		  JOIN schools s ON s.id = x.school_id
-		 ORDER BY s.id LIMIT $4`, first, last, afterID, limit)
-	rows := make([]FigureRow, 0, len(found))
-	for _, f := range found {
-		f.FirstPledgedOnJalali = f.FirstPledgedOn.Jalali()
-		rows = append(rows, FigureRow{f.SchoolID, RowPledgedSchool, f})
-	}
-	return rows, err
 }
