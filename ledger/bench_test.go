@@ -97,8 +97,9 @@ func (b *books) bulkApprove(unit int64, n int, year int, amount string) {
 			     SET approved = s.approved + EXCLUDED.approved, unused = s.unused + EXCLUDED.unused,
 			         unused_accounts = s.unused_accounts + EXCLUDED.unused_accounts`,
 				[]any{unit, year}},
-			{`INSERT INTO ledger_accounts (code, asset, unit_id, expenditure_id, may_go_negative)
-			  SELECT 'unit:' || $1::bigint || ':spending:expenditure:' || expenditure_id, 'spending', $1::bigint, expenditure_id, false FROM bulk`, []any{unit}},
+			{`INSERT INTO ledger_accounts (code, asset, unit_id, expenditure_id, may_go_negative, spent_year, category)
+			  SELECT 'unit:' || $1::bigint || ':spending:expenditure:' || expenditure_id, 'spending', $1::bigint, expenditure_id, false,
+			         $2, 'construction' FROM bulk`, []any{unit, year}},
 			{`INSERT INTO ledger_transactions (kind, unit_id, expenditure_id, memo, postings_sha256, created_at, created_by)
 			  SELECT 'approval', $1, x.expenditure_id, 'approved school spending',
 			         sha256(convert_to(c.id || ':' || trim_scale(-x.amount) || E'\n' || a.id || ':' || trim_scale(x.amount) || E'\n', 'UTF8')),

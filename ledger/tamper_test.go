@@ -236,6 +236,15 @@ func TestVerifyNamesTampering(t *testing.T) {
 			},
 		},
 		{
+			// The posting trigger sums an account's postings by the year
+			// and category it records.
+			name:   "an expenditure account's category",
+			victim: `SELECT code FROM ledger_accounts WHERE expenditure_id IS NOT NULL AND category <> 'land' ORDER BY id LIMIT 1`,
+			change: func(code string) ([]string, string) {
+				return []string{`UPDATE ledger_accounts SET category = 'land' WHERE code = '` + code + `'`}, "ledger account " + code
+			},
+		},
+		{
 			name:   "a unit's spending sums deleted",
 			victim: `SELECT unit_id || ',' || fiscal_year || ',' || category FROM ledger_spending_sums WHERE approved > 0 ORDER BY 1 DESC LIMIT 1`,
 			change: func(key string) ([]string, string) {

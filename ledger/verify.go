@@ -63,6 +63,9 @@ type verifiedAccount struct {
 	ExpenditureID *int64          `db:"expenditure_id"`
 	MayGoNegative bool            `db:"may_go_negative"`
 	Cached        decimal.Decimal `db:"balance"`
+	// An expenditure's account records its year and category (0020).
+	SpentYear *int    `db:"spent_year"`
+	Category  *string `db:"category"`
 
 	role     string // as its code names it
 	derived  decimal.Decimal
@@ -142,7 +145,8 @@ func (v *verifier) report(check, subject, format string, args ...any) {
 func (v *verifier) loadAccounts(ctx context.Context, db *database.DB) error {
 	var accounts []*verifiedAccount
 	if err := db.SelectContext(ctx, &accounts, `
-		SELECT id, code, asset, unit_id, fiscal_year, expenditure_id, may_go_negative, balance FROM ledger_accounts ORDER BY id`); err != nil {
+		SELECT id, code, asset, unit_id, fiscal_year, expenditure_id, may_go_negative, balance, spent_year, category
+		  FROM ledger_accounts ORDER BY id`); err != nil {
 		return fmt.Errorf("read ledger accounts: %w", err)
 	}
 	for _, a := range accounts {
@@ -418,6 +422,10 @@ func (v *verifier) checkExpenditures(ctx context.Context, db *database.DB) error
 			got, unused = a.approved, a.derived
 		}
 		if a != nil {
+			if a.SpentYear == nil || *a.SpentYear != e.FiscalYear || a.Category == nil || *a.Category != e.Category {
+				v.report("ledger spending sums", "ledger account "+a.Code, "it records year %v, %v, but its expenditure is of %d, %s",
+					nullable(a.SpentYear), nullable(a.Category), e.FiscalYear, e.Category)
+			}
 			k := spendingKey{e.UnitID, e.FiscalYear, e.Category}
 			if sums[k] == nil {
 				sums[k] = &spendingSums{}
