@@ -61,8 +61,8 @@ func (b *books) addUnit() int64 {
 // amount from the unit's contributions into it, with the digest
 // postingsDigest computes ("account_id:amount\n" per posting in id order,
 // amounts canonical). The triggers are off while it writes (the balances
-// are added here, as the trigger would), so that a million postings take
-// seconds; Verify checks the outcome.
+// and the spending sums are added here, as the trigger would), so that a
+// million postings take seconds; Verify checks the outcome.
 func (b *books) bulkApprove(unit int64, n int, year int, amount string) {
 	b.t.Helper()
 	first, _ := taahod.FiscalYearBounds(year)
@@ -90,8 +90,16 @@ func (b *books) bulkApprove(unit int64, n int, year int, amount string) {
 			    RETURNING id, amount)
 			  SELECT e.id AS expenditure_id, e.amount FROM e`, []any{b.pledges[unit], unit, amount, first, submitter, n, year}},
 			{`UPDATE pledges SET submitted_total = submitted_total + (SELECT sum(amount) FROM bulk) WHERE id = $1`, []any{b.pledges[unit]}},
-			{`INSERT INTO ledger_accounts (code, asset, unit_id, expenditure_id, may_go_negative)
-			  SELECT 'unit:' || $1::bigint || ':spending:expenditure:' || expenditure_id, 'spending', $1::bigint, expenditure_id, false FROM bulk`, []any{unit}},
+			// The sums the posting trigger keeps (ledger_spending_sums).
+			{`INSERT INTO ledger_spending_sums AS s (unit_id, fiscal_year, category, approved, unused, unused_accounts)
+			  SELECT $1, $2, 'construction', sum(amount), sum(amount), count(*) FROM bulk
+			  ON CONFLICT (unit_id, fiscal_year, category) DO UPDATE
+			     SET approved = s.approved + EXCLUDED.approved, unused = s.unused + EXCLUDED.unused,
+			         unused_accounts = s.unused_accounts + EXCLUDED.unused_accounts`,
+				[]any{unit, year}},
+			{`INSERT INTO ledger_accounts (code, asset, unit_id, expenditure_id, may_go_negative, spent_year, category)
+			  SELECT 'unit:' || $1::bigint || ':spending:expenditure:' || expenditure_id, 'spending', $1::bigint, expenditure_id, false,
+			         $2, 'construction' FROM bulk`, []any{unit, year}},
 			{`INSERT INTO ledger_transactions (kind, unit_id, expenditure_id, memo, postings_sha256, created_at, created_by)
 			  SELECT 'approval', $1, x.expenditure_id, 'approved school spending',
 			         sha256(convert_to(c.id || ':' || trim_scale(-x.amount) || E'\n' || a.id || ':' || trim_scale(x.amount) || E'\n', 'UTF8')),

@@ -115,8 +115,15 @@ func bulkApproveUnits(b *testing.B, bk *books, units []int64, n int, year int, a
 				[]any{pq.Array(units), amount, first, bk.tax.UserID, year, n}},
 			{`UPDATE pledges p SET submitted_total = submitted_total + s.total
 			    FROM (SELECT pledge_id, sum(amount) AS total FROM bulk GROUP BY pledge_id) s WHERE p.id = s.pledge_id`, nil},
-			{`INSERT INTO ledger_accounts (code, asset, unit_id, expenditure_id, may_go_negative)
-			  SELECT 'unit:' || unit_id || ':spending:expenditure:' || expenditure_id, 'spending', unit_id, expenditure_id, false FROM bulk`, nil},
+			{`INSERT INTO ledger_accounts (code, asset, unit_id, expenditure_id, may_go_negative, spent_year, category)
+			  SELECT 'unit:' || unit_id || ':spending:expenditure:' || expenditure_id, 'spending', unit_id, expenditure_id, false,
+			         $1, 'construction' FROM bulk`, []any{year}},
+			// The sums the posting trigger keeps (ledger_spending_sums).
+			{`INSERT INTO ledger_spending_sums AS s (unit_id, fiscal_year, category, approved, unused, unused_accounts)
+			  SELECT unit_id, $1, 'construction', sum(amount), sum(amount), count(*) FROM bulk GROUP BY unit_id ORDER BY unit_id
+			  ON CONFLICT (unit_id, fiscal_year, category) DO UPDATE
+			     SET approved = s.approved + EXCLUDED.approved, unused = s.unused + EXCLUDED.unused,
+			         unused_accounts = s.unused_accounts + EXCLUDED.unused_accounts`, []any{year}},
 			{`INSERT INTO ledger_transactions (kind, unit_id, expenditure_id, memo, postings_sha256, created_at, created_by)
 			  SELECT 'approval', x.unit_id, x.expenditure_id, 'approved school spending',
 			         sha256(convert_to(c.id || ':' || trim_scale(-x.amount) || E'\n' || a.id || ':' || trim_scale(x.amount) || E'\n', 'UTF8')),

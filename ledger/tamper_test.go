@@ -223,6 +223,36 @@ func TestVerifyNamesTampering(t *testing.T) {
 				return []string{`UPDATE ledger_postings SET amount = amount * 2 WHERE id = ` + id}, "ledger posting " + id
 			},
 		},
+		{
+			// A run reads its figures from the sums (0020): a sum raised
+			// would offer spending that is not there.
+			name:   "a unit's spending sums",
+			victim: `SELECT unit_id || ',' || fiscal_year || ',' || category FROM ledger_spending_sums WHERE unused > 0 ORDER BY 1 LIMIT 1`,
+			change: func(key string) ([]string, string) {
+				k := strings.Split(key, ",")
+				return []string{fmt.Sprintf(`UPDATE ledger_spending_sums SET unused = unused + 1000
+				                              WHERE unit_id = %s AND fiscal_year = %s AND category = '%s'`, k[0], k[1], k[2])},
+					fmt.Sprintf("unit %s, year %s, %s", k[0], k[1], k[2])
+			},
+		},
+		{
+			// The posting trigger sums an account's postings by the year
+			// and category it records.
+			name:   "an expenditure account's category",
+			victim: `SELECT code FROM ledger_accounts WHERE expenditure_id IS NOT NULL AND category <> 'land' ORDER BY id LIMIT 1`,
+			change: func(code string) ([]string, string) {
+				return []string{`UPDATE ledger_accounts SET category = 'land' WHERE code = '` + code + `'`}, "ledger account " + code
+			},
+		},
+		{
+			name:   "a unit's spending sums deleted",
+			victim: `SELECT unit_id || ',' || fiscal_year || ',' || category FROM ledger_spending_sums WHERE approved > 0 ORDER BY 1 DESC LIMIT 1`,
+			change: func(key string) ([]string, string) {
+				k := strings.Split(key, ",")
+				return []string{fmt.Sprintf(`DELETE FROM ledger_spending_sums WHERE unit_id = %s AND fiscal_year = %s AND category = '%s'`, k[0], k[1], k[2])},
+					fmt.Sprintf("unit %s, year %s, %s", k[0], k[1], k[2])
+			},
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -122,73 +122,80 @@ func readCarried(ctx context.Context, q sqlx.QueryerContext, unit int64, year in
 // spending and the sums of its candidates, and beside them the oldest
 // candidates, up to oldest of them.
 func readFigures(ctx context.Context, q sqlx.ExtContext, b *yearBooks, unit int64, year int, oldest int) error {
-	// The figures: the year's accounts, its approved eligible spending,
-	// and the sums of its candidates; and, beside them, the oldest
-	// candidates. The candidates are read once, by a hash join over the
-	// unit (so: no nested loops, see withHashJoins), and kept for both the
-	// sums and the few oldest (a top-N sort): the unit's spending is not
-	// shipped, sorted or parsed here, only summed. FULL JOIN ON true puts
-	// the sums beside each of the oldest, or alone when there are none,
-	// without a nested loop.
-	figures := `
-		SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE code = $6), 0) AS offset_amount,
-		       COALESCE((SELECT balance FROM ledger_accounts WHERE code = $7), 0) AS spending_used,
-		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $6), 0) AS offset_account,
-		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $7), 0) AS used_account,
-		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $8), 0) AS due_account,
-		       COALESCE((SELECT sum(approved_amount) FROM expenditures
-		                  WHERE unit_id = $1 AND fiscal_year = $2 AND category = ANY($3::text[])
-		                    AND status IN ('approved', 'partially_approved')), 0) AS eligible,
-		       count(*) AS candidates, COALESCE(sum(balance), 0) AS available,
-		       COALESCE(sum(balance) FILTER (WHERE fiscal_year < $2), 0) AS carried_in`
-	args := []any{unit, year, pq.Array(b.policy.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories),
-		taxOffset(unit, year).Code(), usedSpending(unit, year).Code(), taxDue(unit, year).Code()}
-	var query string
-	if oldest > 0 {
-		query = `
-		WITH candidate AS MATERIALIZED (
-			SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
-			  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
-			 WHERE ` + candidatesWhere + `
-		), figures AS (` + figures + ` FROM candidate)
-		SELECT f.*, o.account_id, o.id, o.fiscal_year, o.spent_on, o.balance
-		  FROM figures f FULL JOIN (SELECT * FROM candidate e ORDER BY ` + candidatesOrder + ` LIMIT $9) o ON true`
-		args = append(args, oldest)
-	} else {
-		query = figures + `, NULL::bigint, NULL::bigint, NULL::int, NULL::date, NULL::numeric
-		  FROM (SELECT e.fiscal_year, a.balance
-		          FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
-		         WHERE ` + candidatesWhere + `) candidate`
+	// The figures come from the year's accounts and the sums the ledger
+	// keeps per unit, year and category (ledger_spending_sums): a few rows,
+	// however much spending the unit has. The oldest candidates are read
+	// beside them, in the order runs use them, by the index on the unit's
+	// expenditures by year and date: the carried years' oldest, then the
+	// year's, each part stopping after as many as asked, past only the
+	// expenditures whose spending is used up. One statement, so that the
+	// sums and the candidates are of one snapshot (approvals do not wait
+	// for the unit's lock). FULL JOIN ON true puts the sums beside each of
+	// the oldest, or alone when there are none.
+	carriedFrom := year // no carried years: an empty range
+	for _, y := range b.carriedYears {
+		carriedFrom = min(carriedFrom, int(y))
 	}
-	err := withHashJoins(ctx, q, func() error {
-		rows, err := q.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				c           Candidate
-				accountID   *int64
-				expenditure *int64
-				fiscalYear  *int
-				spentOn     *taahod.Date
-				unused      decimal.NullDecimal
-			)
-			if err := rows.Scan(&b.state.Applied, &b.state.Used, &b.offsetAccount, &b.usedAccount, &b.dueAccount,
-				&b.eligible, &b.candidates, &b.offer.Available, &b.offer.CarriedIn,
-				&accountID, &expenditure, &fiscalYear, &spentOn, &unused); err != nil {
-				return err
-			}
-			if accountID == nil {
-				continue // no candidate: the sums alone
-			}
-			c.accountID, c.ExpenditureID, c.FiscalYear, c.SpentOn, c.Unused = *accountID, *expenditure, *fiscalYear, *spentOn, unused.Decimal
-			b.oldest = append(b.oldest, c)
-		}
-		return rows.Err()
-	})
+	query := `
+		WITH sums AS (
+			SELECT s.fiscal_year, s.approved, s.unused, s.unused_accounts
+			  FROM ledger_spending_sums s
+			 WHERE s.unit_id = $1
+			   AND ((s.fiscal_year = $2 AND s.category = ANY($3::text[]))
+			        OR (s.fiscal_year < $2 AND (s.fiscal_year, s.category) IN (SELECT * FROM unnest($4::int[], $5::text[]))))
+		), figures AS (
+			SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE code = $6), 0) AS offset_amount,
+			       COALESCE((SELECT balance FROM ledger_accounts WHERE code = $7), 0) AS spending_used,
+			       COALESCE((SELECT id FROM ledger_accounts WHERE code = $6), 0) AS offset_account,
+			       COALESCE((SELECT id FROM ledger_accounts WHERE code = $7), 0) AS used_account,
+			       COALESCE((SELECT id FROM ledger_accounts WHERE code = $8), 0) AS due_account,
+			       COALESCE(sum(approved) FILTER (WHERE fiscal_year = $2), 0) AS eligible,
+			       COALESCE(sum(unused_accounts), 0) AS candidates, COALESCE(sum(unused), 0) AS available,
+			       COALESCE(sum(unused) FILTER (WHERE fiscal_year < $2), 0) AS carried_in
+			  FROM sums
+		), oldest AS (
+			(SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
+			   FROM expenditures e JOIN ledger_accounts a ON a.expenditure_id = e.id
+			  WHERE e.unit_id = $1 AND e.fiscal_year >= $10 AND e.fiscal_year < $2 AND a.balance > 0
+			    AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($4::int[], $5::text[]))
+			  ORDER BY e.fiscal_year, e.spent_on, e.id
+			  LIMIT $9)
+			UNION ALL
+			(SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
+			   FROM expenditures e JOIN ledger_accounts a ON a.expenditure_id = e.id
+			  WHERE e.unit_id = $1 AND e.fiscal_year = $2 AND e.category = ANY($3::text[]) AND a.balance > 0
+			  ORDER BY e.spent_on, e.id
+			  LIMIT $9)
+		)
+		SELECT f.*, o.account_id, o.id, o.fiscal_year, o.spent_on, o.balance
+		  FROM figures f FULL JOIN (SELECT * FROM oldest e ORDER BY ` + candidatesOrder + ` LIMIT $9) o ON true`
+	rows, err := q.QueryContext(ctx, query, unit, year, pq.Array(b.policy.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories),
+		taxOffset(unit, year).Code(), usedSpending(unit, year).Code(), taxDue(unit, year).Code(), oldest, carriedFrom)
 	if err != nil {
+		return fmt.Errorf("read the books of unit %d year %d: %w", unit, year, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			c           Candidate
+			accountID   *int64
+			expenditure *int64
+			fiscalYear  *int
+			spentOn     *taahod.Date
+			unused      decimal.NullDecimal
+		)
+		if err := rows.Scan(&b.state.Applied, &b.state.Used, &b.offsetAccount, &b.usedAccount, &b.dueAccount,
+			&b.eligible, &b.candidates, &b.offer.Available, &b.offer.CarriedIn,
+			&accountID, &expenditure, &fiscalYear, &spentOn, &unused); err != nil {
+			return fmt.Errorf("read the books of unit %d year %d: %w", unit, year, err)
+		}
+		if accountID == nil {
+			continue // no candidate: the sums alone
+		}
+		c.accountID, c.ExpenditureID, c.FiscalYear, c.SpentOn, c.Unused = *accountID, *expenditure, *fiscalYear, *spentOn, unused.Decimal
+		b.oldest = append(b.oldest, c)
+	}
+	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read the books of unit %d year %d: %w", unit, year, err)
 	}
 	return nil

@@ -26,7 +26,7 @@ type allocated struct {
 // account and what a statement shows of it. The oldest candidates, read
 // with the books' sums in one statement, cover a run that uses a few. One
 // that uses more reads all the candidates, with what a statement shows of
-// them (the unit's spending is read once more, and shipped), and matches
+// them (the unit's spending is read whole, and shipped), and matches
 // them as MatchYear does, figures and all: approvals do not wait for the
 // unit's lock, so this later reading may hold spending approved since the
 // sums were read, and a run's figures and allocations must come from one

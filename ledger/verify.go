@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -26,7 +27,9 @@ const maxLedgerFindings = 50
 // expenditure changed behind the application's back is found too; each
 // unit-year's offset stays within its tax due and its accounts agree with its
 // assessment; each expenditure's account holds what its review approved and
-// no more was used. It returns a summary and what it found.
+// no more was used; and the spending sums that runs read their figures from
+// (ledger_spending_sums) agree with the accounts they sum. It returns a
+// summary and what it found.
 func Verify(ctx context.Context, db *database.DB) (string, []database.Finding, error) {
 	v := verifier{
 		accounts: map[int64]*verifiedAccount{},
@@ -60,6 +63,9 @@ type verifiedAccount struct {
 	ExpenditureID *int64          `db:"expenditure_id"`
 	MayGoNegative bool            `db:"may_go_negative"`
 	Cached        decimal.Decimal `db:"balance"`
+	// An expenditure's account records its year and category (0020).
+	SpentYear *int    `db:"spent_year"`
+	Category  *string `db:"category"`
 
 	role     string // as its code names it
 	derived  decimal.Decimal
@@ -139,7 +145,8 @@ func (v *verifier) report(check, subject, format string, args ...any) {
 func (v *verifier) loadAccounts(ctx context.Context, db *database.DB) error {
 	var accounts []*verifiedAccount
 	if err := db.SelectContext(ctx, &accounts, `
-		SELECT id, code, asset, unit_id, fiscal_year, expenditure_id, may_go_negative, balance FROM ledger_accounts ORDER BY id`); err != nil {
+		SELECT id, code, asset, unit_id, fiscal_year, expenditure_id, may_go_negative, balance, spent_year, category
+		  FROM ledger_accounts ORDER BY id`); err != nil {
 		return fmt.Errorf("read ledger accounts: %w", err)
 	}
 	for _, a := range accounts {
@@ -393,14 +400,17 @@ func (v *verifier) checkTaxYears(ctx context.Context, db *database.DB) error {
 
 func (v *verifier) checkExpenditures(ctx context.Context, db *database.DB) error {
 	var exps []struct {
-		ID       int64            `db:"id"`
-		UnitID   int64            `db:"unit_id"`
-		Status   string           `db:"status"`
-		Approved *decimal.Decimal `db:"approved_amount"`
+		ID         int64            `db:"id"`
+		UnitID     int64            `db:"unit_id"`
+		FiscalYear int              `db:"fiscal_year"`
+		Category   string           `db:"category"`
+		Status     string           `db:"status"`
+		Approved   *decimal.Decimal `db:"approved_amount"`
 	}
-	if err := db.SelectContext(ctx, &exps, `SELECT id, unit_id, status, approved_amount FROM expenditures ORDER BY id`); err != nil {
+	if err := db.SelectContext(ctx, &exps, `SELECT id, unit_id, fiscal_year, category, status, approved_amount FROM expenditures ORDER BY id`); err != nil {
 		return fmt.Errorf("read expenditures: %w", err)
 	}
+	sums := map[spendingKey]*spendingSums{}
 	for _, e := range exps {
 		want := decimal.Zero
 		if (e.Status == "approved" || e.Status == "partially_approved") && e.Approved != nil {
@@ -411,12 +421,100 @@ func (v *verifier) checkExpenditures(ctx context.Context, db *database.DB) error
 		if a != nil {
 			got, unused = a.approved, a.derived
 		}
+		if a != nil {
+			if a.SpentYear == nil || *a.SpentYear != e.FiscalYear || a.Category == nil || *a.Category != e.Category {
+				v.report("ledger spending sums", "ledger account "+a.Code, "it records year %v, %v, but its expenditure is of %d, %s",
+					nullable(a.SpentYear), nullable(a.Category), e.FiscalYear, e.Category)
+			}
+			k := spendingKey{e.UnitID, e.FiscalYear, e.Category}
+			if sums[k] == nil {
+				sums[k] = &spendingSums{}
+			}
+			sums[k].add(got, unused)
+		}
 		subject := "expenditure " + strconv.FormatInt(e.ID, 10)
 		if !got.Equal(want) {
 			v.report("expenditures", subject, "the ledger has %s approved but its review (%s) says %s", got, e.Status, want)
 		}
 		if used := got.Sub(unused); used.GreaterThan(got) || unused.GreaterThan(got) {
 			v.report("expenditures", subject, "used %s of %s approved", used, got)
+		}
+	}
+	return v.checkSpendingSums(ctx, db, sums)
+}
+
+// spendingKey names a row of ledger_spending_sums: a unit's expenditures of
+// one fiscal year and category.
+type spendingKey struct {
+	unit     int64
+	year     int
+	category string
+}
+
+// spendingSums is a row of ledger_spending_sums, as stored or as derived
+// from the postings.
+type spendingSums struct {
+	Approved decimal.Decimal `db:"approved"`
+	Unused   decimal.Decimal `db:"unused"`
+	Accounts int64           `db:"accounts"`
+}
+
+func (s *spendingSums) add(approved, unused decimal.Decimal) {
+	s.Approved, s.Unused = s.Approved.Add(approved), s.Unused.Add(unused)
+	if unused.IsPositive() {
+		s.Accounts++
+	}
+}
+
+func (s spendingSums) String() string {
+	return fmt.Sprintf("approved %s, unused %s in %d accounts", s.Approved, s.Unused, s.Accounts)
+}
+
+// checkSpendingSums compares the sums a run reads its figures from
+// (ledger_spending_sums, kept by the posting trigger) with derived, the
+// same sums of the expenditures' accounts as their postings make them.
+func (v *verifier) checkSpendingSums(ctx context.Context, db *database.DB, derived map[spendingKey]*spendingSums) error {
+	rows, err := db.QueryContext(ctx, `
+		SELECT unit_id, fiscal_year, category, approved, unused, unused_accounts FROM ledger_spending_sums ORDER BY unit_id, fiscal_year, category`)
+	if err != nil {
+		return fmt.Errorf("read ledger spending sums: %w", err)
+	}
+	defer rows.Close()
+	seen := map[spendingKey]bool{}
+	for rows.Next() {
+		var (
+			k      spendingKey
+			stored spendingSums
+		)
+		if err := rows.Scan(&k.unit, &k.year, &k.category, &stored.Approved, &stored.Unused, &stored.Accounts); err != nil {
+			return fmt.Errorf("read ledger spending sums: %w", err)
+		}
+		seen[k] = true
+		want := spendingSums{}
+		if d := derived[k]; d != nil {
+			want = *d
+		}
+		if !stored.Approved.Equal(want.Approved) || !stored.Unused.Equal(want.Unused) || stored.Accounts != want.Accounts {
+			v.report("ledger spending sums", fmt.Sprintf("unit %d, year %d, %s", k.unit, k.year, k.category),
+				"the sums say %s but the postings make %s", stored, want)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read ledger spending sums: %w", err)
+	}
+	keys := make([]spendingKey, 0, len(derived))
+	for k := range derived {
+		if !seen[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b spendingKey) int {
+		return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.year, b.year), cmp.Compare(a.category, b.category))
+	})
+	for _, k := range keys {
+		if d := derived[k]; !d.Approved.IsZero() || !d.Unused.IsZero() {
+			v.report("ledger spending sums", fmt.Sprintf("unit %d, year %d, %s", k.unit, k.year, k.category),
+				"no sums are kept, but the postings make %s", *d)
 		}
 	}
 	return nil
