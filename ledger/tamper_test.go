@@ -224,7 +224,7 @@ func TestVerifyNamesTampering(t *testing.T) {
 			},
 		},
 		{
-			// A run reads its figures from the sums (0020): a sum raised
+			// A run reads its figures from the sums (0023): a sum raised
 			// would offer spending that is not there.
 			name:   "a unit's spending sums",
 			victim: `SELECT unit_id || ',' || fiscal_year || ',' || category FROM ledger_spending_sums WHERE unused > 0 ORDER BY 1 LIMIT 1`,
