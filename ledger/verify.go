@@ -63,7 +63,7 @@ type verifiedAccount struct {
 	ExpenditureID *int64          `db:"expenditure_id"`
 	MayGoNegative bool            `db:"may_go_negative"`
 	Cached        decimal.Decimal `db:"balance"`
-	// An expenditure's account records its year and category (0020).
+	// An expenditure's account records its year and category (0023).
 	SpentYear *int    `db:"spent_year"`
 	Category  *string `db:"category"`
 
