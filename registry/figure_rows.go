@@ -163,14 +163,14 @@ func eachFigureRow(ctx context.Context, q sqlx.QueryerContext, v Viewer, def fig
 	case fromSessions:
 		query := sessionSelect + ` WHERE ` + inYear("s.held_on") + ` AND ` + def.cond +
 			` AND s.id > ` + args.Add(afterID) + ` ORDER BY s.id LIMIT ` + args.Add(limit)
-		return eachRecord(ctx, q, query, args, func(s *Session) error {
+		return database.EachRow(ctx, q, query, args, func(s *Session) error {
 			s.finish(v)
 			return fn(FigureRow{s.ID, RowSession, *s})
 		})
 	case fromResolutions:
 		query := resolutionSelect + ` WHERE ` + inYear("r.adopted_on") + ` AND ` + def.cond +
 			` AND r.id > ` + args.Add(afterID) + ` ORDER BY r.id LIMIT ` + args.Add(limit)
-		return eachRecord(ctx, q, query, args, func(r *Resolution) error {
+		return database.EachRow(ctx, q, query, args, func(r *Resolution) error {
 			r.finish(v, today)
 			return fn(FigureRow{r.ID, RowResolution, *r})
 		})
@@ -185,7 +185,7 @@ func eachFigureRow(ctx context.Context, q sqlx.QueryerContext, v Viewer, def fig
 			        HAVING bool_or(` + def.cond + `)) x
 			  JOIN units u ON u.id = x.unit_id
 			 ORDER BY u.id LIMIT ` + args.Add(limit)
-		return eachRecord(ctx, q, query, args, func(u *ExaminedUnit) error {
+		return database.EachRow(ctx, q, query, args, func(u *ExaminedUnit) error {
 			if !u.Visible {
 				u.UnitID, u.Name, u.County, u.UnitWithheld = nil, nil, nil, true
 			}
@@ -197,7 +197,7 @@ func eachFigureRow(ctx context.Context, q sqlx.QueryerContext, v Viewer, def fig
 	case fromCases:
 		query := caseSelect + ` WHERE ` + inYear("c.opened_on") + ` AND ` + def.cond +
 			` AND c.id > ` + args.Add(afterID) + ` ORDER BY c.id LIMIT ` + args.Add(limit)
-		return eachRecord(ctx, q, query, args, func(c *Case) error {
+		return database.EachRow(ctx, q, query, args, func(c *Case) error {
 			c.finish(v)
 			return fn(FigureRow{c.ID, RowCase, *c})
 		})
@@ -211,7 +211,7 @@ func eachFigureRow(ctx context.Context, q sqlx.QueryerContext, v Viewer, def fig
 			         ORDER BY v.unit_id, v.revived_on, v.id) x
 			  JOIN units u ON u.id = x.unit_id
 			 ORDER BY u.id LIMIT ` + args.Add(limit)
-		return eachRecord(ctx, q, query, args, func(u *RevivedUnit) error {
+		return database.EachRow(ctx, q, query, args, func(u *RevivedUnit) error {
 			u.RevivedOnJalali = u.RevivedOn.Jalali()
 			if !v.seesInternals() {
 				u.NationalID = nil
@@ -228,31 +228,12 @@ func eachFigureRow(ctx context.Context, q sqlx.QueryerContext, v Viewer, def fig
 			         GROUP BY school_id) x
 			  JOIN schools s ON s.id = x.school_id
 			 ORDER BY s.id LIMIT $4`
-		return eachRecord(ctx, q, query, []any{first, last, afterID, limit}, func(f *PledgedSchool) error {
+		return database.EachRow(ctx, q, query, []any{first, last, afterID, limit}, func(f *PledgedSchool) error {
 			f.FirstPledgedOnJalali = f.FirstPledgedOn.Jalali()
 			return fn(FigureRow{f.SchoolID, RowPledgedSchool, *f})
 		})
 	}
 	return fmt.Errorf("registry: figure %s has no rows", def.name)
-}
-
-// eachRecord runs query and calls fn with each row scanned into a new T.
-func eachRecord[T any](ctx context.Context, q sqlx.QueryerContext, query string, args []any, fn func(*T) error) error {
-	rows, err := q.QueryxContext(ctx, query, args...)
-	if err != nil {
-		return database.MapError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v T
-		if err := rows.StructScan(&v); err != nil {
-			return database.MapError(err)
-		}
-		if err := fn(&v); err != nil {
-			return err
-		}
-	}
-	return database.MapError(rows.Err())
 }
 
 // PledgedSchool is a school project behind schools_pledged: the year's
