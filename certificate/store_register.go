@@ -90,22 +90,5 @@ func (s *Store) EachCertificate(ctx context.Context, actor taahod.Actor, f ListF
 		return err
 	}
 	query := registerSelect + ` WHERE ` + q.Clause() + ` ORDER BY c.id LIMIT ` + q.Arg(f.Limit)
-	rows, err := s.DB.QueryxContext(ctx, query, q.Args...)
-	if err != nil {
-		return database.MapError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e RegisterEntry
-		if err := rows.StructScan(&e); err != nil {
-			return database.MapError(err)
-		}
-		if err := fn(&e); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return database.MapError(err)
-	}
-	return nil
+	return database.EachRow(ctx, s.DB, query, q.Args, fn)
 }
