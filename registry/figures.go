@@ -95,15 +95,26 @@ func implementationRate(implemented, denominator int) ImplementationRate {
 // revivals and pledges directly, resolutions and cases through their yearly
 // counts, kept with them), in one statement and so in one snapshot. It
 // returns EINVALID (field year) for a year outside the calendar.
+//
+// The figures counted are kept until the records move (figuresCache): a
+// request then costs one read of the records' version.
 func (s *Store) Figures(ctx context.Context, year int) (Figures, error) {
+	version, err := s.figuresVersion(ctx)
+	if err != nil {
+		return Figures{}, err
+	}
+	if f, ok := s.cache.figures(version, year); ok {
+		return f, nil
+	}
 	st, err := s.prepared(ctx, figuresQuery)
 	if err != nil {
 		return Figures{}, fmt.Errorf("count the figures of %d: %w", year, err)
 	}
-	figs, _, err := yearFigures(ctx, st, []int{year}, false)
+	figs, _, counted, err := yearFigures(ctx, st, []int{year}, false)
 	if err != nil {
 		return Figures{}, err
 	}
+	s.cache.putFigures(counted, figs[0])
 	return figs[0], nil
 }
 
@@ -116,7 +127,7 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(tx *database.Tx) error
 // figures is the figures of one year, read with q (in the caller's
 // transaction when q is one).
 func figures(ctx context.Context, q sqlx.QueryerContext, year int) (Figures, error) {
-	figs, _, err := yearFigures(ctx, queryWith{q, figuresQuery}, []int{year}, false)
+	figs, _, _, err := yearFigures(ctx, queryWith{q, figuresQuery}, []int{year}, false)
 	if err != nil {
 		return Figures{}, err
 	}
@@ -142,41 +153,37 @@ func (w queryWith) QueryxContext(ctx context.Context, args ...any) (*sqlx.Rows, 
 // yearFigures computes the figures of each of years, in that order, in one
 // statement: st runs figuresQuery, or figuresWithCategoriesQuery when
 // withCategories, which adds the first year's resolutions by category and
-// status.
-func yearFigures(ctx context.Context, st figuresStatement, years []int, withCategories bool) ([]Figures, []CategoryCount, error) {
+// status. version is the records' version the statement saw (figuresCache).
+func yearFigures(ctx context.Context, st figuresStatement, years []int, withCategories bool) (figs []Figures, categories []CategoryCount, version int64, err error) {
 	args := make([]any, 0, 3*len(years)) // each year's number, first and last days
 	for _, year := range years {
 		first, last, err := YearBounds(year)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		args = append(args, year, first.String(), last.String())
 	}
 	rows, err := st.QueryxContext(ctx, args...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
+		return nil, nil, 0, fmt.Errorf("count the figures of %v: %w", years, err)
 	}
 	defer rows.Close()
-	var (
-		figs       []Figures
-		categories []CategoryCount
-	)
 	for rows.Next() {
 		var (
 			year   int
 			counts sql.RawBytes // valid until the next row: read before it
 			cats   sql.NullString
 		)
-		dest := []any{&year, &counts}
+		dest := []any{&year, &version, &counts}
 		if withCategories {
 			dest = append(dest, &cats)
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
+			return nil, nil, 0, fmt.Errorf("count the figures of %v: %w", years, err)
 		}
 		all, err := parseCounts(counts, len(figureDefs))
 		if err != nil {
-			return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
+			return nil, nil, 0, fmt.Errorf("count the figures of %v: %w", years, err)
 		}
 		values := make([]int, len(figureDefs))
 		for i, at := range figurePositions {
@@ -185,17 +192,17 @@ func yearFigures(ctx context.Context, st figuresStatement, years []int, withCate
 		figs = append(figs, makeFigures(year, values))
 		if withCategories && len(figs) == 1 {
 			if categories, err = parseCategoryCounts(cats.String); err != nil {
-				return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
+				return nil, nil, 0, fmt.Errorf("count the figures of %v: %w", years, err)
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("count the figures of %v: %w", years, err)
+		return nil, nil, 0, fmt.Errorf("count the figures of %v: %w", years, err)
 	}
 	if len(figs) != len(years) {
-		return nil, nil, fmt.Errorf("count the figures of %v: %d rows", years, len(figs))
+		return nil, nil, 0, fmt.Errorf("count the figures of %v: %d rows", years, len(figs))
 	}
-	return figs, categories, nil
+	return figs, categories, version, nil
 }
 
 // parseCounts reads the counts' column of figuresQuery, a bigint[] in
@@ -281,7 +288,8 @@ func makeFigures(year int, values []int) Figures {
 // year before) with the first year's resolutions by category: each year
 // takes three parameters, its number and its first and last days
 // (taahod.FiscalYearBounds), and gives one row, in that order: the year,
-// then one array of every count (figurePositions places them). Sessions
+// the records' version (figuresCache), then one array of every count
+// (figurePositions places them). Sessions
 // and pledges (a few hundred a year) are counted from the records;
 // resolutions, cases and revived units from their yearly counts
 // (migrations 0016 and 0022: kept by triggers in the same transaction as
@@ -338,7 +346,7 @@ var figuresQuery, figuresWithCategoriesQuery = func() (string, string) {
 		arrays = append(arrays, fmt.Sprintf("COALESCE((SELECT ARRAY[%s]::bigint[] FROM %s), array_fill(0::bigint, ARRAY[%d]))",
 			strings.Join(exprs[src], ", "), from[src], len(exprs[src])))
 	}
-	cols := []string{"y.year", strings.Join(arrays, "\n\t         || ")}
+	cols := []string{"y.year", figuresVersionColumn, strings.Join(arrays, "\n\t         || ")}
 	// years is the FROM clause of n years: ord numbers them from 1.
 	years := func(n int) string {
 		rows := make([]string, n)

@@ -18,16 +18,27 @@ type TwoYears struct {
 // resolutions by category, in one statement and so in one snapshot: the
 // page's numbers agree with each other. It returns EINVALID (field year)
 // for a year, or a year before it, outside the calendar.
+//
+// They are kept until the records move, as Figures keeps its own.
 func (s *Store) TwoYears(ctx context.Context, year int) (TwoYears, error) {
+	version, err := s.figuresVersion(ctx)
+	if err != nil {
+		return TwoYears{}, err
+	}
+	if t, ok := s.cache.twoYearsAt(version, year); ok {
+		return t, nil
+	}
 	st, err := s.prepared(ctx, figuresWithCategoriesQuery)
 	if err != nil {
 		return TwoYears{}, fmt.Errorf("count the figures of %d and %d: %w", year, year-1, err)
 	}
-	figs, categories, err := yearFigures(ctx, st, []int{year, year - 1}, true)
+	figs, categories, counted, err := yearFigures(ctx, st, []int{year, year - 1}, true)
 	if err != nil {
 		return TwoYears{}, err
 	}
-	return TwoYears{Figures: figs[0], Previous: figs[1], ByCategory: categories}, nil
+	t := TwoYears{Figures: figs[0], Previous: figs[1], ByCategory: categories}
+	s.cache.putTwoYears(counted, t)
+	return t, nil
 }
 
 // Equal reports whether t and o show the same figures. Figures are made

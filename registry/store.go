@@ -12,7 +12,8 @@ import (
 type Store struct {
 	DB *database.DB
 
-	statements sync.Map // query text → *sqlx.Stmt (prepared)
+	statements sync.Map     // query text → *sqlx.Stmt (prepared)
+	cache      figuresCache // the figures counted, until the records move
 }
 
 // NewStore returns a Store over db.

@@ -55,8 +55,10 @@ func publicBenchDatabase(b *testing.B) (*database.DB, string) {
 // and by category), signed out, over the 1,000,000-resolution registry of
 // scripts/registry_bench_data.sql, against the JSON figures endpoint (GET
 // /api/v1/public/registry, one year), both in-process through the same gin
-// engine (bench_setup_test.go). The issue's goal: the page at most 50 ms
-// and at most 1.5 times the JSON:
+// engine (bench_setup_test.go): "page" and "json" as visitors find them,
+// the figures kept since the records last moved, and "page-counted" and
+// "json-counted" on the first request after a change, which counts them.
+// The issue's goal: the page at most 50 ms and at most 1.5 times the JSON:
 //
 //	scripts/dev-db exec test -- go test -run '^$' -bench PublicHome -count 6 ./web/
 func BenchmarkPublicHome(b *testing.B) {
@@ -91,20 +93,46 @@ func BenchmarkPublicHome(b *testing.B) {
 		serveCounted(b, s, figures)
 	}
 
+	// The records' version moved (migration 0024) as a write to the
+	// registry moves it: the next request counts the figures again
+	// rather than answer with those its server kept (registry's
+	// figuresCache). It runs with the timer stopped.
+	moved := func(b *testing.B) {
+		b.StopTimer()
+		if _, err := db.Exec(`UPDATE registry_figures_version SET version = version + 1`); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
 	per := map[string]time.Duration{}
-	for _, side := range []struct{ name, path string }{{"page", page}, {"json", figures}} {
+	for _, side := range []struct {
+		name, path string
+		counted    bool
+	}{
+		// As a visitor finds them: the figures as last counted, while the
+		// records have not moved (the registry changes a few hundred times
+		// a year; its readers come with every certificate's QR code).
+		{"page", page, false}, {"json", figures, false},
+		// The first request after a change, which counts the figures.
+		{"page-counted", page, true}, {"json-counted", figures, true},
+	} {
 		b.Run(side.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
+				if side.counted {
+					moved(b)
+				}
 				serveCounted(b, s, side.path)
 			}
 			per[side.name] = b.Elapsed() / time.Duration(b.N)
 			b.ReportMetric(float64(per[side.name].Microseconds())/1000, "ms/op")
 		})
 	}
-	if per["json"] > 0 {
-		b.Logf("public home: %s, JSON figures: %s, ratio %.2f (goal ≤ 50 ms and ≤ 1.5)", per["page"], per["json"],
-			float64(per["page"])/float64(per["json"]))
+	for _, kind := range []string{"", "-counted"} {
+		if per["json"+kind] > 0 {
+			b.Logf("public home%s: %s, JSON figures: %s, ratio %.2f (goal ≤ 50 ms and ≤ 1.5)", kind, per["page"+kind], per["json"+kind],
+				float64(per["page"+kind])/float64(per["json"+kind]))
+		}
 	}
 
 	// On a shared machine the load moves between the two runs above; here

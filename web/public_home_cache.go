@@ -11,9 +11,10 @@ import (
 // those figures, the year asked for and the current year; when a later
 // request reads the same figures — every visitor between two changes of the
 // registry — the rendered bytes are sent again instead of running the
-// templates anew. The figures are still read from the database on every
-// request, so the page is never older than the records, and a change of any
-// count renders it again.
+// templates anew. The figures are still asked of the registry on every
+// request (which reads the records' version, and counts again when it has
+// moved: registry.Store.TwoYears), so the page is never older than the
+// records, and a change of any count renders it again.
 type renderedHomes struct {
 	mu     sync.Mutex
 	byYear map[int]renderedHome // at most one per fiscal year
