@@ -64,6 +64,7 @@ func main() {
 		keep     = flag.Bool("keep", false, "keep the scratch database and the pgbench script")
 		procs    = flag.Int("server-gomaxprocs", 0, "GOMAXPROCS of the service (0: Go's default, the number of cores)")
 		profile  = flag.String("cpuprofile", "", "write a CPU profile of the whole run of the service to this file (go tool pprof FILE)")
+		trial    = flag.String("trial-sql", "", "run this SQL file on the service's database after the migrations (a cost trial: drop an index, a key)")
 	)
 	flag.Parse()
 	if *adminURL == "" {
@@ -71,7 +72,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	b := &bench{conns: *conns, adminURL: *adminURL, keep: *keep, procs: *procs}
+	b := &bench{conns: *conns, adminURL: *adminURL, keep: *keep, procs: *procs, trialSQL: *trial}
 	if *profile != "" {
 		abs, err := filepath.Abs(*profile)
 		if err != nil {
@@ -97,6 +98,7 @@ type bench struct {
 	keep     bool
 	procs    int
 	profile  string // the service's CPU profile, if asked for
+	trialSQL string // a cost trial's SQL file, if any
 	// postmaster is the cluster's postmaster pid, 0 when unknown.
 	postmaster int
 
@@ -139,14 +141,15 @@ func (b *bench) run(ctx context.Context, duration time.Duration, rounds int, war
 	slice := duration / time.Duration(rounds)
 	// Service round, then pgbench round, as the anchor's README orders them.
 	for i := range rounds {
-		serverBefore, selfBefore, dbBefore := cpuTime(b.server.Process.Pid), cpuTime(os.Getpid()), b.databaseCPU()
+		seq := b.sequencerPid(ctx)
+		serverBefore, selfBefore, dbBefore, seqBefore := cpuTime(b.server.Process.Pid), cpuTime(os.Getpid()), b.databaseCPU(), cpuTime(seq)
 		h, err := b.httpLoad(ctx, slice)
 		if err != nil {
 			return err
 		}
-		serverCPU, selfCPU, dbCPU := cpuTime(b.server.Process.Pid)-serverBefore, cpuTime(os.Getpid())-selfBefore, b.databaseCPU()-dbBefore
-		fmt.Printf("  round %d http:    %s  (CPU per request: service %d µs, load generator %d µs, database %d µs)\n", i+1, h,
-			perRequest(serverCPU, h), perRequest(selfCPU, h), perRequest(dbCPU, h))
+		serverCPU, selfCPU, dbCPU, seqCPU := cpuTime(b.server.Process.Pid)-serverBefore, cpuTime(os.Getpid())-selfBefore, b.databaseCPU()-dbBefore, cpuTime(seq)-seqBefore
+		fmt.Printf("  round %d http:    %s  (CPU per request: service %d µs, load generator %d µs, database %d µs, of which the audit sequencer %d µs; load %s)\n", i+1, h,
+			perRequest(serverCPU, h), perRequest(selfCPU, h), perRequest(dbCPU, h), perRequest(seqCPU, h), loadAverage())
 		web.add(h)
 		dbBefore = b.databaseCPU()
 		r, err := b.pgbench(ctx, slice)
@@ -237,6 +240,16 @@ func (b *bench) setup(ctx context.Context) error {
 		return err
 	}
 	b.findPostmaster(ctx, db)
+	if b.trialSQL != "" {
+		trial, err := os.ReadFile(b.trialSQL)
+		if err != nil {
+			return err
+		}
+		if _, err := db.ExecContext(ctx, string(trial)); err != nil {
+			return fmt.Errorf("%s: %w", b.trialSQL, err)
+		}
+		fmt.Printf("benchsubmit: cost trial %s applied\n", b.trialSQL)
+	}
 	// Submissions spread over 20 pledges of 20 units, as the anchor spreads
 	// its rows over accounts: no shared row but what the service itself
 	// shares.
@@ -570,6 +583,35 @@ func (b *bench) databaseCPU() time.Duration {
 		}
 	}
 	return total
+}
+
+// sequencerPid is the pid of the backend of the bench database that holds
+// the audit sequencer's advisory lock (internal/database, sequencerLock
+// "TAAHODSQ"), 0 when none does: its CPU is the chaining's cost.
+func (b *bench) sequencerPid(ctx context.Context) int {
+	db, err := sqlx.Open("postgres", b.dbURL)
+	if err != nil {
+		return 0
+	}
+	defer db.Close()
+	var pid int
+	_ = db.GetContext(ctx, &pid, `SELECT pid FROM pg_locks
+		 WHERE locktype = 'advisory' AND granted AND classid = x'54414148'::int::oid AND objid = x'4F445351'::int::oid
+		   AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
+	return pid
+}
+
+// loadAverage is the machine's load average over the last minute, as
+// /proc/loadavg gives it ("?" where there is none): the machine is shared.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	if f := strings.Fields(string(data)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // findPostmaster reads the cluster's postmaster pid from postmaster.pid in
