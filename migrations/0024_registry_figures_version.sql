@@ -21,21 +21,28 @@
 -- transaction: a transaction holds the row's lock only while it commits,
 -- when it no longer waits for any other lock, so writers of the registry
 -- cannot deadlock on it whatever else they lock and in whatever order.
+--
+-- The number is drawn at random rather than counted, and a transaction
+-- knows it has moved it by a setting local to itself rather than by its id
+-- kept in the row: a database restored from a backup, or copied to another
+-- cluster, then goes on with numbers no server has kept figures for, where
+-- a counter would come back to numbers it had, for other records.
+-- `changes` counts the transactions that moved it.
 CREATE TABLE registry_figures_version (
-    one        BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
-    version    BIGINT NOT NULL,
-    changed_by XID8
+    one     BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+    version BIGINT NOT NULL,
+    changes BIGINT NOT NULL DEFAULT 0
 );
-INSERT INTO registry_figures_version (version) VALUES (1);
+INSERT INTO registry_figures_version (version) VALUES ((random() * 9.2e18)::bigint);
 
 -- +goose StatementBegin
 CREATE FUNCTION registry_figures_changed() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
-    -- Once per transaction: after the first, the row this transaction sees
-    -- is its own update.
-    UPDATE registry_figures_version
-       SET version = version + 1, changed_by = pg_current_xact_id()
-     WHERE changed_by IS DISTINCT FROM pg_current_xact_id();
+    IF current_setting('taahod.registry_figures_changed', true) = 'yes' THEN
+        RETURN NULL; -- moved already by this transaction
+    END IF;
+    PERFORM set_config('taahod.registry_figures_changed', 'yes', true);
+    UPDATE registry_figures_version SET version = (random() * 9.2e18)::bigint, changes = changes + 1;
     RETURN NULL;
 END;
 $$;

@@ -53,36 +53,32 @@ func (c *figuresCache) twoYearsAt(version int64, year int) (TwoYears, bool) {
 	return t, ok && c.version == version
 }
 
-// at readies the cache for entries counted at version and reports whether
-// they may be kept: figures counted in an older snapshot than the entries
-// already kept are not (a slower request that read before a change).
-func (c *figuresCache) at(version int64) bool {
-	switch {
-	case version < c.version:
-		return false
-	case version > c.version || c.years == nil:
+// at readies the cache for entries counted at version, which every entry
+// kept must share. Versions are compared for equality only (they are drawn
+// at random, migration 0024): a slower request that counted in a snapshot
+// from before a change sets the cache back to that older version, and the
+// next request, which reads the newer one, counts again.
+func (c *figuresCache) at(version int64) {
+	if version != c.version || c.years == nil {
 		c.version = version
 		c.years, c.twoYears = map[int]Figures{}, map[int]TwoYears{}
 	}
-	return true
 }
 
 // putFigures keeps f, counted at version.
 func (c *figuresCache) putFigures(version int64, f Figures) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.at(version) {
-		c.years[f.Year] = f
-	}
+	c.at(version)
+	c.years[f.Year] = f
 }
 
 // putTwoYears keeps t, counted at version.
 func (c *figuresCache) putTwoYears(version int64, t TwoYears) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.at(version) {
-		c.twoYears[t.Figures.Year] = t
-	}
+	c.at(version)
+	c.twoYears[t.Figures.Year] = t
 }
 
 // figuresVersion reads the records' version now (figuresVersionQuery).
