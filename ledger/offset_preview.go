@@ -42,11 +42,12 @@ func (s *Store) PreviewOffset(ctx context.Context, actor taahod.Actor, unit int6
 		return OffsetPreview{}, err
 	}
 	var pv OffsetPreview
+	ps := s.prepared(ctx) // before the transaction: see prepared
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
 		}
-		pl, err := s.planOffset(ctx, tx, unit, year)
+		pl, err := s.planOffset(ctx, ps, tx, unit, year)
 		if err != nil {
 			return err
 		}

@@ -31,7 +31,7 @@ type allocated struct {
 // unit's lock, so this later reading may hold spending approved since the
 // sums were read, and a run's figures and allocations must come from one
 // reading.
-func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearBooks, m *Match) ([]allocated, error) {
+func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit int64, b yearBooks, m *Match) ([]allocated, error) {
 	year := b.state.FiscalYear
 	if !m.UsedIncrease.IsPositive() {
 		return nil, nil
@@ -46,7 +46,7 @@ func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearB
 		for i, c := range b.oldest[:taken] {
 			ids[i] = c.ExpenditureID
 		}
-		shown, err := showExpenditures(ctx, q, ids)
+		shown, err := showExpenditures(ctx, ps, q, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -115,13 +115,17 @@ func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearB
 	return out, nil
 }
 
+// showExpendituresQuery reads what a statement shows of the expenditures $1.
+const showExpendituresQuery = `
+	SELECT e.id, e.fiscal_year, e.spent_on, e.invoice_no, e.vendor_name, e.category, s.id, s.name
+	  FROM expenditures e JOIN pledges pl ON pl.id = e.pledge_id JOIN schools s ON s.id = pl.school_id
+	 WHERE e.id = ANY($1)`
+
 // showExpenditures returns what a statement shows of the expenditures ids
-// (but the amount), by id: few, each found by its key.
-func showExpenditures(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]StatementAllocation, error) {
-	rows, err := q.QueryContext(ctx, `
-		SELECT e.id, e.fiscal_year, e.spent_on, e.invoice_no, e.vendor_name, e.category, s.id, s.name
-		  FROM expenditures e JOIN pledges pl ON pl.id = e.pledge_id JOIN schools s ON s.id = pl.school_id
-		 WHERE e.id = ANY($1)`, pq.Array(ids))
+// (but the amount), by id: few, each found by its key; prepared when ps
+// has it.
+func showExpenditures(ctx context.Context, ps prepared, q sqlx.QueryerContext, ids []int64) (map[int64]StatementAllocation, error) {
+	rows, err := ps.query(ctx, q, showExpendituresQuery, pq.Array(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -169,12 +173,13 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 	var (
 		st    Statement
 		added Match
+		ps    = s.prepared(ctx) // before the transaction: see prepared
 	)
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
 		}
-		pl, err := s.planOffset(ctx, tx, unit, year)
+		pl, err := s.planOffset(ctx, ps, tx, unit, year)
 		if err != nil {
 			return err
 		}
@@ -199,7 +204,7 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 				Posting{used, m.UsedIncrease},
 				Posting{due, m.OffsetIncrease.Neg()},
 				Posting{offset, m.OffsetIncrease})
-			if txID, err = post(ctx, tx, actor.UserKey(), Transaction{Kind: TxOffset, UnitID: unit, FiscalYear: year,
+			if txID, err = post(ctx, ps, tx, actor.UserKey(), Transaction{Kind: TxOffset, UnitID: unit, FiscalYear: year,
 				Memo: "Article 172 offset run", Postings: postings}); err != nil {
 				return err
 			}
@@ -242,17 +247,17 @@ type offsetPlan struct {
 }
 
 // planOffset reads a unit-year's books and matches them, as a run does.
-// Call LockUnitBooks first.
-func (s *Store) planOffset(ctx context.Context, tx *database.Tx, unit int64, year int) (offsetPlan, error) {
+// Call LockUnitBooks first; ps (Store.prepared) before the transaction.
+func (s *Store) planOffset(ctx context.Context, ps prepared, tx *database.Tx, unit int64, year int) (offsetPlan, error) {
 	oldest := cmp.Or(s.runReadsOldest, defaultRunReadsOldest)
-	b, err := readYearBooks(ctx, tx, unit, year, true, oldest)
+	b, err := readYearBooks(ctx, ps, tx, unit, year, true, oldest)
 	if err != nil {
 		return offsetPlan{}, err
 	}
 	// MatchYear in two steps: the figures from the sums, then the
 	// allocations from as much of the spending as they use.
 	m := matchFigures(b.policy, b.state, b.offer)
-	ran, err := readAllocations(ctx, tx, unit, b, &m)
+	ran, err := readAllocations(ctx, ps, tx, unit, b, &m)
 	if err != nil {
 		return offsetPlan{}, err
 	}
@@ -261,11 +266,20 @@ func (s *Store) planOffset(ctx context.Context, tx *database.Tx, unit int64, yea
 
 // shown is what a statement shows of the plan's allocations.
 func (pl offsetPlan) shown() []StatementAllocation {
-	shown := make([]StatementAllocation, len(pl.ran))
+	shown := pl.allocations()
 	jalali := jalaliDates{}
+	for i, a := range shown {
+		shown[i].SpentOnJalali = jalali.of(a.SpentOn)
+	}
+	return shown
+}
+
+// allocations is the plan's allocations as a statement shows them, but for
+// their Jalali dates (statement adds them).
+func (pl offsetPlan) allocations() []StatementAllocation {
+	shown := make([]StatementAllocation, len(pl.ran))
 	for i, a := range pl.ran {
 		shown[i] = a.shown
-		shown[i].SpentOnJalali = jalali.of(a.shown.SpentOn)
 	}
 	return shown
 }
@@ -276,5 +290,5 @@ func (pl offsetPlan) after(ctx context.Context, q sqlx.QueryerContext, unit int6
 	b, m := pl.books, pl.match
 	b.taxYear.RunAt = runAt
 	b.state.Applied, b.state.Used = m.Offset, m.Used
-	return statement(ctx, q, unit, year, b, m.settled(), posted{txID, pl.shown()})
+	return statement(ctx, q, unit, year, b, m.settled(), posted{txID, pl.allocations()})
 }
