@@ -54,13 +54,13 @@ func (s *Store) PreviewOffset(ctx context.Context, actor taahod.Actor, unit int6
 		if pv.Before, err = statement(ctx, tx, unit, year, pl.books, pl.match, posted{}); err != nil {
 			return err
 		}
+		pv.OffsetIncrease, pv.UsedIncrease = pl.match.OffsetIncrease, pl.match.UsedIncrease
+		pv.Allocations = pl.shown() // before after, which takes them over
+		pv.Fingerprint = pl.fingerprint()
 		// After the run as if it ran now: stamped now, as the run is.
 		if pv.After, err = pl.after(ctx, tx, unit, year, 0, &tx.Now); err != nil {
 			return err
 		}
-		pv.OffsetIncrease, pv.UsedIncrease = pl.match.OffsetIncrease, pl.match.UsedIncrease
-		pv.Allocations = pl.shown()
-		pv.Fingerprint = pl.fingerprint()
 		return nil
 	})
 	return pv, err

@@ -14,11 +14,13 @@ import (
 	"github.com/taahod/taahod/internal/metrics"
 )
 
-// allocated is one of a run's allocations: the account it is posted to, and
-// the expenditure as a statement shows it.
+// allocated is a run's allocations, in m.Allocations' order: the accounts
+// they are posted to, and the expenditures as a statement shows them. Two
+// slices rather than one of pairs, so that the statement can take the
+// second as it is (a run of 10,000 copies no 10,000 wide rows).
 type allocated struct {
-	account int64
-	shown   StatementAllocation
+	accounts []int64
+	shown    []StatementAllocation
 }
 
 // readAllocations allocates m's added use of spending from the unit-year's
@@ -31,15 +33,15 @@ type allocated struct {
 // unit's lock, so this later reading may hold spending approved since the
 // sums were read, and a run's figures and allocations must come from one
 // reading.
-func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit int64, b yearBooks, m *Match) ([]allocated, error) {
+func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit int64, b yearBooks, m *Match) (allocated, error) {
 	year := b.state.FiscalYear
 	if !m.UsedIncrease.IsPositive() {
-		return nil, nil
+		return allocated{}, nil
 	}
 	// allocate takes the candidates in order: the rows must come as
 	// MatchYear sorts them.
 	if !slices.IsSortedFunc(b.oldest, oldestFirst(year)) {
-		return nil, fmt.Errorf("ledger: unit %d year %d: candidates read out of order", unit, year)
+		return allocated{}, fmt.Errorf("ledger: unit %d year %d: candidates read out of order", unit, year)
 	}
 	if taken, left := m.allocate(year, b.oldest); !left.IsPositive() {
 		ids := make([]int64, taken)
@@ -48,12 +50,12 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 		}
 		shown, err := showExpenditures(ctx, ps, q, ids)
 		if err != nil {
-			return nil, err
+			return allocated{}, err
 		}
-		out := make([]allocated, taken)
+		out := allocated{accounts: make([]int64, taken), shown: make([]StatementAllocation, taken)}
 		for i, c := range b.oldest[:taken] {
-			out[i] = allocated{account: c.accountID, shown: shown[c.ExpenditureID]}
-			out[i].shown.Amount = m.Allocations[i].Amount
+			out.accounts[i], out.shown[i] = c.accountID, shown[c.ExpenditureID]
+			out.shown[i].Amount = m.Allocations[i].Amount
 		}
 		return out, nil
 	}
@@ -92,7 +94,7 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, err
+		return allocated{}, err
 	}
 	// Oldest first, as MatchYear sorts them: by a permutation, for the
 	// rows are wide.
@@ -107,10 +109,11 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 		sorted[i] = cs[k]
 	}
 	*m = MatchYear(b.policy, b.state, sorted)
-	out := make([]allocated, len(m.Allocations))
-	for i, k := range perm[:len(out)] { // the allocations are of the oldest, in order
-		out[i] = allocated{account: cs[k].accountID, shown: shown[k]}
-		out[i].shown.Amount = m.Allocations[i].Amount
+	n := len(m.Allocations)
+	out := allocated{accounts: make([]int64, n), shown: make([]StatementAllocation, n)}
+	for i, k := range perm[:n] { // the allocations are of the oldest, in order
+		out.accounts[i], out.shown[i] = cs[k].accountID, shown[k]
+		out.shown[i].Amount = m.Allocations[i].Amount
 	}
 	return out, nil
 }
@@ -194,7 +197,7 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 			for i, a := range m.Allocations {
 				// The expenditures' accounts are known by id from the reading.
 				account := unusedSpending(unit, a.ExpenditureID)
-				account.id = ran[i].account
+				account.id = ran.accounts[i]
 				postings = append(postings, Posting{account, a.Amount.Neg()})
 			}
 			// The year's accounts too, once opened.
@@ -243,7 +246,7 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 type offsetPlan struct {
 	books yearBooks
 	match Match
-	ran   []allocated
+	ran   allocated
 }
 
 // planOffset reads a unit-year's books and matches them, as a run does.
@@ -264,9 +267,10 @@ func (s *Store) planOffset(ctx context.Context, ps prepared, tx *database.Tx, un
 	return offsetPlan{books: b, match: m, ran: ran}, nil
 }
 
-// shown is what a statement shows of the plan's allocations.
+// shown is what a statement shows of the plan's allocations: a copy, in
+// their order. Call it before after, which takes them over.
 func (pl offsetPlan) shown() []StatementAllocation {
-	shown := pl.allocations()
+	shown := slices.Clone(pl.allocations())
 	jalali := jalaliDates{}
 	for i, a := range shown {
 		shown[i].SpentOnJalali = jalali.of(a.SpentOn)
@@ -275,17 +279,17 @@ func (pl offsetPlan) shown() []StatementAllocation {
 }
 
 // allocations is the plan's allocations as a statement shows them, but for
-// their Jalali dates (statement adds them).
+// their Jalali dates (statement adds them), never nil.
 func (pl offsetPlan) allocations() []StatementAllocation {
-	shown := make([]StatementAllocation, len(pl.ran))
-	for i, a := range pl.ran {
-		shown[i] = a.shown
+	if pl.ran.shown == nil {
+		return []StatementAllocation{}
 	}
-	return shown
+	return pl.ran.shown
 }
 
 // after is the statement of the books as the plan leaves them, once posted
-// as transaction txID (0: not posted, a preview) at runAt.
+// as transaction txID (0: not posted, a preview) at runAt. The statement
+// takes the plan's allocations over (and may reorder them): call it last.
 func (pl offsetPlan) after(ctx context.Context, q sqlx.QueryerContext, unit int64, year int, txID int64, runAt *time.Time) (Statement, error) {
 	b, m := pl.books, pl.match
 	b.taxYear.RunAt = runAt
