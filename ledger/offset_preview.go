@@ -42,24 +42,25 @@ func (s *Store) PreviewOffset(ctx context.Context, actor taahod.Actor, unit int6
 		return OffsetPreview{}, err
 	}
 	var pv OffsetPreview
+	ps := s.prepared(ctx) // before the transaction: see prepared
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
 		}
-		pl, err := s.planOffset(ctx, tx, unit, year)
+		pl, err := s.planOffset(ctx, ps, tx, unit, year)
 		if err != nil {
 			return err
 		}
 		if pv.Before, err = statement(ctx, tx, unit, year, pl.books, pl.match, posted{}); err != nil {
 			return err
 		}
+		pv.OffsetIncrease, pv.UsedIncrease = pl.match.OffsetIncrease, pl.match.UsedIncrease
+		pv.Allocations = pl.shown() // before after, which takes them over
+		pv.Fingerprint = pl.fingerprint()
 		// After the run as if it ran now: stamped now, as the run is.
 		if pv.After, err = pl.after(ctx, tx, unit, year, 0, &tx.Now); err != nil {
 			return err
 		}
-		pv.OffsetIncrease, pv.UsedIncrease = pl.match.OffsetIncrease, pl.match.UsedIncrease
-		pv.Allocations = pl.shown()
-		pv.Fingerprint = pl.fingerprint()
 		return nil
 	})
 	return pv, err

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"strconv"
 
@@ -127,7 +128,8 @@ func postingsDigestOfText(accountIDs []int64, amounts []string) []byte {
 // finds or opens their accounts, and inserts the transaction and its
 // postings. Account balances follow by trigger; the database checks again at
 // commit that the transaction balances. It returns the transaction's id.
-func post(ctx context.Context, tx *database.Tx, actorID *int64, t Transaction) (int64, error) {
+// Its statements run prepared when ps has them.
+func post(ctx context.Context, ps prepared, tx *database.Tx, actorID *int64, t Transaction) (int64, error) {
 	sums := map[string]decimal.Decimal{}
 	postings := make([]Posting, 0, len(t.Postings)) // a run's are 10,003
 	for _, p := range t.Postings {
@@ -153,7 +155,7 @@ func post(ctx context.Context, tx *database.Tx, actorID *int64, t Transaction) (
 			unknown = append(unknown, p)
 		}
 	}
-	ids, err := openAccounts(ctx, tx, unknown)
+	ids, err := openAccounts(ctx, ps, tx, unknown)
 	if err != nil {
 		return 0, err
 	}
@@ -166,7 +168,7 @@ func post(ctx context.Context, tx *database.Tx, actorID *int64, t Transaction) (
 		}
 		amounts[i] = p.Amount
 	}
-	id, err := insertTransaction(ctx, tx, actorID, header{t.Kind, t.UnitID, t.FiscalYear, t.ExpenditureID, t.Reverses, t.Memo}, accountIDs, amounts)
+	id, err := insertTransaction(ctx, ps, tx, actorID, header{t.Kind, t.UnitID, t.FiscalYear, t.ExpenditureID, t.Reverses, t.Memo}, accountIDs, amounts)
 	if err != nil {
 		return 0, fmt.Errorf("post %s transaction of unit %d: %w", t.Kind, t.UnitID, err)
 	}
@@ -183,34 +185,60 @@ type header struct {
 	memo          string
 }
 
+// insertTransactionQuery inserts a transaction ($1–$9) and its postings
+// ($10 the accounts, $11 the amounts), in order, and returns its id.
+const insertTransactionQuery = `
+	WITH t AS (
+		INSERT INTO ledger_transactions (kind, unit_id, fiscal_year, expenditure_id, reverses, memo,
+		                                 postings_sha256, created_at, created_by)
+		VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), NULLIF($5, 0), $6, $7, $8, $9)
+		RETURNING id
+	), p AS (
+		INSERT INTO ledger_postings (transaction_id, account_id, amount)
+		SELECT t.id, a, v::numeric FROM t, unnest($10::bigint[], $11::text[]) WITH ORDINALITY AS x(a, v, n)
+		ORDER BY n
+	)
+	SELECT id FROM t`
+
 // insertTransaction inserts a transaction and its postings, in order, in one
-// statement, with the digest of the postings.
-func insertTransaction(ctx context.Context, tx *database.Tx, actorID *int64, h header, accountIDs []int64, amounts []decimal.Decimal) (int64, error) {
+// statement, with the digest of the postings; prepared when ps has it.
+func insertTransaction(ctx context.Context, ps prepared, tx *database.Tx, actorID *int64, h header, accountIDs []int64, amounts []decimal.Decimal) (int64, error) {
 	amountText := make([]string, len(amounts))
 	for i, a := range amounts {
 		amountText[i] = a.String()
 	}
-	var id int64
-	err := tx.GetContext(ctx, &id, `
-		WITH t AS (
-			INSERT INTO ledger_transactions (kind, unit_id, fiscal_year, expenditure_id, reverses, memo,
-			                                 postings_sha256, created_at, created_by)
-			VALUES ($1, $2, NULLIF($3, 0), NULLIF($4, 0), NULLIF($5, 0), $6, $7, $8, $9)
-			RETURNING id
-		), p AS (
-			INSERT INTO ledger_postings (transaction_id, account_id, amount)
-			SELECT t.id, a, v::numeric FROM t, unnest($10::bigint[], $11::text[]) WITH ORDINALITY AS x(a, v, n)
-			ORDER BY n
-		)
-		SELECT id FROM t`,
+	rows, err := ps.query(ctx, tx, insertTransactionQuery,
 		h.kind, h.unitID, h.fiscalYear, h.expenditureID, h.reverses, h.memo,
 		postingsDigestOfText(accountIDs, amountText), tx.Now, actorID, pq.Array(accountIDs), pq.Array(amountText))
+	var id int64
+	if err == nil {
+		err = scanOne(rows, &id)
+	}
 	return id, err
 }
 
+// openAccountsQuery opens the accounts $1–$6 (codes, assets, units, years,
+// expenditures, whether each may go negative) that do not exist yet, and
+// returns the id of each. The inserted rows are not visible to the second
+// SELECT of the same statement, so the union returns every account exactly
+// once.
+const openAccountsQuery = `
+	WITH input AS (
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bool[])
+		           AS i(code, asset, unit_id, fiscal_year, expenditure_id, may_go_negative)
+	), opened AS (
+		INSERT INTO ledger_accounts (code, asset, unit_id, fiscal_year, expenditure_id, may_go_negative)
+		SELECT code, asset, unit_id, NULLIF(fiscal_year, 0), NULLIF(expenditure_id, 0), may_go_negative FROM input
+		ON CONFLICT (code) DO NOTHING
+		RETURNING id, code
+	)
+	SELECT id, code FROM opened
+	UNION ALL
+	SELECT a.id, a.code FROM ledger_accounts a JOIN input i ON i.code = a.code`
+
 // openAccounts returns the ids of the postings' accounts, creating those
-// that do not exist yet.
-func openAccounts(ctx context.Context, tx *database.Tx, postings []Posting) (map[string]int64, error) {
+// that do not exist yet; prepared when ps has it.
+func openAccounts(ctx context.Context, ps prepared, tx *database.Tx, postings []Posting) (map[string]int64, error) {
 	if len(postings) == 0 {
 		return nil, nil
 	}
@@ -235,32 +263,14 @@ func openAccounts(ctx context.Context, tx *database.Tx, postings []Posting) (map
 		exps = append(exps, a.ExpenditureID)
 		negative = append(negative, a.mayGoNegative())
 	}
-	var rows []struct {
-		ID   int64  `db:"id"`
-		Code string `db:"code"`
-	}
-	// The inserted rows are not visible to the second SELECT of the same
-	// statement, so the union returns every account exactly once.
-	err := tx.SelectContext(ctx, &rows, `
-		WITH input AS (
-			SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bool[])
-			           AS i(code, asset, unit_id, fiscal_year, expenditure_id, may_go_negative)
-		), opened AS (
-			INSERT INTO ledger_accounts (code, asset, unit_id, fiscal_year, expenditure_id, may_go_negative)
-			SELECT code, asset, unit_id, NULLIF(fiscal_year, 0), NULLIF(expenditure_id, 0), may_go_negative FROM input
-			ON CONFLICT (code) DO NOTHING
-			RETURNING id, code
-		)
-		SELECT id, code FROM opened
-		UNION ALL
-		SELECT a.id, a.code FROM ledger_accounts a JOIN input i ON i.code = a.code`,
+	ids := make(map[string]int64, len(codes))
+	rows, err := ps.query(ctx, tx, openAccountsQuery,
 		pq.Array(codes), pq.Array(assets), pq.Array(units), pq.Array(years), pq.Array(exps), pq.Array(negative))
+	if err == nil {
+		err = scanAccountIDs(rows, ids)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open ledger accounts: %w", err)
-	}
-	ids := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		ids[r.Code] = r.ID
 	}
 	// An account another transaction opened after this statement's snapshot
 	// was taken (say, two first approvals of a unit at once, both opening
@@ -274,12 +284,12 @@ func openAccounts(ctx context.Context, tx *database.Tx, postings []Posting) (map
 		}
 	}
 	if len(missing) > 0 {
-		rows = rows[:0]
-		if err := tx.SelectContext(ctx, &rows, `SELECT id, code FROM ledger_accounts WHERE code = ANY($1)`, pq.Array(missing)); err != nil {
-			return nil, fmt.Errorf("open ledger accounts: %w", err)
+		rows, err := tx.QueryContext(ctx, `SELECT id, code FROM ledger_accounts WHERE code = ANY($1)`, pq.Array(missing))
+		if err == nil {
+			err = scanAccountIDs(rows, ids)
 		}
-		for _, r := range rows {
-			ids[r.Code] = r.ID
+		if err != nil {
+			return nil, fmt.Errorf("open ledger accounts: %w", err)
 		}
 	}
 	for _, c := range codes {
@@ -288,6 +298,22 @@ func openAccounts(ctx context.Context, tx *database.Tx, postings []Posting) (map
 		}
 	}
 	return ids, nil
+}
+
+// scanAccountIDs reads rows of (id, code) into ids, and closes them.
+func scanAccountIDs(rows *sql.Rows, ids map[string]int64) error {
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id   int64
+			code string
+		)
+		if err := rows.Scan(&id, &code); err != nil {
+			return err
+		}
+		ids[code] = id
+	}
+	return rows.Err()
 }
 
 // reverse appends the transaction that undoes transaction id: the same
@@ -321,7 +347,7 @@ func reverse(ctx context.Context, tx *database.Tx, actorID *int64, id int64, mem
 	if orig.ExpenditureID != nil {
 		h.expenditureID = *orig.ExpenditureID
 	}
-	rid, err := insertTransaction(ctx, tx, actorID, h, accountIDs, amounts)
+	rid, err := insertTransaction(ctx, nil, tx, actorID, h, accountIDs, amounts)
 	if err != nil {
 		return 0, fmt.Errorf("reverse ledger transaction %d: %w", id, err)
 	}

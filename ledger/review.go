@@ -69,9 +69,10 @@ func (s *Store) Review(ctx context.Context, actor taahod.Actor, id int64, r Revi
 		return Expenditure{}, err
 	}
 	var e Expenditure
+	ps := s.prepared(ctx) // before the transaction: see prepared
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		var err error
-		if e, err = s.review(ctx, tx, actor, id, r); err != nil {
+		if e, err = s.review(ctx, ps, tx, actor, id, r); err != nil {
 			return err
 		}
 		e, err = answer(ctx, tx, actor, e)
@@ -81,8 +82,9 @@ func (s *Store) Review(ctx context.Context, actor taahod.Actor, id int64, r Revi
 }
 
 // review is the state change of Review inside the caller's transaction, so
-// that what follows from an approval can be written in the same one.
-func (s *Store) review(ctx context.Context, tx *database.Tx, actor taahod.Actor, id int64, r ReviewInput) (Expenditure, error) {
+// that what follows from an approval can be written in the same one; ps
+// is Store.prepared, got before the transaction.
+func (s *Store) review(ctx context.Context, ps prepared, tx *database.Tx, actor taahod.Actor, id int64, r ReviewInput) (Expenditure, error) {
 	e, err := lockSubmitted(ctx, tx, actor, id, "reviewed")
 	if err != nil {
 		return e, err
@@ -134,7 +136,7 @@ func (s *Store) review(ctx context.Context, tx *database.Tx, actor taahod.Actor,
 	}
 	if approved.Valid {
 		// The approved spending enters the ledger in the same transaction.
-		if _, err := postApproval(ctx, tx, actor, e.UnitID, id, approved.Decimal); err != nil {
+		if _, err := postApproval(ctx, ps, tx, actor, e.UnitID, id, approved.Decimal); err != nil {
 			return e, err
 		}
 	}

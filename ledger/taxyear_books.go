@@ -58,8 +58,9 @@ const candidatesOrder = `e.fiscal_year >= $2, e.spent_on, e.id`
 // readYearBooks reads a unit-year's books, and the oldest of its candidates,
 // up to oldest of them. Inside a run (lock true) it locks the tax year row
 // and shares the policies' rows; it returns ENOPOLICY and ENOASSESSMENT when
-// the year lacks either.
-func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int, lock bool, oldest int) (yearBooks, error) {
+// the year lacks either. Its reading of the figures runs prepared when ps
+// has it.
+func readYearBooks(ctx context.Context, ps prepared, q sqlx.ExtContext, unit int64, year int, lock bool, oldest int) (yearBooks, error) {
 	var b yearBooks
 	suffix := ""
 	if lock {
@@ -82,7 +83,7 @@ func readYearBooks(ctx context.Context, q sqlx.ExtContext, unit int64, year int,
 	if b.carriedYears, b.carriedCategories, err = readCarried(ctx, q, unit, year, p); err != nil {
 		return b, err
 	}
-	if err := readFigures(ctx, q, &b, unit, year, oldest); err != nil {
+	if err := readFigures(ctx, ps, q, &b, unit, year, oldest); err != nil {
 		return b, err
 	}
 	b.state.FiscalYear, b.state.TaxDue, b.state.TaxableIncome = year, b.taxYear.TaxDue, b.taxYear.TaxableIncome
@@ -121,7 +122,7 @@ func readCarried(ctx context.Context, q sqlx.QueryerContext, unit int64, year in
 // readFigures reads into b the year's accounts, its approved eligible
 // spending and the sums of its candidates, and beside them the oldest
 // candidates, up to oldest of them.
-func readFigures(ctx context.Context, q sqlx.ExtContext, b *yearBooks, unit int64, year int, oldest int) error {
+func readFigures(ctx context.Context, ps prepared, q sqlx.ExtContext, b *yearBooks, unit int64, year int, oldest int) error {
 	// The figures come from the year's accounts and the sums the ledger
 	// keeps per unit, year and category (ledger_spending_sums): a few rows,
 	// however much spending the unit has. The oldest candidates are read
@@ -136,40 +137,7 @@ func readFigures(ctx context.Context, q sqlx.ExtContext, b *yearBooks, unit int6
 	for _, y := range b.carriedYears {
 		carriedFrom = min(carriedFrom, int(y))
 	}
-	query := `
-		WITH sums AS (
-			SELECT s.fiscal_year, s.approved, s.unused, s.unused_accounts
-			  FROM ledger_spending_sums s
-			 WHERE s.unit_id = $1
-			   AND ((s.fiscal_year = $2 AND s.category = ANY($3::text[]))
-			        OR (s.fiscal_year < $2 AND (s.fiscal_year, s.category) IN (SELECT * FROM unnest($4::int[], $5::text[]))))
-		), figures AS (
-			SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE code = $6), 0) AS offset_amount,
-			       COALESCE((SELECT balance FROM ledger_accounts WHERE code = $7), 0) AS spending_used,
-			       COALESCE((SELECT id FROM ledger_accounts WHERE code = $6), 0) AS offset_account,
-			       COALESCE((SELECT id FROM ledger_accounts WHERE code = $7), 0) AS used_account,
-			       COALESCE((SELECT id FROM ledger_accounts WHERE code = $8), 0) AS due_account,
-			       COALESCE(sum(approved) FILTER (WHERE fiscal_year = $2), 0) AS eligible,
-			       COALESCE(sum(unused_accounts), 0) AS candidates, COALESCE(sum(unused), 0) AS available,
-			       COALESCE(sum(unused) FILTER (WHERE fiscal_year < $2), 0) AS carried_in
-			  FROM sums
-		), oldest AS (
-			(SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
-			   FROM expenditures e JOIN ledger_accounts a ON a.expenditure_id = e.id
-			  WHERE e.unit_id = $1 AND e.fiscal_year >= $10 AND e.fiscal_year < $2 AND a.balance > 0
-			    AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($4::int[], $5::text[]))
-			  ORDER BY e.fiscal_year, e.spent_on, e.id
-			  LIMIT $9)
-			UNION ALL
-			(SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
-			   FROM expenditures e JOIN ledger_accounts a ON a.expenditure_id = e.id
-			  WHERE e.unit_id = $1 AND e.fiscal_year = $2 AND e.category = ANY($3::text[]) AND a.balance > 0
-			  ORDER BY e.spent_on, e.id
-			  LIMIT $9)
-		)
-		SELECT f.*, o.account_id, o.id, o.fiscal_year, o.spent_on, o.balance
-		  FROM figures f FULL JOIN (SELECT * FROM oldest e ORDER BY ` + candidatesOrder + ` LIMIT $9) o ON true`
-	rows, err := q.QueryContext(ctx, query, unit, year, pq.Array(b.policy.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories),
+	rows, err := ps.query(ctx, q, booksQuery, unit, year, pq.Array(b.policy.EligibleCategories), pq.Array(b.carriedYears), pq.Array(b.carriedCategories),
 		taxOffset(unit, year).Code(), usedSpending(unit, year).Code(), taxDue(unit, year).Code(), oldest, carriedFrom)
 	if err != nil {
 		return fmt.Errorf("read the books of unit %d year %d: %w", unit, year, err)
@@ -200,6 +168,45 @@ func readFigures(ctx context.Context, q sqlx.ExtContext, b *yearBooks, unit int6
 	}
 	return nil
 }
+
+// booksQuery reads a unit-year's figures and its oldest candidates
+// (readFigures): $1 the unit, $2 the year, $3 the policy's categories, $4
+// and $5 the carried (year, category) pairs, $6, $7 and $8 the codes of the
+// year's offset, used and due accounts, $9 how many candidates, $10 the
+// first carried year.
+const booksQuery = `
+	WITH sums AS (
+		SELECT s.fiscal_year, s.approved, s.unused, s.unused_accounts
+		  FROM ledger_spending_sums s
+		 WHERE s.unit_id = $1
+		   AND ((s.fiscal_year = $2 AND s.category = ANY($3::text[]))
+		        OR (s.fiscal_year < $2 AND (s.fiscal_year, s.category) IN (SELECT * FROM unnest($4::int[], $5::text[]))))
+	), figures AS (
+		SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE code = $6), 0) AS offset_amount,
+		       COALESCE((SELECT balance FROM ledger_accounts WHERE code = $7), 0) AS spending_used,
+		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $6), 0) AS offset_account,
+		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $7), 0) AS used_account,
+		       COALESCE((SELECT id FROM ledger_accounts WHERE code = $8), 0) AS due_account,
+		       COALESCE(sum(approved) FILTER (WHERE fiscal_year = $2), 0) AS eligible,
+		       COALESCE(sum(unused_accounts), 0) AS candidates, COALESCE(sum(unused), 0) AS available,
+		       COALESCE(sum(unused) FILTER (WHERE fiscal_year < $2), 0) AS carried_in
+		  FROM sums
+	), oldest AS (
+		(SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
+		   FROM expenditures e JOIN ledger_accounts a ON a.expenditure_id = e.id
+		  WHERE e.unit_id = $1 AND e.fiscal_year >= $10 AND e.fiscal_year < $2 AND a.balance > 0
+		    AND (e.fiscal_year, e.category) IN (SELECT * FROM unnest($4::int[], $5::text[]))
+		  ORDER BY e.fiscal_year, e.spent_on, e.id
+		  LIMIT $9)
+		UNION ALL
+		(SELECT a.id AS account_id, e.id, e.fiscal_year, e.spent_on, a.balance
+		   FROM expenditures e JOIN ledger_accounts a ON a.expenditure_id = e.id
+		  WHERE e.unit_id = $1 AND e.fiscal_year = $2 AND e.category = ANY($3::text[]) AND a.balance > 0
+		  ORDER BY e.spent_on, e.id
+		  LIMIT $9)
+	)
+	SELECT f.*, o.account_id, o.id, o.fiscal_year, o.spent_on, o.balance
+	  FROM figures f FULL JOIN (SELECT * FROM oldest e ORDER BY ` + candidatesOrder + ` LIMIT $9) o ON true`
 
 // withHashJoins runs fn, whose statements join a unit's expenditures with
 // their accounts, with nested loops off, and turns them back on after (SET

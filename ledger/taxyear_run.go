@@ -14,11 +14,13 @@ import (
 	"github.com/taahod/taahod/internal/metrics"
 )
 
-// allocated is one of a run's allocations: the account it is posted to, and
-// the expenditure as a statement shows it.
+// allocated is a run's allocations, in m.Allocations' order: the accounts
+// they are posted to, and the expenditures as a statement shows them. Two
+// slices rather than one of pairs, so that the statement can take the
+// second as it is (a run of 10,000 copies no 10,000 wide rows).
 type allocated struct {
-	account int64
-	shown   StatementAllocation
+	accounts []int64
+	shown    []StatementAllocation
 }
 
 // readAllocations allocates m's added use of spending from the unit-year's
@@ -31,29 +33,29 @@ type allocated struct {
 // unit's lock, so this later reading may hold spending approved since the
 // sums were read, and a run's figures and allocations must come from one
 // reading.
-func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearBooks, m *Match) ([]allocated, error) {
+func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit int64, b yearBooks, m *Match) (allocated, error) {
 	year := b.state.FiscalYear
 	if !m.UsedIncrease.IsPositive() {
-		return nil, nil
+		return allocated{}, nil
 	}
 	// allocate takes the candidates in order: the rows must come as
 	// MatchYear sorts them.
 	if !slices.IsSortedFunc(b.oldest, oldestFirst(year)) {
-		return nil, fmt.Errorf("ledger: unit %d year %d: candidates read out of order", unit, year)
+		return allocated{}, fmt.Errorf("ledger: unit %d year %d: candidates read out of order", unit, year)
 	}
 	if taken, left := m.allocate(year, b.oldest); !left.IsPositive() {
 		ids := make([]int64, taken)
 		for i, c := range b.oldest[:taken] {
 			ids[i] = c.ExpenditureID
 		}
-		shown, err := showExpenditures(ctx, q, ids)
+		shown, err := showExpenditures(ctx, ps, q, ids)
 		if err != nil {
-			return nil, err
+			return allocated{}, err
 		}
-		out := make([]allocated, taken)
+		out := allocated{accounts: make([]int64, taken), shown: make([]StatementAllocation, taken)}
 		for i, c := range b.oldest[:taken] {
-			out[i] = allocated{account: c.accountID, shown: shown[c.ExpenditureID]}
-			out[i].shown.Amount = m.Allocations[i].Amount
+			out.accounts[i], out.shown[i] = c.accountID, shown[c.ExpenditureID]
+			out.shown[i].Amount = m.Allocations[i].Amount
 		}
 		return out, nil
 	}
@@ -92,7 +94,7 @@ func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearB
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, err
+		return allocated{}, err
 	}
 	// Oldest first, as MatchYear sorts them: by a permutation, for the
 	// rows are wide.
@@ -107,21 +109,26 @@ func readAllocations(ctx context.Context, q sqlx.ExtContext, unit int64, b yearB
 		sorted[i] = cs[k]
 	}
 	*m = MatchYear(b.policy, b.state, sorted)
-	out := make([]allocated, len(m.Allocations))
-	for i, k := range perm[:len(out)] { // the allocations are of the oldest, in order
-		out[i] = allocated{account: cs[k].accountID, shown: shown[k]}
-		out[i].shown.Amount = m.Allocations[i].Amount
+	n := len(m.Allocations)
+	out := allocated{accounts: make([]int64, n), shown: make([]StatementAllocation, n)}
+	for i, k := range perm[:n] { // the allocations are of the oldest, in order
+		out.accounts[i], out.shown[i] = cs[k].accountID, shown[k]
+		out.shown[i].Amount = m.Allocations[i].Amount
 	}
 	return out, nil
 }
 
+// showExpendituresQuery reads what a statement shows of the expenditures $1.
+const showExpendituresQuery = `
+	SELECT e.id, e.fiscal_year, e.spent_on, e.invoice_no, e.vendor_name, e.category, s.id, s.name
+	  FROM expenditures e JOIN pledges pl ON pl.id = e.pledge_id JOIN schools s ON s.id = pl.school_id
+	 WHERE e.id = ANY($1)`
+
 // showExpenditures returns what a statement shows of the expenditures ids
-// (but the amount), by id: few, each found by its key.
-func showExpenditures(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64]StatementAllocation, error) {
-	rows, err := q.QueryContext(ctx, `
-		SELECT e.id, e.fiscal_year, e.spent_on, e.invoice_no, e.vendor_name, e.category, s.id, s.name
-		  FROM expenditures e JOIN pledges pl ON pl.id = e.pledge_id JOIN schools s ON s.id = pl.school_id
-		 WHERE e.id = ANY($1)`, pq.Array(ids))
+// (but the amount), by id: few, each found by its key; prepared when ps
+// has it.
+func showExpenditures(ctx context.Context, ps prepared, q sqlx.QueryerContext, ids []int64) (map[int64]StatementAllocation, error) {
+	rows, err := ps.query(ctx, q, showExpendituresQuery, pq.Array(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -169,12 +176,13 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 	var (
 		st    Statement
 		added Match
+		ps    = s.prepared(ctx) // before the transaction: see prepared
 	)
 	err := s.DB.Transact(ctx, func(tx *database.Tx) error {
 		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
 		}
-		pl, err := s.planOffset(ctx, tx, unit, year)
+		pl, err := s.planOffset(ctx, ps, tx, unit, year)
 		if err != nil {
 			return err
 		}
@@ -189,7 +197,7 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 			for i, a := range m.Allocations {
 				// The expenditures' accounts are known by id from the reading.
 				account := unusedSpending(unit, a.ExpenditureID)
-				account.id = ran[i].account
+				account.id = ran.accounts[i]
 				postings = append(postings, Posting{account, a.Amount.Neg()})
 			}
 			// The year's accounts too, once opened.
@@ -199,7 +207,7 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 				Posting{used, m.UsedIncrease},
 				Posting{due, m.OffsetIncrease.Neg()},
 				Posting{offset, m.OffsetIncrease})
-			if txID, err = post(ctx, tx, actor.UserKey(), Transaction{Kind: TxOffset, UnitID: unit, FiscalYear: year,
+			if txID, err = post(ctx, ps, tx, actor.UserKey(), Transaction{Kind: TxOffset, UnitID: unit, FiscalYear: year,
 				Memo: "Article 172 offset run", Postings: postings}); err != nil {
 				return err
 			}
@@ -238,43 +246,53 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 type offsetPlan struct {
 	books yearBooks
 	match Match
-	ran   []allocated
+	ran   allocated
 }
 
 // planOffset reads a unit-year's books and matches them, as a run does.
-// Call LockUnitBooks first.
-func (s *Store) planOffset(ctx context.Context, tx *database.Tx, unit int64, year int) (offsetPlan, error) {
+// Call LockUnitBooks first; ps (Store.prepared) before the transaction.
+func (s *Store) planOffset(ctx context.Context, ps prepared, tx *database.Tx, unit int64, year int) (offsetPlan, error) {
 	oldest := cmp.Or(s.runReadsOldest, defaultRunReadsOldest)
-	b, err := readYearBooks(ctx, tx, unit, year, true, oldest)
+	b, err := readYearBooks(ctx, ps, tx, unit, year, true, oldest)
 	if err != nil {
 		return offsetPlan{}, err
 	}
 	// MatchYear in two steps: the figures from the sums, then the
 	// allocations from as much of the spending as they use.
 	m := matchFigures(b.policy, b.state, b.offer)
-	ran, err := readAllocations(ctx, tx, unit, b, &m)
+	ran, err := readAllocations(ctx, ps, tx, unit, b, &m)
 	if err != nil {
 		return offsetPlan{}, err
 	}
 	return offsetPlan{books: b, match: m, ran: ran}, nil
 }
 
-// shown is what a statement shows of the plan's allocations.
+// shown is what a statement shows of the plan's allocations: a copy, in
+// their order. Call it before after, which takes them over.
 func (pl offsetPlan) shown() []StatementAllocation {
-	shown := make([]StatementAllocation, len(pl.ran))
+	shown := slices.Clone(pl.allocations())
 	jalali := jalaliDates{}
-	for i, a := range pl.ran {
-		shown[i] = a.shown
-		shown[i].SpentOnJalali = jalali.of(a.shown.SpentOn)
+	for i, a := range shown {
+		shown[i].SpentOnJalali = jalali.of(a.SpentOn)
 	}
 	return shown
 }
 
+// allocations is the plan's allocations as a statement shows them, but for
+// their Jalali dates (statement adds them), never nil.
+func (pl offsetPlan) allocations() []StatementAllocation {
+	if pl.ran.shown == nil {
+		return []StatementAllocation{}
+	}
+	return pl.ran.shown
+}
+
 // after is the statement of the books as the plan leaves them, once posted
-// as transaction txID (0: not posted, a preview) at runAt.
+// as transaction txID (0: not posted, a preview) at runAt. The statement
+// takes the plan's allocations over (and may reorder them): call it last.
 func (pl offsetPlan) after(ctx context.Context, q sqlx.QueryerContext, unit int64, year int, txID int64, runAt *time.Time) (Statement, error) {
 	b, m := pl.books, pl.match
 	b.taxYear.RunAt = runAt
 	b.state.Applied, b.state.Used = m.Offset, m.Used
-	return statement(ctx, q, unit, year, b, m.settled(), posted{txID, pl.shown()})
+	return statement(ctx, q, unit, year, b, m.settled(), posted{txID, pl.allocations()})
 }

@@ -19,7 +19,7 @@ import (
 // ENOPOLICY without a policy for the year and ENOASSESSMENT without a
 // recorded tax; it does not check the actor's scope.
 func LockedStatement(ctx context.Context, tx *database.Tx, unit int64, year int) (Statement, error) {
-	b, err := readYearBooks(ctx, tx, unit, year, true, 0)
+	b, err := readYearBooks(ctx, nil, tx, unit, year, true, 0)
 	if err != nil {
 		return Statement{}, err
 	}
@@ -34,8 +34,9 @@ func (s *Store) Statement(ctx context.Context, actor taahod.Actor, unit int64, y
 		return Statement{}, err
 	}
 	var st Statement
+	ps := s.prepared(ctx) // before the transaction: see prepared
 	err := s.DB.TransactWith(ctx, database.Options{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, func(tx *database.Tx) error {
-		b, err := readYearBooks(ctx, tx, unit, year, false, 0)
+		b, err := readYearBooks(ctx, ps, tx, unit, year, false, 0)
 		if code := taahod.ErrorCode(err); code == ENOASSESSMENT {
 			return taahod.Errorf(taahod.ENOTFOUND, "no tax is recorded for unit %d in %d", unit, year)
 		} else if code == ENOPOLICY {
@@ -55,7 +56,8 @@ func (s *Store) Statement(ctx context.Context, actor taahod.Actor, unit int64, y
 }
 
 // posted is the offset transaction a run has just posted (id 0: none) and
-// its allocations, as a statement shows them.
+// its allocations, as a statement shows them; statement takes the slice
+// over, and adds their Jalali dates.
 type posted struct {
 	txID        int64
 	allocations []StatementAllocation
@@ -96,7 +98,6 @@ func statement(ctx context.Context, q sqlx.QueryerContext, unit int64, year int,
 		return st, err
 	}
 	defer rows.Close()
-	st.Allocations = make([]StatementAllocation, 0, len(run.allocations))
 	before := map[int64]int{} // expenditure → its index in st.Allocations
 	for rows.Next() {
 		var a StatementAllocation
@@ -109,16 +110,27 @@ func statement(ctx context.Context, q sqlx.QueryerContext, unit int64, year int,
 	if err := rows.Err(); err != nil {
 		return st, err
 	}
-	for _, a := range run.allocations {
-		if i, ok := before[a.ExpenditureID]; ok {
-			st.Allocations[i].Amount = st.Allocations[i].Amount.Add(a.Amount)
-		} else {
-			st.Allocations = append(st.Allocations, a)
+	if len(st.Allocations) == 0 && run.allocations != nil {
+		// A year's first run: its allocations are all there is, taken as
+		// they are (a run of 10,000 copies no 10,000 wide rows).
+		st.Allocations = run.allocations
+	} else {
+		for _, a := range run.allocations {
+			if i, ok := before[a.ExpenditureID]; ok {
+				st.Allocations[i].Amount = st.Allocations[i].Amount.Add(a.Amount)
+			} else {
+				st.Allocations = append(st.Allocations, a)
+			}
 		}
 	}
-	slices.SortFunc(st.Allocations, func(a, b StatementAllocation) int {
+	// A run's allocations come oldest first, which is this order unless
+	// spending was carried in: sorted only when not so already.
+	byDay := func(a, b StatementAllocation) int {
 		return cmp.Or(a.SpentOn.Compare(b.SpentOn), cmp.Compare(a.ExpenditureID, b.ExpenditureID))
-	})
+	}
+	if !slices.IsSortedFunc(st.Allocations, byDay) {
+		slices.SortFunc(st.Allocations, byDay)
+	}
 	jalali := jalaliDates{}
 	for i, a := range st.Allocations {
 		st.Allocations[i].SpentOnJalali = jalali.of(a.SpentOn)

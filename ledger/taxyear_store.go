@@ -39,6 +39,7 @@ func (s *Store) Assess(ctx context.Context, actor taahod.Actor, unit int64, year
 		return TaxYear{}, err
 	}
 	var ty TaxYear
+	ps := s.prepared(ctx) // before the transaction: see prepared
 	err = s.DB.Transact(ctx, func(tx *database.Tx) error {
 		if err := LockUnitBooks(ctx, tx, unit); err != nil {
 			return err
@@ -72,7 +73,7 @@ func (s *Store) Assess(ctx context.Context, actor taahod.Actor, unit int64, year
 			return err
 		}
 		if delta := a.taxDue.Sub(before.TaxDue); !delta.IsZero() {
-			_, err := post(ctx, tx, actor.UserKey(), Transaction{
+			_, err := post(ctx, ps, tx, actor.UserKey(), Transaction{
 				Kind: TxAssessment, UnitID: unit, FiscalYear: year, Memo: "tax assessment",
 				Postings: []Posting{{taxAssessed(unit, year), delta.Neg()}, {taxDue(unit, year), delta}},
 			})
