@@ -10,7 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// TestPostingsOfOneTransaction holds migration 0024's path for a statement
+// TestPostingsOfOneTransaction holds migration 0025's path for a statement
 // of one transaction's postings, which takes each posting as its account's
 // change, to the guarantees of the general path: an account with several
 // postings still gets their sum (the path steps aside), an account or a
