@@ -207,13 +207,10 @@ func insertTransaction(ctx context.Context, ps prepared, tx *database.Tx, actorI
 	for i, a := range amounts {
 		amountText[i] = a.String()
 	}
-	rows, err := ps.query(ctx, tx, insertTransactionQuery,
-		h.kind, h.unitID, h.fiscalYear, h.expenditureID, h.reverses, h.memo,
-		postingsDigestOfText(accountIDs, amountText), tx.Now, actorID, pq.Array(accountIDs), pq.Array(amountText))
 	var id int64
-	if err == nil {
-		err = scanOne(rows, &id)
-	}
+	err := ps.queryRow(ctx, tx, insertTransactionQuery,
+		h.kind, h.unitID, h.fiscalYear, h.expenditureID, h.reverses, h.memo,
+		postingsDigestOfText(accountIDs, amountText), tx.Now, actorID, pq.Array(accountIDs), pq.Array(amountText)).Scan(&id)
 	return id, err
 }
 

@@ -49,23 +49,14 @@ func (ps prepared) query(ctx context.Context, q sqlx.QueryerContext, query strin
 	return q.QueryContext(ctx, query, args...)
 }
 
-// scanOne scans the first row of rows into dest and closes them, as
-// sqlx's Row.Scan does: sql.ErrNoRows without a row, and the statement's
-// error when it fails after sending its row (a trigger at the end of an
-// INSERT's statement, say).
-func scanOne(rows *sql.Rows, dest ...any) error {
-	if !rows.Next() {
-		if err := rows.Close(); err != nil {
-			return err
+// queryRow runs query in q for its one row, as query does; the row's Scan
+// closes the rows and returns the statement's error when it fails after
+// sending its row (a trigger at the end of an INSERT's statement, say).
+func (ps prepared) queryRow(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) *sqlx.Row {
+	if st, ok := ps[query]; ok {
+		if tx, ok := q.(*database.Tx); ok {
+			return tx.StmtxContext(ctx, st).QueryRowxContext(ctx, args...)
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
 	}
-	if err := rows.Scan(dest...); err != nil {
-		_ = rows.Close()
-		return err
-	}
-	return rows.Close()
+	return q.QueryRowxContext(ctx, query, args...)
 }
