@@ -77,6 +77,19 @@ type Head struct {
 // database ("TAAHODSQ"); advisory locks are per database.
 const sequencerLock int64 = 0x5441_4148_4F44_5351
 
+// SequencerHolders are the backends of q's database that hold the
+// sequencer's lock: one while a sequencer lives, none between its end and
+// the next election. Tests check that there is never more than one; the
+// submission benchmark reads the holder's CPU as the chaining's cost.
+func SequencerHolders(ctx context.Context, q sqlx.QueryerContext) ([]int, error) {
+	var pids []int
+	err := sqlx.SelectContext(ctx, q, &pids, `SELECT pid FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND objsubid = 1
+		  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		  AND ((classid::bigint << 32) | objid::bigint) = $1`, sequencerLock)
+	return pids, err
+}
+
 // Defaults of a Sequencer.
 const (
 	// DefaultChainPoll is how often the sequencer looks for committed

@@ -179,11 +179,8 @@ func TestChainAfterCrash(t *testing.T) {
 // lockHolder returns the backend holding the sequencer's lock, 0 if none.
 func lockHolder(t *testing.T, db *database.DB) int {
 	t.Helper()
-	var pid []int
-	if err := db.Select(&pid, `SELECT pid FROM pg_locks
-		WHERE locktype = 'advisory' AND granted AND objsubid = 1
-		  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-		  AND ((classid::bigint << 32) | objid::bigint) = $1`, database.SequencerLock); err != nil {
+	pid, err := database.SequencerHolders(context.Background(), db)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(pid) > 1 {

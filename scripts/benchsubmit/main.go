@@ -594,11 +594,11 @@ func (b *bench) sequencerPid(ctx context.Context) int {
 		return 0
 	}
 	defer db.Close()
-	var pid int
-	_ = db.GetContext(ctx, &pid, `SELECT pid FROM pg_locks
-		 WHERE locktype = 'advisory' AND granted AND classid = x'54414148'::int::oid AND objid = x'4F445351'::int::oid
-		   AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
-	return pid
+	pids, err := database.SequencerHolders(ctx, db)
+	if err != nil || len(pids) == 0 {
+		return 0
+	}
+	return pids[0]
 }
 
 // loadAverage is the machine's load average over the last minute, as
