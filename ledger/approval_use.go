@@ -34,14 +34,7 @@ func (s *Store) ApprovalUseOf(ctx context.Context, actor taahod.Actor, id int64)
 	if !actor.CanSeeUnit(unit) {
 		return use, taahod.Errorf(taahod.ENOTFOUND, "expenditure %d not found", id)
 	}
-	if err := s.DB.SelectContext(ctx, &use.Years, `
-		SELECT DISTINCT t.fiscal_year
-		  FROM ledger_transactions t
-		  JOIN ledger_postings p ON p.transaction_id = t.id
-		  JOIN ledger_accounts a ON a.id = p.account_id
-		 WHERE t.unit_id = $1 AND t.kind = 'offset' AND a.expenditure_id = $2
-		   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
-		 ORDER BY t.fiscal_year`, unit, id); err != nil {
+	if err := s.DB.SelectContext(ctx, &use.Years, yearsUsingQuery, unit, id); err != nil {
 		return use, database.MapError(err)
 	}
 	if len(use.Years) == 0 {

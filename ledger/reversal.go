@@ -95,19 +95,25 @@ func (s *Store) ReverseApproval(ctx context.Context, actor taahod.Actor, id int6
 	})
 }
 
+// yearsUsingQuery reads the fiscal years whose standing (not reversed)
+// offsets of unit $1 used expenditure $2's spending: the unit's offset
+// transactions, each probed for a posting to the expenditure's account by
+// the postings' index (transaction_id, account_id).
+const yearsUsingQuery = `
+	SELECT DISTINCT t.fiscal_year
+	  FROM ledger_transactions t
+	  JOIN ledger_postings p ON p.transaction_id = t.id
+	 WHERE t.unit_id = $1 AND t.kind = 'offset'
+	   AND p.account_id = (SELECT a.id FROM ledger_accounts a WHERE a.expenditure_id = $2)
+	   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
+	 ORDER BY t.fiscal_year`
+
 // yearsUsing returns the fiscal years whose standing offsets used the
 // expenditure id of unit, and ECERTIFIED while a valid certificate covers
 // one of them.
 func yearsUsing(ctx context.Context, tx *database.Tx, unit, id int64) ([]int, error) {
 	var years []int
-	if err := tx.SelectContext(ctx, &years, `
-		SELECT DISTINCT t.fiscal_year
-		  FROM ledger_transactions t
-		  JOIN ledger_postings p ON p.transaction_id = t.id
-		  JOIN ledger_accounts a ON a.id = p.account_id
-		 WHERE t.unit_id = $1 AND t.kind = 'offset' AND a.expenditure_id = $2
-		   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
-		 ORDER BY t.fiscal_year`, unit, id); err != nil {
+	if err := tx.SelectContext(ctx, &years, yearsUsingQuery, unit, id); err != nil {
 		return nil, fmt.Errorf("find the years whose offsets used expenditure %d: %w", id, err)
 	}
 	var certified []string
