@@ -86,6 +86,11 @@ func MatchYear(p Policy, st YearState, candidates []Candidate) Match {
 		cs = slices.Clone(candidates)
 		slices.SortFunc(cs, oldestFirst(st.FiscalYear))
 	}
+	return matchSorted(p, st, cs)
+}
+
+// matchSorted is MatchYear of candidates already in oldestFirst's order.
+func matchSorted(p Policy, st YearState, cs []Candidate) Match {
 	var offer Offer
 	for _, c := range cs {
 		offer.Available = offer.Available.Add(c.Unused)
@@ -114,6 +119,29 @@ func oldestFirst(year int) func(a, b Candidate) int {
 			a.SpentOn.Compare(b.SpentOn),
 			cmp.Compare(a.ExpenditureID, b.ExpenditureID))
 	}
+}
+
+// oldestFirstOrder returns the order oldestFirst puts cs in, as the
+// indexes of cs: a run sorts many candidates, and compares each pair by a
+// key made once per candidate rather than by the candidates themselves.
+func oldestFirstOrder(year int, cs []Candidate) []int {
+	type key struct {
+		first int64 // the year's own after carried spending, then the day
+		id    int64
+		at    int
+	}
+	keys := make([]key, len(cs))
+	for i, c := range cs {
+		d := c.SpentOn
+		keys[i] = key{int64(boolRank(c.FiscalYear >= year))<<32 | int64(d.Year())<<16 | int64(d.Month())<<8 | int64(d.Day()),
+			c.ExpenditureID, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.first, b.first), cmp.Compare(a.id, b.id)) })
+	perm := make([]int, len(cs))
+	for i, k := range keys {
+		perm[i] = k.at
+	}
+	return perm
 }
 
 // matchFigures is MatchYear's figures: every field of the Match but the

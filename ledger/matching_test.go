@@ -2,6 +2,8 @@ package ledger
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -331,5 +333,34 @@ func TestAllocateFromTheOldest(t *testing.T) {
 				t.Fatalf("carried used %s, want %s", m.CarriedUsed, wantCarried)
 			}
 		})
+	}
+}
+
+// oldestFirstOrder, the order a run sorts many candidates in by keys, is
+// oldestFirst's: over dates from the first to the last supported year,
+// years before, at and after the run's, and many candidates of one day.
+func TestOldestFirstOrderIsOldestFirst(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 5))
+	days := []taahod.Date{taahod.MustParseDate("1900-01-01"), taahod.MustParseDate("2199-12-31"),
+		taahod.MustParseDate("2025-03-20"), taahod.MustParseDate("2025-03-21")}
+	for range 200 {
+		days = append(days, taahod.MustParseDate("1900-01-01").AddDays(rng.IntN(300*366)))
+	}
+	for round := range 50 {
+		cs := make([]Candidate, 1+rng.IntN(400))
+		for i, id := range rng.Perm(len(cs)) {
+			// Ids distinct, and not in the order of the slice.
+			cs[i] = Candidate{ExpenditureID: int64(id)<<20 | int64(rng.IntN(1<<20)), FiscalYear: 1400 + rng.IntN(8),
+				SpentOn: days[rng.IntN(len(days))]}
+		}
+		year := 1401 + rng.IntN(6)
+		want := slices.Clone(cs)
+		slices.SortFunc(want, oldestFirst(year))
+		for i, k := range oldestFirstOrder(year, cs) {
+			if cs[k].ExpenditureID != want[i].ExpenditureID {
+				t.Fatalf("round %d, year %d: place %d holds expenditure %d (%d, %s), want %d (%d, %s)", round, year, i,
+					cs[k].ExpenditureID, cs[k].FiscalYear, cs[k].SpentOn, want[i].ExpenditureID, want[i].FiscalYear, want[i].SpentOn)
+			}
+		}
 	}
 }

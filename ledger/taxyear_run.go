@@ -60,8 +60,8 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 		return out, nil
 	}
 
-	// Both slices are sized up front: growing them by appending costs as
-	// much as reading the rows.
+	// Both slices are sized up front, and each row is read in place: growing
+	// them, or copying each row into them, costs as much as reading the rows.
 	cs := make([]Candidate, 0, b.candidates)
 	shown := make([]StatementAllocation, 0, b.candidates)
 	err := withHashJoins(ctx, q, func() error {
@@ -79,17 +79,13 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var (
-				c Candidate
-				a StatementAllocation
-			)
+			cs, shown = append(cs, Candidate{}), append(shown, StatementAllocation{})
+			c, a := &cs[len(cs)-1], &shown[len(shown)-1]
 			if err := rows.Scan(&c.accountID, &c.ExpenditureID, &c.FiscalYear, &c.SpentOn, &c.Unused,
 				&a.InvoiceNo, &a.VendorName, &a.Category, &a.SchoolID, &a.SchoolName); err != nil {
 				return err
 			}
 			a.ExpenditureID, a.FiscalYear, a.SpentOn = c.ExpenditureID, c.FiscalYear, c.SpentOn
-			cs = append(cs, c)
-			shown = append(shown, a)
 		}
 		return rows.Err()
 	})
@@ -98,17 +94,12 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 	}
 	// Oldest first, as MatchYear sorts them: by a permutation, for the
 	// rows are wide.
-	order := oldestFirst(year)
-	perm := make([]int, len(cs))
-	for i := range perm {
-		perm[i] = i
-	}
-	slices.SortFunc(perm, func(i, j int) int { return order(cs[i], cs[j]) })
+	perm := oldestFirstOrder(year, cs)
 	sorted := make([]Candidate, len(cs))
 	for i, k := range perm {
 		sorted[i] = cs[k]
 	}
-	*m = MatchYear(b.policy, b.state, sorted)
+	*m = matchSorted(b.policy, b.state, sorted)
 	n := len(m.Allocations)
 	out := allocated{accounts: make([]int64, n), shown: make([]StatementAllocation, n)}
 	for i, k := range perm[:n] { // the allocations are of the oldest, in order
