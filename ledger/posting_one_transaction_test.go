@@ -10,9 +10,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// TestPostingsOfOneTransaction holds migration 0025's path for a statement
-// of one transaction's postings, which takes each posting as its account's
-// change, to the guarantees of the general path: an account with several
+// TestPostingsOfOneTransaction holds the path for a statement of one
+// transaction's postings (migration 0025, leaner since 0027), which takes
+// each posting as its account's change, to the guarantees of the general
+// path: an account with several
 // postings still gets their sum (the path steps aside), an account or a
 // transaction that does not exist and a transaction that does not balance
 // are refused by the statement, and the spending sums follow, approvals
