@@ -190,6 +190,11 @@ func matchFigures(p Policy, st YearState, o Offer) Match {
 // enough. Every candidate must have Unused > 0.
 func (m *Match) allocate(year int, cs []Candidate) (taken int, left decimal.Decimal) {
 	left = m.UsedIncrease
+	if m.Allocations == nil && left.IsPositive() {
+		// At most one allocation per candidate: a run that uses 10,000
+		// would otherwise grow the slice a dozen times over.
+		m.Allocations = make([]Allocation, 0, len(cs))
+	}
 	for _, c := range cs {
 		if !left.IsPositive() {
 			break
