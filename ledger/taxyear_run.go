@@ -68,7 +68,7 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 		// Read without reflection, for a run may use many; and sorted
 		// here, not by the database, which sorts these wide rows slower.
 		rows, err := q.QueryContext(ctx, `
-			SELECT a.id, e.id, e.fiscal_year, e.spent_on, a.balance, e.invoice_no, e.vendor_name, e.category, s.id, s.name
+			SELECT `+candidateRowColumn+`
 			  FROM ledger_accounts a JOIN expenditures e ON e.id = a.expenditure_id
 			  JOIN pledges pl ON pl.id = e.pledge_id
 			  JOIN schools s ON s.id = pl.school_id
@@ -78,14 +78,18 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 			return err
 		}
 		defer rows.Close()
+		var row string
 		for rows.Next() {
-			cs, shown = append(cs, Candidate{}), append(shown, StatementAllocation{})
-			c, a := &cs[len(cs)-1], &shown[len(shown)-1]
-			if err := rows.Scan(&c.accountID, &c.ExpenditureID, &c.FiscalYear, &c.SpentOn, &c.Unused,
-				&a.InvoiceNo, &a.VendorName, &a.Category, &a.SchoolID, &a.SchoolName); err != nil {
+			if err := rows.Scan(&row); err != nil {
 				return err
 			}
-			a.ExpenditureID, a.FiscalYear, a.SpentOn = c.ExpenditureID, c.FiscalYear, c.SpentOn
+			// Extended in place: appending a zero row first copies it in,
+			// write barriers and all, and then its reading over it.
+			n := len(cs)
+			cs, shown = slices.Grow(cs, 1)[:n+1], slices.Grow(shown, 1)[:n+1]
+			if err := parseCandidateRow(row, &cs[n], &shown[n]); err != nil {
+				return err
+			}
 		}
 		return rows.Err()
 	})

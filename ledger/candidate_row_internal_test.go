@@ -1,0 +1,39 @@
+package ledger
+
+import (
+	"strings"
+	"testing"
+)
+
+// A packed candidate row that does not read exactly is refused, not read
+// as something else.
+func TestParseCandidateRowRefusesWhatDoesNotFit(t *testing.T) {
+	const good = "7,42,1404,9400,1000.50,3,3,8,12,A,1فروشconstructionمدرسه"
+	var (
+		c Candidate
+		a StatementAllocation
+	)
+	if err := parseCandidateRow(good, &c, &a); err != nil {
+		t.Fatalf("%q: %v", good, err)
+	}
+	if c.accountID != 7 || c.ExpenditureID != 42 || c.FiscalYear != 1404 || c.SpentOn.String() != "2025-09-26" ||
+		c.Unused.String() != "1000.5" || a.SchoolID != 3 || a.InvoiceNo != "A,1" || a.VendorName != "فروش" ||
+		a.Category != "construction" || a.SchoolName != "مدرسه" {
+		t.Errorf("%q read as %+v and %+v", good, c, a)
+	}
+	for _, row := range []string{
+		"",
+		"7,42,1404,9400,1000.50,3,3,6,12", // no comma after the numbers
+		"7,42,1404,9400,1000.50,3,3,8,99,A,1فروشconstructionمدرسه", // texts shorter than their lengths
+		"7,42,1404,9400,1000.50,3,-1,8,12,A,1فروشconstructionمدرسه",
+		"7,x,1404,9400,1000.50,3,3,8,12,A,1فروشconstructionمدرسه",
+		"7,42,1404,9400,10e,3,3,8,12,A,1فروشconstructionمدرسه",
+		"7,42,1404,99999999,1000.50,3,3,8,12,A,1فروشconstructionمدرسه", // a day past the supported years
+	} {
+		if err := parseCandidateRow(row, &c, &a); err == nil {
+			t.Errorf("%q was read, as %+v and %+v", row, c, a)
+		} else if !strings.Contains(err.Error(), "candidate row") {
+			t.Errorf("%q: %v does not say what it read", row, err)
+		}
+	}
+}
