@@ -27,7 +27,8 @@ import (
 // (invoice number, vendor, category, school name). The texts are found by
 // their lengths, so that any character in them, commas included, reads
 // back as it was; the school name is the rest. A NULL in any of them makes
-// the whole value NULL, which parseCandidateRow refuses to read.
+// the whole value NULL, which does not scan into a string: the run fails
+// rather than read it.
 const candidateRowColumn = `
 	a.id || ',' || e.id || ',' || e.fiscal_year || ',' || (e.spent_on - DATE '2000-01-01') || ',' ||
 	a.balance || ',' || s.id || ',' || octet_length(e.invoice_no) || ',' || octet_length(e.vendor_name) || ',' ||
@@ -39,9 +40,18 @@ const candidateRowFields = 9
 // dayZero is the day candidateRowColumn counts dates from.
 var dayZero = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-// parseCandidateRow reads a row of candidateRowColumn into c and a. The
-// texts it fills in a are slices of row.
-func parseCandidateRow(row string, c *Candidate, a *StatementAllocation) error {
+// shownText is what a statement shows of a candidate, as its packed row
+// holds it: the row's texts end to end, with the lengths that cut them, and
+// the school. A run cuts them (show) only for the candidates it uses, in
+// the order it uses them.
+type shownText struct {
+	texts                     string
+	school                    int64
+	invoice, vendor, category int
+}
+
+// parseCandidateRow reads a row of candidateRowColumn into c and t.
+func parseCandidateRow(row string, c *Candidate, t *shownText) error {
 	var nums [candidateRowFields]int64
 	rest := row
 	var balance string
@@ -74,9 +84,15 @@ func parseCandidateRow(row string, c *Candidate, a *StatementAllocation) error {
 	if err != nil {
 		return fmt.Errorf("ledger: candidate row %q: date: %w", row, err)
 	}
-	*c = Candidate{ExpenditureID: nums[1], FiscalYear: int(nums[2]), SpentOn: on, Unused: unused, accountID: nums[0]}
-	*a = StatementAllocation{ExpenditureID: nums[1], FiscalYear: int(nums[2]), SpentOn: on, SchoolID: nums[5],
-		InvoiceNo: rest[:invoice], VendorName: rest[invoice : invoice+vendor],
-		Category: rest[invoice+vendor : invoice+vendor+category], SchoolName: rest[invoice+vendor+category:]}
+	c.ExpenditureID, c.FiscalYear, c.SpentOn, c.Unused, c.accountID = nums[1], int(nums[2]), on, unused, nums[0]
+	t.texts, t.school, t.invoice, t.vendor, t.category = rest, nums[5], int(invoice), int(vendor), int(category)
 	return nil
+}
+
+// show fills in a what a statement shows of the candidate c whose row
+// held t (but the amount). The texts are slices of the row.
+func (t *shownText) show(c *Candidate, a *StatementAllocation) {
+	a.ExpenditureID, a.FiscalYear, a.SpentOn, a.SchoolID = c.ExpenditureID, c.FiscalYear, c.SpentOn, t.school
+	v, k := t.invoice+t.vendor, t.invoice+t.vendor+t.category
+	a.InvoiceNo, a.VendorName, a.Category, a.SchoolName = t.texts[:t.invoice], t.texts[t.invoice:v], t.texts[v:k], t.texts[k:]
 }

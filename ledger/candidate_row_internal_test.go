@@ -10,12 +10,14 @@ import (
 func TestParseCandidateRowRefusesWhatDoesNotFit(t *testing.T) {
 	const good = "7,42,1404,9400,1000.50,3,3,8,12,A,1فروشconstructionمدرسه"
 	var (
-		c Candidate
-		a StatementAllocation
+		c  Candidate
+		tx shownText
+		a  StatementAllocation
 	)
-	if err := parseCandidateRow(good, &c, &a); err != nil {
+	if err := parseCandidateRow(good, &c, &tx); err != nil {
 		t.Fatalf("%q: %v", good, err)
 	}
+	tx.show(&c, &a)
 	if c.accountID != 7 || c.ExpenditureID != 42 || c.FiscalYear != 1404 || c.SpentOn.String() != "2025-09-26" ||
 		c.Unused.String() != "1000.5" || a.SchoolID != 3 || a.InvoiceNo != "A,1" || a.VendorName != "فروش" ||
 		a.Category != "construction" || a.SchoolName != "مدرسه" {
@@ -30,8 +32,8 @@ func TestParseCandidateRowRefusesWhatDoesNotFit(t *testing.T) {
 		"7,42,1404,9400,10e,3,3,8,12,A,1فروشconstructionمدرسه",
 		"7,42,1404,99999999,1000.50,3,3,8,12,A,1فروشconstructionمدرسه", // a day past the supported years
 	} {
-		if err := parseCandidateRow(row, &c, &a); err == nil {
-			t.Errorf("%q was read, as %+v and %+v", row, c, a)
+		if err := parseCandidateRow(row, &c, &tx); err == nil {
+			t.Errorf("%q was read, as %+v and %+v", row, c, tx)
 		} else if !strings.Contains(err.Error(), "candidate row") {
 			t.Errorf("%q: %v does not say what it read", row, err)
 		}

@@ -207,6 +207,12 @@ func insertTransaction(ctx context.Context, ps prepared, tx *database.Tx, actorI
 	for i, a := range amounts {
 		amountText[i] = a.String()
 	}
+	return insertTransactionText(ctx, ps, tx, actorID, h, accountIDs, amountText)
+}
+
+// insertTransactionText is insertTransaction of amounts in canonical text
+// (decimal.Decimal's String).
+func insertTransactionText(ctx context.Context, ps prepared, tx *database.Tx, actorID *int64, h header, accountIDs []int64, amountText []string) (int64, error) {
 	var id int64
 	err := ps.queryRow(ctx, tx, insertTransactionQuery,
 		h.kind, h.unitID, h.fiscalYear, h.expenditureID, h.reverses, h.memo,

@@ -63,7 +63,7 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 	// Both slices are sized up front, and each row is read in place: growing
 	// them, or copying each row into them, costs as much as reading the rows.
 	cs := make([]Candidate, 0, b.candidates)
-	shown := make([]StatementAllocation, 0, b.candidates)
+	texts := make([]shownText, 0, b.candidates)
 	err := withHashJoins(ctx, q, func() error {
 		// Read without reflection, for a run may use many; and sorted
 		// here, not by the database, which sorts these wide rows slower.
@@ -86,8 +86,8 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 			// Extended in place: appending a zero row first copies it in,
 			// write barriers and all, and then its reading over it.
 			n := len(cs)
-			cs, shown = slices.Grow(cs, 1)[:n+1], slices.Grow(shown, 1)[:n+1]
-			if err := parseCandidateRow(row, &cs[n], &shown[n]); err != nil {
+			cs, texts = slices.Grow(cs, 1)[:n+1], slices.Grow(texts, 1)[:n+1]
+			if err := parseCandidateRow(row, &cs[n], &texts[n]); err != nil {
 				return err
 			}
 		}
@@ -107,7 +107,8 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 	n := len(m.Allocations)
 	out := allocated{accounts: make([]int64, n), shown: make([]StatementAllocation, n)}
 	for i, k := range perm[:n] { // the allocations are of the oldest, in order
-		out.accounts[i], out.shown[i] = cs[k].accountID, shown[k]
+		out.accounts[i] = cs[k].accountID
+		texts[k].show(&cs[k], &out.shown[i])
 		out.shown[i].Amount = m.Allocations[i].Amount
 	}
 	return out, nil
@@ -188,22 +189,7 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 		added = m
 		var txID int64
 		if m.OffsetIncrease.IsPositive() || m.UsedIncrease.IsPositive() {
-			postings := make([]Posting, 0, len(m.Allocations)+3)
-			for i, a := range m.Allocations {
-				// The expenditures' accounts are known by id from the reading.
-				account := unusedSpending(unit, a.ExpenditureID)
-				account.id = ran.accounts[i]
-				postings = append(postings, Posting{account, a.Amount.Neg()})
-			}
-			// The year's accounts too, once opened.
-			used, due, offset := usedSpending(unit, year), taxDue(unit, year), taxOffset(unit, year)
-			used.id, due.id, offset.id = b.usedAccount, b.dueAccount, b.offsetAccount
-			postings = append(postings,
-				Posting{used, m.UsedIncrease},
-				Posting{due, m.OffsetIncrease.Neg()},
-				Posting{offset, m.OffsetIncrease})
-			if txID, err = post(ctx, ps, tx, actor.UserKey(), Transaction{Kind: TxOffset, UnitID: unit, FiscalYear: year,
-				Memo: "Article 172 offset run", Postings: postings}); err != nil {
+			if txID, err = postOffset(ctx, ps, tx, actor.UserKey(), unit, year, b, m, ran.accounts); err != nil {
 				return err
 			}
 		}
@@ -233,6 +219,54 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 		metrics.OffsetRun(metrics.OffsetUnchanged)
 	}
 	return st, added, err
+}
+
+// postOffset appends what a run adds, as post does: the spending it uses,
+// out of each expenditure's account (accounts, in m.Allocations' order,
+// known by id from the reading) into the year's used spending, and the
+// offset, out of the tax due into the year's offset account. It writes the
+// insert's arrays directly: a run of 10,000 allocations makes no Posting,
+// no negated decimal and no sum per asset for each. The database checks
+// that the transaction balances per asset, as it does for post's.
+func postOffset(ctx context.Context, ps prepared, tx *database.Tx, actorID *int64, unit int64, year int, b yearBooks, m Match, accounts []int64) (int64, error) {
+	n := len(m.Allocations)
+	accountIDs, amounts := make([]int64, n, n+3), make([]string, n, n+3)
+	for i, a := range m.Allocations {
+		accountIDs[i], amounts[i] = accounts[i], "-"+a.Amount.String()
+	}
+	// The year's accounts, once opened; nothing is posted to them when
+	// their amount is 0.
+	yearly := []Posting{
+		{usedSpending(unit, year), m.UsedIncrease},
+		{taxDue(unit, year), m.OffsetIncrease.Neg()},
+		{taxOffset(unit, year), m.OffsetIncrease}}
+	yearly[0].Account.id, yearly[1].Account.id, yearly[2].Account.id = b.usedAccount, b.dueAccount, b.offsetAccount
+	var unopened []Posting
+	for _, p := range yearly {
+		if !p.Amount.IsZero() && p.Account.id == 0 {
+			unopened = append(unopened, p)
+		}
+	}
+	opened, err := openAccounts(ctx, ps, tx, unopened)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range yearly {
+		if p.Amount.IsZero() {
+			continue
+		}
+		id := p.Account.id
+		if id == 0 {
+			id = opened[p.Account.Code()]
+		}
+		accountIDs, amounts = append(accountIDs, id), append(amounts, p.Amount.String())
+	}
+	id, err := insertTransactionText(ctx, ps, tx, actorID, header{kind: TxOffset, unitID: unit, fiscalYear: year, memo: "Article 172 offset run"},
+		accountIDs, amounts)
+	if err != nil {
+		return 0, fmt.Errorf("post %s transaction of unit %d: %w", TxOffset, unit, err)
+	}
+	return id, nil
 }
 
 // offsetPlan is what a run of a unit-year would post, read under the
