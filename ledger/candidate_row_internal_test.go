@@ -23,6 +23,14 @@ func TestParseCandidateRowRefusesWhatDoesNotFit(t *testing.T) {
 		a.Category != "construction" || a.SchoolName != "مدرسه" {
 		t.Errorf("%q read as %+v and %+v", good, c, a)
 	}
+	// A day before 2000 counts back; an empty text is cut as empty.
+	if err := parseCandidateRow("1,2,1378,-1,0.01,3,0,0,0,", &c, &tx); err != nil {
+		t.Fatal(err)
+	}
+	tx.show(&c, &a)
+	if c.SpentOn.String() != "1999-12-31" || c.Unused.String() != "0.01" || a.InvoiceNo != "" || a.SchoolName != "" {
+		t.Errorf("a row of 1999 read as %+v and %+v", c, a)
+	}
 	for _, row := range []string{
 		"",
 		"7,42,1404,9400,1000.50,3,3,6,12", // no comma after the numbers
