@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/taahod/taahod"
@@ -22,17 +23,20 @@ import (
 //
 // The layout: the numbers, each followed by a comma (the account, the
 // expenditure, its year, its date as days since 2000-01-01, the unused
-// balance, the school, then the lengths in bytes of the invoice number,
-// the vendor and the category), and after them the four texts end to end
-// (invoice number, vendor, category, school name). The texts are found by
-// their lengths, so that any character in them, commas included, reads
-// back as it was; the school name is the rest. A NULL in any of them makes
-// the whole value NULL, which does not scan into a string: the run fails
-// rather than read it.
+// balance, the school, then the lengths in characters of the invoice
+// number, the vendor and the category), and after them the four texts end
+// to end (invoice number, vendor, category, school name). The texts are
+// found by their lengths, so that any character in them, commas included,
+// reads back as it was; the school name is the rest. Characters, not
+// bytes: the client reads UTF-8 whatever the database's own encoding (a
+// Persian letter is two bytes in UTF-8 and one in WIN1256), and a
+// character stays one character when the text is converted. A NULL in any
+// of them makes the whole value NULL, which does not scan into a string:
+// the run fails rather than read it.
 const candidateRowColumn = `
 	a.id || ',' || e.id || ',' || e.fiscal_year || ',' || (e.spent_on - DATE '2000-01-01') || ',' ||
-	a.balance || ',' || s.id || ',' || octet_length(e.invoice_no) || ',' || octet_length(e.vendor_name) || ',' ||
-	octet_length(e.category) || ',' || e.invoice_no || e.vendor_name || e.category || s.name`
+	a.balance || ',' || s.id || ',' || length(e.invoice_no) || ',' || length(e.vendor_name) || ',' ||
+	length(e.category) || ',' || e.invoice_no || e.vendor_name || e.category || s.name`
 
 // candidateRowFields is how many comma-ended numbers lead a candidate row.
 const candidateRowFields = 9
@@ -41,13 +45,13 @@ const candidateRowFields = 9
 var dayZero = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 // shownText is what a statement shows of a candidate, as its packed row
-// holds it: the row's texts end to end, with the lengths that cut them, and
-// the school. A run cuts them (show) only for the candidates it uses, in
-// the order it uses them.
+// holds it: the row's texts end to end, where the first three end (in
+// bytes), and the school. A run cuts them (show) only for the candidates
+// it uses, in the order it uses them.
 type shownText struct {
 	texts                     string
 	school                    int64
-	invoice, vendor, category int
+	invoice, vendor, category int // where each ends in texts
 }
 
 // parseCandidateRow reads a row of candidateRowColumn into c and t.
@@ -75,8 +79,11 @@ func parseCandidateRow(row string, c *Candidate, t *shownText) error {
 	if err != nil {
 		return fmt.Errorf("ledger: candidate row %q: balance: %w", row, err)
 	}
-	invoice, vendor, category := nums[6], nums[7], nums[8]
-	if invoice < 0 || vendor < 0 || category < 0 || invoice+vendor+category > int64(len(rest)) {
+	// The texts' ends, in bytes, from their lengths in characters.
+	invoice, ok := runeOffset(rest, 0, nums[6])
+	vendor, ok2 := runeOffset(rest, invoice, nums[7])
+	category, ok3 := runeOffset(rest, vendor, nums[8])
+	if !ok || !ok2 || !ok3 {
 		return fmt.Errorf("ledger: candidate row %q: its texts are shorter than their lengths", row)
 	}
 	day := dayZero.AddDate(0, 0, int(nums[3]))
@@ -85,14 +92,32 @@ func parseCandidateRow(row string, c *Candidate, t *shownText) error {
 		return fmt.Errorf("ledger: candidate row %q: date: %w", row, err)
 	}
 	c.ExpenditureID, c.FiscalYear, c.SpentOn, c.Unused, c.accountID = nums[1], int(nums[2]), on, unused, nums[0]
-	t.texts, t.school, t.invoice, t.vendor, t.category = rest, nums[5], int(invoice), int(vendor), int(category)
+	t.texts, t.school, t.invoice, t.vendor, t.category = rest, nums[5], invoice, vendor, category
 	return nil
+}
+
+// runeOffset returns the byte offset in s of the end of the n characters
+// that start at byte from; false when s has fewer, or n < 0.
+func runeOffset(s string, from int, n int64) (int, bool) {
+	if n < 0 {
+		return 0, false
+	}
+	at := from
+	for ; n > 0 && at < len(s); n-- {
+		if s[at] < utf8.RuneSelf {
+			at++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[at:])
+		at += size
+	}
+	return at, n == 0
 }
 
 // show fills in a what a statement shows of the candidate c whose row
 // held t (but the amount). The texts are slices of the row.
 func (t *shownText) show(c *Candidate, a *StatementAllocation) {
 	a.ExpenditureID, a.FiscalYear, a.SpentOn, a.SchoolID = c.ExpenditureID, c.FiscalYear, c.SpentOn, t.school
-	v, k := t.invoice+t.vendor, t.invoice+t.vendor+t.category
-	a.InvoiceNo, a.VendorName, a.Category, a.SchoolName = t.texts[:t.invoice], t.texts[t.invoice:v], t.texts[v:k], t.texts[k:]
+	a.InvoiceNo, a.VendorName, a.Category, a.SchoolName = t.texts[:t.invoice], t.texts[t.invoice:t.vendor],
+		t.texts[t.vendor:t.category], t.texts[t.category:]
 }

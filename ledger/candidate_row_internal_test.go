@@ -8,7 +8,7 @@ import (
 // A packed candidate row that does not read exactly is refused, not read
 // as something else.
 func TestParseCandidateRowRefusesWhatDoesNotFit(t *testing.T) {
-	const good = "7,42,1404,9400,1000.50,3,3,8,12,A,1فروشconstructionمدرسه"
+	const good = "7,42,1404,9400,1000.50,3,3,4,12,A,1فروشconstructionمدرسه"
 	var (
 		c  Candidate
 		tx shownText
@@ -34,11 +34,11 @@ func TestParseCandidateRowRefusesWhatDoesNotFit(t *testing.T) {
 	for _, row := range []string{
 		"",
 		"7,42,1404,9400,1000.50,3,3,6,12", // no comma after the numbers
-		"7,42,1404,9400,1000.50,3,3,8,99,A,1فروشconstructionمدرسه", // texts shorter than their lengths
-		"7,42,1404,9400,1000.50,3,-1,8,12,A,1فروشconstructionمدرسه",
-		"7,x,1404,9400,1000.50,3,3,8,12,A,1فروشconstructionمدرسه",
-		"7,42,1404,9400,10e,3,3,8,12,A,1فروشconstructionمدرسه",
-		"7,42,1404,99999999,1000.50,3,3,8,12,A,1فروشconstructionمدرسه", // a day past the supported years
+		"7,42,1404,9400,1000.50,3,3,4,99,A,1فروشconstructionمدرسه", // texts shorter than their lengths
+		"7,42,1404,9400,1000.50,3,-1,4,12,A,1فروشconstructionمدرسه",
+		"7,x,1404,9400,1000.50,3,3,4,12,A,1فروشconstructionمدرسه",
+		"7,42,1404,9400,10e,3,3,4,12,A,1فروشconstructionمدرسه",
+		"7,42,1404,99999999,1000.50,3,3,4,12,A,1فروشconstructionمدرسه", // a day past the supported years
 	} {
 		if err := parseCandidateRow(row, &c, &tx); err == nil {
 			t.Errorf("%q was read, as %+v and %+v", row, c, tx)
