@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,7 +55,8 @@ type shownText struct {
 	invoice, vendor, category int // where each ends in texts
 }
 
-// parseCandidateRow reads a row of candidateRowColumn into c and t.
+// parseCandidateRow reads a row of candidateRowColumn into c and t. Its
+// errors do not quote the row, which holds a vendor's name.
 func parseCandidateRow(row string, c *Candidate, t *shownText) error {
 	var nums [candidateRowFields]int64
 	rest := row
@@ -62,7 +64,7 @@ func parseCandidateRow(row string, c *Candidate, t *shownText) error {
 	for i := range nums {
 		field, after, ok := strings.Cut(rest, ",")
 		if !ok {
-			return fmt.Errorf("ledger: candidate row %q: %d numbers, want %d", row, i, candidateRowFields)
+			return fmt.Errorf("ledger: candidate row: %d numbers, want %d", i, candidateRowFields)
 		}
 		rest = after
 		if i == 4 {
@@ -71,25 +73,25 @@ func parseCandidateRow(row string, c *Candidate, t *shownText) error {
 		}
 		n, err := strconv.ParseInt(field, 10, 64)
 		if err != nil {
-			return fmt.Errorf("ledger: candidate row %q: number %d: %w", row, i+1, err)
+			return fmt.Errorf("ledger: candidate row: number %d is not an integer", i+1)
 		}
 		nums[i] = n
 	}
 	unused, err := decimal.NewFromString(balance)
 	if err != nil {
-		return fmt.Errorf("ledger: candidate row %q: balance: %w", row, err)
+		return errors.New("ledger: candidate row: the balance is not a decimal")
 	}
 	// The texts' ends, in bytes, from their lengths in characters.
 	invoice, ok := runeOffset(rest, 0, nums[6])
 	vendor, ok2 := runeOffset(rest, invoice, nums[7])
 	category, ok3 := runeOffset(rest, vendor, nums[8])
 	if !ok || !ok2 || !ok3 {
-		return fmt.Errorf("ledger: candidate row %q: its texts are shorter than their lengths", row)
+		return errors.New("ledger: candidate row: its texts are shorter than their lengths")
 	}
 	day := dayZero.AddDate(0, 0, int(nums[3]))
 	on, err := taahod.NewDate(day.Year(), day.Month(), day.Day())
 	if err != nil {
-		return fmt.Errorf("ledger: candidate row %q: date: %w", row, err)
+		return fmt.Errorf("ledger: candidate row: date: %w", err)
 	}
 	c.ExpenditureID, c.FiscalYear, c.SpentOn, c.Unused, c.accountID = nums[1], int(nums[2]), on, unused, nums[0]
 	t.texts, t.school, t.invoice, t.vendor, t.category = rest, nums[5], invoice, vendor, category

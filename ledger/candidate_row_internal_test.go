@@ -44,6 +44,8 @@ func TestParseCandidateRowRefusesWhatDoesNotFit(t *testing.T) {
 			t.Errorf("%q was read, as %+v and %+v", row, c, tx)
 		} else if !strings.Contains(err.Error(), "candidate row") {
 			t.Errorf("%q: %v does not say what it read", row, err)
+		} else if strings.Contains(err.Error(), "فروش") || strings.Contains(err.Error(), "مدرسه") {
+			t.Errorf("%q: %v quotes the row's texts", row, err)
 		}
 	}
 }
