@@ -80,6 +80,14 @@ func TestPostingsOfOneTransaction(t *testing.T) {
 			[]string{"-7", "7"}, false, "", map[int64]string{spent: "7", contributions: "-7"}},
 		{"an expenditure's account, not as approved spending", "offset", 0, []int64{contributions, spent},
 			[]string{"-5", "5"}, false, "", map[int64]string{spent: "5", contributions: "-5"}},
+		// An account below zero by one of its postings, and back by the
+		// other, in either order: the sum is what is applied.
+		{"an account twice, below zero and back", "offset", 0, []int64{due, due}, []string{"-1000000", "1000000"}, false, "",
+			map[int64]string{due: "0"}},
+		{"an account twice, up and back", "offset", 0, []int64{due, due}, []string{"1000000", "-1000000"}, false, "",
+			map[int64]string{due: "0"}},
+		{"an account twice, below zero", "offset", 0, []int64{due, due, offset}, []string{"-1000000", "1", "999999"}, false, "23514", nil},
+		{"an account once, below zero", "offset", 0, []int64{due, offset}, []string{"-1000000", "1000000"}, false, "23514", nil},
 		{"across assets", "offset", 0, []int64{due, spent}, []string{"-1", "1"}, false, "23514", nil},
 		{"unbalanced", "offset", 0, []int64{due, offset}, []string{"-1", "2"}, false, "23514", nil},
 		{"unbalanced, an account twice", "offset", 0, []int64{due, offset, offset}, []string{"-1", "1", "1"}, false, "23514", nil},
