@@ -55,7 +55,8 @@ var dayZero = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
 type shownText struct {
 	texts                     string
 	school                    int64
-	invoice, vendor, category int // where each ends in texts
+	invoice, vendor, category int    // where each ends in texts
+	unused                    string // the balance, as the row holds it
 }
 
 // parseCandidateRow reads a row of candidateRowColumn into c and t. Its
@@ -97,8 +98,20 @@ func parseCandidateRow(row string, c *Candidate, t *shownText) error {
 		return fmt.Errorf("ledger: candidate row: date: %w", err)
 	}
 	c.ExpenditureID, c.FiscalYear, c.SpentOn, c.Unused, c.accountID = nums[1], int(nums[2]), on, unused, nums[0]
-	t.texts, t.school, t.invoice, t.vendor, t.category = rest, nums[5], invoice, vendor, category
+	t.texts, t.school, t.invoice, t.vendor, t.category, t.unused = rest, nums[5], invoice, vendor, category, balance
 	return nil
+}
+
+// canonicalAmount is a decimal as PostgreSQL writes a NUMERIC (digits, an
+// optional sign and point) written as decimal.Decimal's String writes it,
+// the form a transaction's digest covers: without the zeros that end its
+// fraction, and without the point when nothing is left after it ("1000.00"
+// is "1000", "12.50" is "12.5"). A slice of s, not a copy.
+func canonicalAmount(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }
 
 // runeOffset returns the byte offset in s of the end of the n characters

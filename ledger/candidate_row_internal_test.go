@@ -1,8 +1,11 @@
 package ledger
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 // A packed candidate row that does not read exactly is refused, not read
@@ -46,6 +49,23 @@ func TestParseCandidateRowRefusesWhatDoesNotFit(t *testing.T) {
 			t.Errorf("%q: %v does not say what it read", row, err)
 		} else if strings.Contains(err.Error(), "فروش") || strings.Contains(err.Error(), "مدرسه") {
 			t.Errorf("%q: %v quotes the row's texts", row, err)
+		}
+	}
+}
+
+// A balance as a packed row holds it (PostgreSQL's text of a NUMERIC)
+// becomes the text a transaction's digest covers, decimal.Decimal's
+// String, exactly: a run writes it in place of formatting each amount.
+func TestCanonicalAmountIsDecimalsString(t *testing.T) {
+	texts := []string{"1000.00", "1000.50", "1000.05", "0.05", "0.50", "0.00", "10.00", "100", "7",
+		"-5.50", "-0.01", "123456789012345678.99", "999999999999999999999999999999999999.90"}
+	for i := range 2000 { // and every cent of 0–19.99
+		texts = append(texts, fmt.Sprintf("%d.%02d", i/100, i%100))
+	}
+	for _, text := range texts {
+		want := decimal.RequireFromString(text).String()
+		if got := canonicalAmount(text); got != want {
+			t.Errorf("canonicalAmount(%q) = %q, decimal.Decimal's String %q", text, got, want)
 		}
 	}
 }

@@ -21,6 +21,11 @@ import (
 type allocated struct {
 	accounts []int64
 	shown    []StatementAllocation
+	// amounts, when set, is each allocation's amount as decimal.Decimal's
+	// String writes it, when the allocation is its candidate's whole
+	// balance and was read in a packed row (canonicalAmount of the row's
+	// text: no decimal formatted for each of 10,000), and "" otherwise.
+	amounts []string
 }
 
 // readAllocations allocates m's added use of spending from the unit-year's
@@ -105,11 +110,14 @@ func readAllocations(ctx context.Context, ps prepared, q sqlx.ExtContext, unit i
 	}
 	*m = matchSorted(b.policy, b.state, sorted)
 	n := len(m.Allocations)
-	out := allocated{accounts: make([]int64, n), shown: make([]StatementAllocation, n)}
+	out := allocated{accounts: make([]int64, n), shown: make([]StatementAllocation, n), amounts: make([]string, n)}
 	for i, k := range perm[:n] { // the allocations are of the oldest, in order
 		out.accounts[i] = cs[k].accountID
 		texts[k].show(&cs[k], &out.shown[i])
 		out.shown[i].Amount = m.Allocations[i].Amount
+		if m.Allocations[i].Amount.Equal(cs[k].Unused) {
+			out.amounts[i] = canonicalAmount(texts[k].unused)
+		}
 	}
 	return out, nil
 }
@@ -189,7 +197,7 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 		added = m
 		var txID int64
 		if m.OffsetIncrease.IsPositive() || m.UsedIncrease.IsPositive() {
-			if txID, err = postOffset(ctx, ps, tx, actor.UserKey(), unit, year, b, m, ran.accounts); err != nil {
+			if txID, err = postOffset(ctx, ps, tx, actor.UserKey(), unit, year, b, m, ran); err != nil {
 				return err
 			}
 		}
@@ -222,17 +230,24 @@ func (s *Store) runOffsetAdding(ctx context.Context, actor taahod.Actor, unit in
 }
 
 // postOffset appends what a run adds, as post does: the spending it uses,
-// out of each expenditure's account (accounts, in m.Allocations' order,
-// known by id from the reading) into the year's used spending, and the
+// out of each expenditure's account (ran.accounts, in m.Allocations'
+// order, known by id from the reading) into the year's used spending, and the
 // offset, out of the tax due into the year's offset account. It writes the
 // insert's arrays directly: a run of 10,000 allocations makes no Posting,
 // no negated decimal and no sum per asset for each. The database checks
 // that the transaction balances per asset, as it does for post's.
-func postOffset(ctx context.Context, ps prepared, tx *database.Tx, actorID *int64, unit int64, year int, b yearBooks, m Match, accounts []int64) (int64, error) {
+func postOffset(ctx context.Context, ps prepared, tx *database.Tx, actorID *int64, unit int64, year int, b yearBooks, m Match, ran allocated) (int64, error) {
 	n := len(m.Allocations)
 	accountIDs, amounts := make([]int64, n, n+3), make([]string, n, n+3)
 	for i, a := range m.Allocations {
-		accountIDs[i], amounts[i] = accounts[i], "-"+a.Amount.String()
+		text := ""
+		if ran.amounts != nil {
+			text = ran.amounts[i]
+		}
+		if text == "" {
+			text = a.Amount.String()
+		}
+		accountIDs[i], amounts[i] = ran.accounts[i], "-"+text
 	}
 	// The year's accounts, once opened; nothing is posted to them when
 	// their amount is 0.
