@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/lib/pq"
@@ -94,6 +95,12 @@ func TestPostingsOfOneTransaction(t *testing.T) {
 		{"an account that does not exist", "offset", 0, []int64{due, 999999}, []string{"-1", "1"}, false, "23503", nil},
 		{"a transaction that does not exist", "offset", 0, []int64{due, offset}, []string{"-1", "1"}, true, "23503", nil},
 	}
+	// What the refusal names: the first asset, by name, that does not
+	// balance.
+	says := map[string]string{
+		"across assets": "does not balance in spending",
+		"unbalanced":    "does not balance in tax",
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			tx, err := b.db.BeginTxx(ctx, nil)
@@ -110,6 +117,9 @@ func TestPostingsOfOneTransaction(t *testing.T) {
 				var pe *pq.Error
 				if !errors.As(err, &pe) || string(pe.Code) != c.code {
 					t.Fatalf("got %v, want SQLSTATE %s from the statement", err, c.code)
+				}
+				if want, ok := says[c.name]; ok && !strings.Contains(pe.Message, want) {
+					t.Fatalf("the refusal says %q, want it to say %q", pe.Message, want)
 				}
 				return
 			}

@@ -24,6 +24,14 @@
 -- same error. With the subtransaction and without the count, a run that
 -- uses 10,000 expenditures took 95–101 ms (BenchmarkRunOffset, three sets)
 -- where it took 99–114 ms with the count.
+--
+-- The fast path's RETURNING is also cheaper, for the same sums: an
+-- account's asset is 'spending' or 'tax' (its CHECK), so the accounts are
+-- grouped by whether it is 'tax', a boolean, not by the text; and whether
+-- an account's balance was positive before the change is whether it is
+-- now above the change (b - x > 0 is b > x), with no NUMERIC subtraction
+-- for each. Measured alone over 10,003 accounts, the UPDATE with its
+-- RETURNING and grouping took 26 ms rather than 29 (20.5 without them).
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION ledger_apply_postings() RETURNS trigger LANGUAGE plpgsql
     SET enable_hashjoin = off SET enable_mergejoin = off AS $$
@@ -57,13 +65,13 @@ BEGIN
                 UPDATE ledger_accounts a SET balance = a.balance + n.amount
                   FROM (SELECT p.account_id, p.amount FROM new_postings p ORDER BY p.account_id) n
                  WHERE a.id = n.account_id
-                RETURNING a.asset, a.unit_id, a.spent_year, a.category, n.amount AS total,
-                          (a.balance > 0)::int - (a.balance - n.amount > 0)::int AS unused_accounts
+                RETURNING a.asset = 'tax' AS tax, a.unit_id, a.spent_year, a.category, n.amount AS total,
+                          (a.balance > 0)::int - (a.balance > n.amount)::int AS unused_accounts
             ), grouped AS (
-                SELECT f.asset, f.unit_id, f.spent_year, f.category, sum(f.total) AS total,
+                SELECT f.tax, f.unit_id, f.spent_year, f.category, sum(f.total) AS total,
                        sum(f.unused_accounts) AS unused_accounts, count(*) AS accounts
                   FROM found f
-                 GROUP BY f.asset, f.unit_id, f.spent_year, f.category
+                 GROUP BY f.tax, f.unit_id, f.spent_year, f.category
             ), summed AS (
                 INSERT INTO ledger_spending_sums AS s (unit_id, fiscal_year, category, approved, unused, unused_accounts)
                 SELECT x.unit_id, x.spent_year, x.category, CASE WHEN approval THEN sum(x.total) ELSE 0 END, sum(x.total),
@@ -76,7 +84,9 @@ BEGIN
                    SET approved = s.approved + EXCLUDED.approved, unused = s.unused + EXCLUDED.unused,
                        unused_accounts = s.unused_accounts + EXCLUDED.unused_accounts
             ), per_asset AS (
-                SELECT g.asset, sum(g.total) AS total, sum(g.accounts) AS accounts FROM grouped g GROUP BY g.asset
+                SELECT CASE WHEN g.tax THEN 'tax' ELSE 'spending' END AS asset, sum(g.total) AS total,
+                       sum(g.accounts) AS accounts
+                  FROM grouped g GROUP BY g.tax
             )
             SELECT COALESCE(sum(s.accounts), 0), (array_agg(s.asset ORDER BY s.asset) FILTER (WHERE s.total <> 0))[1]
               INTO updated, asset
